@@ -1,0 +1,200 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"go.temporal.io/sdk/temporal"
+
+	"skillcert/schema/db"
+)
+
+// TaskSpec is an open human task as the workflow sees it.
+type TaskSpec struct {
+	ID         string     `json:"id"`
+	Type       string     `json:"type"`
+	Role       string     `json:"role"`
+	Region     string     `json:"region"`
+	AssigneeID string     `json:"assignee_id,omitempty"`
+	DueAt      *time.Time `json:"due_at,omitempty"`
+}
+
+// ApplicationRow is the projection row of an application after a transition.
+type ApplicationRow struct {
+	ApplicantID       string          `json:"applicant_id"`
+	BatchID           string          `json:"batch_id"`
+	Region            string          `json:"region"`
+	Employer          string          `json:"employer"`
+	OccupationCode    string          `json:"occupation_code"`
+	Level             int             `json:"level"`
+	Pathway           string          `json:"pathway"`
+	Status            string          `json:"status"`
+	View              json.RawMessage `json:"view"`
+	PaymentDueAt      *time.Time      `json:"payment_due_at,omitempty"`
+	CorrectionDueAt   *time.Time      `json:"correction_due_at,omitempty"`
+	ExamSessionID     string          `json:"exam_session_id,omitempty"`
+	Seat              int             `json:"seat,omitempty"`
+	CertificateNumber string          `json:"certificate_number,omitempty"`
+}
+
+// Notification is a message for the outbox.
+type Notification struct {
+	Kind          string `json:"kind"`
+	RecipientRole string `json:"recipient_role"`
+	RecipientID   string `json:"recipient_id,omitempty"`
+	Message       string `json:"message"`
+}
+
+// TransitionRecord is everything one step of the workflow writes: the projection row, the open tasks,
+// the audit event and notifications. Seq orders the writes of one application.
+type TransitionRecord struct {
+	ApplicationID   string          `json:"application_id"`
+	Seq             int64           `json:"seq"`
+	At              time.Time       `json:"at"`
+	Action          string          `json:"action"`
+	FromStatus      string          `json:"from_status,omitempty"`
+	ToStatus        string          `json:"to_status"`
+	ActorID         string          `json:"actor_id,omitempty"`
+	ActorRole       string          `json:"actor_role"`
+	Reason          string          `json:"reason,omitempty"`
+	Details         json.RawMessage `json:"details,omitempty"`
+	Row             ApplicationRow  `json:"row"`
+	Tasks           []TaskSpec      `json:"tasks"`
+	CompletedTaskID string          `json:"completed_task_id,omitempty"`
+	Notifications   []Notification  `json:"notifications,omitempty"`
+}
+
+// RecordTransition writes rec in one transaction. The row and the tasks change only when rec.Seq is newer
+// than what is stored, so a retried or late write never overwrites a newer one; the audit event and the
+// notifications are keyed by (application, seq, action) and written once. The first write (seq 1) inserts
+// the row; when the person already has an active application for that batch, occupation and level, it
+// fails with the non-retryable error type ErrDuplicate whose details name that application.
+func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord) error {
+	err := a.inTx(ctx, func(q *db.Queries) error {
+		applied, err := writeRow(ctx, q, rec)
+		if err != nil {
+			return err
+		}
+		if err := writeAudit(ctx, q, rec); err != nil {
+			return err
+		}
+		if applied {
+			if err := writeTasks(ctx, q, rec); err != nil {
+				return err
+			}
+		}
+		for i, n := range rec.Notifications {
+			if err := q.InsertNotification(ctx, db.InsertNotificationParams{
+				DedupeKey:     fmt.Sprintf("%s:%d:%s:%d", rec.ApplicationID, rec.Seq, n.Kind, i),
+				ApplicationID: &rec.ApplicationID,
+				RecipientRole: n.RecipientRole,
+				RecipientID:   optional(n.RecipientID),
+				Kind:          n.Kind,
+				Message:       n.Message,
+				At:            rec.At,
+			}); err != nil {
+				return fmt.Errorf("insert notification: %w", err)
+			}
+		}
+		return nil
+	})
+	if isUniqueViolation(err, "applications_one_active") {
+		return a.duplicate(ctx, rec)
+	}
+	if err != nil {
+		return fmt.Errorf("record transition %s #%d: %w", rec.ApplicationID, rec.Seq, err)
+	}
+	return nil
+}
+
+func (a *Activities) duplicate(ctx context.Context, rec TransitionRecord) error {
+	existing, err := db.New(a.Pool).FindActiveDuplicate(ctx, db.FindActiveDuplicateParams{
+		ApplicantID: rec.Row.ApplicantID, BatchID: rec.Row.BatchID, OccupationCode: rec.Row.OccupationCode,
+		Level: int32(rec.Row.Level), ID: rec.ApplicationID,
+	})
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("find duplicate: %w", err)
+	}
+	return temporal.NewNonRetryableApplicationError("已有同一批次、职业和等级的有效申报", ErrDuplicate, nil, existing)
+}
+
+func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, error) {
+	r := rec.Row
+	var seat *int32
+	if r.Seat > 0 {
+		s := int32(r.Seat)
+		seat = &s
+	}
+	if rec.Seq == 1 {
+		n, err := q.InsertApplication(ctx, db.InsertApplicationParams{
+			ID: rec.ApplicationID, ApplicantID: r.ApplicantID, BatchID: r.BatchID, Region: r.Region, Employer: r.Employer,
+			OccupationCode: r.OccupationCode, Level: int32(r.Level), Pathway: r.Pathway, Status: r.Status, Seq: rec.Seq,
+			View: r.View, PaymentDueAt: r.PaymentDueAt, CorrectionDueAt: r.CorrectionDueAt,
+			ExamSessionID: optional(r.ExamSessionID), Seat: seat, CertificateNumber: optional(r.CertificateNumber), At: rec.At,
+		})
+		if err != nil {
+			return false, fmt.Errorf("insert application: %w", err)
+		}
+		return n == 1, nil
+	}
+	n, err := q.UpdateApplication(ctx, db.UpdateApplicationParams{
+		ID: rec.ApplicationID, Status: r.Status, Seq: rec.Seq, View: r.View, PaymentDueAt: r.PaymentDueAt,
+		CorrectionDueAt: r.CorrectionDueAt, ExamSessionID: optional(r.ExamSessionID), Seat: seat,
+		CertificateNumber: optional(r.CertificateNumber), At: rec.At,
+	})
+	if err != nil {
+		return false, fmt.Errorf("update application: %w", err)
+	}
+	return n == 1, nil
+}
+
+func writeAudit(ctx context.Context, q *db.Queries, rec TransitionRecord) error {
+	details := []byte(rec.Details)
+	if len(details) == 0 {
+		details = nil
+	}
+	err := q.InsertAuditEvent(ctx, db.InsertAuditEventParams{
+		ApplicationID: rec.ApplicationID, Seq: rec.Seq, Action: rec.Action, At: rec.At,
+		ActorID: optional(rec.ActorID), ActorRole: rec.ActorRole, FromStatus: optional(rec.FromStatus),
+		ToStatus: optional(rec.ToStatus), Reason: optional(rec.Reason), Details: details,
+	})
+	if err != nil {
+		return fmt.Errorf("insert audit event: %w", err)
+	}
+	return nil
+}
+
+func writeTasks(ctx context.Context, q *db.Queries, rec TransitionRecord) error {
+	if rec.CompletedTaskID != "" {
+		if err := q.CompleteTask(ctx, db.CompleteTaskParams{ID: rec.CompletedTaskID, At: &rec.At, CompletedBy: optional(rec.ActorID)}); err != nil {
+			return fmt.Errorf("complete task: %w", err)
+		}
+	}
+	keep := make([]string, 0, len(rec.Tasks))
+	for _, t := range rec.Tasks {
+		keep = append(keep, t.ID)
+	}
+	if err := q.CancelOtherTasks(ctx, db.CancelOtherTasksParams{At: &rec.At, ApplicationID: rec.ApplicationID, Keep: keep}); err != nil {
+		return fmt.Errorf("cancel tasks: %w", err)
+	}
+	for _, t := range rec.Tasks {
+		if err := q.InsertTask(ctx, db.InsertTaskParams{
+			ID: t.ID, ApplicationID: rec.ApplicationID, Type: t.Type, AssigneeID: optional(t.AssigneeID), Role: t.Role,
+			Region: t.Region, Seq: rec.Seq, At: rec.At, DueAt: t.DueAt,
+		}); err != nil {
+			return fmt.Errorf("insert task: %w", err)
+		}
+	}
+	return nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

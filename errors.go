@@ -1,0 +1,84 @@
+// Package skillcert holds the domain of 职业技能等级认定 for technical staff of government agencies and
+// public institutions: levels, pathways, eligibility, ID numbers, the materials checklist, scoring, fees,
+// certificate numbers, the working-day calendar, the case lifecycle and the error codes. It does no I/O.
+package skillcert
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Error codes shared by every layer. The gateway maps them to HTTP statuses in one place.
+const (
+	EMALFORMED    = "malformed"    // 400: the request cannot be parsed
+	EUNAUTHORIZED = "unauthorized" // 401: no or invalid credentials
+	EFORBIDDEN    = "forbidden"    // 403: role, scope or separation of duties
+	ENOTFOUND     = "not_found"    // 404: not found or not yours
+	ECONFLICT     = "conflict"     // 409: duplicate or stale
+	ETOOLARGE     = "too_large"    // 413
+	EUNSUPPORTED  = "unsupported"  // 415: wrong file type
+	EINVALID      = "invalid"      // 422: well-formed but breaks a rule
+	ERATELIMIT    = "rate_limited" // 429
+	EUNAVAILABLE  = "unavailable"  // 503: a dependency is down
+	EINTERNAL     = "internal"     // 500
+)
+
+// Error is a domain error: a code, a message for people (Chinese for applicants) and, where the error is
+// about input, the fields that were wrong and why. Extra carries machine-readable details (rule codes,
+// the ID of a conflicting application).
+type Error struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+	Extra   map[string]any    `json:"details,omitempty"`
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return e.Code + ": " + e.Message
+	}
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+": "+e.Fields[k])
+	}
+	return e.Code + ": " + e.Message + " (" + strings.Join(parts, "; ") + ")"
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldError returns an *Error about a single input field.
+func FieldError(code, field, reason string) *Error {
+	return &Error{Code: code, Message: reason, Fields: map[string]string{field: reason}}
+}
+
+// WithField adds a field reason to e and returns it.
+func (e *Error) WithField(field, reason string) *Error {
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	e.Fields[field] = reason
+	return e
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for other errors and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}

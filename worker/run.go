@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+
+	"skillcert/activities"
+	"skillcert/codec"
+	"skillcert/objectstore"
+	"skillcert/schema"
+	"skillcert/workflows"
+)
+
+// config is the worker's configuration, all from the environment.
+type config struct {
+	DatabaseURL     string
+	TemporalAddress string
+	Namespace       string
+	CacheSize       int
+	MaxActivities   int
+	Storage         objectstore.Config
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DatabaseURL:     getenv("DATABASE_URL"),
+		TemporalAddress: or(getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"),
+		Namespace:       or(getenv("TEMPORAL_NAMESPACE"), "default"),
+		CacheSize:       1000,
+		MaxActivities:   64,
+		Storage:         objectstore.ConfigFromEnv(getenv),
+	}
+	if c.DatabaseURL == "" {
+		return c, fmt.Errorf("DATABASE_URL is required")
+	}
+	for name, dst := range map[string]*int{"SKILLCERT_WORKER_CACHE_SIZE": &c.CacheSize, "SKILLCERT_WORKER_MAX_ACTIVITIES": &c.MaxActivities} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return c, fmt.Errorf("%s: want a positive integer, got %q", name, v)
+			}
+			*dst = n
+		}
+	}
+	return c, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func run(ctx context.Context, _ []string, getenv func(string) string) error {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("service", "worker")
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	defer pool.Close()
+	if err := schema.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	store, err := objectstore.Open(ctx, cfg.Storage)
+	if err != nil {
+		return fmt.Errorf("object store: %w", err)
+	}
+	cdc, dev, err := codec.FromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	if dev {
+		logger.Warn("SKILLCERT_CODEC_KEYS is unset: payloads are encrypted with the development key")
+	}
+	tc, err := client.DialContext(ctx, client.Options{
+		HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: log.NewStructuredLogger(logger),
+		DataConverter: cdc.DataConverter(), FailureConverter: cdc.FailureConverter(),
+	})
+	if err != nil {
+		return fmt.Errorf("temporal: %w", err)
+	}
+	defer tc.Close()
+
+	worker.SetStickyWorkflowCacheSize(cfg.CacheSize)
+	w := worker.New(tc, workflows.TaskQueue, worker.Options{
+		MaxConcurrentActivityExecutionSize: cfg.MaxActivities,
+		WorkerStopTimeout:                  10 * time.Second,
+	})
+	w.RegisterWorkflow(workflows.ApplicationWorkflow)
+	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger})
+	logger.Info("worker started", "task_queue", workflows.TaskQueue, "temporal", cfg.TemporalAddress)
+	if err := w.Run(workerInterrupt(ctx)); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	logger.Info("worker stopped")
+	return nil
+}
+
+// workerInterrupt adapts ctx to the channel worker.Run waits on.
+func workerInterrupt(ctx context.Context) <-chan interface{} {
+	ch := make(chan interface{})
+	go func() {
+		<-ctx.Done()
+		close(ch)
+	}()
+	return ch
+}

@@ -1,0 +1,140 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/workflow"
+
+	"skillcert"
+)
+
+// handle registers an update whose validator runs before the update is accepted (a refusal never reaches
+// the history) and again under the mutex, because an earlier update may have changed the state meanwhile.
+func handle[Req, Res any](ctx workflow.Context, w *application, name string,
+	validate func(workflow.Context, Req) error, run func(workflow.Context, Req) (Res, error)) error {
+	return workflow.SetUpdateHandlerWithOptions(ctx, name, func(ctx workflow.Context, req Req) (Res, error) {
+		var zero Res
+		if err := w.mu.Lock(ctx); err != nil {
+			return zero, err
+		}
+		defer w.mu.Unlock()
+		if err := validate(ctx, req); err != nil {
+			return zero, err
+		}
+		return run(ctx, req)
+	}, workflow.UpdateHandlerOptions{Validator: validate})
+}
+
+func (w *application) registerUpdates(ctx workflow.Context) error {
+	err := workflow.SetUpdateHandler(ctx, UpdateCreated, func(ctx workflow.Context) (Result, error) {
+		if err := workflow.Await(ctx, func() bool { return w.created }); err != nil {
+			return Result{}, err
+		}
+		if w.createErr != nil {
+			return Result{}, w.createErr
+		}
+		return Result{Status: w.st.Status, Seq: w.st.Seq}, nil
+	})
+	for _, register := range []func() error{
+		func() error { return handle(ctx, w, UpdateAttachDocument, w.validateAttach, w.attach) },
+		func() error { return handle(ctx, w, UpdateSubmit, w.validateSubmit, w.submit) },
+		func() error { return handle(ctx, w, UpdateWithdraw, w.validateWithdraw, w.withdraw) },
+		func() error { return handle(ctx, w, UpdateCompleteTask, w.validateCompleteTask, w.completeTask) },
+		func() error { return handle(ctx, w, UpdateCreatePaymentOrder, w.validateCreateOrder, w.createOrder) },
+		func() error { return handle(ctx, w, UpdateConfirmPayment, w.validateConfirmPayment, w.confirmPayment) },
+		func() error { return handle(ctx, w, UpdateAssignExam, w.validateAssignExam, w.assignExam) },
+		func() error { return handle(ctx, w, UpdateRecordAttendance, w.validateAttendance, w.recordAttendance) },
+		func() error { return handle(ctx, w, UpdateEnterScore, w.validateEnterScore, w.enterScore) },
+		func() error { return handle(ctx, w, UpdateEvaluate, w.validateEvaluate, w.evaluate) },
+		func() error { return handle(ctx, w, UpdateRevoke, w.validateRevoke, w.revoke) },
+	} {
+		if err != nil {
+			return err
+		}
+		err = register()
+	}
+	return err
+}
+
+// ready refuses every update but "created" until the draft exists, and all of them after a failed start.
+func (w *application) ready() error {
+	if !w.created {
+		return conflict("申报正在创建，请稍后重试")
+	}
+	if w.createErr != nil {
+		return refuse(skillcert.ENOTFOUND, "申报不存在", nil)
+	}
+	return nil
+}
+
+func (w *application) requireOwner(a Actor) error {
+	if err := w.ready(); err != nil {
+		return err
+	}
+	if a.Role != RoleApplicant || a.UserID != w.in.ApplicantID {
+		return refuse(skillcert.ENOTFOUND, "申报不存在", nil)
+	}
+	return nil
+}
+
+func (w *application) requireRole(a Actor, roles ...string) error {
+	if err := w.ready(); err != nil {
+		return err
+	}
+	for _, r := range roles {
+		if a.Role != r {
+			continue
+		}
+		if r == RoleCityReviewer && a.Region != w.in.Region {
+			return forbidden("该申报不属于您所在盟市")
+		}
+		return nil
+	}
+	return forbidden("您的角色不能执行此操作")
+}
+
+func (w *application) requireStatus(ss ...skillcert.Status) error {
+	for _, s := range ss {
+		if w.st.Status == s {
+			return nil
+		}
+	}
+	return refuse(skillcert.ECONFLICT, "申报当前状态为「"+w.st.Status.Label()+"」，不能执行此操作", map[string]string{"status": string(w.st.Status)})
+}
+
+func (w *application) validateWithdraw(_ workflow.Context, req ActorRequest) error {
+	if err := w.requireOwner(req.Actor); err != nil {
+		return err
+	}
+	if w.st.Status.Final() {
+		return w.requireStatus() // always refuses, naming the status
+	}
+	return nil
+}
+
+func (w *application) withdraw(ctx workflow.Context, req ActorRequest) (Result, error) {
+	return w.apply(ctx, step{action: "withdraw", event: skillcert.EventWithdraw, actor: req.Actor, reason: req.Reason})
+}
+
+func (w *application) validateRevoke(_ workflow.Context, req ActorRequest) error {
+	if err := w.requireRole(req.Actor, RoleAdmin); err != nil {
+		return err
+	}
+	if req.Reason == "" {
+		return invalidInput("reason", "请填写取消资格的原因")
+	}
+	if w.st.Status == skillcert.StatusRevoked {
+		return conflict("该申报已被取消资格")
+	}
+	return nil
+}
+
+func (w *application) revoke(ctx workflow.Context, req ActorRequest) (Result, error) {
+	if w.st.CertificateNumber != "" {
+		in := revokeInput(w.in.ApplicationID, req.Reason, workflow.Now(ctx))
+		if err := workflow.ExecuteActivity(activityContext(ctx), acts.RevokeCertificate, in).Get(ctx, nil); err != nil {
+			return Result{}, err
+		}
+	}
+	w.st.Reasons = append(w.st.Reasons, "取消资格："+req.Reason)
+	return w.apply(ctx, step{action: "revoke", event: skillcert.EventRevoke, actor: req.Actor, reason: req.Reason,
+		notify: applicantNote(w, "revoked", "经核查，您的申报存在伪造、瞒报或误报信息，已取消其考试资格、成绩及证书。原因："+req.Reason)})
+}

@@ -1,0 +1,210 @@
+package workflows
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"skillcert"
+	"skillcert/activities"
+	"skillcert/inspect"
+)
+
+func applicantNote(w *application, kind, msg string) []activities.Notification {
+	return []activities.Notification{{Kind: kind, RecipientRole: RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg}}
+}
+
+func revokeInput(applicationID, reason string, at time.Time) activities.RevokeInput {
+	return activities.RevokeInput{ApplicationID: applicationID, Reason: reason, At: at}
+}
+
+func (w *application) ruleFor(dt skillcert.DocType) (skillcert.DocRule, bool) {
+	for _, r := range w.in.Checklist {
+		if r.DocType == dt {
+			return r, true
+		}
+	}
+	return skillcert.DocRule{}, false
+}
+
+func (w *application) item(dt skillcert.DocType) *ChecklistItem {
+	for i := range w.st.Checklist {
+		if w.st.Checklist[i].DocType == dt {
+			return &w.st.Checklist[i]
+		}
+	}
+	return nil
+}
+
+func (w *application) validateAttach(_ workflow.Context, req AttachDocumentRequest) error {
+	if err := w.requireOwner(req.Actor); err != nil {
+		return err
+	}
+	if err := w.requireStatus(skillcert.StatusDraft, skillcert.StatusCorrectionNeeded); err != nil {
+		return err
+	}
+	if _, ok := w.ruleFor(req.DocType); !ok {
+		return invalidInput("doc_type", "本申报不需要此类材料："+string(req.DocType))
+	}
+	if req.DocumentID == "" {
+		return invalidInput("document_id", "缺少材料编号")
+	}
+	return nil
+}
+
+// attach inspects an uploaded document and, when it passes, puts it on the checklist. A refused upload
+// does not replace an earlier accepted one.
+func (w *application) attach(ctx workflow.Context, req AttachDocumentRequest) (AttachDocumentResult, error) {
+	rule, _ := w.ruleFor(req.DocType)
+	actx := workflow.WithActivityOptions(activityContext(ctx), workflow.ActivityOptions{StartToCloseTimeout: 2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{MaximumInterval: 10 * time.Second, MaximumAttempts: 5, NonRetryableErrorTypes: []string{activities.ErrInvalid}}})
+	var res inspect.Result
+	err := workflow.ExecuteActivity(actx, acts.InspectDocument, activities.InspectInput{
+		ApplicationID: w.in.ApplicationID, DocumentID: req.DocumentID, Rule: rule,
+	}).Get(ctx, &res)
+	if err != nil {
+		return AttachDocumentResult{}, refuse(skillcert.EINVALID, "材料检查失败，请重新上传", map[string]string{"document_id": req.DocumentID})
+	}
+	out := AttachDocumentResult{DocumentID: req.DocumentID, Accepted: res.Accepted, Code: res.Code, Reason: res.Reason,
+		Kind: string(res.Kind), Size: res.Size, SHA256: res.SHA256, TextChars: res.TextChars}
+	it := w.item(req.DocType)
+	action := "document_rejected"
+	if res.Accepted {
+		action = "document_accepted"
+		it.Status, it.DocumentID, it.Reason = DocAccepted, req.DocumentID, ""
+	} else if it.Status != DocAccepted {
+		it.Status, it.Reason = DocRejected, res.Reason
+	}
+	details := map[string]any{"document_id": req.DocumentID, "doc_type": req.DocType, "sha256": res.SHA256, "size": res.Size, "kind": res.Kind}
+	r, err := w.apply(ctx, step{action: action, actor: req.Actor, reason: res.Reason, details: details})
+	out.Status = r.Status
+	return out, err
+}
+
+// missingDocuments lists required documents not yet accepted (or marked bad by a reviewer).
+func (w *application) missingDocuments() map[string]string {
+	missing := map[string]string{}
+	for _, it := range w.st.Checklist {
+		if it.Required && it.Status != DocAccepted {
+			why := "未上传"
+			switch it.Status {
+			case DocRejected:
+				why = "未通过检查：" + it.Reason
+			case DocBad:
+				why = "审核退回，需重新上传：" + it.Reason
+			}
+			missing[string(it.DocType)] = it.Label + why
+		}
+	}
+	return missing
+}
+
+func (w *application) validateSubmit(_ workflow.Context, req ActorRequest) error {
+	if err := w.requireOwner(req.Actor); err != nil {
+		return err
+	}
+	if err := w.requireStatus(skillcert.StatusDraft, skillcert.StatusCorrectionNeeded); err != nil {
+		return err
+	}
+	if missing := w.missingDocuments(); len(missing) > 0 {
+		labels := make([]string, 0, len(missing))
+		for _, it := range w.st.Checklist {
+			if _, ok := missing[string(it.DocType)]; ok {
+				labels = append(labels, it.Label)
+			}
+		}
+		return refuse(skillcert.EINVALID, "申报材料不完整："+strings.Join(labels, "、"), missing)
+	}
+	return nil
+}
+
+func (w *application) submit(ctx workflow.Context, req ActorRequest) (Result, error) {
+	event := skillcert.EventSubmit
+	if w.st.Status == skillcert.StatusCorrectionNeeded {
+		event = skillcert.EventResubmitPreliminary
+		if w.st.ReturnedFrom == skillcert.StatusReReview {
+			event = skillcert.EventResubmitReReview
+		}
+	}
+	return w.apply(ctx, step{action: string(event), event: event, actor: req.Actor})
+}
+
+// currentTask returns the open task with id, if any.
+func (w *application) currentTask(id string) (activities.TaskSpec, bool) {
+	for _, t := range w.tasks() {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return activities.TaskSpec{}, false
+}
+
+func (w *application) validateCompleteTask(_ workflow.Context, req CompleteTaskRequest) error {
+	if err := w.ready(); err != nil {
+		return err
+	}
+	task, ok := w.currentTask(req.TaskID)
+	if !ok || (w.st.Status != skillcert.StatusPreliminaryReview && w.st.Status != skillcert.StatusReReview) {
+		return conflict("该任务已完成或已失效")
+	}
+	if err := w.requireRole(req.Actor, task.Role); err != nil {
+		return err
+	}
+	if w.st.Status == skillcert.StatusReReview && slices.Contains(w.st.PreliminaryActors, req.Actor.UserID) {
+		return forbidden("资格初审和资格复审不能由同一人完成")
+	}
+	switch req.Decision {
+	case "approve":
+	case "reject", "return":
+		if strings.TrimSpace(req.Reason) == "" {
+			return invalidInput("reason", "驳回或退回补正时必须填写原因")
+		}
+	default:
+		return invalidInput("decision", "decision 只能是 approve、reject 或 return")
+	}
+	for _, d := range req.Documents {
+		if w.item(d.DocType) == nil {
+			return invalidInput("documents", "本申报没有此类材料："+string(d.DocType))
+		}
+		if d.Verdict != "ok" && d.Verdict != "bad" {
+			return invalidInput("documents", "verdict 只能是 ok 或 bad")
+		}
+	}
+	return nil
+}
+
+var reviewEvents = map[skillcert.Status]map[string]skillcert.Event{
+	skillcert.StatusPreliminaryReview: {"approve": skillcert.EventPreliminaryApprove, "reject": skillcert.EventPreliminaryReject, "return": skillcert.EventPreliminaryReturn},
+	skillcert.StatusReReview:          {"approve": skillcert.EventReReviewApprove, "reject": skillcert.EventReReviewReject, "return": skillcert.EventReReviewReturn},
+}
+
+func (w *application) completeTask(ctx workflow.Context, req CompleteTaskRequest) (Result, error) {
+	stage := w.st.Status
+	if stage == skillcert.StatusPreliminaryReview {
+		w.st.PreliminaryActors = append(w.st.PreliminaryActors, req.Actor.UserID)
+	}
+	for _, d := range req.Documents {
+		if d.Verdict == "bad" && req.Decision == "return" {
+			it := w.item(d.DocType)
+			it.Status, it.Reason = DocBad, d.Reason
+		}
+	}
+	s := step{action: stage.String() + "_" + req.Decision, event: reviewEvents[stage][req.Decision], actor: req.Actor,
+		reason: req.Reason, completedTask: req.TaskID, details: map[string]any{"documents": req.Documents}}
+	switch req.Decision {
+	case "return":
+		w.st.ReturnedFrom, w.st.ReturnedBy = stage, req.Actor.UserID
+		s.notify = applicantNote(w, "returned", "您的申报被退回补正："+req.Reason+"。请在期限内补正材料后重新提交。")
+	case "reject":
+		w.st.Reasons = append(w.st.Reasons, req.Reason)
+		s.notify = applicantNote(w, "rejected", "您的申报未通过"+stage.Label()+"："+req.Reason)
+	case "approve":
+		if stage == skillcert.StatusReReview {
+			s.notify = applicantNote(w, "approved", "您的申报已通过资格复审，请在缴费期限内缴费。")
+		}
+	}
+	return w.apply(ctx, s)
+}

@@ -1,0 +1,236 @@
+package workflows
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"skillcert"
+	"skillcert/activities"
+)
+
+// step is one change of the application: an optional lifecycle event plus what to record about it.
+type step struct {
+	action        string
+	event         skillcert.Event // "" when the status does not change
+	actor         Actor
+	reason        string
+	details       any
+	completedTask string
+	notify        []activities.Notification
+}
+
+// Search attribute keys (no personal data).
+var (
+	searchStatus     = temporal.NewSearchAttributeKeyKeyword(SearchStatus)
+	searchRegion     = temporal.NewSearchAttributeKeyKeyword(SearchRegion)
+	searchBatch      = temporal.NewSearchAttributeKeyKeyword(SearchBatch)
+	searchOccupation = temporal.NewSearchAttributeKeyKeyword(SearchOccupation)
+	searchLevel      = temporal.NewSearchAttributeKeyInt64(SearchLevel)
+)
+
+func activityContext(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        500 * time.Millisecond,
+			BackoffCoefficient:     2,
+			MaximumInterval:        30 * time.Second,
+			NonRetryableErrorTypes: []string{activities.ErrDuplicate, activities.ErrInvalid},
+		},
+	})
+}
+
+// apply moves the application by s.event (when set), then writes the projection, tasks, audit event and
+// notifications through RecordTransition. Callers hold the mutex. The state changes before the write, so
+// a failed write (after all retries) leaves the workflow ahead of its projection, and the next write,
+// carrying a newer sequence number, catches the projection up.
+func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
+	from := w.st.Status
+	to := from
+	if s.event != "" {
+		next, err := skillcert.Transition(from, s.event)
+		if err != nil {
+			return Result{}, fromDomain(err)
+		}
+		to = next
+	}
+	w.st.Status = to
+	w.st.Seq++
+	if to != from {
+		w.enter(ctx, from, to)
+	}
+	rec := activities.TransitionRecord{
+		ApplicationID: w.in.ApplicationID, Seq: w.st.Seq, At: workflow.Now(ctx), Action: s.action,
+		ToStatus: string(to), ActorID: s.actor.UserID, ActorRole: s.actor.Role, Reason: s.reason,
+		Row: w.row(), Tasks: w.tasks(), CompletedTaskID: s.completedTask, Notifications: s.notify,
+	}
+	if to != from {
+		rec.FromStatus = string(from)
+	}
+	if s.details != nil {
+		rec.Details, _ = json.Marshal(s.details)
+	}
+	if to != from || w.st.Seq == 1 {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, w.searchAttributes()...); err != nil {
+			workflow.GetLogger(ctx).Warn("search attributes not updated", "error", err)
+		}
+	}
+	err := workflow.ExecuteActivity(activityContext(ctx), acts.RecordTransition, rec).Get(ctx, nil)
+	return Result{Status: to, Seq: w.st.Seq}, err
+}
+
+func (w *application) searchAttributes() []temporal.SearchAttributeUpdate {
+	return []temporal.SearchAttributeUpdate{
+		searchStatus.ValueSet(string(w.st.Status)), searchRegion.ValueSet(w.in.Region),
+		searchBatch.ValueSet(w.in.Batch.BatchID), searchOccupation.ValueSet(w.in.OccupationCode),
+		searchLevel.ValueSet(int64(w.in.Level)),
+	}
+}
+
+// enter sets what a new status starts: review rounds, deadlines, score entry.
+func (w *application) enter(ctx workflow.Context, from, to skillcert.Status) {
+	switch to {
+	case skillcert.StatusPreliminaryReview, skillcert.StatusReReview, skillcert.StatusComprehensiveReview:
+		w.st.ReviewRound++
+	case skillcert.StatusCorrectionNeeded:
+		due := w.workdaysFrom(ctx, workflow.Now(ctx), w.in.Policy.CorrectionWorkdays)
+		w.st.CorrectionDueAt = &due
+	case skillcert.StatusScoring:
+		if w.st.Exam != nil {
+			due := w.workdaysFrom(ctx, w.st.Exam.StartsAt, w.in.Policy.ScoreDueWorkdays)
+			w.st.SkillScoresDueAt = &due
+		}
+	}
+	if from == skillcert.StatusCorrectionNeeded {
+		w.st.CorrectionDueAt = nil
+	}
+}
+
+// workdaysFrom is the end (23:59:59 China time) of the n-th working day after t. Where the State Council
+// calendar is not yet published for a year, weekends alone are skipped and a warning is logged.
+func (w *application) workdaysFrom(ctx workflow.Context, t time.Time, n int) time.Time {
+	start := skillcert.DateOf(t)
+	d, err := skillcert.DefaultCalendar().AddWorkdays(start, n)
+	if err != nil {
+		workflow.GetLogger(ctx).Warn("working-day calendar unavailable; counting weekdays only", "error", err)
+		d = start
+		for added := 0; added < n; {
+			d = d.AddDays(1)
+			if wd := d.Start().Weekday(); wd != time.Saturday && wd != time.Sunday {
+				added++
+			}
+		}
+	}
+	return d.End()
+}
+
+// taskID is a stable ID for a task: the same inputs give the same ID on every replay and retry.
+func (w *application) taskID(kind string, round int) string {
+	ns := uuid.MustParse(w.in.ApplicationID)
+	return uuid.NewSHA1(ns, []byte(kind+"#"+strconv.Itoa(round))).String()
+}
+
+// tasks are the open human tasks for the current state.
+func (w *application) tasks() []activities.TaskSpec {
+	region := w.in.Region
+	switch w.st.Status {
+	case skillcert.StatusPreliminaryReview, skillcert.StatusReReview:
+		role := RoleCityReviewer
+		if w.st.Status == skillcert.StatusReReview {
+			role = RoleProvincialReviewer
+		}
+		t := activities.TaskSpec{ID: w.taskID(string(w.st.Status), w.st.ReviewRound), Type: reviewTaskType(w.st.Status), Role: role, Region: region}
+		if w.st.ReturnedFrom == w.st.Status && w.st.ReturnedBy != "" {
+			t.Type, t.AssigneeID = TaskCorrectionReview, w.st.ReturnedBy
+		}
+		return []activities.TaskSpec{t}
+	case skillcert.StatusScoring:
+		var out []activities.TaskSpec
+		for _, c := range []skillcert.Component{skillcert.ComponentTheory, skillcert.ComponentSkill} {
+			slot := w.slot(c)
+			if slot.Confirmed != nil {
+				continue
+			}
+			t := activities.TaskSpec{Type: TaskScoreEntry, Role: RoleProvincialReviewer, Region: region}
+			if c == skillcert.ComponentSkill {
+				t.Role, t.DueAt = RoleCityReviewer, w.st.SkillScoresDueAt
+			}
+			if slot.First != nil {
+				t.Type = TaskScoreConfirmation
+			}
+			t.ID = w.taskID(t.Type+"/"+string(c), slot.Round)
+			out = append(out, t)
+		}
+		return out
+	case skillcert.StatusComprehensiveReview:
+		return []activities.TaskSpec{{ID: w.taskID(TaskComprehensiveReview, w.st.ReviewRound), Type: TaskComprehensiveReview, Role: RoleCommitteeMember, Region: region}}
+	}
+	return nil
+}
+
+func reviewTaskType(s skillcert.Status) string {
+	if s == skillcert.StatusReReview {
+		return TaskReReview
+	}
+	return TaskPreliminaryReview
+}
+
+// view is the projection the gateway renders.
+func (w *application) view() View {
+	v := View{
+		OccupationName:    w.in.OccupationName,
+		Checklist:         w.st.Checklist,
+		Scores:            ScoresView{Theory: w.st.Theory.Confirmed, Skill: w.st.Skill.Confirmed, Comprehensive: w.st.Comprehensive},
+		CertificateNumber: w.st.CertificateNumber,
+		Exam:              w.st.Exam,
+		ReturnedBy:        w.st.ReturnedBy,
+		Reasons:           w.st.Reasons,
+	}
+	if v.Checklist == nil {
+		v.Checklist = []ChecklistItem{}
+	}
+	switch w.st.Status {
+	case skillcert.StatusCorrectionNeeded:
+		v.Deadlines.CorrectionDueAt = w.st.CorrectionDueAt
+	case skillcert.StatusAwaitingPayment:
+		due := w.paymentDue()
+		v.Deadlines.PaymentDueAt = &due
+	case skillcert.StatusScoring:
+		v.Deadlines.SkillScoresDueAt = w.st.SkillScoresDueAt
+	}
+	if o := w.st.Order; o != nil {
+		v.Payment = &PaymentView{OrderID: o.OrderID, AmountFen: o.AmountFen, DueAt: o.DueAt, PaidAt: w.st.PaidAt}
+		if n := len(w.st.Transactions); n > 0 {
+			v.Payment.TransactionID = w.st.Transactions[n-1]
+		}
+	}
+	if w.in.Level.NeedsComprehensiveReview() && (w.st.Status == skillcert.StatusComprehensiveReview || len(w.st.Panel) > 0) {
+		v.Panel = &PanelView{Count: len(w.st.Panel), Size: w.in.Policy.PanelSize}
+	}
+	return v
+}
+
+func (w *application) row() activities.ApplicationRow {
+	view, _ := json.Marshal(w.view())
+	r := activities.ApplicationRow{
+		ApplicantID: w.in.ApplicantID, BatchID: w.in.Batch.BatchID, Region: w.in.Region, Employer: w.in.Employer,
+		OccupationCode: w.in.OccupationCode, Level: int(w.in.Level), Pathway: string(w.in.Pathway),
+		Status: string(w.st.Status), View: view, CertificateNumber: w.st.CertificateNumber,
+	}
+	if w.st.Status == skillcert.StatusAwaitingPayment {
+		due := w.paymentDue()
+		r.PaymentDueAt = &due
+	}
+	if w.st.Status == skillcert.StatusCorrectionNeeded {
+		r.CorrectionDueAt = w.st.CorrectionDueAt
+	}
+	if w.st.Exam != nil {
+		r.ExamSessionID, r.Seat = w.st.Exam.SessionID, w.st.Exam.Seat
+	}
+	return r
+}
