@@ -1,0 +1,45 @@
+# skillcert — the two commands that matter: `make dev` (run everything) and `make test` (all tests).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+GO ?= go
+
+# Linters run with `go run pkg@version`, pinned; both work with Go 1.26.
+STATICCHECK_VERSION ?= v0.8.2
+WORKFLOWCHECK_VERSION ?= v0.6.0
+# Arguments of `go test` in `make test`.
+TEST_ARGS ?= -count=1 -timeout 60m ./...
+# Extra flags for the load tester.
+BENCH_FLAGS ?=
+
+.PHONY: help dev dev-down test lint generate build bench bench-quick
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+dev: ## run the whole system: Postgres, Temporal, MinIO, worker, gateway (Ctrl-C stops it all)
+	@deploy/dev/run.sh
+
+dev-down: ## stop everything `make dev` started (from another terminal)
+	@deploy/dev/run.sh down
+
+test: ## unit and integration tests against one private real stack (started and stopped here)
+	@deploy/dev/test.sh $(TEST_ARGS)
+
+lint: ## gofmt, go vet, staticcheck, workflowcheck
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.data/*' -not -path './bin/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION) ./workflows/...
+
+generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc
+	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
+
+build: ## build bin/worker and bin/gateway
+	$(GO) build -o bin/ ./worker ./gateway
+
+bench: ## load test against a running `make dev` (writes deploy/loadtest/results/)
+	$(GO) run ./deploy/loadtest $(BENCH_FLAGS)
+
+bench-quick: ## short load test, for a quick look
+	$(GO) run ./deploy/loadtest -quick $(BENCH_FLAGS)
