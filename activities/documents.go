@@ -47,6 +47,10 @@ func (a *Activities) InspectDocument(ctx context.Context, in InspectInput) (insp
 	default:
 		return inspect.Result{}, fmt.Errorf("read document %s: %w", in.DocumentID, err)
 	}
+	if res.Code == skillcert.EINTERNAL {
+		// The check itself failed (e.g. the PDF tool is missing): no verdict on the file, try again.
+		return inspect.Result{}, fmt.Errorf("inspect document %s: %s", in.DocumentID, res.Reason)
+	}
 	status := "rejected"
 	if res.Accepted {
 		status = "accepted"

@@ -3,6 +3,7 @@
 #   postgresql            initdb/pg_ctl for the private Postgres cluster (skipped when DATABASE_URL is set)
 #   poppler-utils         pdftotext, used by tests that read generated PDFs
 #   fonts-droid-fallback  DroidSansFallbackFull.ttf, the CJK font embedded in generated PDFs
+#   fonts-dejavu-core     DejaVuSans.ttf, for digits and Latin letters (the CJK font has none)
 # Installs only as root with apt-get; otherwise prints the command to run. Silent when nothing is missing.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -14,13 +15,14 @@ if [ -z "${DATABASE_URL:-}" ] && ! pg_bindir >/dev/null; then
 fi
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -f "$CJK_FONT" ] || missing+=(fonts-droid-fallback)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 	log "setup: missing OS packages: ${missing[*]}"
 	log "setup: install them with: sudo apt-get install -y ${missing[*]}"
-	# Postgres is required to run the stack; the other two only matter for PDF features and their tests.
+	# Postgres is required to run the stack; the others only matter for PDF features and their tests.
 	for p in "${missing[@]}"; do
 		[ "$p" = postgresql ] && die "postgresql is required (or set DATABASE_URL)"
 	done
