@@ -102,12 +102,16 @@ func (w *application) missingDocuments() map[string]string {
 	return missing
 }
 
-func (w *application) validateSubmit(_ workflow.Context, req ActorRequest) error {
+func (w *application) validateSubmit(ctx workflow.Context, req ActorRequest) error {
 	if err := w.requireOwner(req.Actor); err != nil {
 		return err
 	}
 	if err := w.requireStatus(skillcert.StatusDraft, skillcert.StatusCorrectionNeeded); err != nil {
 		return err
+	}
+	// A correction may be resubmitted until its own deadline; a first submission only while registration is open.
+	if w.st.Status == skillcert.StatusDraft && !workflow.Now(ctx).Before(w.in.Batch.RegistrationClosesAt) {
+		return conflict("该批次报名已截止，不能再提交申报")
 	}
 	if missing := w.missingDocuments(); len(missing) > 0 {
 		labels := make([]string, 0, len(missing))

@@ -160,3 +160,14 @@ func TestDuplicateAndIneligibleCreationProjectNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestSubmitAfterRegistrationClosedRefused(t *testing.T) {
+	in := baseInput(skillcert.Level5)
+	in.Batch.RegistrationClosesAt = start.Add(5 * time.Hour)
+	h := newHarness(t, in)
+	h.attachAll() // takes one hour per document
+	late := h.update(UpdateSubmit, ActorRequest{Actor: applicant})
+	h.at(time.Hour, func() { h.env.CancelWorkflow() })
+	h.run()
+	mustRefuse(t, "submission after registration closed", late, skillcert.ECONFLICT)
+}
