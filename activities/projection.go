@@ -25,20 +25,20 @@ type TaskSpec struct {
 
 // ApplicationRow is the projection row of an application after a transition.
 type ApplicationRow struct {
-	ApplicantID       string          `json:"applicant_id"`
-	BatchID           string          `json:"batch_id"`
-	Region            string          `json:"region"`
-	Employer          string          `json:"employer"`
-	OccupationCode    string          `json:"occupation_code"`
-	Level             int             `json:"level"`
-	Pathway           string          `json:"pathway"`
-	Status            string          `json:"status"`
-	View              json.RawMessage `json:"view"`
-	PaymentDueAt      *time.Time      `json:"payment_due_at,omitempty"`
-	CorrectionDueAt   *time.Time      `json:"correction_due_at,omitempty"`
-	ExamSessionID     string          `json:"exam_session_id,omitempty"`
-	Seat              int             `json:"seat,omitempty"`
-	CertificateNumber string          `json:"certificate_number,omitempty"`
+	ApplicantID       string     `json:"applicant_id"`
+	BatchID           string     `json:"batch_id"`
+	Region            string     `json:"region"`
+	Employer          string     `json:"employer"`
+	OccupationCode    string     `json:"occupation_code"`
+	Level             int        `json:"level"`
+	Pathway           string     `json:"pathway"`
+	Status            string     `json:"status"`
+	View              any        `json:"view"` // the workflow's View; stored as JSON
+	PaymentDueAt      *time.Time `json:"payment_due_at,omitempty"`
+	CorrectionDueAt   *time.Time `json:"correction_due_at,omitempty"`
+	ExamSessionID     string     `json:"exam_session_id,omitempty"`
+	Seat              int        `json:"seat,omitempty"`
+	CertificateNumber string     `json:"certificate_number,omitempty"`
 }
 
 // Notification is a message for the outbox.
@@ -52,20 +52,20 @@ type Notification struct {
 // TransitionRecord is everything one step of the workflow writes: the projection row, the open tasks,
 // the audit event and notifications. Seq orders the writes of one application.
 type TransitionRecord struct {
-	ApplicationID   string          `json:"application_id"`
-	Seq             int64           `json:"seq"`
-	At              time.Time       `json:"at"`
-	Action          string          `json:"action"`
-	FromStatus      string          `json:"from_status,omitempty"`
-	ToStatus        string          `json:"to_status"`
-	ActorID         string          `json:"actor_id,omitempty"`
-	ActorRole       string          `json:"actor_role"`
-	Reason          string          `json:"reason,omitempty"`
-	Details         json.RawMessage `json:"details,omitempty"`
-	Row             ApplicationRow  `json:"row"`
-	Tasks           []TaskSpec      `json:"tasks"`
-	CompletedTaskID string          `json:"completed_task_id,omitempty"`
-	Notifications   []Notification  `json:"notifications,omitempty"`
+	ApplicationID   string         `json:"application_id"`
+	Seq             int64          `json:"seq"`
+	At              time.Time      `json:"at"`
+	Action          string         `json:"action"`
+	FromStatus      string         `json:"from_status,omitempty"`
+	ToStatus        string         `json:"to_status"`
+	ActorID         string         `json:"actor_id,omitempty"`
+	ActorRole       string         `json:"actor_role"`
+	Reason          string         `json:"reason,omitempty"`
+	Details         any            `json:"details,omitempty"` // stored as JSON
+	Row             ApplicationRow `json:"row"`
+	Tasks           []TaskSpec     `json:"tasks"`
+	CompletedTaskID string         `json:"completed_task_id,omitempty"`
+	Notifications   []Notification `json:"notifications,omitempty"`
 }
 
 // RecordTransition writes rec in one transaction. The row and the tasks change only when rec.Seq is newer
@@ -124,6 +124,10 @@ func (a *Activities) duplicate(ctx context.Context, rec TransitionRecord) error 
 
 func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, error) {
 	r := rec.Row
+	view, err := json.Marshal(r.View)
+	if err != nil {
+		return false, invalid("encode view: %v", err)
+	}
 	var seat *int32
 	if r.Seat > 0 {
 		s := int32(r.Seat)
@@ -133,7 +137,7 @@ func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, e
 		n, err := q.InsertApplication(ctx, db.InsertApplicationParams{
 			ID: rec.ApplicationID, ApplicantID: r.ApplicantID, BatchID: r.BatchID, Region: r.Region, Employer: r.Employer,
 			OccupationCode: r.OccupationCode, Level: int32(r.Level), Pathway: r.Pathway, Status: r.Status, Seq: rec.Seq,
-			View: r.View, PaymentDueAt: r.PaymentDueAt, CorrectionDueAt: r.CorrectionDueAt,
+			View: view, PaymentDueAt: r.PaymentDueAt, CorrectionDueAt: r.CorrectionDueAt,
 			ExamSessionID: optional(r.ExamSessionID), Seat: seat, CertificateNumber: optional(r.CertificateNumber), At: rec.At,
 		})
 		if err != nil {
@@ -142,7 +146,7 @@ func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, e
 		return n == 1, nil
 	}
 	n, err := q.UpdateApplication(ctx, db.UpdateApplicationParams{
-		ID: rec.ApplicationID, Status: r.Status, Seq: rec.Seq, View: r.View, PaymentDueAt: r.PaymentDueAt,
+		ID: rec.ApplicationID, Status: r.Status, Seq: rec.Seq, View: view, PaymentDueAt: r.PaymentDueAt,
 		CorrectionDueAt: r.CorrectionDueAt, ExamSessionID: optional(r.ExamSessionID), Seat: seat,
 		CertificateNumber: optional(r.CertificateNumber), At: rec.At,
 	})
@@ -153,9 +157,13 @@ func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, e
 }
 
 func writeAudit(ctx context.Context, q *db.Queries, rec TransitionRecord) error {
-	details := []byte(rec.Details)
-	if len(details) == 0 {
-		details = nil
+	var details []byte
+	if rec.Details != nil {
+		b, err := json.Marshal(rec.Details)
+		if err != nil {
+			return invalid("encode details: %v", err)
+		}
+		details = b
 	}
 	err := q.InsertAuditEvent(ctx, db.InsertAuditEventParams{
 		ApplicationID: rec.ApplicationID, Seq: rec.Seq, Action: rec.Action, At: rec.At,

@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"testing"
@@ -49,7 +48,7 @@ func testPool(t *testing.T) (*pgxpool.Pool, string) {
 }
 
 func record(appID, applicant string, seq int64, status string, tasks ...TaskSpec) TransitionRecord {
-	view, _ := json.Marshal(map[string]any{"seq": seq})
+	view := map[string]any{"seq": seq}
 	return TransitionRecord{
 		ApplicationID: appID, Seq: seq, At: time.Now().UTC().Truncate(time.Millisecond), Action: "step", ToStatus: status,
 		ActorRole: "system", Tasks: tasks,

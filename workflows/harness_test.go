@@ -275,4 +275,11 @@ func capture(o *outcome) *testsuite.TestUpdateCallback {
 	}
 }
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+// roundTrip converts a decoded activity argument into v through JSON.
+func roundTrip(in, v any) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}

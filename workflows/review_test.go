@@ -124,7 +124,7 @@ func TestRefusedDocumentDoesNotCountAndDoesNotReplace(t *testing.T) {
 	mustRefuse(t, "document type not on the checklist", unknown, skillcert.EINVALID)
 	var view View
 	last := h.records[len(h.records)-1]
-	if err := jsonUnmarshal(last.Row.View, &view); err != nil {
+	if err := roundTrip(last.Row.View, &view); err != nil {
 		t.Fatal(err)
 	}
 	for _, it := range view.Checklist {
@@ -170,4 +170,28 @@ func TestSubmitAfterRegistrationClosedRefused(t *testing.T) {
 	h.at(time.Hour, func() { h.env.CancelWorkflow() })
 	h.run()
 	mustRefuse(t, "submission after registration closed", late, skillcert.ECONFLICT)
+}
+
+func TestPreliminaryReturnThenRejection(t *testing.T) {
+	h := newHarness(t, baseInput(skillcert.Level5))
+	h.attachAll()
+	h.update(UpdateSubmit, ActorRequest{Actor: applicant})
+	h.review(TaskPreliminaryReview, city1, "return", "学历证书缺少盖章页")
+	resubmit := h.update(UpdateSubmit, ActorRequest{Actor: applicant})
+	var task activities.TaskSpec
+	h.at(time.Hour, func() { task = h.records[len(h.records)-1].Tasks[0] })
+	reject := h.review(TaskCorrectionReview, city2, "reject", "学历证书与本人信息不符")
+	h.run()
+	mustAccept(t, "resubmit", resubmit)
+	if got := resubmit.result.(Result).Status; got != skillcert.StatusPreliminaryReview {
+		t.Fatalf("resubmitted to %s, want preliminary_review", got)
+	}
+	if task.Type != TaskCorrectionReview || task.AssigneeID != cityA || task.Role != RoleCityReviewer {
+		t.Fatalf("correction task %+v, want it assigned back to the returning reviewer", task)
+	}
+	mustAccept(t, "reject", reject)
+	var final skillcert.Status
+	if err := h.env.GetWorkflowResult(&final); err != nil || final != skillcert.StatusRejected {
+		t.Fatalf("result %s %v, want rejected", final, err)
+	}
 }
