@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -65,7 +67,7 @@ func startSystem(t *testing.T) *system {
 	s := &system{t: t, dir: dir, baseURL: "http://" + addr, databaseURL: dbURL}
 	s.env = append(os.Environ(), stack.Env()...)
 	s.env = append(s.env, "DATABASE_URL="+dbURL, "SKILLCERT_HTTP_ADDR="+addr, "SKILLCERT_ADMIN_PASSWORD="+adminPassword,
-		"SKILLCERT_PAYMENT_SECRET="+paymentSecret, "SKILLCERT_MINIO_BUCKET=e2e-"+filepath.Base(dir)[:8],
+		"SKILLCERT_PAYMENT_SECRET="+paymentSecret, "SKILLCERT_MINIO_BUCKET=e2e-"+strings.ToLower(strconv.FormatInt(time.Now().UnixNano(), 36)),
 		"SKILLCERT_TOKEN_KEY=e2e-token-key-0123456789abcdef", "SKILLCERT_LOG_LEVEL=warn")
 	s.gateway = s.start("gateway")
 	s.worker = s.start("worker")
