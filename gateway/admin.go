@@ -1,0 +1,307 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
+
+	"skillcert"
+	"skillcert/schema/db"
+	"skillcert/workflows"
+)
+
+// Admin and supervision: search, revoke and the audit trail (history, statistics and the roster export
+// live in history.go, stats.go and exports.go). Supervisors read everything in their region (or all regions
+// when they have none) and change nothing.
+
+// adminApplicationView is one row of the admin search. The applicant's name is masked.
+type adminApplicationView struct {
+	ID                  string    `json:"id"`
+	Status              string    `json:"status"`
+	StatusLabel         string    `json:"status_label"`
+	BatchID             string    `json:"batch_id"`
+	Region              string    `json:"region"`
+	Employer            string    `json:"employer"`
+	OccupationCode      string    `json:"occupation_code"`
+	OccupationName      string    `json:"occupation_name"`
+	Level               int32     `json:"level"`
+	Pathway             string    `json:"pathway"`
+	ApplicantNameMasked string    `json:"applicant_name_masked"`
+	CertificateNumber   *string   `json:"certificate_number,omitempty"`
+	ExamSessionID       *string   `json:"exam_session_id,omitempty"`
+	Seat                *int32    `json:"seat,omitempty"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
+}
+
+// adminApplicationPage is the answer of GET /api/v1/admin/applications.
+type adminApplicationPage struct {
+	Items    []adminApplicationView `json:"items"`
+	NextPage *int                   `json:"next_page,omitempty"`
+}
+
+// revokeRequest is the body of POST /api/v1/admin/applications/{id}/revoke.
+type revokeRequest struct {
+	Reason string `json:"reason"`
+}
+
+// auditEventView is one entry of the append-only audit trail.
+type auditEventView struct {
+	ID            int64           `json:"id"`
+	ApplicationID string          `json:"application_id"`
+	Seq           int64           `json:"seq"`
+	Action        string          `json:"action"`
+	At            time.Time       `json:"at"`
+	ActorID       *string         `json:"actor_id,omitempty"`
+	ActorRole     string          `json:"actor_role"`
+	FromStatus    *string         `json:"from_status,omitempty"`
+	ToStatus      *string         `json:"to_status,omitempty"`
+	Reason        *string         `json:"reason,omitempty"`
+	Details       json.RawMessage `json:"details,omitempty"`
+}
+
+// auditPage is the answer of GET /api/v1/admin/audit.
+type auditPage struct {
+	Items    []auditEventView `json:"items"`
+	NextPage *int             `json:"next_page,omitempty"`
+}
+
+// regionScope is the only region the caller may see: a city reviewer's region, a regional supervisor's;
+// "" for everyone else (all regions).
+func regionScope(p *principal) string {
+	if p.Role == roleCityReviewer || p.Role == roleSupervisor {
+		return p.Region
+	}
+	return ""
+}
+
+// applicationFilter holds the common query filters of the staff lists (NULL = not filtered).
+type applicationFilter struct {
+	Status, Region, OccupationCode, BatchID *string
+	Level                                   *int32
+}
+
+// parseApplicationFilter reads status, region, occupation_code, batch_id and level from the query (422 for
+// unknown values) and refuses (403) a region outside the caller's scope.
+func parseApplicationFilter(c *fiber.Ctx, p *principal) (applicationFilter, error) {
+	f := fieldErrors{}
+	out := applicationFilter{Status: ptr(trimmed(c.Query("status"))), Region: ptr(trimmed(c.Query("region"))),
+		OccupationCode: ptr(trimmed(c.Query("occupation_code"))), BatchID: ptr(trimmed(c.Query("batch_id"))),
+		Level: levelParam(f, trimmed(c.Query("level")))}
+	if out.Status != nil && !skillcert.Status(*out.Status).Valid() {
+		f.add("status", "未知的申报状态")
+	}
+	if out.Region != nil && !skillcert.ValidRegion(*out.Region) {
+		f.add("region", "请选择有效的盟市")
+	}
+	if err := f.err(); err != nil {
+		return out, err
+	}
+	if scope := regionScope(p); scope != "" && out.Region != nil && *out.Region != scope {
+		return out, errForbidden("您只能查看%s的数据", scope)
+	}
+	return out, nil
+}
+
+var idPrefixPattern = regexp.MustCompile(`^[0-9a-fA-F-]{4,36}$`)
+
+// likeEscaper escapes LIKE's wildcards (backslash is Postgres' default escape character).
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// searchTerms turns q into the lookups of the admin search: an application ID prefix, an exact phone
+// number, or a name — exact, or masked as the lists show it, each '*' standing for one character.
+func searchTerms(q string) (idPrefix, phone, namePattern *string, err error) {
+	if utf8.RuneCountInString(q) > 64 {
+		return nil, nil, nil, fieldInvalid("q", "查询内容过长")
+	}
+	if idPrefixPattern.MatchString(q) {
+		idPrefix = ptr(strings.ToLower(q))
+	}
+	if skillcert.ValidPhone(q) {
+		phone = &q
+	}
+	if strings.Trim(q, "*") != "" && !strings.ContainsAny(q, " \t%_\\") && utf8.RuneCountInString(q) >= 2 {
+		namePattern = ptr(strings.ReplaceAll(likeEscaper.Replace(q), "*", "_"))
+	}
+	return idPrefix, phone, namePattern, nil
+}
+
+func (a *app) searchApplications(c *fiber.Ctx) error {
+	page, size, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	p := user(c)
+	filter, err := parseApplicationFilter(c, p)
+	if err != nil {
+		return err
+	}
+	q := trimmed(c.Query("q"))
+	idPrefix, phone, name, err := searchTerms(q)
+	if err != nil {
+		return err
+	}
+	rows, err := a.q.SearchApplications(c.UserContext(), db.SearchApplicationsParams{
+		ScopeRegion: ptr(regionScope(p)), Status: filter.Status, Region: filter.Region,
+		OccupationCode: filter.OccupationCode, Level: filter.Level, BatchID: filter.BatchID,
+		HasQ: q != "", IDPrefix: idPrefix, Phone: phone, NamePattern: name,
+		Off: int32((page - 1) * size), Lim: int32(size + 1),
+	})
+	if err != nil {
+		return fmt.Errorf("search applications: %w", err)
+	}
+	out := adminApplicationPage{Items: make([]adminApplicationView, 0, min(len(rows), size))}
+	for i, r := range rows {
+		if i == size {
+			next := page + 1
+			out.NextPage = &next
+			break
+		}
+		out.Items = append(out.Items, adminApplicationView{ID: r.ID, Status: r.Status,
+			StatusLabel: skillcert.Status(r.Status).Label(), BatchID: r.BatchID, Region: r.Region, Employer: r.Employer,
+			OccupationCode: r.OccupationCode, OccupationName: r.OccupationName, Level: r.Level, Pathway: r.Pathway,
+			ApplicantNameMasked: skillcert.MaskName(r.ApplicantName), CertificateNumber: r.CertificateNumber,
+			ExamSessionID: r.ExamSessionID, Seat: r.Seat, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
+	}
+	return c.JSON(out)
+}
+
+// loadScopedApplication reads the application named by id for staff: 404 when it does not exist or lies
+// outside the caller's scope (as GET /api/v1/applications/{id} answers).
+func (a *app) loadScopedApplication(c *fiber.Ctx, id string) (db.Application, error) {
+	if !validUUID(id) {
+		return db.Application{}, errNotFound("申报")
+	}
+	row, err := a.q.GetApplication(c.UserContext(), id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return row, errNotFound("申报")
+	}
+	if err != nil {
+		return row, fmt.Errorf("read application %s: %w", id, err)
+	}
+	visible, err := a.canSeeApplication(c, user(c), row)
+	if err != nil {
+		return row, fmt.Errorf("check scope of application %s: %w", id, err)
+	}
+	if !visible {
+		return row, errNotFound("申报")
+	}
+	return row, nil
+}
+
+// revokeResponse is the application after revocation, with its certificate's new status.
+type revokeResponse struct {
+	statusResponse
+	CertificateNumber string `json:"certificate_number,omitempty"`
+}
+
+// revokeApplication cancels qualification, scores and certificate (fraud found). An application whose
+// workflow has ended (rejected, withdrawn, …) cannot be revoked: 409.
+func (a *app) revokeApplication(c *fiber.Ctx) error {
+	var req revokeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	row, err := a.loadScopedApplication(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	reason := trimmed(req.Reason)
+	switch n := utf8.RuneCountInString(reason); {
+	case n == 0:
+		return fieldInvalid("reason", "请填写取消资格的原因")
+	case n > maxReasonRunes:
+		return fieldInvalid("reason", fmt.Sprintf("原因不能超过%d个字符", maxReasonRunes))
+	}
+	status := skillcert.Status(row.Status)
+	switch {
+	case status == skillcert.StatusRevoked:
+		return &skillcert.Error{Code: skillcert.ECONFLICT, Message: "该申报已被取消资格", Fields: map[string]string{"status": row.Status}}
+	case status.Final() && status != skillcert.StatusCertified:
+		return &skillcert.Error{Code: skillcert.ECONFLICT, Fields: map[string]string{"status": row.Status},
+			Message: fmt.Sprintf("该申报已办结（%s），流程已结束，无法再取消资格", status.Label())}
+	}
+	var res workflows.Result
+	if err := a.update(c.UserContext(), row.ID, workflows.UpdateRevoke,
+		workflows.ActorRequest{Actor: user(c).actor(), Reason: reason}, &res); err != nil {
+		return err
+	}
+	return c.JSON(revokeResponse{statusResponse: newStatusResponse(row.ID, res.Status), CertificateNumber: deref(row.CertificateNumber)})
+}
+
+func viewAudit(e db.AuditEvent) auditEventView {
+	v := auditEventView{ID: e.ID, ApplicationID: e.ApplicationID, Seq: e.Seq, Action: e.Action, At: e.At,
+		ActorID: e.ActorID, ActorRole: e.ActorRole, FromStatus: e.FromStatus, ToStatus: e.ToStatus, Reason: e.Reason}
+	if len(e.Details) > 0 && json.Valid(e.Details) {
+		v.Details = json.RawMessage(e.Details)
+	}
+	return v
+}
+
+// listAudit is the audit trail of one application (oldest first), or the newest events of the caller's
+// scope when no application is named.
+func (a *app) listAudit(c *fiber.Ctx) error {
+	page, size, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	ctx, off, lim := c.UserContext(), int32((page-1)*size), int32(size+1)
+	var rows []db.AuditEvent
+	if id := trimmed(c.Query("application_id")); id != "" {
+		if !validUUID(id) {
+			return fieldInvalid("application_id", "申报编号格式无效")
+		}
+		if _, err := a.loadScopedApplication(c, id); err != nil {
+			return err
+		}
+		rows, err = a.q.ListApplicationAudit(ctx, db.ListApplicationAuditParams{ApplicationID: id, Off: off, Lim: lim})
+	} else {
+		rows, err = a.q.ListRecentAudit(ctx, db.ListRecentAuditParams{ScopeRegion: ptr(regionScope(user(c))), Off: off, Lim: lim})
+	}
+	if err != nil {
+		return fmt.Errorf("list audit events: %w", err)
+	}
+	out := auditPage{Items: make([]auditEventView, 0, min(len(rows), size))}
+	for i, r := range rows {
+		if i == size {
+			next := page + 1
+			out.NextPage = &next
+			break
+		}
+		out.Items = append(out.Items, viewAudit(r))
+	}
+	return c.JSON(out)
+}
+
+// adminRoutes are search, history, revoke, statistics, the roster export and the audit trail.
+func (a *app) adminRoutes() []route {
+	overseers := []string{roleAdmin, roleSupervisor, roleProvincialReviewer}
+	return []route{
+		{Method: "GET", Path: "/api/v1/admin/applications", Roles: overseers, Handler: a.searchApplications, Tag: "admin",
+			Summary:  "Search applications (q: application ID prefix, phone number or masked name)",
+			Query:    []string{"status", "region", "occupation_code", "level", "batch_id", "q", "page", "page_size"},
+			Response: adminApplicationPage{}, Errors: []int{422}},
+		{Method: "GET", Path: "/api/v1/admin/applications/:id/history", Roles: rolesAdmin, Handler: a.workflowHistory,
+			Tag: "admin", Summary: "The application's workflow event history, payloads decoded",
+			Response: historyResponse{}, Errors: []int{404, 503}},
+		{Method: "POST", Path: "/api/v1/admin/applications/:id/revoke", Roles: rolesAdmin, Handler: a.revokeApplication,
+			Tag: "admin", Summary: "Revoke (fraud found): cancels qualification, scores and certificate",
+			Request: revokeRequest{}, Response: revokeResponse{}, Errors: []int{404, 409, 422, 503}},
+		{Method: "GET", Path: "/api/v1/admin/stats", Roles: overseers, Handler: a.stats, Tag: "admin",
+			Summary: "Counts of applications grouped by region, level, status, occupation or batch (附件2 summary)",
+			Query:   []string{"group_by", "batch_id", "region", "status", "occupation_code", "level"}, Response: statsResponse{}, Errors: []int{422}},
+		{Method: "GET", Path: "/api/v1/admin/exports/roster.xlsx", Roles: []string{roleCityReviewer, roleProvincialReviewer, roleAdmin},
+			Handler: a.exportRoster, Tag: "admin", Summary: "The exam roster (考务手册 名册) as XLSX",
+			Query: []string{"region", "exam_session_id"}, ContentType: xlsxContentType, Errors: []int{404, 422}},
+		{Method: "GET", Path: "/api/v1/admin/audit", Roles: overseers, Handler: a.listAudit, Tag: "admin",
+			Summary: "Audit trail of an application (or the newest events)", Query: []string{"application_id", "page", "page_size"},
+			Response: auditPage{}, Errors: []int{404, 422}},
+	}
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+
+	"skillcert"
+	"skillcert/schema/db"
+	"skillcert/workflows"
+)
+
+// app holds the gateway's dependencies; every handler is a method on it.
+type app struct {
+	cfg      config
+	log      *slog.Logger
+	pool     *pgxpool.Pool
+	q        *db.Queries
+	temporal client.Client
+	store    objectStore
+	pdf      pdfRenderer // nil when no CJK font was found; PDF routes then answer 503
+	codec    fiberHandler
+	tokens   *tokenSigner
+	ids      *idCipher
+	logins   *loginThrottle
+	metrics  *metrics
+	now      func() time.Time
+	routes   []route
+
+	dataConverter converter.DataConverter // decodes workflow inputs (the PDF routes)
+	fees          skillcert.FeeTable
+	policy        workflows.Policy
+}
+
+// fiberHandler is an http.Handler adapted to Fiber (the codec server).
+type fiberHandler = fiber.Handler
+
+// objectStore is what the gateway needs from object storage (implemented over package objectstore).
+type objectStore interface {
+	// PresignUpload returns a presigned POST policy for key admitting at most maxBytes of contentType.
+	PresignUpload(ctx context.Context, key, contentType string, maxBytes int64, ttl time.Duration) (upload, error)
+	// PresignDownload returns a short-lived GET URL that downloads key as filename.
+	PresignDownload(ctx context.Context, key, filename string, ttl time.Duration) (string, error)
+	// Read returns the object's bytes, refusing objects over maxBytes.
+	Read(ctx context.Context, key string, maxBytes int64) ([]byte, error)
+	// Ping checks that the bucket is reachable.
+	Ping(ctx context.Context) error
+}
+
+// upload is a presigned upload: where and how the client sends the bytes.
+type upload struct {
+	URL       string            `json:"upload_url"`
+	Method    string            `json:"method"`
+	Fields    map[string]string `json:"fields"`
+	Headers   map[string]string `json:"headers"`
+	ExpiresAt time.Time         `json:"expires_at"`
+}
+
+// Role sets used by the route table.
+var (
+	rolesApplicant = []string{roleApplicant}
+	rolesAdmin     = []string{roleAdmin}
+	rolesStaff     = []string{roleCityReviewer, roleProvincialReviewer, roleCommitteeMember, roleSupervisor, roleAdmin}
+	rolesReaders   = []string{roleApplicant, roleCityReviewer, roleProvincialReviewer, roleCommitteeMember, roleSupervisor, roleAdmin}
+)
+
+// route is one entry of the route table: it registers the handler with its middleware and describes the
+// operation in the OpenAPI document, so the two cannot drift apart.
+type route struct {
+	Method  string
+	Path    string   // Fiber syntax: /api/v1/applications/:id
+	Public  bool     // no token needed (a token, if sent, is still read)
+	Roles   []string // roles admitted when not public; empty admits every signed-in user
+	Handler fiber.Handler
+
+	Summary     string
+	Tag         string
+	Request     any    // zero value of the JSON body type, for the OpenAPI schema
+	Response    any    // zero value of the success body type
+	Status      int    // success status (default 200)
+	ContentType string // success media type when not JSON (application/pdf, text/html, …)
+	Errors      []int  // error statuses worth documenting beyond the defaults
+	Query       []string
+	Idempotent  bool          // honours Idempotency-Key (creating POSTs)
+	BodyLimit   int           // bytes; default defaultBodyLimit
+	Hidden      bool          // left out of the OpenAPI document (the document itself)
+	AuthLimited bool          // counted against the stricter per-IP limit of the auth endpoints
+	CookieAuth  string        // name of a cookie that may carry the token instead of Authorization
+	Before      fiber.Handler // runs before authentication (CORS headers that 401s must carry too)
+}
+
+// defaultBodyLimit bounds JSON bodies; routes that take files raise it.
+const defaultBodyLimit = 64 << 10
+
+// openAPIPath converts /a/:id to /a/{id}.
+func (r route) openAPIPath() string {
+	parts := strings.Split(r.Path, "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, ":") {
+			parts[i] = "{" + strings.TrimSuffix(strings.TrimPrefix(p, ":"), "?") + "}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// registerRoutes adds every route of the table to f, each with its own middleware chain.
+func (a *app) registerRoutes(f *fiber.App) {
+	for _, r := range a.routes {
+		var chain []fiber.Handler
+		if r.Before != nil {
+			chain = append(chain, r.Before)
+		}
+		chain = append(chain, a.bodyLimit(r), a.authenticate(r))
+		if r.Idempotent {
+			chain = append(chain, a.idempotent)
+		}
+		chain = append(chain, r.Handler)
+		f.Add(r.Method, r.Path, chain...)
+	}
+}

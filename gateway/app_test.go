@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"skillcert/codec"
+)
+
+// newOfflineApp is an app without dependencies: enough for everything that answers before touching
+// Postgres, Temporal or MinIO (validation, authentication, routing, OpenAPI).
+func newOfflineApp(t *testing.T) *app {
+	t.Helper()
+	cfg, err := loadConfig(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{cfg: cfg, log: slog.New(slog.NewJSONHandler(io.Discard, nil)), metrics: newMetrics(), now: time.Now,
+		tokens: &tokenSigner{key: cfg.TokenKey, ttl: time.Hour}, logins: newLoginThrottle(5, time.Minute),
+		fees: cfg.Fees, policy: cfg.Policy}
+	cdc, err := codec.Parse(codec.DevKeyring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.codec = codecHandler(cdc)
+	a.routes = a.allRoutes()
+	return a
+}
+
+// call sends one request to the Fiber app and decodes a JSON answer (if any).
+func call(t *testing.T, a *app, method, path, token, body string, headers ...string) (*http.Response, map[string]any) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := a.fiber().Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	var out map[string]any
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("%s %s: answer is not JSON: %v: %s", method, path, err, raw)
+		}
+	}
+	return resp, out
+}
+
+// errorOf returns error.code and error.fields of an error body, failing when the shape is wrong.
+func errorOf(t *testing.T, body map[string]any) (string, map[string]any) {
+	t.Helper()
+	e, ok := body["error"].(map[string]any)
+	if !ok {
+		t.Fatalf("no error object in %v", body)
+	}
+	fields, ok := e["fields"].(map[string]any)
+	if !ok {
+		t.Fatalf("error.fields is not an object in %v", body)
+	}
+	if msg, _ := e["message"].(string); msg == "" {
+		t.Fatalf("error.message is empty in %v", body)
+	}
+	code, _ := e["code"].(string)
+	return code, fields
+}
+
+func TestOfflineRequests(t *testing.T) {
+	a := newOfflineApp(t)
+	const goodID = "11010519491231002X"
+	tests := []struct {
+		name       string
+		method     string
+		path       string
+		token      string
+		body       string
+		wantStatus int
+		wantCode   string
+		wantField  string
+	}{
+		{"malformed JSON", "POST", "/api/v1/auth/register", "", `{"phone": "138`, 400, "malformed", ""},
+		{"empty body", "POST", "/api/v1/auth/register", "", ``, 400, "malformed", ""},
+		{"array body", "POST", "/api/v1/auth/register", "", `[]`, 400, "malformed", ""},
+		{"bad ID checksum", "POST", "/api/v1/auth/register", "",
+			`{"phone":"13800138000","password":"abc12345","name":"张三","id_number":"110105194912310021"}`, 422, "invalid", "id_number"},
+		{"bad ID date", "POST", "/api/v1/auth/register", "",
+			`{"phone":"13800138000","password":"abc12345","name":"张三","id_number":"110105194913310021"}`, 422, "invalid", "id_number"},
+		{"weak password", "POST", "/api/v1/auth/register", "",
+			`{"phone":"13800138000","password":"abcdefgh","name":"张三","id_number":"` + goodID + `"}`, 422, "invalid", "password"},
+		{"bad phone", "POST", "/api/v1/auth/register", "",
+			`{"phone":"12345","password":"abc12345","name":"张三","id_number":"` + goodID + `"}`, 422, "invalid", "phone"},
+		{"wrong field type", "POST", "/api/v1/auth/register", "", `{"phone":13800138000}`, 422, "invalid", "phone"},
+		{"login without password", "POST", "/api/v1/auth/login", "", `{"login":"admin"}`, 422, "invalid", "password"},
+		{"no token", "GET", "/api/v1/applications", "", "", 401, "unauthorized", ""},
+		{"garbage token", "GET", "/api/v1/applications/0b7c1f7e-3a37-4a4b-9a55-4f0e3c3a9d11", "v1.abc.def", "", 401, "unauthorized", ""},
+		{"no token on admin route", "POST", "/api/v1/admin/batches", "", `{}`, 401, "unauthorized", ""},
+		{"unknown route", "GET", "/api/v1/nothing-here", "", "", 404, "not_found", ""},
+		{"body too large", "POST", "/api/v1/auth/login", "", `{"login":"` + strings.Repeat("x", 70<<10) + `"}`, 413, "too_large", ""},
+		{"payment callback unsigned", "POST", "/api/v1/payments/callback", "", `{"order_id":"x"}`, 401, "unauthorized", ""},
+		{"certificate number malformed", "GET", "/api/v1/certificates/NOPE", "", "", 404, "not_found", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := call(t, a, tt.method, tt.path, tt.token, tt.body)
+			if resp.StatusCode != tt.wantStatus {
+				t.Fatalf("status = %d, want %d (%v)", resp.StatusCode, tt.wantStatus, body)
+			}
+			code, fields := errorOf(t, body)
+			if code != tt.wantCode {
+				t.Fatalf("error.code = %q, want %q", code, tt.wantCode)
+			}
+			if tt.wantField != "" && fields[tt.wantField] == nil {
+				t.Fatalf("error.fields = %v, want %q", fields, tt.wantField)
+			}
+		})
+	}
+}
+
+func TestCommonHeaders(t *testing.T) {
+	a := newOfflineApp(t)
+	resp, body := call(t, a, "GET", "/healthz", "", "", "X-Request-ID", "trace-123")
+	if resp.StatusCode != 200 || body["status"] != "ok" {
+		t.Fatalf("healthz = %d %v", resp.StatusCode, body)
+	}
+	if got := resp.Header.Get("X-Request-ID"); got != "trace-123" {
+		t.Fatalf("X-Request-ID = %q, want the client's", got)
+	}
+	for _, h := range []string{"X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Referrer-Policy"} {
+		if resp.Header.Get(h) == "" {
+			t.Errorf("header %s missing", h)
+		}
+	}
+	resp, body = call(t, a, "GET", "/api/v1/applications", "", "")
+	if resp.Header.Get("X-Request-ID") == "" || body["error"].(map[string]any)["request_id"] == "" {
+		t.Fatal("no generated request ID on an error answer")
+	}
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatal("API answers must not be cached")
+	}
+	metrics, _ := call(t, a, "GET", "/metrics", "", "")
+	text, _ := io.ReadAll(metrics.Body)
+	if !strings.Contains(string(text), `skillcert_http_requests_total{method="GET",route="/api/v1/applications",status="401"}`) {
+		t.Fatalf("metrics do not count the 401:\n%s", text)
+	}
+}
+
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	a := newOfflineApp(t)
+	resp, doc := call(t, a, "GET", "/api/v1/openapi.json", "", "")
+	if resp.StatusCode != 200 || doc["openapi"] != "3.0.3" {
+		t.Fatalf("openapi.json = %d %v", resp.StatusCode, doc["openapi"])
+	}
+	documented := map[string]bool{}
+	for path, item := range doc["paths"].(map[string]any) {
+		for method, op := range item.(map[string]any) {
+			documented[strings.ToUpper(method)+" "+path] = true
+			if op.(map[string]any)["responses"] == nil {
+				t.Errorf("%s %s has no responses", method, path)
+			}
+		}
+	}
+	registered := map[string]bool{}
+	for _, r := range a.fiber().GetRoutes(true) {
+		if r.Method == "HEAD" {
+			continue // Fiber adds HEAD to every GET
+		}
+		registered[r.Method+" "+route{Path: r.Path}.openAPIPath()] = true
+	}
+	for k := range registered {
+		if !documented[k] {
+			t.Errorf("%s is served but not documented", k)
+		}
+	}
+	for k := range documented {
+		if !registered[k] {
+			t.Errorf("%s is documented but not served", k)
+		}
+	}
+	for _, must := range []string{"POST /api/v1/auth/register", "POST /api/v1/applications",
+		"GET /api/v1/applications/{id}", "POST /api/v1/applications/{id}/documents/{document_id}/complete",
+		"GET /api/v1/tasks", "POST /api/v1/payments/callback", "GET /verify/{number}", "POST /codec/decode",
+		"OPTIONS /codec/decode"} {
+		if !documented[must] {
+			t.Errorf("%s missing from the document", must)
+		}
+	}
+	create := doc["paths"].(map[string]any)["/api/v1/applications"].(map[string]any)["post"].(map[string]any)
+	schema := create["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
+	props := schema["properties"].(map[string]any)
+	for _, f := range []string{"batch_id", "level", "pathway", "previous_certificate", "occupation_started_on"} {
+		if props[f] == nil {
+			t.Errorf("request schema of POST /api/v1/applications lacks %s", f)
+		}
+	}
+	if !slices.Contains(anyStrings(create["x-roles"]), roleApplicant) {
+		t.Errorf("x-roles of POST /api/v1/applications = %v", create["x-roles"])
+	}
+}
+
+func anyStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		s, _ := x.(string)
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,315 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"skillcert"
+)
+
+// errorBody is the body of every error answer: {"error": {"code", "message", "fields", ...}}.
+type errorBody struct {
+	Error apiError `json:"error"`
+}
+
+// apiError is the documented error object. Fields is always present (possibly empty) so clients can read
+// error.fields.<name> without checking for null.
+type apiError struct {
+	Code      string            `json:"code"`
+	Message   string            `json:"message"`
+	Fields    map[string]string `json:"fields"`
+	Details   map[string]any    `json:"details,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// statusOf maps a skillcert error code to its HTTP status: the one table of the gateway.
+var statusOf = map[string]int{
+	skillcert.EMALFORMED:    http.StatusBadRequest,
+	skillcert.EUNAUTHORIZED: http.StatusUnauthorized,
+	skillcert.EFORBIDDEN:    http.StatusForbidden,
+	skillcert.ENOTFOUND:     http.StatusNotFound,
+	skillcert.ECONFLICT:     http.StatusConflict,
+	skillcert.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	skillcert.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	skillcert.EINVALID:      http.StatusUnprocessableEntity,
+	skillcert.ERATELIMIT:    http.StatusTooManyRequests,
+	skillcert.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	skillcert.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// codeOfStatus is the reverse of statusOf, for errors that only carry a status (Fiber's own).
+func codeOfStatus(status int) string {
+	for code, s := range statusOf {
+		if s == status {
+			return code
+		}
+	}
+	if status == http.StatusMethodNotAllowed {
+		return skillcert.ENOTFOUND
+	}
+	if status >= 500 {
+		return skillcert.EINTERNAL
+	}
+	return skillcert.EMALFORMED
+}
+
+// typeDuplicate is the ApplicationError type the workflow uses when an active application already exists.
+const typeDuplicate = "duplicate"
+
+// classify turns any error into the status and body to answer with. It is the only place where errors
+// become HTTP statuses.
+func classify(err error) (int, apiError) {
+	var (
+		se  *skillcert.Error
+		fe  *fiber.Error
+		ae  *temporal.ApplicationError
+		upd *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	)
+	switch {
+	case errors.As(err, &se):
+		return statusFor(se.Code), apiError{Code: se.Code, Message: se.Message, Fields: nonNil(se.Fields), Details: se.Extra}
+	case errors.As(err, &fe):
+		return fiberError(fe)
+	case errors.As(err, &ae):
+		return applicationError(ae)
+	case errors.As(err, &upd), isUnavailable(err):
+		return http.StatusServiceUnavailable, apiError{Code: skillcert.EUNAVAILABLE,
+			Message: "服务暂时不可用，请稍后重试（请求未丢失）", Fields: map[string]string{}}
+	case errors.Is(err, pgx.ErrNoRows):
+		return http.StatusNotFound, apiError{Code: skillcert.ENOTFOUND, Message: "未找到", Fields: map[string]string{}}
+	}
+	return http.StatusInternalServerError, apiError{Code: skillcert.EINTERNAL, Message: "服务器内部错误", Fields: map[string]string{}}
+}
+
+func statusFor(code string) int {
+	if s, ok := statusOf[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+func fiberError(fe *fiber.Error) (int, apiError) {
+	msg := fe.Message
+	switch fe.Code {
+	case http.StatusRequestEntityTooLarge:
+		msg = "请求体过大"
+	case http.StatusNotFound:
+		msg = "未找到该地址"
+	case http.StatusMethodNotAllowed:
+		msg = "不支持该请求方法"
+	case http.StatusTooManyRequests:
+		msg = "请求过于频繁，请稍后再试"
+	}
+	return fe.Code, apiError{Code: codeOfStatus(fe.Code), Message: msg, Fields: map[string]string{}}
+}
+
+// applicationError maps an error raised by a workflow or an update validator: its type is a skillcert
+// error code (or "duplicate"), its details may carry fields and extra data.
+func applicationError(ae *temporal.ApplicationError) (int, apiError) {
+	body := apiError{Code: ae.Type(), Message: ae.Message(), Fields: map[string]string{}}
+	if ae.HasDetails() {
+		var d any
+		if ae.Details(&d) == nil {
+			mergeDetails(&body, d)
+		}
+	}
+	if ae.Type() == typeDuplicate || ae.Type() == skillcert.ECONFLICT {
+		if ae.Type() == typeDuplicate {
+			body.Code = skillcert.ECONFLICT
+		}
+		if id := duplicateID(&body); id != "" && !strings.Contains(body.Message, id) {
+			body.Message = fmt.Sprintf("%s（已有申报编号 %s）", strings.TrimSpace(body.Message), id)
+		}
+	}
+	if _, ok := statusOf[body.Code]; !ok {
+		body.Code = skillcert.EINTERNAL
+		return http.StatusInternalServerError, body
+	}
+	return statusFor(body.Code), body
+}
+
+// mergeDetails copies the details of an ApplicationError into body. The workflow sends a map of field
+// reasons; a *skillcert.Error-shaped map ({fields, details}) and a bare string (an application ID) are
+// understood too.
+func mergeDetails(body *apiError, d any) {
+	switch v := d.(type) {
+	case map[string]any:
+		if _, shaped := v["fields"]; !shaped {
+			for k, reason := range v {
+				body.Fields[k] = fmt.Sprint(reason)
+			}
+			return
+		}
+		if f, ok := v["fields"].(map[string]any); ok {
+			for k, reason := range f {
+				body.Fields[k] = fmt.Sprint(reason)
+			}
+		}
+		if m, ok := v["details"].(map[string]any); ok && len(m) > 0 {
+			body.Details = m
+		}
+	case map[string]string: // details of an error raised in this process (tests)
+		for k, reason := range v {
+			body.Fields[k] = reason
+		}
+	case string:
+		body.Details = map[string]any{"application_id": v}
+	}
+}
+
+// duplicateID finds the existing application's ID in a duplicate or conflict error, and names it under
+// details.application_id.
+func duplicateID(body *apiError) string {
+	id, _ := body.Details["application_id"].(string)
+	for _, k := range []string{"existing_application_id", "application_id"} {
+		if id == "" {
+			id = body.Fields[k]
+		}
+	}
+	if id != "" {
+		if body.Details == nil {
+			body.Details = map[string]any{}
+		}
+		body.Details["application_id"] = id
+	}
+	return id
+}
+
+// isUnavailable reports whether err means a dependency could not be reached (→ 503).
+func isUnavailable(err error) bool {
+	if skillcert.ErrorCode(err) == skillcert.EUNAVAILABLE {
+		return true
+	}
+	var (
+		unavailable *serviceerror.Unavailable
+		deadline    *serviceerror.DeadlineExceeded
+		connectErr  *pgconn.ConnectError
+		netErr      net.Error
+		opErr       *net.OpError
+	)
+	switch {
+	case errors.As(err, &unavailable), errors.As(err, &deadline), errors.As(err, &connectErr),
+		errors.As(err, &opErr), errors.Is(err, context.DeadlineExceeded):
+		return true
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return true
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")) {
+		return true // connection exceptions, admin shutdown, cannot connect now
+	}
+	return pgconn.SafeToRetry(err)
+}
+
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+// handleError is Fiber's error handler: it writes the error body and logs server-side failures.
+func (a *app) handleError(c *fiber.Ctx, err error) error {
+	status, body := classify(err)
+	body.RequestID = requestID(c)
+	if status >= 500 {
+		a.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
+			slog.String("request_id", body.RequestID), slog.String("method", c.Method()),
+			slog.String("path", c.Path()), slog.Int("status", status), slog.String("error", err.Error()))
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, "5")
+	}
+	b, merr := json.Marshal(errorBody{Error: body})
+	if merr != nil {
+		return fmt.Errorf("encode error body: %w", merr)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(b)
+}
+
+// Helpers handlers use to build errors.
+
+func errMalformed(format string, args ...any) error {
+	return skillcert.Errorf(skillcert.EMALFORMED, format, args...)
+}
+
+func errNotFound(what string) error {
+	return skillcert.Errorf(skillcert.ENOTFOUND, "%s不存在或无权访问", what)
+}
+
+func errForbidden(format string, args ...any) error {
+	return skillcert.Errorf(skillcert.EFORBIDDEN, format, args...)
+}
+
+func errConflict(format string, args ...any) error {
+	return skillcert.Errorf(skillcert.ECONFLICT, format, args...)
+}
+
+func errUnauthorized(msg string) error {
+	return &skillcert.Error{Code: skillcert.EUNAUTHORIZED, Message: msg}
+}
+
+// fieldErrors collects per-field reasons and becomes one 422 error.
+type fieldErrors map[string]string
+
+// add records reason for field unless the field already has one.
+func (f fieldErrors) add(field, reason string) {
+	if _, ok := f[field]; !ok {
+		f[field] = reason
+	}
+}
+
+// addErr records the field reasons of a *skillcert.Error (or its message under field).
+func (f fieldErrors) addErr(field string, err error) {
+	var se *skillcert.Error
+	if errors.As(err, &se) && len(se.Fields) > 0 {
+		for k, v := range se.Fields {
+			f.add(k, v)
+		}
+		return
+	}
+	var msg string
+	if errors.As(err, &se) {
+		msg = se.Message
+	} else {
+		msg = err.Error()
+	}
+	f.add(field, msg)
+}
+
+// err returns nil when no field failed, else an EINVALID *skillcert.Error listing them.
+func (f fieldErrors) err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	msg := "提交的信息有误，请按提示修改"
+	if len(f) == 1 {
+		for _, v := range f {
+			msg = v
+		}
+	}
+	return &skillcert.Error{Code: skillcert.EINVALID, Message: msg, Fields: f}
+}
+
+func fieldConflict(field, reason string) error {
+	return skillcert.FieldError(skillcert.ECONFLICT, field, reason)
+}
+
+func fieldInvalid(field, reason string) error {
+	return skillcert.FieldError(skillcert.EINVALID, field, reason)
+}

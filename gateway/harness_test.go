@@ -1,0 +1,312 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"skillcert/deploy/devstack"
+)
+
+// The integration tests drive the real program: run() in this process against the real stack (Postgres,
+// Temporal, MinIO from deploy/devstack), with the real worker built from ./worker and started as a child
+// process. One stack, one worker and one gateway serve every test of the package.
+
+const (
+	testAdminPassword  = "Admin2022test"
+	testPaymentSecret  = "payment-secret-for-tests"
+	testDemoPassword   = "Demo2022skill"
+	integrationTimeout = 20 * time.Minute
+)
+
+// testGateway is the running gateway and what the tests need to reach it.
+type testGateway struct {
+	baseURL string
+	client  *http.Client
+	env     map[string]string
+}
+
+var shared struct {
+	once    sync.Once
+	gw      *testGateway
+	err     error
+	stop    []func() // in reverse order of start
+	release func() error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for i := len(shared.stop) - 1; i >= 0; i-- {
+		shared.stop[i]()
+	}
+	if shared.release != nil {
+		if err := shared.release(); err != nil {
+			fmt.Fprintf(os.Stderr, "release dev stack: %v\n", err)
+			if code == 0 {
+				code = 1
+			}
+		}
+	}
+	os.Exit(code)
+}
+
+// startGateway returns the shared gateway, starting the stack, the worker and the gateway on first use.
+// Integration tests are skipped with -short.
+func startGateway(t *testing.T) *testGateway {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: needs Postgres, Temporal and MinIO (skipped with -short)")
+	}
+	shared.once.Do(func() { shared.gw, shared.err = bootGateway() })
+	if shared.err != nil {
+		t.Fatalf("start gateway: %v", shared.err)
+	}
+	return shared.gw
+}
+
+func bootGateway() (*testGateway, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), integrationTimeout)
+	defer cancel()
+	stack, release, err := devstack.Shared(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dev stack: %w", err)
+	}
+	shared.release = release
+
+	env := map[string]string{}
+	for _, kv := range stack.Env() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	env["SKILLCERT_ADMIN_PASSWORD"] = testAdminPassword
+	env["SKILLCERT_PAYMENT_SECRET"] = testPaymentSecret
+	env["SKILLCERT_DEMO_PASSWORD"] = testDemoPassword
+	env["SKILLCERT_DEV_SEED"] = "1"
+	env["SKILLCERT_LOG_LEVEL"] = "warn"
+	env["SKILLCERT_TOKEN_KEY"] = "integration-test-token-key"
+
+	if err := startWorker(ctx, env); err != nil {
+		return nil, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	env["SKILLCERT_HTTP_ADDR"] = "127.0.0.1:" + port
+	addr := make(chan string, 1)
+	listening = func(a string) { addr <- a }
+	runCtx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(runCtx, []string{"gateway"}, func(k string) string { return env[k] }) }()
+	shared.stop = append(shared.stop, func() {
+		stop()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+		}
+	})
+	var gw *testGateway
+	select {
+	case a := <-addr:
+		gw = &testGateway{baseURL: "http://" + a, env: env, client: &http.Client{
+			Timeout:       time.Minute,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}}
+	case err := <-done:
+		return nil, fmt.Errorf("gateway exited: %v", err)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return gw, gw.waitReady(ctx)
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	return port, err
+}
+
+// startWorker builds ./worker once and starts it against the stack; it stops with the tests (or, should
+// this process die, with its parent).
+func startWorker(ctx context.Context, env map[string]string) error {
+	root, err := devstack.RepoRoot()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "skillcert-gateway-test-")
+	if err != nil {
+		return err
+	}
+	bin := filepath.Join(dir, "worker")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./worker")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("build worker: %w: %s", err, out)
+	}
+	logFile, err := os.Create(filepath.Join(dir, "worker.log"))
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	shared.stop = append(shared.stop, func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+		logFile.Close()
+		if os.Getenv("SKILLCERT_KEEP_TEST_LOGS") == "" {
+			os.RemoveAll(dir)
+		} else {
+			fmt.Fprintf(os.Stderr, "worker log kept in %s\n", logFile.Name())
+		}
+	})
+	return nil
+}
+
+// waitReady polls /readyz until every dependency answers.
+func (g *testGateway) waitReady(ctx context.Context) error {
+	var last string
+	for {
+		resp, err := g.client.Get(g.baseURL + "/readyz")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+			last = string(b)
+		} else {
+			last = err.Error()
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("gateway not ready: %s", last)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// result is an HTTP answer with its JSON body decoded (when it is JSON).
+type result struct {
+	Status int
+	Header http.Header
+	Raw    []byte
+	Body   map[string]any
+	List   []any
+}
+
+// do sends a request with an optional JSON body and bearer token.
+func (g *testGateway) do(t *testing.T, method, path, token string, body any, headers ...string) result {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		if s, ok := body.(string); ok {
+			rd = strings.NewReader(s)
+		} else {
+			b, err := json.Marshal(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rd = bytes.NewReader(b)
+		}
+	}
+	req, err := http.NewRequest(method, g.baseURL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := g.client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	r := result{Status: resp.StatusCode, Header: resp.Header}
+	r.Raw, _ = io.ReadAll(resp.Body)
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && len(r.Raw) > 0 {
+		if r.Raw[0] == '[' {
+			_ = json.Unmarshal(r.Raw, &r.List)
+		} else {
+			_ = json.Unmarshal(r.Raw, &r.Body)
+		}
+	}
+	return r
+}
+
+// want fails the test unless the answer has the status.
+func (r result) want(t *testing.T, status int) result {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
+	}
+	return r
+}
+
+// wantError fails the test unless the answer is the documented error body with status and, when given, a
+// reason for field.
+func (r result) wantError(t *testing.T, status int, code, field string) result {
+	t.Helper()
+	r.want(t, status)
+	e, ok := r.Body["error"].(map[string]any)
+	if !ok {
+		t.Fatalf("no error object: %s", r.Raw)
+	}
+	fields, ok := e["fields"].(map[string]any)
+	if !ok || e["message"] == "" || e["code"] != code {
+		t.Fatalf("error body %s, want code %q with message and fields", r.Raw, code)
+	}
+	if field != "" && fields[field] == nil {
+		t.Fatalf("error.fields lacks %q: %s", field, r.Raw)
+	}
+	return r
+}
+
+// str returns the string at a dotted path of the body ("error.code").
+func (r result) str(path string) string {
+	var v any = r.Body
+	for _, k := range strings.Split(path, ".") {
+		m, _ := v.(map[string]any)
+		v = m[k]
+	}
+	s, _ := v.(string)
+	return s
+}

@@ -1,0 +1,21 @@
+// Command gateway serves the skillcert HTTP API (API.md) with Fiber: accounts, applications, documents,
+// payments, inboxes, certificates, the codec server and the OpenAPI document. Configuration comes from the
+// environment (CONFIG.md).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv); err != nil {
+		fmt.Fprintf(os.Stderr, "gateway: %v\n", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"skillcert"
+	"skillcert/schema/db"
+)
+
+const localsRequestID = "skillcert.request_id"
+
+// requestID returns the ID of the request (set by observe).
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(localsRequestID).(string)
+	return id
+}
+
+// observe is the outermost middleware: it assigns the request ID, turns errors into error bodies (so the
+// status is final here), then records metrics and writes the access log.
+func (a *app) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	id := c.Get(fiber.HeaderXRequestID)
+	if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		id = uuid.NewString()
+	}
+	c.Locals(localsRequestID, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	ctx, cancel := context.WithTimeout(c.UserContext(), a.cfg.RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+
+	if err := c.Next(); err != nil {
+		if herr := a.handleError(c, err); herr != nil {
+			c.Status(http.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	pattern := c.Route().Path
+	if status == http.StatusNotFound && pattern == "/" {
+		pattern = "unmatched"
+	}
+	elapsed := time.Since(start)
+	a.metrics.observe(c.Method(), pattern, status, elapsed)
+
+	level := slog.LevelInfo
+	switch {
+	case status >= 500:
+		level = slog.LevelError
+	case pattern == "/healthz" || pattern == "/readyz" || pattern == "/metrics":
+		level = slog.LevelDebug
+	}
+	attrs := []slog.Attr{
+		slog.String("request_id", id), slog.String("method", c.Method()), slog.String("route", pattern),
+		slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+		slog.String("ip", c.IP()),
+	}
+	if p := user(c); p != nil {
+		attrs = append(attrs, slog.String("user_id", p.ID), slog.String("role", p.Role))
+	}
+	a.log.LogAttrs(c.UserContext(), level, "http request", attrs...)
+	return nil
+}
+
+// securityHeaders sets the headers every answer carries. HTML pages relax the content security policy to
+// their own inline styles.
+func (a *app) securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	c.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
+	if strings.HasPrefix(a.cfg.PublicURL, "https://") {
+		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+	if strings.HasPrefix(c.Path(), "/api/") {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return c.Next()
+}
+
+// rateLimits returns the per-IP limiters: one for every route, a stricter one for the routes marked
+// AuthLimited (login, registration).
+func (a *app) rateLimits() []fiber.Handler {
+	reached := func(c *fiber.Ctx) error {
+		return &skillcert.Error{Code: skillcert.ERATELIMIT, Message: "请求过于频繁，请稍后再试"}
+	}
+	authLimited := map[string]bool{}
+	for _, r := range a.routes {
+		if r.AuthLimited {
+			authLimited[r.Path] = true
+		}
+	}
+	return []fiber.Handler{
+		limiter.New(limiter.Config{
+			Max: a.cfg.RateLimit, Expiration: time.Minute, LimitReached: reached,
+			Next: func(c *fiber.Ctx) bool {
+				return c.Path() == "/healthz" || c.Path() == "/readyz" || c.Path() == "/metrics"
+			},
+		}),
+		limiter.New(limiter.Config{
+			Max: a.cfg.AuthRateLimit, Expiration: time.Minute, LimitReached: reached,
+			Next: func(c *fiber.Ctx) bool { return !authLimited[c.Path()] },
+		}),
+	}
+}
+
+// bodyLimit refuses bodies larger than the route admits with 413 (Fiber's global limit is the largest).
+func (a *app) bodyLimit(r route) fiber.Handler {
+	limit := r.BodyLimit
+	if limit == 0 {
+		limit = defaultBodyLimit
+	}
+	return func(c *fiber.Ctx) error {
+		if len(c.Body()) > limit {
+			return &skillcert.Error{Code: skillcert.ETOOLARGE,
+				Message: "请求体过大（上限 " + strconv.Itoa(limit) + " 字节）"}
+		}
+		return c.Next()
+	}
+}
+
+// anonymousUser keys the idempotency records of requests made without a token (registration).
+const anonymousUser = "00000000-0000-0000-0000-000000000000"
+
+// idempotent makes a creating POST repeatable: with an Idempotency-Key header, the first successful answer
+// is stored and returned again for every repeat of the same request by the same user. A key reused for a
+// different request is refused (422); a repeat while the first is still running gets 409.
+func (a *app) idempotent(c *fiber.Ctx) error {
+	key := c.Get("Idempotency-Key")
+	if key == "" {
+		return c.Next()
+	}
+	if len(key) > 200 {
+		return errMalformed("Idempotency-Key 过长（上限 200 个字符）")
+	}
+	owner := anonymousUser
+	if p := user(c); p != nil {
+		owner = p.ID
+	}
+	sum := sha256.Sum256(c.Body())
+	fingerprint := c.Method() + " " + c.Path() + " " + hex.EncodeToString(sum[:])
+	ctx := c.UserContext()
+
+	_, err := a.q.ReserveIdempotencyKey(ctx, db.ReserveIdempotencyKeyParams{UserID: owner, Key: key, Request: fingerprint})
+	switch {
+	case err == nil:
+	case errors.Is(err, pgx.ErrNoRows):
+		prev, err := a.q.GetIdempotencyKey(ctx, db.GetIdempotencyKeyParams{UserID: owner, Key: key})
+		if err != nil {
+			return err
+		}
+		if prev.Request != fingerprint {
+			return skillcert.FieldError(skillcert.EINVALID, "Idempotency-Key", "该 Idempotency-Key 已用于另一个请求")
+		}
+		if prev.Status == 0 {
+			return errConflict("相同 Idempotency-Key 的请求仍在处理中，请稍后重试")
+		}
+		c.Set("Idempotent-Replayed", "true")
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+		return c.Status(int(prev.Status)).Send(prev.Body)
+	default:
+		return err
+	}
+
+	release := func() {
+		_ = a.q.ReleaseIdempotencyKey(detached(c), db.ReleaseIdempotencyKeyParams{UserID: owner, Key: key})
+	}
+	if err := c.Next(); err != nil {
+		release()
+		return err
+	}
+	status := c.Response().StatusCode()
+	if status < 200 || status > 299 {
+		release()
+		return nil
+	}
+	body := append([]byte(nil), c.Response().Body()...)
+	if err := a.q.FinishIdempotencyKey(detached(c), db.FinishIdempotencyKeyParams{UserID: owner, Key: key,
+		Status: int32(status), Body: body}); err != nil {
+		a.log.Warn("store idempotent answer", "error", err, "request_id", requestID(c))
+	}
+	return nil
+}

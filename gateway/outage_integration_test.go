@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+)
+
+// extraGateway starts another gateway on the shared stack with some settings changed; it stops when the
+// test ends.
+func (g *testGateway) extraGateway(t *testing.T, overrides map[string]string) *testGateway {
+	t.Helper()
+	env := map[string]string{}
+	for k, v := range g.env {
+		env[k] = v
+	}
+	for k, v := range overrides {
+		env[k] = v
+	}
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env["SKILLCERT_HTTP_ADDR"] = "127.0.0.1:" + port
+	addr := make(chan string, 1)
+	listening = func(a string) { addr <- a }
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"gateway"}, func(k string) string { return env[k] }) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("extra gateway: %v", err)
+		}
+	})
+	select {
+	case a := <-addr:
+		return &testGateway{baseURL: "http://" + a, env: env, client: &http.Client{Timeout: time.Minute}}
+	case err := <-done:
+		t.Fatalf("extra gateway exited: %v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("extra gateway did not start")
+	}
+	return nil
+}
+
+// TestTemporalDownIntegration: with Temporal unreachable the gateway still starts, says so on /readyz,
+// answers writes with 503 and keeps serving reads from Postgres.
+func TestTemporalDownIntegration(t *testing.T) {
+	g := startGateway(t)
+	batch := g.newBatch(t)
+	a := g.registerApplicant(t, "吴九")
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := g.extraGateway(t, map[string]string{"TEMPORAL_ADDRESS": "127.0.0.1:" + port, "SKILLCERT_REQUEST_TIMEOUT": "3s"})
+
+	r := down.do(t, "GET", "/readyz", "", nil).wantError(t, 503, "unavailable", "")
+	if got := r.Body["down"].([]any); !slices.Contains(got, any("temporal")) || len(got) != 1 {
+		t.Fatalf("readyz down = %v, want only temporal", got)
+	}
+	token := down.login(t, a.Phone, applicantPassword)
+	start := time.Now()
+	down.do(t, "POST", "/api/v1/applications", token, applicationBody(batch, "呼和浩特市")).wantError(t, 503, "unavailable", "")
+	if time.Since(start) > 10*time.Second {
+		t.Fatalf("503 took %v", time.Since(start))
+	}
+	down.do(t, "GET", "/api/v1/applications", token, nil).want(t, 200)
+	mine := g.do(t, "GET", "/api/v1/applications", a.Token, nil).want(t, 200)
+	if len(mine.List) != 0 {
+		t.Fatalf("a refused creation left an application: %s", mine.Raw)
+	}
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+func TestReferenceIntegration(t *testing.T) {
+	g := startGateway(t)
+	admin := g.adminToken(t)
+
+	t.Run("probes", func(t *testing.T) {
+		g.do(t, "GET", "/healthz", "", nil).want(t, 200)
+		r := g.do(t, "GET", "/readyz", "", nil).want(t, 200)
+		checks, _ := r.Body["checks"].(map[string]any)
+		for _, dep := range []string{"postgres", "temporal", "minio"} {
+			if checks[dep] != "ok" {
+				t.Fatalf("readyz %s", r.Raw)
+			}
+		}
+		m := g.do(t, "GET", "/metrics", "", nil).want(t, 200)
+		if !strings.Contains(string(m.Raw), "skillcert_http_requests_total") {
+			t.Fatal("metrics lack the request counter")
+		}
+	})
+
+	t.Run("seeded catalog", func(t *testing.T) {
+		occ := g.do(t, "GET", "/api/v1/occupations", "", nil).want(t, 200)
+		if len(occ.List) == 0 {
+			t.Fatal("no occupations")
+		}
+		first := occ.List[0].(map[string]any)
+		if first["code"] == "" || first["name"] == "" || len(first["levels"].([]any)) == 0 {
+			t.Fatalf("occupation %v", first)
+		}
+		regions := g.do(t, "GET", "/api/v1/regions", "", nil).want(t, 200)
+		if len(regions.List) != 14 || regions.List[0] != "呼和浩特市" {
+			t.Fatalf("regions %s", regions.Raw)
+		}
+		batches := g.do(t, "GET", "/api/v1/batches", "", nil).want(t, 200)
+		if !strings.Contains(string(batches.Raw), `"id":"demo"`) {
+			t.Fatalf("dev seed batch missing: %s", batches.Raw)
+		}
+	})
+
+	t.Run("batch validation", func(t *testing.T) {
+		now := time.Now().UTC().Truncate(time.Second)
+		at := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339) }
+		valid := func(id string) map[string]any {
+			return map[string]any{"id": id, "name": "批次", "registration_opens_at": at(0),
+				"registration_closes_at": at(48 * time.Hour), "payment_opens_at": at(24 * time.Hour),
+				"payment_closes_at": at(72 * time.Hour), "exam_starts_at": at(96 * time.Hour)}
+		}
+		id := "bv-" + uuid.NewString()[:8]
+		created := g.do(t, "POST", "/api/v1/admin/batches", admin, valid(id)).want(t, 201)
+		if created.str("id") != id || created.str("payment_closes_at") != at(72*time.Hour) {
+			t.Fatalf("created %s", created.Raw)
+		}
+		g.do(t, "POST", "/api/v1/admin/batches", admin, valid(id)).wantError(t, 409, "conflict", "id")
+		applicant := g.registerApplicant(t, "周八")
+		g.do(t, "POST", "/api/v1/admin/batches", applicant.Token, valid("x"+id)).wantError(t, 403, "forbidden", "")
+		for field, change := range map[string]map[string]any{
+			"registration_closes_at": {"registration_closes_at": at(-time.Hour)},
+			"payment_closes_at":      {"payment_closes_at": at(12 * time.Hour)},
+			"exam_starts_at":         {"exam_starts_at": at(60 * time.Hour)},
+			"payment_opens_at":       {"payment_opens_at": "tomorrow"},
+			"id":                     {"id": "has space"},
+		} {
+			t.Run(field, func(t *testing.T) {
+				body := valid("bv-" + uuid.NewString()[:8])
+				for k, v := range change {
+					body[k] = v
+				}
+				g.do(t, "POST", "/api/v1/admin/batches", admin, body).wantError(t, 422, "invalid", field)
+			})
+		}
+		patched := g.do(t, "PATCH", "/api/v1/admin/batches/"+id, admin, map[string]any{"payment_closes_at": at(80 * time.Hour)}).want(t, 200)
+		if patched.str("payment_closes_at") != at(80*time.Hour) {
+			t.Fatalf("patched %s", patched.Raw)
+		}
+		g.do(t, "PATCH", "/api/v1/admin/batches/"+id, admin, map[string]any{"exam_starts_at": at(time.Hour)}).
+			wantError(t, 422, "invalid", "exam_starts_at")
+		g.do(t, "PATCH", "/api/v1/admin/batches/no-such", admin, map[string]any{"name": "x"}).wantError(t, 404, "not_found", "")
+	})
+
+	t.Run("payment callback refusals", func(t *testing.T) {
+		body, _ := json.Marshal(map[string]any{"order_id": uuid.NewString(), "application_id": uuid.NewString(),
+			"amount_fen": 16000, "paid_at": time.Now().Format(time.RFC3339), "transaction_id": "tx-1"})
+		sign := func(secret string) string {
+			m := hmac.New(sha256.New, []byte(secret))
+			m.Write(body)
+			return hex.EncodeToString(m.Sum(nil))
+		}
+		g.do(t, "POST", "/api/v1/payments/callback", "", string(body), "X-Signature", sign("wrong")).wantError(t, 401, "unauthorized", "")
+		g.do(t, "POST", "/api/v1/payments/callback", "", string(body)).wantError(t, 401, "unauthorized", "")
+		g.do(t, "POST", "/api/v1/payments/callback", "", string(body), "X-Signature", sign(testPaymentSecret)).
+			wantError(t, 422, "invalid", "order_id")
+	})
+
+	t.Run("certificates", func(t *testing.T) {
+		g.do(t, "GET", "/api/v1/certificates/S00001500000122500001", "", nil).wantError(t, 404, "not_found", "")
+		r := g.do(t, "GET", "/verify/S000015000001225000001", "", nil)
+		if r.Status != http.StatusNotFound || !strings.Contains(r.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("verify page of an unknown number: %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
+	})
+
+	t.Run("codec server is for admins", func(t *testing.T) {
+		const valid400 = `{"id":"x"}` // the cookie must not authenticate other routes
+		plain := `{"payloads":[{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"eyJhIjoxfQ=="}]}`
+		applicant := g.registerApplicant(t, "郑十")
+		g.do(t, "POST", "/codec/encode", "", plain).wantError(t, 401, "unauthorized", "")
+		g.do(t, "POST", "/codec/decode", applicant.Token, plain).wantError(t, 403, "forbidden", "")
+		enc := g.do(t, "POST", "/codec/encode", admin, plain).want(t, 200)
+		if strings.Contains(string(enc.Raw), "eyJhIjoxfQ==") {
+			t.Fatalf("encode left the payload in clear: %s", enc.Raw)
+		}
+		dec := g.do(t, "POST", "/codec/decode", admin, string(enc.Raw)).want(t, 200)
+		if !strings.Contains(string(dec.Raw), "eyJhIjoxfQ==") {
+			t.Fatalf("decode did not restore the payload: %s", dec.Raw)
+		}
+
+		// The Web UI: preflight from its origin, then the cookie set by /codec/login.
+		origin := g.env["TEMPORAL_UI_URL"]
+		pre := g.do(t, "OPTIONS", "/codec/decode", "", nil, "Origin", origin, "Access-Control-Request-Method", "POST")
+		if pre.Status != 204 || pre.Header.Get("Access-Control-Allow-Origin") != origin ||
+			pre.Header.Get("Access-Control-Allow-Credentials") != "true" {
+			t.Fatalf("preflight from %s: %d %v", origin, pre.Status, pre.Header)
+		}
+		if evil := g.do(t, "OPTIONS", "/codec/decode", "", nil, "Origin", "http://evil.example"); evil.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Fatal("another origin is allowed")
+		}
+		form := "application/x-www-form-urlencoded"
+		g.do(t, "POST", "/codec/login", "", "login="+applicant.Phone+"&password="+applicantPassword, "Content-Type", form).want(t, 401)
+		login := g.do(t, "POST", "/codec/login", "", "login=admin&password="+testAdminPassword, "Content-Type", form).want(t, 200)
+		cookie := ""
+		for _, c := range (&http.Response{Header: login.Header}).Cookies() {
+			if c.Name == codecCookie && c.HttpOnly && c.Path == "/codec" {
+				cookie = c.Name + "=" + c.Value
+			}
+		}
+		if cookie == "" {
+			t.Fatalf("no HttpOnly codec cookie: %v", login.Header["Set-Cookie"])
+		}
+		ui := g.do(t, "POST", "/codec/decode", "", string(enc.Raw), "Cookie", cookie, "Origin", origin, "X-Namespace", "default").want(t, 200)
+		if ui.Header.Get("Access-Control-Allow-Origin") != origin || !strings.Contains(string(ui.Raw), "eyJhIjoxfQ==") {
+			t.Fatalf("decode with the cookie: %v %s", ui.Header, ui.Raw)
+		}
+		g.do(t, "POST", "/api/v1/admin/batches", "", valid400, "Cookie", cookie).wantError(t, 401, "unauthorized", "")
+	})
+
+	t.Run("openapi over HTTP", func(t *testing.T) {
+		r := g.do(t, "GET", "/api/v1/openapi.json", "", nil).want(t, 200)
+		paths, _ := r.Body["paths"].(map[string]any)
+		if paths["/api/v1/applications/{id}/submit"] == nil || paths["/api/v1/tasks"] == nil {
+			t.Fatalf("document lacks routes: %d paths", len(paths))
+		}
+	})
+}

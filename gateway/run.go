@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+
+	"skillcert/codec"
+	"skillcert/schema"
+	"skillcert/schema/db"
+)
+
+// listening, when set (by tests), is told the address the gateway listens on.
+var listening func(addr string)
+
+// run is the whole gateway: it reads the configuration, migrates and seeds the database, connects to
+// Temporal and MinIO and serves HTTP until ctx is cancelled, then shuts down gracefully.
+func run(ctx context.Context, args []string, getenv func(string) string) error {
+	flags := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	addr := flags.String("addr", "", "listen address (overrides SKILLCERT_HTTP_ADDR)")
+	if len(args) > 0 {
+		if err := flags.Parse(args[1:]); err != nil {
+			return err
+		}
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	if *addr != "" {
+		cfg.HTTPAddr = *addr
+	}
+	log := newLogger(os.Stdout, getenv("SKILLCERT_LOG_LEVEL"))
+	announceGenerated(log, cfg)
+
+	a, closeAll, err := build(ctx, cfg, log, getenv)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	f := a.fiber()
+	served := make(chan error, 1)
+	go func() { served <- f.Listener(ln) }()
+	log.Info("gateway listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL,
+		"openapi", cfg.PublicURL+"/api/v1/openapi.json")
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
+	go a.sweepIdempotencyKeys(ctx)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("gateway shutting down", "timeout", cfg.ShutdownTimeout.String())
+	if err := f.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// build connects the dependencies, migrates and seeds, and returns the app and a function that closes
+// what it opened.
+func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string) string) (*app, func(), error) {
+	var closers []func()
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	fail := func(err error) (*app, func(), error) { closeAll(); return nil, nil, err }
+
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fail(fmt.Errorf("postgres: %w", err))
+	}
+	closers = append(closers, pool.Close)
+	if err := retry(ctx, log, "migrate database", 30*time.Second, func() error { return schema.Migrate(ctx, pool) }); err != nil {
+		return fail(err)
+	}
+
+	dc, fc, cdc, devKeys, err := codec.DataConverterFromEnv(getenv)
+	if err != nil {
+		return fail(fmt.Errorf("payload codec: %w", err))
+	}
+	if devKeys {
+		log.Warn("SKILLCERT_CODEC_KEYS is unset: Temporal payloads use the development key")
+	}
+	tc, err := client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+		Logger: tlog.NewStructuredLogger(log.With("component", "temporal")), DataConverter: dc, FailureConverter: fc})
+	if err != nil {
+		return fail(fmt.Errorf("temporal client: %w", err))
+	}
+	closers = append(closers, tc.Close)
+
+	var store objectStore
+	if err := retry(ctx, log, "open object store", 30*time.Second, func() (err error) {
+		store, err = newObjectStore(ctx, cfg.MinIO)
+		return err
+	}); err != nil {
+		return fail(err)
+	}
+	ids, err := newIDCipher(cfg.IDEncKey)
+	if err != nil {
+		return fail(err)
+	}
+	a := &app{
+		cfg: cfg, log: log, pool: pool, q: db.New(pool), temporal: tc, store: store, ids: ids,
+		tokens:  &tokenSigner{key: cfg.TokenKey, ttl: cfg.TokenTTL},
+		logins:  newLoginThrottle(cfg.LoginFailures, cfg.LoginWindow),
+		metrics: newMetrics(), now: time.Now,
+		codec:         codecHandler(cdc),
+		dataConverter: dc, fees: cfg.Fees, policy: cfg.Policy,
+	}
+	a.pdf, err = newPDFRenderer(getenv)
+	if err != nil {
+		log.Warn("PDF rendering disabled: no CJK font", "error", err)
+	}
+	a.routes = a.allRoutes()
+	if err := retry(ctx, log, "seed database", 30*time.Second, func() error { return a.seed(ctx) }); err != nil {
+		return fail(err)
+	}
+	return a, closeAll, nil
+}
+
+// fiber builds the Fiber app: global middleware, then the route table.
+func (a *app) fiber() *fiber.App {
+	cfg := fiber.Config{
+		AppName:               "skillcert-gateway",
+		BodyLimit:             a.cfg.BodyLimit,
+		ErrorHandler:          a.handleError,
+		DisableStartupMessage: true,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	}
+	if a.cfg.TrustProxy {
+		cfg.ProxyHeader = fiber.HeaderXForwardedFor
+	}
+	f := fiber.New(cfg)
+	f.Use(a.observe, a.securityHeaders)
+	for _, h := range a.rateLimits() {
+		f.Use(h)
+	}
+	a.registerRoutes(f)
+	return f
+}
+
+// retry calls f until it succeeds or limit passes, for dependencies that are still starting.
+func retry(ctx context.Context, log *slog.Logger, what string, limit time.Duration, f func() error) error {
+	deadline := time.Now().Add(limit)
+	wait := 250 * time.Millisecond
+	for {
+		err := f()
+		if err == nil {
+			return nil
+		}
+		if time.Now().Add(wait).After(deadline) || !isUnavailable(err) {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		log.Warn(what+": retrying", "error", err.Error(), "in", wait.String())
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %w", what, errors.Join(ctx.Err(), err))
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 4*time.Second)
+	}
+}
+
+// newLogger returns the JSON logger at the level named by SKILLCERT_LOG_LEVEL (default info).
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.TrimSpace(level))); err != nil || level == "" {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// announceGenerated prints the secrets that were generated because their variable was unset, and warns
+// about development defaults.
+func announceGenerated(log *slog.Logger, cfg config) {
+	for _, name := range cfg.generated {
+		switch name {
+		case "SKILLCERT_ADMIN_PASSWORD":
+			log.Warn("SKILLCERT_ADMIN_PASSWORD is unset: generated a password for the staff account admin",
+				"username", "admin", "password", cfg.AdminPassword)
+			fmt.Fprintf(os.Stderr, "skillcert gateway: admin password (generated): %s\n", cfg.AdminPassword)
+		case "SKILLCERT_PAYMENT_SECRET":
+			log.Warn("SKILLCERT_PAYMENT_SECRET is unset: generated the payment callback secret", "secret", cfg.PaymentSecret)
+			fmt.Fprintf(os.Stderr, "skillcert gateway: payment callback secret (generated): %s\n", cfg.PaymentSecret)
+		case "SKILLCERT_TOKEN_KEY":
+			log.Warn("SKILLCERT_TOKEN_KEY is unset: tokens are signed with a random key and end with this process")
+		default:
+			log.Warn(name + " is unset: using the development key; set it in production")
+		}
+	}
+}
+
+// sweepIdempotencyKeys forgets stored answers after a day, hourly.
+func (a *app) sweepIdempotencyKeys(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := a.q.DeleteOldIdempotencyKeys(ctx, a.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			a.log.Warn("sweep idempotency keys", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

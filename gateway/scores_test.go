@@ -1,0 +1,140 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestParseScoreValue(t *testing.T) {
+	cases := []struct {
+		in     any
+		want   int
+		reason bool
+	}{
+		{json.Number("60"), 600, false},
+		{json.Number("60.5"), 605, false},
+		{json.Number("0"), 0, false},
+		{json.Number("100"), 1000, false},
+		{json.Number("100.5"), 0, true},
+		{json.Number("-1"), 0, true},
+		{json.Number("60.55"), 0, true},
+		{"60", 0, true}, // a string is not a number
+		{nil, 0, true},
+		{true, 0, true},
+	}
+	for _, c := range cases {
+		f := fieldErrors{}
+		got := parseScoreValue(f, "score", c.in)
+		if (f["score"] != "") != c.reason || (!c.reason && int(got) != c.want) {
+			t.Errorf("parseScoreValue(%v) = %d, reason %q; want %d, reason %v", c.in, got, f["score"], c.want, c.reason)
+		}
+	}
+}
+
+// history actions of an application as its applicant sees them.
+func historyActions(t *testing.T, g *testGateway, token, appID string) []string {
+	t.Helper()
+	r := g.do(t, "GET", "/api/v1/applications/"+appID, token, nil).want(t, 200)
+	var actions []string
+	for _, h := range r.Body["history"].([]any) {
+		actions = append(actions, h.(map[string]any)["action"].(string))
+	}
+	return actions
+}
+
+func TestScoresIntegration(t *testing.T) {
+	s := newStaffCase(t, "鄂尔多斯市")
+	g := s.g
+	owner, appID := s.paid(t, "吴四", 5)
+	quitter, quitID := s.paid(t, "郑五", 5)
+	s.scoring(t, 5, appID, quitID)
+	other := s.staff(t, roleCityReviewer, "包头市", "")
+	supervisor := s.staff(t, roleSupervisor, "", "")
+	committee := s.staff(t, roleCommitteeMember, "", "")
+
+	t.Run("refusals", func(t *testing.T) {
+		for _, score := range []any{100.5, -1, 60.55, "abc"} {
+			s.score(t, s.prov, appID, "theory", score).wantError(t, 422, "invalid", "score")
+		}
+		s.score(t, s.prov, appID, "comprehensive", 70).wantError(t, 422, "invalid", "component")
+		s.score(t, s.prov, appID, "music", 70).wantError(t, 422, "invalid", "component")
+		g.do(t, "POST", "/api/v1/applications/"+appID+"/scores", s.prov.Token, "[1]").wantError(t, 400, "malformed", "")
+		s.score(t, s.city, appID, "theory", 70).wantError(t, 403, "forbidden", "")
+		s.score(t, supervisor, appID, "skill", 70).wantError(t, 403, "forbidden", "")
+		s.score(t, committee, appID, "skill", 70).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", "/api/v1/applications/"+appID+"/scores", owner.Token, map[string]any{"component": "skill", "score": 99}).wantError(t, 403, "forbidden", "")
+		s.score(t, other, appID, "skill", 70).wantError(t, 404, "not_found", "")
+		s.score(t, s.prov, "00000000-0000-0000-0000-000000000000", "theory", 70).wantError(t, 404, "not_found", "")
+		if actions := strings.Join(historyActions(t, g, owner.Token, appID), ","); strings.Contains(actions, "score_") {
+			t.Fatalf("a refused entry was recorded: %s", actions)
+		}
+	})
+
+	t.Run("double entry: same operator, mismatch, confirmation", func(t *testing.T) {
+		steps := []struct {
+			who    staffAccount
+			score  float64
+			status int
+			state  string
+		}{
+			{s.prov, 75, 200, "awaiting_confirmation"},
+			{s.prov, 75, 403, ""}, // the same operator cannot confirm their own entry
+			{s.prov2, 80, 200, "mismatch"},
+			{s.prov2, 80, 200, "awaiting_confirmation"},
+			{s.prov, 80, 200, "confirmed"},
+			{s.prov2, 80, 409, ""},
+		}
+		for i, st := range steps {
+			r := s.score(t, st.who, appID, "theory", st.score)
+			if r.Status != st.status || (st.state != "" && (r.str("state") != st.state || r.str("component") != "theory")) {
+				t.Fatalf("step %d: %d %s, want %d %s", i, r.Status, r.Raw, st.status, st.state)
+			}
+			if st.status != 200 {
+				r.wantError(t, st.status, map[int]string{403: "forbidden", 409: "conflict"}[st.status], "")
+			}
+		}
+		s.score(t, s.city, appID, "skill", 88.5).want(t, 200)
+		done := s.score(t, s.city2, appID, "skill", 88.5).want(t, 200)
+		if done.str("state") != "confirmed" || done.str("status") != "certified" {
+			t.Fatalf("after both scores: %s", done.Raw)
+		}
+		app := g.do(t, "GET", "/api/v1/applications/"+appID, owner.Token, nil).want(t, 200)
+		scores := app.Body["scores"].(map[string]any)
+		if scores["theory"] != 80.0 || scores["skill"] != 88.5 || app.str("certificate_number") == "" {
+			t.Fatalf("certified application %s", app.Raw)
+		}
+	})
+
+	t.Run("revoke: the certificate verifies as revoked", func(t *testing.T) {
+		number := g.do(t, "GET", "/api/v1/applications/"+appID, owner.Token, nil).want(t, 200).str("certificate_number")
+		if c := g.do(t, "GET", "/api/v1/certificates/"+number, "", nil).want(t, 200); c.str("status") != "valid" {
+			t.Fatalf("certificate before revocation: %s", c.Raw)
+		}
+		path := "/api/v1/admin/applications/" + appID + "/revoke"
+		reason := map[string]any{"reason": "经核查学历证书系伪造"}
+		g.do(t, "POST", path, s.prov.Token, reason).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", path, supervisor.Token, reason).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", path, s.admin, map[string]any{"reason": " "}).wantError(t, 422, "invalid", "reason")
+		g.do(t, "POST", "/api/v1/admin/applications/00000000-0000-0000-0000-000000000000/revoke", s.admin, reason).wantError(t, 404, "not_found", "")
+		r := g.do(t, "POST", path, s.admin, reason).want(t, 200)
+		if r.str("status") != "revoked" || r.str("certificate_number") != number {
+			t.Fatalf("revoke: %s", r.Raw)
+		}
+		if c := g.do(t, "GET", "/api/v1/certificates/"+number, "", nil).want(t, 200); c.str("status") != "revoked" {
+			t.Fatalf("certificate after revocation: %s", c.Raw)
+		}
+		if page := g.do(t, "GET", "/verify/"+number, "", nil).want(t, 200); !strings.Contains(string(page.Raw), "已撤销") {
+			t.Fatalf("verification page does not say revoked: %s", page.Raw)
+		}
+		g.do(t, "POST", path, s.admin, reason).wantError(t, 409, "conflict", "status")
+	})
+
+	t.Run("a closed workflow cannot be revoked", func(t *testing.T) {
+		g.do(t, "POST", "/api/v1/applications/"+quitID+"/withdraw", quitter.Token, map[string]any{"reason": "工作调动"}).want(t, 200)
+		r := g.do(t, "POST", "/api/v1/admin/applications/"+quitID+"/revoke", s.admin, map[string]any{"reason": "材料造假"}).wantError(t, 409, "conflict", "status")
+		if !strings.Contains(r.str("error.message"), "已办结") {
+			t.Fatalf("409 without a clear message: %s", r.Raw)
+		}
+	})
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"skillcert"
+	"skillcert/schema/db"
+)
+
+// regionLogins are ASCII names for the demo city reviewers of each region.
+var regionLogins = map[string]string{
+	"呼和浩特市": "hohhot", "包头市": "baotou", "乌海市": "wuhai", "赤峰市": "chifeng", "通辽市": "tongliao",
+	"鄂尔多斯市": "ordos", "呼伦贝尔市": "hulunbuir", "巴彦淖尔市": "bayannur", "乌兰察布市": "ulanqab",
+	"兴安盟": "hinggan", "锡林郭勒盟": "xilingol", "阿拉善盟": "alxa", "满洲里市": "manzhouli", "二连浩特市": "erenhot",
+}
+
+// DemoBatchID is the batch the development seed creates.
+const DemoBatchID = "demo"
+
+// seed makes the reference data and the admin account exist; it is idempotent and runs at every start.
+// Admin changes to occupations are kept (missing ones are added, existing ones left alone).
+func (a *app) seed(ctx context.Context) error {
+	for i, r := range skillcert.Regions {
+		if err := a.q.UpsertRegion(ctx, db.UpsertRegionParams{Name: r, SortOrder: int32(i + 1)}); err != nil {
+			return fmt.Errorf("seed region %s: %w", r, err)
+		}
+	}
+	for _, o := range skillcert.SeedOccupations() {
+		levels := make([]int32, len(o.Levels))
+		for i, l := range o.Levels {
+			levels[i] = int32(l)
+		}
+		conditions := o.Conditions
+		if conditions == "" {
+			conditions = skillcert.DefaultConditions
+		}
+		if err := a.q.InsertOccupationIfMissing(ctx, db.InsertOccupationIfMissingParams{
+			Code: o.Code, Name: o.Name, Levels: levels, Conditions: conditions}); err != nil {
+			return fmt.Errorf("seed occupation %s: %w", o.Code, err)
+		}
+	}
+	if err := a.ensureStaff(ctx, staffSeed{Username: "admin", Name: "系统管理员", Role: roleAdmin}, a.cfg.AdminPassword, true); err != nil {
+		return err
+	}
+	if a.cfg.DevSeed {
+		return a.seedDemo(ctx)
+	}
+	return nil
+}
+
+// staffSeed is one seeded staff account.
+type staffSeed struct {
+	Username, Name, Role, Region, Employer string
+}
+
+// ensureStaff creates the account, or (when resetPassword) makes its password the given one.
+func (a *app) ensureStaff(ctx context.Context, s staffSeed, password string, resetPassword bool) error {
+	u, err := a.q.GetUserByLogin(ctx, s.Username)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		hash, err := hashPassword(password)
+		if err != nil {
+			return err
+		}
+		err = a.q.CreateUser(ctx, db.CreateUserParams{ID: uuid.NewString(), Role: s.Role, Username: &s.Username,
+			Name: s.Name, PasswordHash: hash, Region: ptr(s.Region), Employer: ptr(s.Employer)})
+		if err != nil && !isUniqueViolation(err) { // a concurrent start created it
+			return fmt.Errorf("seed user %s: %w", s.Username, err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("seed user %s: %w", s.Username, err)
+	}
+	if resetPassword && !checkPassword(u.PasswordHash, password) {
+		hash, err := hashPassword(password)
+		if err != nil {
+			return err
+		}
+		if err := a.q.SetUserPassword(ctx, db.SetUserPasswordParams{ID: u.ID, PasswordHash: hash}); err != nil {
+			return fmt.Errorf("seed user %s: set password: %w", s.Username, err)
+		}
+	}
+	return nil
+}
+
+// demoStaff lists the development accounts: a city reviewer per region, two provincial reviewers (初审 and
+// 复审 must be different people), three committee members of different employers, two supervisors.
+func demoStaff() []staffSeed {
+	var out []staffSeed
+	for _, r := range skillcert.Regions {
+		login, ok := regionLogins[r]
+		if !ok {
+			login = fmt.Sprintf("r%02d", len(out)+1)
+		}
+		out = append(out,
+			staffSeed{Username: "city_" + login, Name: r + "初审员", Role: roleCityReviewer, Region: r},
+			staffSeed{Username: "city2_" + login, Name: r + "初审员二", Role: roleCityReviewer, Region: r})
+	}
+	return append(out,
+		staffSeed{Username: "provincial1", Name: "就促会复审员一", Role: roleProvincialReviewer},
+		staffSeed{Username: "provincial2", Name: "就促会复审员二", Role: roleProvincialReviewer},
+		staffSeed{Username: "committee1", Name: "评审委员一", Role: roleCommitteeMember, Employer: "内蒙古职业技术学院"},
+		staffSeed{Username: "committee2", Name: "评审委员二", Role: roleCommitteeMember, Employer: "包头职业技术学院"},
+		staffSeed{Username: "committee3", Name: "评审委员三", Role: roleCommitteeMember, Employer: "赤峰工业职业技术学院"},
+		staffSeed{Username: "committee4", Name: "评审委员四", Role: roleCommitteeMember, Employer: "呼伦贝尔职业技术学院"},
+		staffSeed{Username: "supervisor", Name: "人社厅监管员", Role: roleSupervisor},
+		staffSeed{Username: "supervisor_hohhot", Name: "呼和浩特市人社局监管员", Role: roleSupervisor, Region: "呼和浩特市"},
+	)
+}
+
+// seedDemo adds a batch whose windows are relative to today and the demo staff, and prints the
+// credentials. The batch is left alone once created, unless its registration has closed: then its windows
+// move forward so the demo stays usable.
+func (a *app) seedDemo(ctx context.Context) error {
+	for _, s := range demoStaff() {
+		if err := a.ensureStaff(ctx, s, a.cfg.DemoPassword, true); err != nil {
+			return err
+		}
+	}
+	w := demoWindows(a.now())
+	existing, err := a.q.GetBatch(ctx, DemoBatchID)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		if err := a.q.CreateBatch(ctx, db.CreateBatchParams{ID: DemoBatchID, Name: "演示批次（开发环境）",
+			RegistrationOpensAt: w[0], RegistrationClosesAt: w[1], PaymentOpensAt: w[2], PaymentClosesAt: w[3],
+			ExamStartsAt: w[4]}); err != nil && !isUniqueViolation(err) {
+			return fmt.Errorf("seed demo batch: %w", err)
+		}
+	case err != nil:
+		return fmt.Errorf("seed demo batch: %w", err)
+	case existing.RegistrationClosesAt.Before(a.now()):
+		if _, err := a.q.UpdateBatch(ctx, db.UpdateBatchParams{ID: DemoBatchID, Name: existing.Name,
+			RegistrationOpensAt: w[0], RegistrationClosesAt: w[1], PaymentOpensAt: w[2], PaymentClosesAt: w[3],
+			ExamStartsAt: w[4]}); err != nil {
+			return fmt.Errorf("seed demo batch: move windows: %w", err)
+		}
+	}
+	a.log.Warn("development seed: demo staff accounts (password below)", slog.String("password", a.cfg.DemoPassword),
+		slog.String("city_reviewers", "city_<region> and city2_<region>, e.g. city_hohhot, city_baotou"),
+		slog.String("others", "provincial1 provincial2 committee1..committee4 supervisor supervisor_hohhot"),
+		slog.String("batch", DemoBatchID))
+	return nil
+}
+
+// demoWindows are the demo batch's registration opening and closing, payment opening and closing and exam
+// start: registration from yesterday for 30 days, payment from today for 40 days, the exam 10 days later.
+func demoWindows(now time.Time) [5]time.Time {
+	today := skillcert.DateOf(now)
+	return [5]time.Time{
+		today.AddDays(-1).Start(),
+		today.AddDays(30).End(),
+		today.Start(),
+		today.AddDays(40).End(),
+		today.AddDays(50).Start().Add(9 * time.Hour),
+	}
+}

@@ -1,0 +1,331 @@
+package main
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+)
+
+// staffCase drives applications of one batch and region through their lifecycle over HTTP, as the people
+// of each role would: the staff tests start from the state they need.
+type staffCase struct {
+	g                        *testGateway
+	batch, region            string
+	city, city2, prov, prov2 staffAccount
+	admin                    string
+}
+
+// staffAccount is a logged-in staff user.
+type staffAccount struct{ ID, Token string }
+
+// caseOccupation is the occupation of the staff tests (保安员, levels 5…1).
+const caseOccupation = "4-07-05-01"
+
+func newStaffCase(t *testing.T, region string) *staffCase {
+	t.Helper()
+	g := startGateway(t)
+	s := &staffCase{g: g, batch: g.newBatch(t), region: region, admin: g.adminToken(t)}
+	s.city = s.staff(t, roleCityReviewer, region, "")
+	s.city2 = s.staff(t, roleCityReviewer, region, "")
+	s.prov = s.staff(t, roleProvincialReviewer, "", "")
+	s.prov2 = s.staff(t, roleProvincialReviewer, "", "")
+	return s
+}
+
+// staff creates a staff account with the employer given (a default one when empty) and logs it in.
+func (s *staffCase) staff(t *testing.T, role, region, employer string) staffAccount {
+	t.Helper()
+	if employer == "" {
+		employer = "内蒙古职业培训与就业促进会"
+	}
+	username := fmt.Sprintf("st_%s_%d", role, rand.IntN(1_000_000_000))
+	r := s.g.do(t, "POST", "/api/v1/admin/users", s.admin, map[string]any{"username": username,
+		"password": "Staff2022pass", "name": "员工" + role, "role": role, "region": region, "employer": employer}).want(t, 201)
+	return staffAccount{ID: r.str("user_id"), Token: s.g.login(t, username, "Staff2022pass")}
+}
+
+// caseBody is a valid application of level 5 (or 2, with a 三级 certificate of 2018) in the case's region.
+func (s *staffCase) caseBody(level int) map[string]any {
+	body := applicationBody(s.batch, s.region)
+	body["occupation_code"], body["level"] = caseOccupation, level
+	if level == 2 {
+		body["occupation_started_on"] = "2008-03-01"
+		body["previous_certificate"] = map[string]any{"number": "S000015000001183000123", "level": 3,
+			"occupation_code": caseOccupation, "issued_on": "2018-06-01"}
+	}
+	return body
+}
+
+// submitted registers an applicant, creates an application, uploads every required document and submits it:
+// the application is in preliminary_review.
+func (s *staffCase) submitted(t *testing.T, name string, level int) (applicant, string) {
+	t.Helper()
+	a := s.g.registerApplicant(t, name)
+	created := s.g.do(t, "POST", "/api/v1/applications", a.Token, s.caseBody(level)).want(t, 201)
+	id := created.str("id")
+	checklist, _ := created.Body["checklist"].([]any)
+	for _, item := range checklist {
+		it := item.(map[string]any)
+		if it["required"] != true {
+			continue
+		}
+		docType, contentType, data := it["doc_type"].(string), "image/png", scanPNG(t)
+		switch docType {
+		case "photo":
+			data = photoPNG(t)
+		case "technical_summary", "technical_paper":
+			contentType, data = "application/pdf", textPDF(80)
+		}
+		s.g.uploadDocument(t, a.Token, id, docType, contentType, data).want(t, 200)
+	}
+	if r := s.g.do(t, "POST", "/api/v1/applications/"+id+"/submit", a.Token, nil).want(t, 200); r.str("status") != "preliminary_review" {
+		t.Fatalf("after submit: %s", r.Raw)
+	}
+	return a, id
+}
+
+// openTask returns the ID of the application's open or claimed task of the type, as the inbox shows it.
+func (s *staffCase) openTask(t *testing.T, token, appID, taskType string) string {
+	t.Helper()
+	r := s.g.do(t, "GET", "/api/v1/tasks?application_id="+appID+"&type="+taskType, token, nil).want(t, 200)
+	items, _ := r.Body["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("want one %s task of %s, inbox has %s", taskType, appID, r.Raw)
+	}
+	return items[0].(map[string]any)["id"].(string)
+}
+
+// decide completes the application's review task of the type.
+func (s *staffCase) decide(t *testing.T, who staffAccount, appID, taskType, decision string) result {
+	t.Helper()
+	id := s.openTask(t, who.Token, appID, taskType)
+	return s.g.do(t, "POST", "/api/v1/tasks/"+id+"/complete", who.Token, map[string]any{"decision": decision, "reason": "审核意见"})
+}
+
+// paid takes a submitted application through both reviews and pays it: exam_scheduled.
+func (s *staffCase) paid(t *testing.T, name string, level int) (applicant, string) {
+	t.Helper()
+	a, id := s.submitted(t, name, level)
+	s.decide(t, s.city, id, "preliminary_review", "approve").want(t, 200)
+	if r := s.decide(t, s.prov, id, "re_review", "approve").want(t, 200); r.str("status") != "awaiting_payment" {
+		t.Fatalf("after re-review: %s", r.Raw)
+	}
+	order := s.g.do(t, "POST", "/api/v1/applications/"+id+"/payment", a.Token, nil).want(t, 201)
+	body, _ := json.Marshal(map[string]any{"order_id": order.str("order_id"), "application_id": id,
+		"amount_fen": order.Body["amount_fen"], "paid_at": time.Now().Format(time.RFC3339), "transaction_id": "tx-" + id})
+	mac := hmac.New(sha256.New, []byte(testPaymentSecret))
+	mac.Write(body)
+	s.g.do(t, "POST", "/api/v1/payments/callback", "", string(body), "X-Signature", hex.EncodeToString(mac.Sum(nil))).want(t, 200)
+	if r := s.g.do(t, "GET", "/api/v1/applications/"+id, a.Token, nil).want(t, 200); r.str("status") != "exam_scheduled" {
+		t.Fatalf("after payment: %s", r.Raw)
+	}
+	return a, id
+}
+
+// session creates an exam session of the case for the level, starting at starts.
+func (s *staffCase) session(t *testing.T, level, capacity int, starts time.Time) result {
+	t.Helper()
+	return s.g.do(t, "POST", "/api/v1/exam-sessions", s.prov.Token, map[string]any{"batch_id": s.batch, "region": s.region,
+		"occupation_code": caseOccupation, "level": level, "starts_at": starts.Format(time.RFC3339),
+		"venue": s.region + "职业技能鉴定中心 第一考场", "capacity": capacity})
+}
+
+// scoring seats the paid applications of the level in a new session and marks them present: scoring.
+func (s *staffCase) scoring(t *testing.T, level int, ids ...string) string {
+	t.Helper()
+	sid := s.session(t, level, len(ids)+5, time.Now().AddDate(0, 0, 20)).want(t, 201).str("id")
+	s.g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/assign", s.prov.Token, nil).want(t, 200)
+	for _, id := range ids {
+		r := s.g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/attendance", s.city.Token,
+			map[string]any{"application_id": id, "present": true}).want(t, 200)
+		if r.str("status") != "scoring" {
+			t.Fatalf("after attendance: %s", r.Raw)
+		}
+	}
+	return sid
+}
+
+// score enters a score as who.
+func (s *staffCase) score(t *testing.T, who staffAccount, appID, component string, score any) result {
+	t.Helper()
+	return s.g.do(t, "POST", "/api/v1/applications/"+appID+"/scores", who.Token, map[string]any{"component": component, "score": score})
+}
+
+// textPDF is a one-page PDF whose text layer holds lines of Latin text (about 50 counted characters each).
+func textPDF(lines int) []byte {
+	var content bytes.Buffer
+	content.WriteString("BT /F1 8 Tf 11 TL 40 810 Td\n")
+	for i := range lines {
+		fmt.Fprintf(&content, "(Technical summary line %03d about maintenance work in the last three years) '\n", i)
+	}
+	content.WriteString("ET")
+	objects := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 1000] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.String()),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var out bytes.Buffer
+	out.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objects))
+	for i, o := range objects {
+		offsets[i] = out.Len()
+		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := out.Len()
+	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&out, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&out, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
+	return out.Bytes()
+}
+
+// race sends the requests at once and returns their statuses, in the order given.
+func race(t *testing.T, reqs ...func(t *testing.T) result) []int {
+	t.Helper()
+	start := make(chan struct{})
+	statuses := make([]int, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Go(func() {
+			<-start
+			statuses[i] = req(t).Status
+		})
+	}
+	close(start)
+	wg.Wait()
+	return statuses
+}
+
+// oneWins checks that exactly one of the statuses is 200 and every other one 409.
+func oneWins(t *testing.T, what string, statuses []int) {
+	t.Helper()
+	won := 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusOK:
+			won++
+		case http.StatusConflict:
+		default:
+			t.Fatalf("%s: statuses %v, want one 200 and otherwise 409", what, statuses)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%s: statuses %v, want exactly one 200", what, statuses)
+	}
+}
+
+func TestTaskActionsIntegration(t *testing.T) {
+	s := newStaffCase(t, "乌海市")
+	g := s.g
+	_, appID := s.submitted(t, "赵六", 5)
+	taskID := s.openTask(t, s.city.Token, appID, "preliminary_review")
+	path := func(action string) string { return "/api/v1/tasks/" + taskID + "/" + action }
+	other := s.staff(t, roleCityReviewer, "包头市", "")
+	supervisor := s.staff(t, roleSupervisor, "", "")
+
+	t.Run("scope and role", func(t *testing.T) {
+		g.do(t, "POST", path("claim"), other.Token, nil).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", path("claim"), s.prov.Token, nil).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", path("complete"), other.Token, map[string]any{"decision": "approve"}).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", path("claim"), supervisor.Token, nil).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", path("claim"), "", nil).wantError(t, 401, "unauthorized", "")
+		g.do(t, "POST", "/api/v1/tasks/00000000-0000-0000-0000-000000000001/claim", s.city.Token, nil).wantError(t, 404, "not_found", "")
+		g.do(t, "POST", "/api/v1/tasks/not-a-task/claim", s.city.Token, nil).wantError(t, 404, "not_found", "")
+	})
+
+	t.Run("claim race: exactly one wins, five rounds", func(t *testing.T) {
+		for round := range 5 {
+			claim := func(who staffAccount) func(t *testing.T) result {
+				return func(t *testing.T) result { return g.do(t, "POST", path("claim"), who.Token, nil) }
+			}
+			statuses := race(t, claim(s.city), claim(s.city2))
+			oneWins(t, fmt.Sprintf("round %d", round), statuses)
+			winner, loser := s.city, s.city2
+			if statuses[1] == http.StatusOK {
+				winner, loser = s.city2, s.city
+			}
+			g.do(t, "POST", path("claim"), loser.Token, nil).wantError(t, 409, "conflict", "assignee_id")
+			g.do(t, "POST", path("unclaim"), loser.Token, nil).wantError(t, 409, "conflict", "")
+			g.do(t, "POST", path("complete"), loser.Token, map[string]any{"decision": "approve"}).wantError(t, 409, "conflict", "")
+			again := g.do(t, "POST", path("claim"), winner.Token, nil).want(t, 200) // claiming one's own task is harmless
+			if again.str("status") != "claimed" || again.str("assignee_id") != winner.ID {
+				t.Fatalf("claimed task %s", again.Raw)
+			}
+			if r := g.do(t, "POST", path("unclaim"), winner.Token, nil).want(t, 200); r.str("status") != "open" || r.Body["assignee_id"] != nil {
+				t.Fatalf("unclaimed task %s", r.Raw)
+			}
+		}
+	})
+
+	t.Run("assign", func(t *testing.T) {
+		g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": other.ID}).wantError(t, 422, "invalid", "user_id")
+		g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": s.prov.ID}).wantError(t, 422, "invalid", "user_id")
+		g.do(t, "POST", path("assign"), s.city.Token, `{"user_id":`).wantError(t, 400, "malformed", "")
+		r := g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": s.city2.ID}).want(t, 200)
+		if r.str("assignee_id") != s.city2.ID || r.str("status") != "claimed" {
+			t.Fatalf("assigned task %s", r.Raw)
+		}
+		g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": s.city.ID}).wantError(t, 409, "conflict", "")
+		r = g.do(t, "POST", path("assign"), s.admin, map[string]any{"user_id": s.city.ID}).want(t, 200) // admins reassign
+		if r.str("assignee_id") != s.city.ID {
+			t.Fatalf("reassigned task %s", r.Raw)
+		}
+		g.do(t, "POST", path("unclaim"), s.admin, nil).want(t, 200)
+	})
+
+	t.Run("refused decisions leave the task open", func(t *testing.T) {
+		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "maybe"}).wantError(t, 422, "invalid", "decision")
+		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "reject"}).wantError(t, 422, "invalid", "reason")
+		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "return", "reason": "照片不清晰",
+			"documents": []any{map[string]any{"doc_type": "selfie", "verdict": "bad", "reason": "x"}}}).wantError(t, 422, "invalid", "documents[0].doc_type")
+		g.do(t, "POST", path("complete"), s.city.Token, "not json").wantError(t, 400, "malformed", "")
+		r := g.do(t, "GET", "/api/v1/tasks?application_id="+appID, s.city.Token, nil).want(t, 200)
+		if items := r.Body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["status"] != "open" {
+			t.Fatalf("after refused decisions: %s", r.Raw)
+		}
+	})
+
+	t.Run("complete race: exactly one reviewer decides", func(t *testing.T) {
+		complete := func(who staffAccount) func(t *testing.T) result {
+			return func(t *testing.T) result {
+				return g.do(t, "POST", path("complete"), who.Token, map[string]any{"decision": "approve", "reason": "材料齐全"})
+			}
+		}
+		oneWins(t, "complete", race(t, complete(s.city), complete(s.city2)))
+		app := g.do(t, "GET", "/api/v1/applications/"+appID, s.city.Token, nil).want(t, 200)
+		if app.str("status") != "re_review" {
+			t.Fatalf("after the race: %s", app.Raw)
+		}
+		approvals := 0
+		for _, h := range app.Body["history"].([]any) {
+			if h.(map[string]any)["action"] == "preliminary_review_approve" {
+				approvals++
+			}
+		}
+		if approvals != 1 {
+			t.Fatalf("%d approvals recorded, want 1: %s", approvals, app.Raw)
+		}
+		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "approve"}).wantError(t, 409, "conflict", "status")
+		g.do(t, "POST", path("claim"), s.city.Token, nil).wantError(t, 409, "conflict", "status")
+	})
+
+	t.Run("re-review by the provincial reviewer", func(t *testing.T) {
+		g.do(t, "POST", "/api/v1/tasks/"+s.openTask(t, s.prov.Token, appID, "re_review")+"/complete", s.city.Token,
+			map[string]any{"decision": "approve"}).wantError(t, 403, "forbidden", "")
+		r := s.decide(t, s.prov, appID, "re_review", "return").want(t, 200)
+		if r.str("status") != "correction_needed" || r.str("application_id") != appID {
+			t.Fatalf("after return: %s", r.Raw)
+		}
+	})
+}

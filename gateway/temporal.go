@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"skillcert"
+	"skillcert/workflows"
+)
+
+// workflowType is the name the worker registers ApplicationWorkflow under.
+const workflowType = "ApplicationWorkflow"
+
+// update sends the named Update to the application's workflow, waits until it completed and decodes its
+// result into result (which may be nil). Refusals come back as ApplicationErrors whose type is a skillcert
+// error code (classify maps them); a workflow that has already ended answers 409.
+func (a *app) update(ctx context.Context, applicationID, name string, arg, result any) error {
+	h, err := a.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.WorkflowID(applicationID),
+		UpdateName:   name,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, result)
+	}
+	a.countUpdate(name, err)
+	if err != nil {
+		return updateError(name, err)
+	}
+	return nil
+}
+
+// updateError adds context to an update's error and turns "the workflow has ended" into a conflict.
+func updateError(name string, err error) error {
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return fmt.Errorf("update %s: %w", name,
+			skillcert.Errorf(skillcert.ECONFLICT, "该申报已办结，无法再执行此操作"))
+	}
+	return fmt.Errorf("update %s: %w", name, err)
+}
+
+// workflowEnded reports whether err says the workflow is no longer running.
+func workflowEnded(err error) bool {
+	var notFound *serviceerror.NotFound
+	return errors.As(err, &notFound)
+}
+
+func (a *app) countUpdate(name string, err error) {
+	outcome := "ok"
+	if err != nil {
+		_, body := classify(err)
+		outcome = body.Code
+	}
+	a.metrics.updates.WithLabelValues(name, outcome).Inc()
+}
+
+// startApplication starts the application's workflow together with its "created" Update and returns once
+// the draft has been projected. A workflow ID that already exists is refused (IDs are fresh UUIDs).
+func (a *app) startApplication(ctx context.Context, in workflows.ApplicationInput) (workflows.Result, error) {
+	start := a.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       workflows.WorkflowID(in.ApplicationID),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflowType, in)
+	h, err := a.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName:   workflows.UpdateCreated,
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	var res workflows.Result
+	if err == nil {
+		err = h.Get(ctx, &res)
+	}
+	a.countUpdate(workflows.UpdateCreated, err)
+	if err != nil {
+		return res, fmt.Errorf("start application %s: %w", in.ApplicationID, err)
+	}
+	return res, nil
+}
+
+// signalBatchChanged tells every running application of the batch about its new windows. Workflows that
+// ended meanwhile are skipped; it returns how many were signalled.
+func (a *app) signalBatchChanged(ctx context.Context, ids []string, w workflows.BatchWindows) (int, error) {
+	n := 0
+	for _, id := range ids {
+		err := a.temporal.SignalWorkflow(ctx, workflows.WorkflowID(id), "", workflows.SignalBatchChanged, w)
+		if workflowEnded(err) {
+			continue
+		}
+		if err != nil {
+			return n, fmt.Errorf("signal application %s: %w", id, err)
+		}
+		n++
+	}
+	return n, nil
+}
