@@ -33,7 +33,7 @@ type app struct {
 	now      func() time.Time
 	routes   []route
 
-	dataConverter converter.DataConverter // decodes workflow inputs (the PDF routes)
+	dataConverter converter.DataConverter // decodes payloads of workflow histories (admin history)
 	fees          skillcert.FeeTable
 	policy        workflows.Policy
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
-	enumspb "go.temporal.io/api/enums/v1"
 
 	"skillcert"
 	"skillcert/pdfdoc"
@@ -65,28 +64,6 @@ func (a *app) person(c *fiber.Ctx, applicantID string) (person, error) {
 	return p, nil
 }
 
-// applicationInput reads the declared facts of an application (education, dates, certificate, title,
-// veteran) from its workflow's start event; the projection does not keep them. Only the PDF routes use it.
-func (a *app) applicationInput(ctx context.Context, id string) (workflows.ApplicationInput, error) {
-	var in workflows.ApplicationInput
-	it := a.temporal.GetWorkflowHistory(ctx, workflows.WorkflowID(id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	if !it.HasNext() {
-		return in, fmt.Errorf("history of application %s is empty", id)
-	}
-	ev, err := it.Next()
-	if err != nil {
-		return in, fmt.Errorf("read history of application %s: %w", id, err)
-	}
-	attrs := ev.GetWorkflowExecutionStartedEventAttributes()
-	if attrs == nil {
-		return in, fmt.Errorf("history of application %s does not start with its start event", id)
-	}
-	if err := a.dataConverter.FromPayloads(attrs.GetInput(), &in); err != nil {
-		return in, fmt.Errorf("decode input of application %s: %w", id, err)
-	}
-	return in, nil
-}
-
 // photo returns the accepted photo's bytes when it is a JPEG or PNG (what the PDFs can embed), else nil.
 func (a *app) photo(ctx context.Context, applicationID string) []byte {
 	doc, err := a.q.GetAcceptedDocument(ctx, db.GetAcceptedDocumentParams{ApplicationID: applicationID, DocType: string(skillcert.DocPhoto)})
@@ -124,10 +101,11 @@ func (a *app) formData(c *fiber.Ctx, row db.Application) (pdfdoc.FormData, error
 		return pdfdoc.FormData{}, err
 	}
 	ctx := c.UserContext()
-	in, err := a.applicationInput(ctx, row.ID)
-	if err != nil {
-		return pdfdoc.FormData{}, err
+	var view workflows.View
+	if err := json.Unmarshal(row.View, &view); err != nil || view.Declared == nil {
+		return pdfdoc.FormData{}, fmt.Errorf("application %s: declared facts missing from the projection: %v", row.ID, err)
 	}
+	in := view.Declared
 	p, err := a.person(c, row.ApplicantID)
 	if err != nil {
 		return pdfdoc.FormData{}, err
@@ -138,9 +116,9 @@ func (a *app) formData(c *fiber.Ctx, row db.Application) (pdfdoc.FormData, error
 	}
 	f := pdfdoc.FormData{ApplicationID: row.ID, BatchName: batchName, Name: p.Name, Gender: p.Gender,
 		IDNumber: p.IDNumber, BirthDate: p.BirthDate, Phone: p.Phone, Education: in.Education.Label(),
-		Employer: in.Employer, EmployerType: in.EmployerType.Label(), Region: in.Region,
-		OccupationCode: in.OccupationCode, OccupationName: in.OccupationName, LevelName: in.Level.Label(),
-		PathwayLabel: in.Pathway.Label(), OccupationStartedOn: in.OccupationStartedOn.String(),
+		Employer: row.Employer, EmployerType: in.EmployerType.Label(), Region: row.Region,
+		OccupationCode: row.OccupationCode, OccupationName: view.OccupationName, LevelName: skillcert.Level(row.Level).Label(),
+		PathwayLabel: skillcert.Pathway(row.Pathway).Label(), OccupationStartedOn: in.OccupationStartedOn.String(),
 		Photo: a.photo(ctx, row.ID), GeneratedAt: a.now()}
 	if pc := in.PreviousCertificate; pc != nil {
 		f.PreviousCertificate = fmt.Sprintf("%s，%s，职业编码 %s，发证日期 %s", pc.Number, pc.Level.Label(), pc.OccupationCode, pc.IssuedOn)

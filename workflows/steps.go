@@ -187,7 +187,9 @@ func (w *application) view() View {
 		CertificateNumber: w.st.CertificateNumber,
 		Exam:              w.st.Exam,
 		ReturnedBy:        w.st.ReturnedBy,
-		Reasons:           w.st.Reasons,
+		Declared: &Declared{EmployerType: w.in.EmployerType, Education: w.in.Education, OccupationStartedOn: w.in.OccupationStartedOn,
+			PreviousCertificate: w.in.PreviousCertificate, Title: w.in.Title, Veteran: w.in.Veteran},
+		Reasons: w.st.Reasons,
 	}
 	if v.Checklist == nil {
 		v.Checklist = []ChecklistItem{}

@@ -17,6 +17,7 @@ type View struct {
 	Payment           *PaymentView    `json:"payment,omitempty"`
 	Exam              *ExamView       `json:"exam,omitempty"`
 	Panel             *PanelView      `json:"panel,omitempty"`
+	Declared          *Declared       `json:"declared,omitempty"`
 	ReturnedBy        string          `json:"returned_by,omitempty"` // reviewer who asked for correction
 	Reasons           []string        `json:"reasons,omitempty"`     // why it failed, was rejected or returned
 }
@@ -75,4 +76,14 @@ type ExamView struct {
 type PanelView struct {
 	Count int `json:"count"`
 	Size  int `json:"size"`
+}
+
+// Declared holds what the applicant declared beyond the projection's columns (printed on the 申报表).
+type Declared struct {
+	EmployerType        skillcert.EmployerType         `json:"employer_type"`
+	Education           skillcert.Education            `json:"education"`
+	OccupationStartedOn skillcert.Date                 `json:"occupation_started_on"`
+	PreviousCertificate *skillcert.PreviousCertificate `json:"previous_certificate,omitempty"`
+	Title               *skillcert.Title               `json:"title,omitempty"`
+	Veteran             *skillcert.Veteran             `json:"veteran,omitempty"`
 }
