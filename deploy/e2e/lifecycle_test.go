@@ -157,6 +157,7 @@ func TestLifecyclesSurviveWorkerKill(t *testing.T) {
 	}
 	s.waitStatus(late.token, lateApp.ID, "expired", 90*time.Second)
 	s.checkNoDuplicates(seniorApp.ID, techApp.ID, lateApp.ID)
+	s.checkCodecEndpoint(t, a.admin, a.prov1, seniorApp.ID, "包头市供水总公司")
 }
 
 // checkNoDuplicates reads the projection: one certificate per certified application, and the audit trail
