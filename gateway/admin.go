@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -133,6 +134,7 @@ func searchTerms(q string) (idPrefix, phone, namePattern *string, err error) {
 	return idPrefix, phone, namePattern, nil
 }
 
+// searchApplications is the admin search within the caller's scope, newest first.
 func (a *app) searchApplications(c *fiber.Ctx) error {
 	page, size, err := pageParams(c)
 	if err != nil {
@@ -236,6 +238,7 @@ func (a *app) revokeApplication(c *fiber.Ctx) error {
 	return c.JSON(revokeResponse{statusResponse: newStatusResponse(row.ID, res.Status), CertificateNumber: deref(row.CertificateNumber)})
 }
 
+// viewAudit renders an audit event.
 func viewAudit(e db.AuditEvent) auditEventView {
 	v := auditEventView{ID: e.ID, ApplicationID: e.ApplicationID, Seq: e.Seq, Action: e.Action, At: e.At,
 		ActorID: e.ActorID, ActorRole: e.ActorRole, FromStatus: e.FromStatus, ToStatus: e.ToStatus, Reason: e.Reason}
@@ -304,4 +307,30 @@ func (a *app) adminRoutes() []route {
 			Summary: "Audit trail of an application (or the newest events)", Query: []string{"application_id", "page", "page_size"},
 			Response: auditPage{}, Errors: []int{404, 422}},
 	}
+}
+
+// statusResponse is an application's status after an action.
+type statusResponse struct {
+	ApplicationID string `json:"application_id"`
+	Status        string `json:"status"`
+	StatusLabel   string `json:"status_label"`
+}
+
+// newStatusResponse is the answer naming an application's status.
+func newStatusResponse(id string, s skillcert.Status) statusResponse {
+	return statusResponse{ApplicationID: id, Status: string(s), StatusLabel: s.Label()}
+}
+
+// levelParam parses an optional level query parameter (1–5).
+func levelParam(f fieldErrors, v string) *int32 {
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || !skillcert.Level(n).Valid() {
+		f.add("level", "等级应为1至5")
+		return nil
+	}
+	l := int32(n)
+	return &l
 }

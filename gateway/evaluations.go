@@ -28,6 +28,7 @@ type evaluationResponse struct {
 	StatusLabel   string `json:"status_label"`
 }
 
+// evaluate records a committee member's 综合评审 score (evaluate Update).
 func (a *app) evaluate(c *fiber.Ctx) error {
 	var req evaluationRequest
 	if err := decodeJSON(c, &req); err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -85,17 +84,6 @@ type attendanceRequest struct {
 	Present       *bool  `json:"present"`
 }
 
-// statusResponse is an application's status after an action.
-type statusResponse struct {
-	ApplicationID string `json:"application_id"`
-	Status        string `json:"status"`
-	StatusLabel   string `json:"status_label"`
-}
-
-func newStatusResponse(id string, s skillcert.Status) statusResponse {
-	return statusResponse{ApplicationID: id, Status: string(s), StatusLabel: s.Label()}
-}
-
 const weekdayFallbackNote = "当年国务院节假日安排尚未公布，截止日按周一至周五推算，公布后请核对"
 
 // rosterDue is the 考务手册 due date for an exam starting at t. When the calendar has not published the
@@ -116,10 +104,12 @@ func rosterDue(t time.Time) (due skillcert.Date, estimated bool) {
 	return d, true
 }
 
+// pgDate converts a civil date for a Postgres date column.
 func pgDate(d skillcert.Date) pgtype.Date {
 	return pgtype.Date{Time: time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC), Valid: true}
 }
 
+// dateOfPG converts a Postgres date to a civil date (zero for NULL).
 func dateOfPG(d pgtype.Date) skillcert.Date {
 	if !d.Valid {
 		return skillcert.Date{}
@@ -176,6 +166,7 @@ func (a *app) validateExamSession(ctx context.Context, req createExamSessionRequ
 	return starts, f.err()
 }
 
+// createExamSession creates a session and computes its roster due date.
 func (a *app) createExamSession(c *fiber.Ctx) error {
 	var req createExamSessionRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -221,6 +212,7 @@ func (a *app) loadExamSession(c *fiber.Ctx) (db.GetExamSessionRow, error) {
 	return s, nil
 }
 
+// getExamSession answers one session within the caller's region scope.
 func (a *app) getExamSession(c *fiber.Ctx) error {
 	s, err := a.loadExamSession(c)
 	if err != nil {
@@ -229,6 +221,7 @@ func (a *app) getExamSession(c *fiber.Ctx) error {
 	return c.JSON(viewExamSession(s, a.now()))
 }
 
+// listExamSessions lists the sessions of the caller's scope, filtered; overdue=true keeps overdue rosters.
 func (a *app) listExamSessions(c *fiber.Ctx) error {
 	page, size, err := pageParams(c)
 	if err != nil {
@@ -306,6 +299,9 @@ func (a *app) reserveSeats(ctx context.Context, sessionID, by string) error {
 	if err != nil {
 		return fmt.Errorf("lock exam session: %w", err)
 	}
+	if err := q.ReleaseStaleSeats(ctx, s.ID); err != nil {
+		return fmt.Errorf("free stale seats: %w", err)
+	}
 	taken, err := q.ListTakenSeats(ctx, s.ID)
 	if err != nil {
 		return fmt.Errorf("list seats: %w", err)
@@ -337,8 +333,16 @@ func (a *app) assignSeats(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, p := c.UserContext(), user(c)
-	if err := a.reserveSeats(ctx, s.ID, p.ID); err != nil {
-		return err
+	// Another session seating the same application at the same moment makes the insert of its seat fail on
+	// the unique application_id; the next attempt no longer sees that application as waiting.
+	for attempt := 1; ; attempt++ {
+		err := a.reserveSeats(ctx, s.ID, p.ID)
+		if err == nil {
+			break
+		}
+		if !isUniqueViolation(err) || attempt == 3 {
+			return err
+		}
 	}
 	pending, err := a.q.ListUnannouncedSeats(ctx, s.ID)
 	if err != nil {
@@ -430,18 +434,4 @@ func (a *app) examRoutes() []route {
 			Handler: a.recordAttendance, Tag: "exams", Summary: "Record whether a seated applicant attended (absent: abandoned)",
 			Request: attendanceRequest{}, Response: statusResponse{}, Errors: []int{404, 409, 422, 503}},
 	}
-}
-
-// levelParam parses an optional level query parameter (1–5).
-func levelParam(f fieldErrors, v string) *int32 {
-	if v == "" {
-		return nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || !skillcert.Level(n).Valid() {
-		f.add("level", "等级应为1至5")
-		return nil
-	}
-	l := int32(n)
-	return &l
 }

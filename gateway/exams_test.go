@@ -212,6 +212,33 @@ func TestExamSessionsIntegration(t *testing.T) {
 		}
 	})
 
+	t.Run("two sessions seating at once never seat an application twice", func(t *testing.T) {
+		_, late := s.paid(t, "王四", 5)
+		starts := time.Now().Add(22 * 24 * time.Hour)
+		a := s.session(t, 5, 3, starts).want(t, 201).str("id")
+		b := s.session(t, 5, 3, starts).want(t, 201).str("id")
+		var answers [2]result
+		statuses := race(t,
+			func(t *testing.T) result {
+				answers[0] = g.do(t, "POST", "/api/v1/exam-sessions/"+a+"/assign", s.prov.Token, nil)
+				return answers[0]
+			},
+			func(t *testing.T) result {
+				answers[1] = g.do(t, "POST", "/api/v1/exam-sessions/"+b+"/assign", s.prov2.Token, nil)
+				return answers[1]
+			})
+		if statuses[0] != 200 || statuses[1] != 200 {
+			t.Fatalf("statuses %v: %s / %s", statuses, answers[0].Raw, answers[1].Raw)
+		}
+		// big still had room and took nobody: late paid after it was assigned; the two new sessions share late.
+		if n := answers[0].Body["assigned"].(float64) + answers[1].Body["assigned"].(float64); n != 1 {
+			t.Fatalf("%v seats given for one application: %s / %s", n, answers[0].Raw, answers[1].Raw)
+		}
+		if r := g.do(t, "GET", "/api/v1/applications/"+late, s.prov.Token, nil).want(t, 200); r.Body["exam"] == nil {
+			t.Fatalf("the application was not seated: %s", r.Raw)
+		}
+	})
+
 	t.Run("roster export", func(t *testing.T) {
 		path := "/api/v1/admin/exports/roster.xlsx?exam_session_id=" + small
 		r := g.do(t, "GET", path, s.city.Token, nil).want(t, 200)

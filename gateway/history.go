@@ -106,6 +106,7 @@ func showPayloads(v any) any {
 	return v
 }
 
+// b64 decodes a protojson bytes field (standard base64, URL-safe accepted).
 func b64(v any) ([]byte, bool) {
 	s, ok := v.(string)
 	if !ok {

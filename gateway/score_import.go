@@ -302,6 +302,7 @@ func importError(bad []importRowError) error {
 		Message: fmt.Sprintf("成绩文件有%d行错误，未导入任何成绩，请修改后重新上传", len(bad))}
 }
 
+// importScores validates a whole score file, then applies its rows one by one as entries of the caller.
 func (a *app) importScores(c *fiber.Ctx) error {
 	name, data, err := readImportFile(c)
 	if err != nil {

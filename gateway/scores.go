@@ -80,6 +80,7 @@ func checkScoreRole(p *principal, c skillcert.Component) error {
 	return nil
 }
 
+// enterScore is one operator's entry of a theory or skill score (enter_score Update).
 func (a *app) enterScore(c *fiber.Ctx) error {
 	var req scoreRequest
 	if err := decodeJSON(c, &req); err != nil {

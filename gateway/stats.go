@@ -64,6 +64,7 @@ func regionOrder(r string) int {
 	return len(skillcert.Regions)
 }
 
+// statusOrder sorts statuses in lifecycle order.
 func statusOrder(s string) int {
 	if i := slices.Index(skillcert.AllStatuses, skillcert.Status(s)); i >= 0 {
 		return i

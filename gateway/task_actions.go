@@ -56,6 +56,7 @@ var reviewTaskTypes = []string{workflows.TaskPreliminaryReview, workflows.TaskRe
 // maxReasonRunes bounds free-text reasons and comments.
 const maxReasonRunes = 2000
 
+// viewTask renders a task as the inbox shows it.
 func viewTask(t db.GetTaskDetailRow) taskView {
 	return taskView{ID: t.ID, Type: t.Type, ApplicationID: t.ApplicationID, Status: t.Status, AssigneeID: t.AssigneeID,
 		Role: t.Role, Region: t.Region, CreatedAt: t.CreatedAt, DueAt: t.DueAt, OccupationCode: t.OccupationCode,
@@ -121,6 +122,7 @@ func (a *app) answerTask(c *fiber.Ctx, id string) error {
 	return c.JSON(viewTask(t))
 }
 
+// claimTask takes an open task of the caller's role (and region); claiming one's own task again is harmless.
 func (a *app) claimTask(c *fiber.Ctx) error {
 	ctx, p := c.UserContext(), user(c)
 	t, err := a.loadTask(ctx, c.Params("id"))
@@ -140,6 +142,7 @@ func (a *app) claimTask(c *fiber.Ctx) error {
 	return a.answerTask(c, t.ID)
 }
 
+// unclaimTask gives the caller's claimed task back to the inbox (admins may release anyone's).
 func (a *app) unclaimTask(c *fiber.Ctx) error {
 	ctx, p := c.UserContext(), user(c)
 	t, err := a.loadTask(ctx, c.Params("id"))
@@ -198,6 +201,7 @@ func (a *app) checkAssignee(ctx context.Context, id string, t db.GetTaskDetailRo
 	return nil
 }
 
+// assignTask gives an open task (or one the caller holds; any active one for admins) to a colleague.
 func (a *app) assignTask(c *fiber.Ctx) error {
 	var req assignTaskRequest
 	if err := decodeJSON(c, &req); err != nil {

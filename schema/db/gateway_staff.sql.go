@@ -791,6 +791,20 @@ func (q *Queries) LockExamSession(ctx context.Context, id string) (LockExamSessi
 	return i, err
 }
 
+const releaseStaleSeats = `-- name: ReleaseStaleSeats :exec
+DELETE FROM exam_seats es
+USING applications a
+WHERE es.session_id = $1 AND a.id = es.application_id AND a.status <> 'exam_scheduled'
+  AND a.exam_session_id IS DISTINCT FROM es.session_id
+`
+
+// Frees the seats of the session that were reserved but never announced to an application that has since
+// left exam_scheduled (withdrawn, revoked): nobody will sit there.
+func (q *Queries) ReleaseStaleSeats(ctx context.Context, sessionID string) error {
+	_, err := q.db.Exec(ctx, releaseStaleSeats, sessionID)
+	return err
+}
+
 const releaseTask = `-- name: ReleaseTask :execrows
 UPDATE tasks SET status = 'open', assignee_id = NULL
 WHERE id = $1 AND status = 'claimed' AND (assignee_id = $2 OR $3::boolean)

@@ -94,6 +94,14 @@ WHERE es.session_id = $1 AND a.status = 'exam_scheduled'
   AND (a.exam_session_id IS DISTINCT FROM es.session_id OR a.seat IS DISTINCT FROM es.seat)
 ORDER BY es.seat;
 
+-- name: ReleaseStaleSeats :exec
+-- Frees the seats of the session that were reserved but never announced to an application that has since
+-- left exam_scheduled (withdrawn, revoked): nobody will sit there.
+DELETE FROM exam_seats es
+USING applications a
+WHERE es.session_id = $1 AND a.id = es.application_id AND a.status <> 'exam_scheduled'
+  AND a.exam_session_id IS DISTINCT FROM es.session_id;
+
 -- name: DeleteExamSeat :exec
 DELETE FROM exam_seats WHERE session_id = @session_id AND application_id = @application_id;
 
