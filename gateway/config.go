@@ -26,6 +26,7 @@ type config struct {
 	DatabaseURL       string
 	TemporalAddress   string
 	TemporalNamespace string
+	TaskQueue         string // task queue of the application workflows (SKILLCERT_TASK_QUEUE)
 	MinIO             objectstore.Config
 	TokenKey          []byte
 	TokenTTL          time.Duration
@@ -64,6 +65,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DatabaseURL:       env("DATABASE_URL", "postgres://postgres@127.0.0.1:55432/skillcert?sslmode=disable"),
 		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
 		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
+		TaskQueue:         env("SKILLCERT_TASK_QUEUE", workflows.TaskQueue),
 		MinIO:             objectstore.ConfigFromEnv(getenv),
 		CJKFont:           env("SKILLCERT_CJK_FONT", ""),
 		DemoPassword:      env("SKILLCERT_DEMO_PASSWORD", "Demo2022skill"),

@@ -97,6 +97,15 @@ func bootGateway() (*testGateway, error) {
 	env["SKILLCERT_DEV_SEED"] = "1"
 	env["SKILLCERT_LOG_LEVEL"] = "warn"
 	env["SKILLCERT_TOKEN_KEY"] = "integration-test-token-key"
+	// Packages share one stack under `make test`: this one gets its own database and task queue, so no
+	// other package's worker picks up its workflows.
+	dbURL, drop, err := stack.NewDatabase(ctx, "gateway")
+	if err != nil {
+		return nil, err
+	}
+	shared.stop = append(shared.stop, func() { _ = drop(context.Background()) })
+	env["DATABASE_URL"] = dbURL
+	env["SKILLCERT_TASK_QUEUE"] = fmt.Sprintf("gateway-test-%d", time.Now().UnixNano())
 
 	if err := startWorker(ctx, env); err != nil {
 		return nil, err

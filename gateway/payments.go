@@ -113,7 +113,7 @@ func (a *app) paymentCallback(c *fiber.Ctx) error {
 	var res workflows.ConfirmPaymentResult
 	err := a.update(ctx, order.ApplicationID, workflows.UpdateConfirmPayment, workflows.ConfirmPaymentRequest{
 		OrderID: order.ID, TransactionID: req.TransactionID, AmountFen: req.AmountFen, PaidAt: paidAt}, &res)
-	if skillcert.ErrorCode(err) == skillcert.ECONFLICT || workflowEnded(err) {
+	if status, _ := classify(err); err != nil && (status == http.StatusConflict || workflowEnded(err)) {
 		return a.refundDue(c, order, req, paidAt, err)
 	}
 	if err != nil {

@@ -66,7 +66,7 @@ func (a *app) countUpdate(name string, err error) {
 func (a *app) startApplication(ctx context.Context, in workflows.ApplicationInput) (workflows.Result, error) {
 	start := a.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       workflows.WorkflowID(in.ApplicationID),
-		TaskQueue:                workflows.TaskQueue,
+		TaskQueue:                a.cfg.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflowType, in)

@@ -25,6 +25,7 @@ type config struct {
 	DatabaseURL     string
 	TemporalAddress string
 	Namespace       string
+	TaskQueue       string
 	CacheSize       int
 	MaxActivities   int
 	Storage         objectstore.Config
@@ -35,6 +36,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DatabaseURL:     getenv("DATABASE_URL"),
 		TemporalAddress: or(getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"),
 		Namespace:       or(getenv("TEMPORAL_NAMESPACE"), "default"),
+		TaskQueue:       or(getenv("SKILLCERT_TASK_QUEUE"), workflows.TaskQueue),
 		CacheSize:       1000,
 		MaxActivities:   64,
 		Storage:         objectstore.ConfigFromEnv(getenv),
@@ -96,13 +98,13 @@ func run(ctx context.Context, _ []string, getenv func(string) string) error {
 	defer tc.Close()
 
 	worker.SetStickyWorkflowCacheSize(cfg.CacheSize)
-	w := worker.New(tc, workflows.TaskQueue, worker.Options{
+	w := worker.New(tc, cfg.TaskQueue, worker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxActivities,
 		WorkerStopTimeout:                  10 * time.Second,
 	})
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
 	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}, Logger: logger})
-	logger.Info("worker started", "task_queue", workflows.TaskQueue, "temporal", cfg.TemporalAddress)
+	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
 	if err := w.Run(workerInterrupt(ctx)); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
