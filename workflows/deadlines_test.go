@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"skillcert"
+	"skillcert/activities"
 )
 
 func TestUnpaidApplicationExpiresByItself(t *testing.T) {
@@ -161,5 +162,37 @@ func TestNoShowAbandons(t *testing.T) {
 	var final skillcert.Status
 	if err := h.env.GetWorkflowResult(&final); err != nil || final != skillcert.StatusAbandoned {
 		t.Fatalf("result %s %v, want abandoned", final, err)
+	}
+}
+
+func TestLateSkillScoresEscalateWithoutFailingTheApplicant(t *testing.T) {
+	h := newHarness(t, baseInput(skillcert.Level5))
+	h.approveToPayment()
+	h.payAndSit() // exam on 2026-08-10 (start + 40 days); 10 working days later is 2026-08-24
+	h.enterBoth(skillcert.ComponentTheory, prov1, prov2, 70)
+	var statusAfterDue skillcert.Status
+	due := time.Date(2026, 8, 24, 23, 59, 59, 0, skillcert.ChinaZone)
+	h.env.RegisterDelayedCallback(func() { statusAfterDue = h.status() }, due.Sub(start)+time.Hour)
+	h.env.RegisterDelayedCallback(func() { h.env.CancelWorkflow() }, due.Sub(start)+2*time.Hour)
+	h.run()
+	if statusAfterDue != skillcert.StatusScoring {
+		t.Fatalf("after the due date: %s, want still scoring", statusAfterDue)
+	}
+	var escalation *activities.TransitionRecord
+	for i := range h.records {
+		if h.records[i].Action == "skill_scores_overdue" {
+			escalation = &h.records[i]
+		}
+	}
+	if escalation == nil {
+		t.Fatalf("no escalation recorded: %v", h.actions())
+	}
+	if !escalation.At.Equal(due) || len(escalation.Notifications) != 1 || escalation.Notifications[0].RecipientRole != RoleProvincialReviewer {
+		t.Fatalf("escalation %+v", escalation)
+	}
+	for _, task := range escalation.Tasks {
+		if task.Type == TaskScoreEntry && task.Role == RoleCityReviewer && (task.DueAt == nil || !task.DueAt.Equal(due)) {
+			t.Fatalf("skill entry task due %v, want %v", task.DueAt, due)
+		}
 	}
 }
