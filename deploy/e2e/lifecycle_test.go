@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"skillcert/inspect"
 )
 
 const region = "包头市"
@@ -154,6 +157,9 @@ func TestLifecyclesSurviveWorkerKill(t *testing.T) {
 		if cert.Status != "valid" {
 			t.Fatalf("certificate %s verifies as %s", got.CertificateNumber, cert.Status)
 		}
+		s.checkPDF(c.p.token, "/api/v1/applications/"+c.app+"/certificate.pdf", got.CertificateNumber, "电工")
+		s.checkPDF(c.p.token, "/api/v1/applications/"+c.app+"/admission-ticket.pdf", "包头职业技术学院", "电工")
+		s.checkPDF(c.p.token, "/api/v1/applications/"+c.app+"/form.pdf", c.p.idNumber, "包头市供水总公司")
 	}
 	s.waitStatus(late.token, lateApp.ID, "expired", 90*time.Second)
 	s.checkNoDuplicates(seniorApp.ID, techApp.ID, lateApp.ID)
@@ -179,6 +185,24 @@ func (s *system) checkNoDuplicates(apps ...string) {
 		}
 		if certs > 1 || paid > 1 {
 			s.t.Errorf("application %s: %d certificates, %d payment confirmations", app, certs, paid)
+		}
+	}
+}
+
+// checkPDF downloads a generated PDF and finds each of want in its text.
+func (s *system) checkPDF(token, path string, want ...string) {
+	s.t.Helper()
+	c := s.do("GET", path, token, nil)
+	if c.status != http.StatusOK {
+		s.t.Fatalf("GET %s: %d %s", path, c.status, c.body)
+	}
+	text, _, err := inspect.ExtractPDFText(c.body)
+	if err != nil {
+		s.t.Fatalf("%s: %v", path, err)
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			s.t.Errorf("%s lacks %q", path, w)
 		}
 	}
 }
