@@ -26,12 +26,6 @@ const (
 	DocTechnicalPaper       DocType = "technical_paper"       // 专利成果/项目报告/技术论文
 )
 
-// docOrder is the stable order of the checklist.
-var docOrder = []DocType{
-	DocApplicationForm, DocIDCardFront, DocIDCardBack, DocEducationCertificate, DocIntegrityPledge, DocPhoto,
-	DocPreviousCertificate, DocTitleCertificate, DocVeteranProof, DocTechnicalSummary, DocTechnicalPaper,
-}
-
 var docLabels = map[DocType]string{
 	DocApplicationForm: "申报表", DocIDCardFront: "身份证人像面", DocIDCardBack: "身份证国徽面",
 	DocEducationCertificate: "学历证书", DocIntegrityPledge: "诚信承诺书", DocPhoto: "电子照片",

@@ -183,18 +183,18 @@ func (h *harness) run() {
 	h.env.ExecuteWorkflow(ApplicationWorkflow, h.in)
 }
 
-// currentTask returns the ID of the open task of the given type, as projected by the last record.
+// taskID returns a function that gives the ID of the open task of the given type, as projected by the last record.
 func (h *harness) taskID(taskType string) func() string {
 	return func() string {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		for i := len(h.records) - 1; i >= 0; i-- {
-			for _, t := range h.records[i].Tasks {
-				if t.Type == taskType {
-					return t.ID
-				}
-			}
+		if len(h.records) == 0 {
 			return ""
+		}
+		for _, t := range h.records[len(h.records)-1].Tasks {
+			if t.Type == taskType {
+				return t.ID
+			}
 		}
 		return ""
 	}
