@@ -38,8 +38,8 @@ generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, 
 build: ## build bin/worker and bin/gateway
 	$(GO) build -o bin/ ./worker ./gateway
 
-bench: ## load test against a running `make dev` (writes deploy/loadtest/results/)
+bench: ## full benchmark on a private stack: lifecycles, baseline, 1M-row projection (~25 min; deploy/loadtest/results/)
 	$(GO) run ./deploy/loadtest $(BENCH_FLAGS)
 
-bench-quick: ## short load test, for a quick look
+bench-quick: ## the same with small numbers (under 5 minutes)
 	$(GO) run ./deploy/loadtest -quick $(BENCH_FLAGS)

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// apiClient drives the gateway over HTTP and records every request's latency under its route template.
+type apiClient struct {
+	base   string
+	http   *http.Client
+	rec    *recorder
+	errors *errorLog
+}
+
+func newAPIClient(base string, conns int, rec *recorder, errs *errorLog) *apiClient {
+	tr := &http.Transport{MaxIdleConns: conns * 2, MaxIdleConnsPerHost: conns * 2, IdleConnTimeout: time.Minute}
+	return &apiClient{base: strings.TrimRight(base, "/"), http: &http.Client{Transport: tr, Timeout: 2 * time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		rec: rec, errors: errs}
+}
+
+// call is one request: the route template names it in the report, path is the concrete path (with query).
+type call struct {
+	method, route, path string
+	token               string
+	body                any               // JSON-encoded unless raw is set
+	raw                 []byte            // sent as is
+	headers             map[string]string // extra headers
+	want                int               // expected status
+	out                 any               // decoded from a JSON answer when non-nil
+}
+
+// do sends c and checks the status. Every unexpected status is an error, recorded in the error log with
+// the answer's body.
+func (a *apiClient) do(ctx context.Context, c call) error {
+	body := c.raw
+	if body == nil && c.body != nil {
+		var err error
+		if body, err = json.Marshal(c.body); err != nil {
+			return fmt.Errorf("encode %s %s: %w", c.method, c.route, err)
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, c.method, a.base+c.path, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("request %s: %w", c.route, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range c.headers {
+		req.Header.Set(k, v)
+	}
+	endpoint := c.method + " " + c.route
+	start := time.Now()
+	resp, err := a.http.Do(req)
+	if err != nil {
+		a.errors.add(endpoint, 0, err.Error())
+		return fmt.Errorf("%s: %w", endpoint, err)
+	}
+	data, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	a.rec.add(endpoint, time.Since(start))
+	if err != nil {
+		a.errors.add(endpoint, resp.StatusCode, err.Error())
+		return fmt.Errorf("%s: read answer: %w", endpoint, err)
+	}
+	want := c.want
+	if want == 0 {
+		want = http.StatusOK
+	}
+	if resp.StatusCode != want {
+		a.errors.add(endpoint, resp.StatusCode, string(data))
+		return fmt.Errorf("%s %s: status %d, want %d: %s", c.method, c.path, resp.StatusCode, want, clip(string(data), 300))
+	}
+	if c.out != nil {
+		if err := json.Unmarshal(data, c.out); err != nil {
+			a.errors.add(endpoint, resp.StatusCode, "undecodable answer: "+err.Error())
+			return fmt.Errorf("%s: decode answer: %w", endpoint, err)
+		}
+	}
+	return nil
+}
+
+// clip shortens s to at most n bytes (on a rune boundary) for messages.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// ErrorEntry is one kind of error seen during the run: the endpoint, the status (0 when no answer came) and
+// the first answer, with how often it happened.
+type ErrorEntry struct {
+	Endpoint string `json:"endpoint"`
+	Status   int    `json:"status"`
+	Message  string `json:"message"`
+	Count    int    `json:"count"`
+}
+
+// errorLog collects errors, grouped by endpoint and status; it is safe for concurrent use.
+type errorLog struct {
+	mu      sync.Mutex
+	entries map[string]*ErrorEntry
+	order   []string
+}
+
+func newErrorLog() *errorLog { return &errorLog{entries: map[string]*ErrorEntry{}} }
+
+// add records an error.
+func (l *errorLog) add(endpoint string, status int, message string) {
+	key := fmt.Sprintf("%s|%d", endpoint, status)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.entries[key]; ok {
+		e.Count++
+		return
+	}
+	l.entries[key] = &ErrorEntry{Endpoint: endpoint, Status: status, Message: clip(message, 500), Count: 1}
+	l.order = append(l.order, key)
+}
+
+// list returns the errors in the order first seen.
+func (l *errorLog) list() []ErrorEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]ErrorEntry, 0, len(l.order))
+	for _, k := range l.order {
+		out = append(out, *l.entries[k])
+	}
+	return out
+}
+
+// total is the number of errors.
+func (l *errorLog) total() int {
+	n := 0
+	for _, e := range l.list() {
+		n += e.Count
+	}
+	return n
+}

@@ -1,0 +1,201 @@
+// Command loadtest is the benchmark of issue 7 (`make bench`, `make bench-quick`). It starts its own dev
+// stack in a temporary folder (so it never disturbs `make dev`), builds and starts the worker and the
+// gateway, and measures:
+//
+//  1. full application lifecycles driven through the real HTTP API at a chosen concurrency: throughput,
+//     latency per endpoint, errors, Temporal actions and history events per lifecycle (read from the
+//     histories), peak memory of every process while many applications stay open;
+//  2. a bare-Temporal baseline with the same starts, Updates, Signals and activities and empty bodies;
+//  3. the projection at scale: a million applications loaded with COPY into a database of its own, served by a
+//     second gateway: inbox, admin search, statistics and certificate verification, with their query plans.
+//
+// Results go to deploy/loadtest/results/latest.json and latest.md.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"skillcert/deploy/devstack"
+)
+
+// options are the command-line settings.
+type options struct {
+	quick          bool
+	lifecycles     int
+	concurrency    int
+	open           int
+	perApplicant   int
+	projApps       int
+	projTasks      int
+	projRequests   int
+	projBudget     time.Duration
+	skipBaseline   bool
+	skipProj       bool
+	skipLifecycles bool
+	keep           bool
+	out            string
+	workerEnv      string
+	gatewayEnv     string
+	registerConc   int
+	sweep          []int
+	sweepN         int
+	dbParams       string
+}
+
+func parseOptions(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	fs.BoolVar(&o.quick, "quick", false, "small numbers, finishes in under 5 minutes")
+	fs.IntVar(&o.lifecycles, "n", 0, "lifecycles to drive (default 400, quick 30)")
+	fs.IntVar(&o.concurrency, "c", 0, "lifecycles in flight (default 16, quick 8)")
+	fs.IntVar(&o.open, "open", -1, "applications left open (drafts) during the lifecycle load (default 10000, quick 500)")
+	fs.IntVar(&o.perApplicant, "open-per-applicant", 10, "open applications per applicant (different occupations)")
+	fs.IntVar(&o.projApps, "projection-apps", 0, "applications in the projection (default 1000000, quick 50000)")
+	fs.IntVar(&o.projTasks, "projection-tasks", 0, "open tasks in the projection (default 200000, quick 10000)")
+	fs.IntVar(&o.projRequests, "projection-requests", 1000, "requests per projection endpoint")
+	fs.DurationVar(&o.projBudget, "projection-budget", 3*time.Minute, "time limit per projection endpoint (at least 100 requests are made)")
+	fs.IntVar(&o.registerConc, "register-c", 4, "concurrent registrations (each hashes a password with argon2id)")
+	fs.BoolVar(&o.skipBaseline, "skip-baseline", false, "skip the bare-Temporal baseline")
+	fs.BoolVar(&o.skipProj, "skip-projection", false, "skip the projection at scale")
+	fs.BoolVar(&o.skipLifecycles, "skip-lifecycles", false, "skip everything but the projection at scale")
+	fs.BoolVar(&o.keep, "keep", false, "keep the stack's temporary folder (logs, data)")
+	fs.StringVar(&o.out, "out", "", "results folder (default deploy/loadtest/results)")
+	fs.StringVar(&o.workerEnv, "worker-env", "", "extra worker settings, KEY=VALUE,KEY=VALUE")
+	fs.StringVar(&o.gatewayEnv, "gateway-env", "GOMEMLIMIT=64MiB",
+		"extra gateway settings, KEY=VALUE,KEY=VALUE (GOMEMLIMIT makes Go return the memory of argon2id hashing and of garbage)")
+	sweep := fs.String("sweep", "", "more concurrencies to measure ours and the baseline at, e.g. 8,32, or none (default: full 8,32; quick none)")
+	fs.IntVar(&o.sweepN, "sweep-n", 96, "lifecycles per sweep point")
+	fs.StringVar(&o.dbParams, "db-params", "", "parameters added to DATABASE_URL of the worker and the gateway, e.g. pool_max_conns=16")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if *sweep == "" && !o.quick {
+		*sweep = "8,32"
+	}
+	var err error
+	if o.sweep, err = parseSweep(*sweep); err != nil {
+		return o, err
+	}
+	def := func(v *int, full, quick int) {
+		*v = full
+		if o.quick {
+			*v = quick
+		}
+	}
+	for _, d := range []struct {
+		v           *int
+		full, quick int
+	}{{&o.lifecycles, 400, 30}, {&o.concurrency, 16, 8}, {&o.projApps, 1_000_000, 50_000}, {&o.projTasks, 200_000, 10_000}} {
+		if *d.v <= 0 {
+			def(d.v, d.full, d.quick)
+		}
+	}
+	if o.open < 0 { // -open 0 keeps none open
+		def(&o.open, 10000, 500)
+	}
+	o.perApplicant = min(max(o.perApplicant, 1), 19)
+	return o, nil
+}
+
+// splitEnv splits "K=V,K=V".
+func splitEnv(s string) []string {
+	var out []string
+	for _, kv := range strings.Split(s, ",") {
+		if kv = strings.TrimSpace(kv); kv != "" {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// runEnv is what the phases share.
+type runEnv struct {
+	stack   *devstack.Stack
+	dir     string
+	bin     string
+	logDir  string
+	gateway gatewaySettings
+	errors  *errorLog
+	start   time.Time
+	keep    bool // keep the stack's folder and the projection database
+}
+
+func (e *runEnv) logf(format string, args ...any) {
+	fmt.Printf("[%6.1fs] %s\n", time.Since(e.start).Seconds(), fmt.Sprintf(format, args...))
+}
+
+func main() {
+	opts, err := parseOptions(os.Args[1:])
+	if err != nil {
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, opts); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	root, err := devstack.RepoRoot()
+	if err != nil {
+		return err
+	}
+	if o.out == "" {
+		o.out = filepath.Join(root, "deploy", "loadtest", "results")
+	}
+	dir, err := os.MkdirTemp("", "skillcert-bench-")
+	if err != nil {
+		return fmt.Errorf("stack folder: %w", err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil { // the postgres OS user must enter it
+		return fmt.Errorf("stack folder: %w", err)
+	}
+	env := &runEnv{dir: dir, logDir: filepath.Join(dir, "loadtest-logs"), errors: newErrorLog(), start: time.Now(), keep: o.keep,
+		gateway: gatewaySettings{adminPassword: "Bench" + randomToken(8) + "9a", paymentSecret: randomToken(24)}}
+	if err := os.MkdirAll(env.logDir, 0o755); err != nil {
+		return fmt.Errorf("log folder: %w", err)
+	}
+	defer func() {
+		if o.keep {
+			env.logf("kept %s", dir)
+			return
+		}
+		_ = os.RemoveAll(dir)
+	}()
+	env.logf("starting a private stack in %s", dir)
+	if env.stack, err = devstack.Start(ctx, dir); err != nil {
+		return err
+	}
+	defer func() {
+		if err := env.stack.Stop(); err != nil {
+			env.logf("stop stack: %v", err)
+		}
+	}()
+	env.logf("stack up; building worker and gateway")
+	if env.bin, err = buildBinaries(ctx, root, dir); err != nil {
+		return err
+	}
+	res, err := measure(ctx, env, o, root)
+	if err != nil {
+		return err
+	}
+	if err := writeResults(o.out, res); err != nil {
+		return err
+	}
+	fmt.Print("\n" + markdown(res))
+	env.logf("wrote %s/latest.json and latest.md", o.out)
+	if res.ErrorCount > 0 {
+		return fmt.Errorf("%d errors (listed above)", res.ErrorCount)
+	}
+	return nil
+}

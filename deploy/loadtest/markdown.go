@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// markdown renders the short summary of a run (latest.md).
+func markdown(r Result) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	m := r.Machine
+	p("# Load test (%s mode), %s\n\n", r.Mode, r.GeneratedAt.Format("2006-01-02 15:04 MST"))
+	p("Machine: %s, %d cores, %d MiB RAM, %s, commit %s%s.\n\n", m.CPUModel, m.Cores, m.RAMMiB, m.GoVersion, short(m.Commit), dirty(m.Dirty))
+	p("| figure | value |\n|---|---|\n")
+	p("| lifecycles completed (failed) | %d (%d) at concurrency %d in %.1f s |\n", r.Lifecycles.Completed, r.Lifecycles.Failed,
+		r.Lifecycles.Concurrency, r.Lifecycles.Seconds)
+	p("| **lifecycles/s** | **%.2f** |\n", r.LifecyclesPerS)
+	if r.Baseline != nil {
+		p("| baseline lifecycles/s (bare Temporal, same traffic) | %.2f |\n", r.BaselinePerS)
+		p("| **ratio** (goal ≥ 0.8) | **%.2f** |\n", r.Ratio)
+	}
+	p("| mean / p95 lifecycle duration | %.1f s / %.1f s |\n", r.Lifecycles.MeanSeconds, r.Lifecycles.P95Seconds)
+	p("| billable actions per lifecycle | %s (history events %s) |\n", trimFloat(r.Actions.All.BillablePerCycle), trimFloat(r.Actions.All.EventsPerCycle))
+	for _, g := range sortedKeys(r.Actions.ByGroup) {
+		a := r.Actions.ByGroup[g]
+		p("| — %s (%d) | %s actions, %s events |\n", g, a.Lifecycles, trimFloat(a.BillablePerCycle), trimFloat(a.EventsPerCycle))
+	}
+	p("| registration (register + login, argon2id) | %d in %.1f s (%.1f/s) |\n", r.Registration.Count, r.Registration.Seconds, r.Registration.PerSecond)
+	p("| open applications kept during the load | %d, created at %.1f/s |\n", r.OpenApps.Count, r.OpenApps.PerSecond)
+	if len(r.CPUSeconds) > 0 {
+		var parts []string
+		for _, name := range sortedKeys(r.CPUSeconds) {
+			parts = append(parts, fmt.Sprintf("%s %.1f s", name, r.CPUSeconds[name]))
+		}
+		p("| CPU busy during the lifecycles | %.0f %% of %d cores (%s) |\n", r.CPUBusy*100, m.Cores, strings.Join(parts, ", "))
+	}
+	if st := r.Actions.All.StepMillis; len(st) > 0 {
+		p("| mean task-queue wait, activity / workflow task | %.0f ms / %.0f ms", st[activityQueued], st[wftQueued])
+		if r.Baseline != nil {
+			bs := r.Baseline.Actions.StepMillis
+			p(" (baseline %.0f ms / %.0f ms)", bs[activityQueued], bs[wftQueued])
+		}
+		p(" |\n")
+	}
+	p("| errors | %d |\n\n", r.ErrorCount)
+	if len(r.Sweep) > 0 {
+		p("Concurrency sweep (fresh lifecycles, then their baseline):\n\n| concurrency | lifecycles/s | baseline/s | ratio | CPU busy |\n|---|---|---|---|---|\n")
+		p("| %d (main run) | %.2f | %.2f | %.2f | %.0f %% |\n", r.Lifecycles.Concurrency, r.LifecyclesPerS, r.BaselinePerS, r.Ratio, r.CPUBusy*100)
+		for _, s := range r.Sweep {
+			p("| %d | %.2f | %.2f | %.2f | %.0f %% |\n", s.Concurrency, s.PerSecond, s.BaselinePerS, s.Ratio, s.CPUBusy*100)
+		}
+		p("\n")
+	}
+
+	p("Peak memory during the open applications and the lifecycle load (MiB):\n\n| process | peak | goal |\n|---|---|---|\n")
+	for _, name := range sortedKeys(r.Memory) {
+		goal := ""
+		if g, ok := r.MemoryGoal[name]; ok {
+			goal = map[bool]string{true: "met", false: "**missed**"}[g.Met]
+			goal = fmt.Sprintf("< %s: %s", map[string]string{"worker": "200", "gateway": "100"}[name], goal)
+		}
+		p("| %s | %.1f (%s) | %s |\n", name, r.Memory[name].PeakMiB, r.Memory[name].How, goal)
+	}
+	p("\nEndpoints during the lifecycle load (ms):\n\n| endpoint | n | p50 | p95 | p99 |\n|---|---|---|---|---|\n")
+	for _, e := range sortedKeys(r.Endpoints) {
+		l := r.Endpoints[e]
+		p("| `%s` | %d | %.1f | %.1f | %.1f |\n", e, l.Count, l.P50, l.P95, l.P99)
+	}
+	if pr := r.Projection; pr != nil {
+		projectionMarkdown(&b, pr)
+	}
+	if len(r.Errors) > 0 {
+		p("\nErrors:\n\n")
+		for _, e := range r.Errors {
+			p("- %d × `%s` → %d: %s\n", e.Count, e.Endpoint, e.Status, strings.ReplaceAll(e.Message, "\n", " "))
+		}
+	}
+	return b.String()
+}
+
+func short(commit string) string {
+	if len(commit) > 12 {
+		return commit[:12]
+	}
+	return commit
+}
+
+func dirty(d bool) string {
+	if d {
+		return " (with uncommitted changes)"
+	}
+	return ""
+}
+
+// projectionMarkdown renders the million-row table: one p50/p99 pair per gateway variant.
+func projectionMarkdown(b *strings.Builder, pr *Projection) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("\nProjection at %d applications, %d open tasks, %d certificates (up to %d sequential requests per endpoint, ms):\n\n",
+		pr.Loaded.Applications, pr.Loaded.OpenTasks, pr.Loaded.Certificates, pr.Requests)
+	p("| query |")
+	for _, v := range pr.Variants {
+		p(" %s p50 / p99 |", v.Name)
+	}
+	p(" p99 < 50 ms |\n|---|")
+	for range pr.Variants {
+		p("---|")
+	}
+	p("---|\n")
+	for _, pl := range pr.Plans {
+		p("| %s |", pl.Query)
+		goal := "—"
+		for _, v := range pr.Variants {
+			l := v.Endpoints[pl.Query]
+			p(" %.2f / %.2f (n=%d) |", l.P50, l.P99, l.Count)
+			if g, ok := v.Goal[pl.Query]; ok {
+				if goal == "—" {
+					goal = ""
+				} else {
+					goal += ", "
+				}
+				goal += map[bool]string{true: "yes", false: "**no**"}[g.Met]
+			}
+		}
+		p(" %s |\n", goal)
+	}
+	scans := func(label string, list []string) {
+		if len(list) == 0 {
+			p("\nNo sequential scan of applications, tasks or certificates in the %s.", label)
+			return
+		}
+		p("\nSequential scans in the %s: %s.", label, strings.Join(list, "; "))
+	}
+	scans("custom plans (what EXPLAIN with the request's values shows)", pr.SeqScansCustom)
+	scans("generic plans (what a prepared statement switches to after five runs)", pr.SeqScansGeneric)
+	p(" Plans in latest.json.\n")
+}

@@ -1,0 +1,46 @@
+package main
+
+import "testing"
+
+func TestStatusKB(t *testing.T) {
+	status := []byte("Name:\tgateway\nVmPeak:\t  812345 kB\nVmHWM:\t   96512 kB\nVmRSS:\t   80000 kB\nThreads:\t9\n")
+	tests := []struct {
+		field string
+		want  int64
+		ok    bool
+	}{{"VmHWM", 96512, true}, {"VmRSS", 80000, true}, {"Threads", 9, true}, {"VmSwap", 0, false}, {"Vm", 0, false}}
+	for _, tt := range tests {
+		got, ok := statusKB(status, tt.field)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("statusKB(%s) = %d, %v; want %d, %v", tt.field, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestParentAndTicksFromStat(t *testing.T) {
+	// The command name may hold spaces and parentheses; fields are counted after the last ')'.
+	stat := []byte("4242 (postgres: bench (x)) S 4100 4100 4100 0 -1 4194560 500 0 0 0 150 30 7 3 20 0 1 0 100 1000 50")
+	if ppid, ok := parentOf(stat); !ok || ppid != 4100 {
+		t.Errorf("parentOf = %d, %v; want 4100", ppid, ok)
+	}
+	if ticks, err := statTicks(stat); err != nil || ticks != 150+30+7+3 {
+		t.Errorf("statTicks = %d, %v; want 190", ticks, err)
+	}
+	for _, bad := range []string{"no parenthesis", "1 (x) S"} {
+		if _, err := statTicks([]byte(bad)); err == nil {
+			t.Errorf("statTicks(%q) should fail", bad)
+		}
+	}
+	if _, ok := parentOf([]byte("1 (x)")); ok {
+		t.Error("parentOf of a truncated line should fail")
+	}
+}
+
+func TestMiB(t *testing.T) {
+	if got := mib(204800); got != 200 {
+		t.Errorf("mib(204800 KiB) = %v, want 200", got)
+	}
+	if got := mib(1536); got != 1.5 {
+		t.Errorf("mib(1536 KiB) = %v, want 1.5", got)
+	}
+}

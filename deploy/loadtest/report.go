@@ -1,0 +1,156 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Result is everything a run measured; it is written as results/latest.json.
+type Result struct {
+	GeneratedAt    time.Time            `json:"generated_at"`
+	Mode           string               `json:"mode"` // "full" or "quick"
+	LifecyclesPerS float64              `json:"lifecycles_per_s"`
+	BaselinePerS   float64              `json:"baseline_per_s"`
+	Ratio          float64              `json:"ratio"` // ours / baseline
+	Actions        ActionsReport        `json:"actions_per_lifecycle"`
+	Endpoints      map[string]Latency   `json:"endpoints"`
+	Projection     *Projection          `json:"projection"`
+	Machine        Machine              `json:"machine"`
+	Lifecycles     LifecycleRun         `json:"lifecycles"`
+	Baseline       *baselineResult      `json:"baseline"`
+	Registration   PhaseRun             `json:"registration"`
+	OpenApps       PhaseRun             `json:"open_applications"`
+	CPUBusy        float64              `json:"cpu_busy_share_lifecycles"` // CPU seconds of all processes / (cores × seconds)
+	Sweep          []SweepPoint         `json:"concurrency_sweep"`
+	CPUSeconds     map[string]float64   `json:"cpu_seconds_lifecycles"` // CPU used per process during the lifecycle phase
+	Memory         map[string]Memory    `json:"memory"`                 // during open applications + lifecycles
+	MemoryAll      map[string]Memory    `json:"memory_registration"`    // during registration (argon2id hashing)
+	MemoryGoal     map[string]GoalCheck `json:"memory_goal_peak_mib"`   // worker < 200, gateway < 100
+	Errors         []ErrorEntry         `json:"errors"`
+	ErrorCount     int                  `json:"error_count"`
+	Settings       map[string]string    `json:"settings"`
+	Phases         map[string]float64   `json:"phase_seconds"`
+}
+
+// ActionsReport holds the per-lifecycle Temporal cost, overall and by level group, and why each action.
+type ActionsReport struct {
+	All         Actions            `json:"all"`
+	ByGroup     map[string]Actions `json:"by_level_group"`
+	Explanation []string           `json:"explanation"`
+}
+
+// LifecycleRun is the lifecycle phase.
+type LifecycleRun struct {
+	Requested   int     `json:"requested"`
+	Completed   int     `json:"completed"`
+	Failed      int     `json:"failed"`
+	Concurrency int     `json:"concurrency"`
+	Seconds     float64 `json:"seconds"`
+	Requests    int     `json:"http_requests"`
+	MeanSeconds float64 `json:"mean_lifecycle_seconds"`
+	P95Seconds  float64 `json:"p95_lifecycle_seconds"`
+}
+
+// PhaseRun is a phase that makes many of one thing.
+type PhaseRun struct {
+	Count     int     `json:"count"`
+	Failed    int     `json:"failed"`
+	Seconds   float64 `json:"seconds"`
+	PerSecond float64 `json:"per_s"`
+}
+
+// updateReasons say why each Update of the workflow exists (one billable action each).
+var updateReasons = map[string]string{
+	"created":              "sent with the start (UpdateWithStart) so POST /applications returns the projected draft",
+	"attach_document":      "one per uploaded document: the workflow inspects and attaches it",
+	"submit":               "the applicant submits",
+	"complete_task":        "初审 and 复审 decisions",
+	"create_payment_order": "the applicant asks to pay",
+	"confirm_payment":      "the payment platform's signed callback",
+	"assign_exam":          "the seat given by the exam-session assignment",
+	"record_attendance":    "attendance at the exam",
+	"enter_score":          "double entry: two operators × theory and skill",
+	"evaluate":             "综合评审: one per committee member on the panel (技师 and above)",
+}
+
+// activityReasons say why each activity runs (one billable action per attempt).
+var activityReasons = map[string]string{
+	"RecordTransition":   "writes the projection row, tasks, audit event and notifications of every step",
+	"InspectDocument":    "reads the uploaded object back and checks its type, size and text",
+	"CreatePaymentOrder": "stores the payment order",
+	"RecordPayment":      "records the platform's payment",
+	"IssueCertificate":   "numbers and registers the certificate",
+	"Notify":             "sends a reminder",
+	"RevokeCertificate":  "revokes the certificate",
+}
+
+// explainActions turns averaged counts into one line per kind of billable action.
+func explainActions(a Actions) []string {
+	var out []string
+	line := func(kind string, n float64, what string) {
+		out = append(out, fmt.Sprintf("%s: %s per lifecycle — %s", kind, trimFloat(n), what))
+	}
+	line("workflow start", a.Billable["workflow_started"], "one workflow per application, started by POST /applications")
+	var parts []string
+	for _, name := range sortedKeys(a.Updates) {
+		reason := updateReasons[name]
+		if reason == "" {
+			reason = "see workflows/messages.go"
+		}
+		parts = append(parts, fmt.Sprintf("%s ×%s (%s)", name, trimFloat(a.Updates[name]), reason))
+	}
+	line("updates", a.Billable["updates"], strings.Join(parts, "; "))
+	line("signals", a.Billable["signals"], "batch-window changes only; none happen during the run")
+	parts = parts[:0]
+	for _, name := range sortedKeys(a.Activities) {
+		reason := activityReasons[name]
+		if reason == "" {
+			reason = "see activities/"
+		}
+		parts = append(parts, fmt.Sprintf("%s ×%s (%s)", name, trimFloat(a.Activities[name]), reason))
+	}
+	line("activity attempts", a.Billable["activity_attempts"], strings.Join(parts, "; ")+
+		"; attempts above the scheduled count would be retries")
+	line("timers started", a.Billable["timers_started"], fmt.Sprintf("deadlines, not polling: the payment-reminder timer armed on "+
+		"entering awaiting_payment and the skill-score due-date timer armed on entering scoring, each cancelled when "+
+		"the application moves on (timers fired per lifecycle: %s)", trimFloat(a.TimersFired)))
+	line("search-attribute upserts", a.Billable["search_attribute_upserts"],
+		"SkillcertStatus and the other search attributes, written on creation and on every status change")
+	line("markers", a.Billable["markers"], "side effects, versions, local activities (none expected)")
+	out = append(out, fmt.Sprintf("nothing polls: %s workflow tasks per lifecycle for %s external messages "+
+		"(start, Updates, Signals) and %s activity results; no timer fires", trimFloat(a.WorkflowTasks),
+		trimFloat(a.ExternalMessages), trimFloat(a.Billable["activity_attempts"])))
+	return out
+}
+
+// trimFloat prints n without trailing zeros.
+func trimFloat(n float64) string {
+	s := fmt.Sprintf("%.2f", n)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if s == "" || s == "-" {
+		return "0"
+	}
+	return s
+}
+
+// writeResults writes latest.json and latest.md into dir.
+func writeResults(dir string, r Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("results folder: %w", err)
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode results: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "latest.json"), append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write latest.json: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "latest.md"), []byte(markdown(r)), 0o644); err != nil {
+		return fmt.Errorf("write latest.md: %w", err)
+	}
+	return nil
+}
