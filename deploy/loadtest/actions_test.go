@@ -148,7 +148,7 @@ func TestExplainActionsNamesEveryKind(t *testing.T) {
 	text := strings.Join(lines, "\n")
 	for _, want := range []string{"workflow start: 1 per lifecycle", "updates: 3 per lifecycle", "attach_document ×1",
 		"activity attempts: 4 per lifecycle", "InspectDocument ×1", "timers started: 1 per lifecycle",
-		"timers fired per lifecycle: 0", "search-attribute upserts: 1", "nothing polls"} {
+		"1 cancelled, 0 fired during the run", "search-attribute upserts: 1", "nothing polls"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("explanation lacks %q:\n%s", want, text)
 		}

@@ -125,7 +125,8 @@ type runEnv struct {
 	gateway gatewaySettings
 	errors  *errorLog
 	start   time.Time
-	keep    bool // keep the stack's folder and the projection database
+	keep    bool     // keep the stack's folder and the projection database
+	gwEnv   []string // extra environment of every gateway (-gateway-env)
 }
 
 func (e *runEnv) logf(format string, args ...any) {
@@ -160,7 +161,7 @@ func run(ctx context.Context, o options) error {
 	if err := os.Chmod(dir, 0o755); err != nil { // the postgres OS user must enter it
 		return fmt.Errorf("stack folder: %w", err)
 	}
-	env := &runEnv{dir: dir, logDir: filepath.Join(dir, "loadtest-logs"), errors: newErrorLog(), start: time.Now(), keep: o.keep,
+	env := &runEnv{dir: dir, logDir: filepath.Join(dir, "loadtest-logs"), errors: newErrorLog(), start: time.Now(), keep: o.keep, gwEnv: splitEnv(o.gatewayEnv),
 		gateway: gatewaySettings{adminPassword: "Bench" + randomToken(8) + "9a", paymentSecret: randomToken(24)}}
 	if err := os.MkdirAll(env.logDir, 0o755); err != nil {
 		return fmt.Errorf("log folder: %w", err)

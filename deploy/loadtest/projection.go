@@ -102,7 +102,13 @@ func measureProjection(ctx context.Context, env *runEnv, apps, tasks, requests i
 	if !env.keep {
 		defer func() { _ = drop(context.WithoutCancel(ctx)) }()
 	}
-	pool, err := pgxpool.New(ctx, dbURL)
+	// The dev cluster commits asynchronously (synchronous_commit = off); VACUUM cannot mark rows all-visible
+	// until their commit is flushed, so the loader commits synchronously.
+	loaderURL, err := withParams(dbURL, "synchronous_commit=on")
+	if err != nil {
+		return out, err
+	}
+	pool, err := pgxpool.New(ctx, loaderURL)
 	if err != nil {
 		return out, fmt.Errorf("projection database: %w", err)
 	}
@@ -148,7 +154,7 @@ func measureVariant(ctx context.Context, env *runEnv, v Variant, dbURL string, f
 		return v, err
 	}
 	stackEnv := append(env.stack.Env(), "DATABASE_URL="+withVariant)
-	gw, base, err := startGateway(ctx, env.bin, "gateway-projection", env.logDir, stackEnv, env.gateway)
+	gw, base, err := startGateway(ctx, env.bin, "gateway-projection", env.logDir, stackEnv, env.gateway, env.gwEnv...)
 	if err != nil {
 		return v, err
 	}

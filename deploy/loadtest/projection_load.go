@@ -43,8 +43,8 @@ func loadProjection(ctx context.Context, pool *pgxpool.Pool, apps, tasks int, no
 	cat := projCatalog{batches: batches, occs: skillcert.SeedOccupations(), regions: regionMix()}
 	applicants := (apps + 1) / 2
 
-	// Autovacuum stays out of the way while loading: an automatic ANALYZE running during the final VACUUM holds
-	// back the horizon, and the VACUUM then cannot mark the new rows all-visible (index-only scans need that).
+	// Autovacuum stays out of the way while loading, so the final VACUUM finds no automatic ANALYZE holding
+	// back the horizon (it could not mark the new rows all-visible then; index-only scans need that).
 	for _, t := range bigTables {
 		if _, err := pool.Exec(ctx, "ALTER TABLE "+t+" SET (autovacuum_enabled = false)"); err != nil {
 			return out, fmt.Errorf("pause autovacuum on %s: %w", t, err)

@@ -116,8 +116,10 @@ func explainActions(a Actions) []string {
 	line("activity attempts", a.Billable["activity_attempts"], strings.Join(parts, "; ")+
 		"; attempts above the scheduled count would be retries")
 	line("timers started", a.Billable["timers_started"], fmt.Sprintf("deadlines, not polling: the payment-reminder timer armed on "+
-		"entering awaiting_payment and the skill-score due-date timer armed on entering scoring, each cancelled when "+
-		"the application moves on (timers fired per lifecycle: %s)", trimFloat(a.TimersFired)))
+		"entering awaiting_payment and the skill-score due-date timer armed on entering scoring (per lifecycle: %s cancelled, %s fired "+
+		"during the run; a timer neither cancelled nor fired is still pending and wakes the workflow once at its deadline, "+
+		"weeks later — AwaitWithTimeout in SDK v1.51 leaves its timer running when the condition comes true)",
+		trimFloat(a.Events["TimerCanceled"]), trimFloat(a.TimersFired)))
 	line("search-attribute upserts", a.Billable["search_attribute_upserts"],
 		"SkillcertStatus and the other search attributes, written on creation and on every status change")
 	line("markers", a.Billable["markers"], "side effects, versions, local activities (none expected)")

@@ -28,6 +28,7 @@ func sampleResult() Result {
 		Lifecycles: LifecycleRun{Completed: 30, Concurrency: 8, Seconds: 17},
 		Baseline:   &baselineResult{PerSecond: 2.2},
 		Memory:     map[string]Memory{"worker": {PeakMiB: 45.1, How: "VmHWM"}, "gateway": {PeakMiB: 145.4, How: "VmHWM"}},
+		MemoryAll:  map[string]Memory{"gateway": {PeakMiB: 212}},
 		MemoryGoal: map[string]GoalCheck{"worker": {Value: 45.1, Met: true}, "gateway": {Value: 145.4, Met: false}},
 		Errors:     []ErrorEntry{{Endpoint: "POST /api/v1/tasks/{id}/claim", Status: 409, Message: "已被认领", Count: 2}},
 		ErrorCount: 2,
@@ -71,7 +72,7 @@ func TestMarkdownShowsFiguresGoalsAndErrors(t *testing.T) {
 	for _, want := range []string{
 		"| **lifecycles/s** | **1.76** |", "| **ratio** (goal ≥ 0.8) | **0.80** |", "commit 0123456789ab",
 		"| `POST /api/v1/applications` | 30 | 150.5 | 160.0 | 170.2 |", // p99 rounded to one decimal
-		"| gateway | 145.4 (VmHWM) | < 100: **missed** |", "| worker | 45.1 (VmHWM) | < 200: met |",
+		"| gateway | 145.4 (VmHWM) | 212.0 | < 100: **missed** |", "| worker | 45.1 (VmHWM) | 0.0 | < 200: met |",
 		"| query | as shipped p50 / p99 | tuned p50 / p99 | p99 < 50 ms |",
 		"| inbox, first page | 2.50 / 61.00 (n=1000) | 0.50 / 1.25 (n=1000) | **no**, yes |",
 		"| stats | 900.00 / 1000.00 (n=100) | 0.00 / 0.00 (n=0) | — |",
