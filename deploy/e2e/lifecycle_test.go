@@ -86,14 +86,14 @@ func (s *system) scores(a actors, app string) {
 }
 
 // TestLifecyclesSurviveWorkerKill drives a 高级工 to a certificate, a 技师 through the committee to a
-// certificate, and an unpaid application to expiry on a short payment window, killing the worker with
+// certificate, and an unpaid application to expiry on a payment window shortened to seconds, killing the worker with
 // SIGKILL three times on the way. Every case ends as it should, with one certificate each and no
 // transition recorded twice.
 func TestLifecyclesSurviveWorkerKill(t *testing.T) {
 	s := startSystem(t)
 	a := s.actors()
 	s.batch(a.admin, "e2e-main", 24*time.Hour, 48*time.Hour)
-	s.batch(a.admin, "e2e-short", 40*time.Second, 48*time.Hour)
+	s.batch(a.admin, "e2e-short", 24*time.Hour, 48*time.Hour)
 
 	senior := s.newApplicant("王小明")
 	technician := s.newApplicant("李建国")
@@ -116,6 +116,10 @@ func TestLifecyclesSurviveWorkerKill(t *testing.T) {
 	}
 	s.decide(a.prov1, lateApp.ID, "re_review", "approve")
 	s.waitStatus(late.token, lateApp.ID, "awaiting_payment", 10*time.Second)
+	// The organiser shortens the payment window to a few seconds: the running application follows the change
+	// and expires by itself when the new window closes.
+	s.must(http.StatusOK, "PATCH", "/api/v1/admin/batches/e2e-short", a.admin,
+		map[string]any{"payment_closes_at": time.Now().Add(3 * time.Second).UTC().Format(time.RFC3339)}, nil)
 
 	for _, app := range []string{seniorApp.ID, techApp.ID} {
 		s.decide(a.city1, app, "preliminary_review", "approve")
@@ -161,7 +165,7 @@ func TestLifecyclesSurviveWorkerKill(t *testing.T) {
 		s.checkPDF(c.p.token, "/api/v1/applications/"+c.app+"/admission-ticket.pdf", "包头职业技术学院", "电工")
 		s.checkPDF(c.p.token, "/api/v1/applications/"+c.app+"/form.pdf", c.p.idNumber, "包头市供水总公司")
 	}
-	s.waitStatus(late.token, lateApp.ID, "expired", 90*time.Second)
+	s.waitStatus(late.token, lateApp.ID, "expired", 60*time.Second)
 	s.checkNoDuplicates(seniorApp.ID, techApp.ID, lateApp.ID)
 	s.checkCodecEndpoint(t, a.admin, a.prov1, seniorApp.ID, "包头市供水总公司")
 }
