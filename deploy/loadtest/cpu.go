@@ -87,3 +87,45 @@ func busyShare(seconds map[string]float64, elapsed time.Duration) float64 {
 	}
 	return round2(total / (float64(runtime.NumCPU()) * elapsed.Seconds()))
 }
+
+// machineTicks reads the first line of /proc/stat: the machine's busy and total CPU time in clock ticks
+// (busy: user, nice, system, irq, softirq, steal; total adds idle and iowait).
+func machineTicks(stat []byte) (busy, total int64, err error) {
+	line, _, _ := strings.Cut(string(stat), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0, fmt.Errorf("unexpected /proc/stat line %q", line)
+	}
+	var v [8]int64
+	for i := range v {
+		if v[i], err = strconv.ParseInt(f[i+1], 10, 64); err != nil {
+			return 0, 0, fmt.Errorf("/proc/stat field %d: %w", i+1, err)
+		}
+	}
+	busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
+	return busy, busy + v[3] + v[4], nil
+}
+
+// machineMeter measures how busy the whole machine was, to tell this run's CPU from other programs'.
+type machineMeter struct{ busy, total int64 }
+
+func newMachineMeter() *machineMeter {
+	m := &machineMeter{}
+	if data, err := os.ReadFile("/proc/stat"); err == nil {
+		m.busy, m.total, _ = machineTicks(data)
+	}
+	return m
+}
+
+// busyShare is the share of the machine's CPU time that was busy since the meter started.
+func (m *machineMeter) busyShare() float64 {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	busy, total, err := machineTicks(data)
+	if err != nil || total <= m.total {
+		return 0
+	}
+	return round2(float64(busy-m.busy) / float64(total-m.total))
+}

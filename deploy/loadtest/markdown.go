@@ -33,7 +33,8 @@ func markdown(r Result) string {
 		for _, name := range sortedKeys(r.CPUSeconds) {
 			parts = append(parts, fmt.Sprintf("%s %.1f s", name, r.CPUSeconds[name]))
 		}
-		p("| CPU busy during the lifecycles | %.0f %% of %d cores (%s) |\n", r.CPUBusy*100, m.Cores, strings.Join(parts, ", "))
+		p("| CPU busy during the lifecycles | %.0f %% of %d cores (%s); machine busy %.0f %% (other programs: %.0f %%) |\n",
+			r.CPUBusy*100, m.Cores, strings.Join(parts, ", "), r.MachineBusy*100, max(0, r.MachineBusy-r.CPUBusy)*100)
 	}
 	if st := r.Actions.All.StepMillis; len(st) > 0 {
 		p("| mean task-queue wait, activity / workflow task | %.0f ms / %.0f ms", st[activityQueued], st[wftQueued])
@@ -45,10 +46,11 @@ func markdown(r Result) string {
 	}
 	p("| errors | %d |\n\n", r.ErrorCount)
 	if len(r.Sweep) > 0 {
-		p("Concurrency sweep (fresh lifecycles, then their baseline):\n\n| concurrency | lifecycles/s | baseline/s | ratio | CPU busy |\n|---|---|---|---|---|\n")
-		p("| %d (main run) | %.2f | %.2f | %.2f | %.0f %% |\n", r.Lifecycles.Concurrency, r.LifecyclesPerS, r.BaselinePerS, r.Ratio, r.CPUBusy*100)
+		p("Concurrency sweep (fresh lifecycles, then their baseline):\n\n| concurrency | lifecycles/s | baseline/s | ratio | CPU busy (ours / machine) |\n|---|---|---|---|---|\n")
+		p("| %d (main run) | %.2f | %.2f | %.2f | %.0f %% / %.0f %% |\n", r.Lifecycles.Concurrency, r.LifecyclesPerS, r.BaselinePerS, r.Ratio,
+			r.CPUBusy*100, r.MachineBusy*100)
 		for _, s := range r.Sweep {
-			p("| %d | %.2f | %.2f | %.2f | %.0f %% |\n", s.Concurrency, s.PerSecond, s.BaselinePerS, s.Ratio, s.CPUBusy*100)
+			p("| %d | %.2f | %.2f | %.2f | %.0f %% / %.0f %% |\n", s.Concurrency, s.PerSecond, s.BaselinePerS, s.Ratio, s.CPUBusy*100, s.MachineBusy*100)
 		}
 		p("\n")
 	}
@@ -133,6 +135,6 @@ func projectionMarkdown(b *strings.Builder, pr *Projection) {
 		p("\nSequential scans in the %s: %s.", label, strings.Join(list, "; "))
 	}
 	scans("custom plans (what EXPLAIN with the request's values shows)", pr.SeqScansCustom)
-	scans("generic plans (what a prepared statement switches to after five runs)", pr.SeqScansGeneric)
+	scans("generic plans (what a prepared statement may switch to after five runs under plan_cache_mode=auto)", pr.SeqScansGeneric)
 	p(" Plans in latest.json.\n")
 }

@@ -139,12 +139,13 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 	for name, pid := range trees {
 		cpuPids[name], cpuTrees[name] = pid, true
 	}
-	cpu := newCPUMeter(cpuPids, cpuTrees)
+	cpu, machine := newCPUMeter(cpuPids, cpuTrees), newMachineMeter()
 	t = time.Now()
 	outcomes, run := runLifecycles(ctx, d, makePlans(applicants[:o.lifecycles]), o.concurrency)
 	phase("lifecycles", t)
 	res.CPUSeconds = cpu.seconds()
 	res.CPUBusy = busyShare(res.CPUSeconds, time.Since(t))
+	res.MachineBusy = machine.busyShare()
 	res.Memory = mem.finish()
 	run.Requests = rec.total()
 	res.Lifecycles = run

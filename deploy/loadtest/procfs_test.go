@@ -44,3 +44,16 @@ func TestMiB(t *testing.T) {
 		t.Errorf("mib(1536 KiB) = %v, want 1.5", got)
 	}
 }
+
+func TestMachineTicks(t *testing.T) {
+	stat := []byte("cpu  836856 36 280642 748764 8111 0 12946 664 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n")
+	busy, total, err := machineTicks(stat)
+	if err != nil || busy != 836856+36+280642+12946+664 || total != busy+748764+8111 {
+		t.Errorf("machineTicks = %d, %d, %v", busy, total, err)
+	}
+	for _, bad := range []string{"", "intr 1 2 3", "cpu 1 2 x 4 5 6 7 8"} {
+		if _, _, err := machineTicks([]byte(bad)); err == nil {
+			t.Errorf("machineTicks(%q) should fail", bad)
+		}
+	}
+}

@@ -24,7 +24,8 @@ type Result struct {
 	Baseline       *baselineResult      `json:"baseline"`
 	Registration   PhaseRun             `json:"registration"`
 	OpenApps       PhaseRun             `json:"open_applications"`
-	CPUBusy        float64              `json:"cpu_busy_share_lifecycles"` // CPU seconds of all processes / (cores × seconds)
+	CPUBusy        float64              `json:"cpu_busy_share_lifecycles"`     // CPU seconds of all processes / (cores × seconds)
+	MachineBusy    float64              `json:"machine_busy_share_lifecycles"` // the whole machine, other programs included
 	Sweep          []SweepPoint         `json:"concurrency_sweep"`
 	CPUSeconds     map[string]float64   `json:"cpu_seconds_lifecycles"` // CPU used per process during the lifecycle phase
 	Memory         map[string]Memory    `json:"memory"`                 // during open applications + lifecycles

@@ -32,8 +32,8 @@ func sampleResult() Result {
 		MemoryGoal: map[string]GoalCheck{"worker": {Value: 45.1, Met: true}, "gateway": {Value: 145.4, Met: false}},
 		Errors:     []ErrorEntry{{Endpoint: "POST /api/v1/tasks/{id}/claim", Status: 409, Message: "已被认领", Count: 2}},
 		ErrorCount: 2,
-		CPUBusy:    0.83, CPUSeconds: map[string]float64{"temporal": 20.6, "worker": 12.5},
-		Sweep: []SweepPoint{{Concurrency: 32, PerSecond: 2.94, BaselinePerS: 4.54, Ratio: 0.65, CPUBusy: 0.88}},
+		CPUBusy:    0.83, MachineBusy: 0.97, CPUSeconds: map[string]float64{"temporal": 20.6, "worker": 12.5},
+		Sweep: []SweepPoint{{Concurrency: 32, PerSecond: 2.94, BaselinePerS: 4.54, Ratio: 0.65, CPUBusy: 0.88, MachineBusy: 0.9}},
 	}
 }
 
@@ -77,10 +77,10 @@ func TestMarkdownShowsFiguresGoalsAndErrors(t *testing.T) {
 		"| inbox, first page | 2.50 / 61.00 (n=1000) | 0.50 / 1.25 (n=1000) | **no**, yes |",
 		"| stats | 900.00 / 1000.00 (n=100) | 0.00 / 0.00 (n=0) | — |",
 		"No sequential scan of applications, tasks or certificates in the custom plans",
-		"Sequential scans in the generic plans (what a prepared statement switches to after five runs): inbox, first page: tasks.",
+		"Sequential scans in the generic plans (what a prepared statement may switch to after five runs under plan_cache_mode=auto): inbox, first page: tasks.",
 		"2 × `POST /api/v1/tasks/{id}/claim` → 409: 已被认领",
-		"| CPU busy during the lifecycles | 83 % of 2 cores (temporal 20.6 s, worker 12.5 s) |",
-		"| 8 (main run) | 1.76 | 2.20 | 0.80 | 83 % |", "| 32 | 2.94 | 4.54 | 0.65 | 88 % |",
+		"| CPU busy during the lifecycles | 83 % of 2 cores (temporal 20.6 s, worker 12.5 s); machine busy 97 % (other programs: 14 %) |",
+		"| 8 (main run) | 1.76 | 2.20 | 0.80 | 83 % / 97 % |", "| 32 | 2.94 | 4.54 | 0.65 | 88 % / 90 % |",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)

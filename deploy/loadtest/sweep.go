@@ -19,10 +19,11 @@ type SweepPoint struct {
 	PerSecond    float64            `json:"lifecycles_per_s"`
 	BaselinePerS float64            `json:"baseline_per_s"`
 	Ratio        float64            `json:"ratio"`
-	CPUSeconds   map[string]float64 `json:"cpu_seconds"`      // during the lifecycles
-	CPUBusy      float64            `json:"cpu_busy_share"`   // CPU seconds of every process / (cores × seconds)
-	StepMillis   map[string]float64 `json:"mean_step_ms"`     // task-queue waits and runs of the lifecycles
-	BaselineStep map[string]float64 `json:"baseline_step_ms"` // the same for the baseline
+	CPUSeconds   map[string]float64 `json:"cpu_seconds"`        // during the lifecycles
+	CPUBusy      float64            `json:"cpu_busy_share"`     // CPU seconds of every process / (cores × seconds)
+	MachineBusy  float64            `json:"machine_busy_share"` // the whole machine, other programs included
+	StepMillis   map[string]float64 `json:"mean_step_ms"`       // task-queue waits and runs of the lifecycles
+	BaselineStep map[string]float64 `json:"baseline_step_ms"`   // the same for the baseline
 }
 
 // parseSweep reads "8,32" ("none" for no sweep).
@@ -59,12 +60,13 @@ func (s *sweepRun) point(ctx context.Context, n, c int) (SweepPoint, error) {
 	if failed > 0 {
 		return p, fmt.Errorf("sweep at %d: %d applicants did not register", c, failed)
 	}
-	cpu := newCPUMeter(s.cpuPids, s.cpuTrees)
+	cpu, machine := newCPUMeter(s.cpuPids, s.cpuTrees), newMachineMeter()
 	start := time.Now()
 	outcomes, run := runLifecycles(ctx, s.driver, makePlans(applicants), c)
 	elapsed := time.Since(start)
 	p.CPUSeconds = cpu.seconds()
 	p.CPUBusy = busyShare(p.CPUSeconds, elapsed)
+	p.MachineBusy = machine.busyShare()
 	p.Lifecycles, p.Failed = run.Completed, run.Failed
 	p.PerSecond = round2(float64(run.Completed) / run.Seconds)
 	actions, shapes, err := countActions(ctx, s.temporal, outcomes)
