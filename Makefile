@@ -36,7 +36,7 @@ generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, 
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
 
 build: ## build bin/worker and bin/gateway
-	$(GO) build -o bin/ ./worker ./gateway
+	$(GO) build -o bin/ ./cmd/worker ./cmd/gateway
 
 bench: ## full benchmark on a private stack: lifecycles, baseline, 1M-row projection (~25 min; deploy/loadtest/results/)
 	$(GO) run ./deploy/loadtest $(BENCH_FLAGS)

@@ -1,4 +1,4 @@
-package main
+package gateway
 
 import (
 	"bytes"
@@ -119,7 +119,7 @@ func bootGateway() (*testGateway, error) {
 	listening = func(a string) { addr <- a }
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(runCtx, []string{"gateway"}, func(k string) string { return env[k] }) }()
+	go func() { done <- Run(runCtx, []string{"gateway"}, func(k string) string { return env[k] }) }()
 	shared.stop = append(shared.stop, func() {
 		stop()
 		select {

@@ -1,4 +1,4 @@
-package main
+package gateway
 
 import (
 	"context"
@@ -28,7 +28,7 @@ func (g *testGateway) extraGateway(t *testing.T, overrides map[string]string) *t
 	listening = func(a string) { addr <- a }
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"gateway"}, func(k string) string { return env[k] }) }()
+	go func() { done <- Run(ctx, []string{"gateway"}, func(k string) string { return env[k] }) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {

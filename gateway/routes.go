@@ -1,4 +1,4 @@
-package main
+package gateway
 
 // allRoutes is the route table of the whole gateway. New route groups are appended here.
 func (a *app) allRoutes() []route {

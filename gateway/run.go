@@ -1,4 +1,4 @@
-package main
+package gateway
 
 import (
 	"context"
@@ -25,9 +25,9 @@ import (
 // listening, when set (by tests), is told the address the gateway listens on.
 var listening func(addr string)
 
-// run is the whole gateway: it reads the configuration, migrates and seeds the database, connects to
+// Run is the whole gateway: it reads the configuration, migrates and seeds the database, connects to
 // Temporal and MinIO and serves HTTP until ctx is cancelled, then shuts down gracefully.
-func run(ctx context.Context, args []string, getenv func(string) string) error {
+func Run(ctx context.Context, args []string, getenv func(string) string) error {
 	flags := flag.NewFlagSet("gateway", flag.ContinueOnError)
 	addr := flags.String("addr", "", "listen address (overrides SKILLCERT_HTTP_ADDR)")
 	if len(args) > 0 {

@@ -1,4 +1,4 @@
-package main
+package worker
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/worker"
+	sdkworker "go.temporal.io/sdk/worker"
 
 	"skillcert/activities"
 	"skillcert/codec"
@@ -63,7 +63,9 @@ func or(v, def string) string {
 	return v
 }
 
-func run(ctx context.Context, _ []string, getenv func(string) string) error {
+// Run is the whole worker: it reads the configuration, connects to Temporal, Postgres and MinIO, registers
+// ApplicationWorkflow and its activities and polls the task queue until ctx is cancelled.
+func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("service", "worker")
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -97,8 +99,8 @@ func run(ctx context.Context, _ []string, getenv func(string) string) error {
 	}
 	defer tc.Close()
 
-	worker.SetStickyWorkflowCacheSize(cfg.CacheSize)
-	w := worker.New(tc, cfg.TaskQueue, worker.Options{
+	sdkworker.SetStickyWorkflowCacheSize(cfg.CacheSize)
+	w := sdkworker.New(tc, cfg.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxActivities,
 		WorkerStopTimeout:                  10 * time.Second,
 	})

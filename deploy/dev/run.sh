@@ -63,7 +63,7 @@ set -a
 source "$DATA/stack.env"
 set +a
 
-(cd "$SKILLCERT_ROOT" && go build -o bin/ ./worker ./gateway) || die "go build failed"
+(cd "$SKILLCERT_ROOT" && go build -o bin/ ./cmd/worker ./cmd/gateway) || die "go build failed"
 
 export SKILLCERT_DEV_SEED="${SKILLCERT_DEV_SEED:-1}"
 # On one developer machine every client shares 127.0.0.1: per-IP limits far above production defaults.

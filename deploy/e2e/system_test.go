@@ -50,7 +50,7 @@ func build(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", "build", "-o", dir+"/", "./worker", "./gateway")
+	cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/worker", "./cmd/gateway")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)

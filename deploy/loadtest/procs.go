@@ -29,7 +29,7 @@ func (c *child) pid() int { return c.cmd.Process.Pid }
 // `make dev` keeps its binaries).
 func buildBinaries(ctx context.Context, root, dir string) (string, error) {
 	bin := filepath.Join(dir, "bin")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin+"/", "./worker", "./gateway")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin+"/", "./cmd/worker", "./cmd/gateway")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build worker and gateway: %w: %s", err, clip(string(out), 2000))

@@ -1,6 +1,6 @@
 // Command gateway serves the skillcert HTTP API (API.md) with Fiber: accounts, applications, documents,
 // payments, inboxes, certificates, the codec server and the OpenAPI document. Configuration comes from the
-// environment (CONFIG.md).
+// environment (gateway/CONFIG.md). Everything but signal handling lives in package gateway.
 package main
 
 import (
@@ -9,12 +9,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"skillcert/gateway"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args, os.Getenv); err != nil {
+	if err := gateway.Run(ctx, os.Args, os.Getenv); err != nil {
 		fmt.Fprintf(os.Stderr, "gateway: %v\n", err)
 		os.Exit(1)
 	}

@@ -1,4 +1,5 @@
-// Command worker runs the application workflows and their activities.
+// Command worker runs the application workflows and their activities. Everything but signal handling lives
+// in package worker.
 package main
 
 import (
@@ -7,12 +8,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"skillcert/worker"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args, os.Getenv); err != nil {
+	if err := worker.Run(ctx, os.Args, os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		os.Exit(1)
 	}
