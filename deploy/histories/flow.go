@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	historypb "go.temporal.io/api/history/v1"
 )
 
 // flow is one application driven through the API. Its steps stop at the first error, which err keeps, so a
@@ -17,6 +19,9 @@ type flow struct {
 	batch     string
 	app       string
 	err       error
+	// check, when set, must accept the saved history: it proves the scenario happened as described even
+	// when a slow machine delays timers and signals.
+	check func(events []*historypb.HistoryEvent) error
 }
 
 // application is the part of GET /api/v1/applications/{id} the flows read.
@@ -145,7 +150,7 @@ func (f *flow) task(token, taskType string) string {
 func (f *flow) review() {
 	f.decide(f.staff.city[0], "preliminary_review", "approve", "材料齐全，符合申报条件")
 	f.decide(f.staff.prov[0], "re_review", "approve", "复审通过")
-	f.wait("awaiting_payment", 30*time.Second)
+	f.wait("awaiting_payment", 2*time.Minute)
 }
 
 // order creates the payment order and returns its ID and amount.
@@ -172,7 +177,7 @@ func (f *flow) pay(times int) {
 			f.fail("payment callback %d: %d %s", i+1, status, clip(b))
 		}
 	}
-	f.wait("exam_scheduled", 30*time.Second)
+	f.wait("exam_scheduled", 2*time.Minute)
 }
 
 // seat creates an exam session for the flow's batch and level, seats the application and returns the

@@ -150,7 +150,7 @@ func (r *recorder) recordAll(ctx context.Context, chosen []scenario) error {
 				errs[i] = fmt.Errorf("%s: %w", s.name, f.err)
 				return
 			}
-			n, err := r.save(ctx, f.app, s.name)
+			n, err := r.save(ctx, f.app, s.name, f.check)
 			if err != nil {
 				errs[i] = fmt.Errorf("%s: %w", s.name, err)
 				return

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"skillcert/workflows"
@@ -22,7 +23,7 @@ import (
 func (r *recorder) settle(ctx context.Context, appID string) error {
 	id := workflows.WorkflowID(appID)
 	last := int64(-1)
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); {
 		desc, err := r.temporal.DescribeWorkflow(ctx, id, "")
 		if err != nil {
 			return err
@@ -39,18 +40,20 @@ func (r *recorder) settle(ctx context.Context, appID string) error {
 		last = info.GetHistoryLength()
 		time.Sleep(time.Second)
 	}
-	return fmt.Errorf("workflow %s still busy after a minute", id)
+	return fmt.Errorf("workflow %s still busy after three minutes", id)
 }
 
 // save settles the application's workflow and writes its history (the JSON of `temporal workflow show -o
-// json`, payloads as stored: encrypted) to <out>/<name>.json. It refuses a history that contains any
-// generated name, phone or ID number in the clear, and returns the number of events.
-func (r *recorder) save(ctx context.Context, appID, name string) (int, error) {
+// json`, payloads as stored: encrypted) to <out>/<name>.json. It refuses a history that check (when not
+// nil) rejects or that shows a generated name, phone or ID number in the clear, and returns the number of
+// events.
+func (r *recorder) save(ctx context.Context, appID, name string, check func([]*historypb.HistoryEvent) error) (int, error) {
 	if err := r.settle(ctx, appID); err != nil {
 		return 0, err
 	}
 	iter := r.temporal.GetWorkflowHistory(ctx, workflows.WorkflowID(appID), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	var events []json.RawMessage
+	var raw []*historypb.HistoryEvent
 	for iter.HasNext() {
 		ev, err := iter.Next()
 		if err != nil {
@@ -60,7 +63,12 @@ func (r *recorder) save(ctx context.Context, appID, name string) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		events = append(events, b)
+		events, raw = append(events, b), append(raw, ev)
+	}
+	if check != nil {
+		if err := check(raw); err != nil {
+			return 0, err
+		}
 	}
 	out, err := json.MarshalIndent(map[string]any{"events": events}, "", " ")
 	if err != nil {
