@@ -32,6 +32,7 @@ type app struct {
 	metrics  *metrics
 	now      func() time.Time
 	routes   []route
+	traces   fiber.Handler // the tracing middleware; nil when tracing is off
 
 	dataConverter converter.DataConverter // decodes payloads of workflow histories (admin history)
 	fees          skillcert.FeeTable

@@ -18,6 +18,8 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"skillcert/codec"
+	"skillcert/internal/tracing"
+	"skillcert/objectstore"
 	"skillcert/schema"
 	"skillcert/schema/db"
 )
@@ -88,10 +90,16 @@ func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string
 	}
 	fail := func(err error) (*app, func(), error) { closeAll(); return nil, nil, err }
 
+	tr, err := tracing.Setup(ctx, "skillcert-gateway", getenv)
+	if err != nil {
+		return fail(err)
+	}
+	closers = append(closers, func() { flushTraces(tr, log) })
 	poolCfg, err := poolConfig(cfg.DatabaseURL)
 	if err != nil {
 		return fail(fmt.Errorf("postgres: %w", err))
 	}
+	poolCfg.ConnConfig.Tracer = tr.QueryTracer()
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		return fail(fmt.Errorf("postgres: %w", err))
@@ -108,13 +116,25 @@ func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string
 	if devKeys {
 		log.Warn("SKILLCERT_CODEC_KEYS is unset: Temporal payloads use the development key")
 	}
+	interceptors, err := tr.TemporalInterceptors()
+	if err != nil {
+		return fail(fmt.Errorf("tracing: %w", err))
+	}
 	tc, err := client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-		Logger: tlog.NewStructuredLogger(log.With("component", "temporal")), DataConverter: dc, FailureConverter: fc})
+		Logger: tlog.NewStructuredLogger(log.With("component", "temporal")), DataConverter: dc, FailureConverter: fc,
+		Interceptors: interceptors})
 	if err != nil {
 		return fail(fmt.Errorf("temporal client: %w", err))
 	}
 	closers = append(closers, tc.Close)
 
+	if tr.Enabled() {
+		base, err := objectstore.DefaultTransport(cfg.MinIO.UseSSL)
+		if err != nil {
+			return fail(fmt.Errorf("object store: %w", err))
+		}
+		cfg.MinIO.Transport = tr.RoundTripper(base)
+	}
 	var store objectStore
 	if err := retry(ctx, log, "open object store", 30*time.Second, func() (err error) {
 		store, err = newObjectStore(ctx, cfg.MinIO)
@@ -132,7 +152,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string
 		logins:  newLoginThrottle(cfg.LoginFailures, cfg.LoginWindow),
 		metrics: newMetrics(), now: time.Now,
 		codec:         codecHandler(cdc),
-		dataConverter: dc, fees: cfg.Fees, policy: cfg.Policy,
+		dataConverter: dc, fees: cfg.Fees, policy: cfg.Policy, traces: tr.Middleware(),
 	}
 	a.pdf, err = newPDFRenderer(getenv)
 	if err != nil {
@@ -160,12 +180,24 @@ func (a *app) fiber() *fiber.App {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	f := fiber.New(cfg)
+	if a.traces != nil {
+		f.Use(a.traces)
+	}
 	f.Use(a.observe, a.securityHeaders)
 	for _, h := range a.rateLimits() {
 		f.Use(h)
 	}
 	a.registerRoutes(f)
 	return f
+}
+
+// flushTraces sends the spans still buffered, for at most five seconds.
+func flushTraces(tr *tracing.Tracing, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := tr.Shutdown(ctx); err != nil {
+		log.Warn("flush traces", "error", err)
+	}
 }
 
 // retry calls f until it succeeds or limit passes, for dependencies that are still starting.

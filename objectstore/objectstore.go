@@ -29,6 +29,13 @@ type Config struct {
 	Bucket    string
 	Region    string // fixed, so presigning needs no location lookup
 	UseSSL    bool
+	// Transport, when set, carries the S3 requests (e.g. DefaultTransport wrapped for tracing).
+	Transport http.RoundTripper
+}
+
+// DefaultTransport is the HTTP transport the store uses when Config.Transport is nil.
+func DefaultTransport(useSSL bool) (http.RoundTripper, error) {
+	return minio.DefaultTransport(useSSL)
 }
 
 // Defaults of ConfigFromEnv.
@@ -89,6 +96,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		Secure:     cfg.UseSSL,
 		Region:     cfg.Region,
 		MaxRetries: 3, // fail fast enough for /readyz and a 503; callers retry
+		Transport:  cfg.Transport,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("object store client: %w", err)

@@ -15,6 +15,7 @@ import (
 
 	"skillcert/activities"
 	"skillcert/codec"
+	"skillcert/internal/tracing"
 	"skillcert/objectstore"
 	"skillcert/schema"
 	"skillcert/workflows"
@@ -71,13 +72,30 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	tr, err := tracing.Setup(ctx, "skillcert-worker", getenv)
+	if err != nil {
+		return err
+	}
+	defer shutdownTracing(tr, logger)
+	poolCfg, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	poolCfg.ConnConfig.Tracer = tr.QueryTracer()
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
 	defer pool.Close()
 	if err := schema.Migrate(ctx, pool); err != nil {
 		return err
+	}
+	if tr.Enabled() {
+		base, err := objectstore.DefaultTransport(cfg.Storage.UseSSL)
+		if err != nil {
+			return fmt.Errorf("object store: %w", err)
+		}
+		cfg.Storage.Transport = tr.RoundTripper(base)
 	}
 	store, err := objectstore.Open(ctx, cfg.Storage)
 	if err != nil {
@@ -90,9 +108,13 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	if dev {
 		logger.Warn("SKILLCERT_CODEC_KEYS is unset: payloads are encrypted with the development key")
 	}
+	interceptors, err := tr.TemporalInterceptors()
+	if err != nil {
+		return fmt.Errorf("tracing: %w", err)
+	}
 	tc, err := client.DialContext(ctx, client.Options{
 		HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: log.NewStructuredLogger(logger),
-		DataConverter: cdc.DataConverter(), FailureConverter: cdc.FailureConverter(),
+		DataConverter: cdc.DataConverter(), FailureConverter: cdc.FailureConverter(), Interceptors: interceptors,
 	})
 	if err != nil {
 		return fmt.Errorf("temporal: %w", err)
@@ -112,6 +134,15 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	}
 	logger.Info("worker stopped")
 	return nil
+}
+
+// shutdownTracing flushes the spans still buffered, for at most five seconds.
+func shutdownTracing(tr *tracing.Tracing, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := tr.Shutdown(ctx); err != nil {
+		logger.Warn("flush traces", "error", err)
+	}
 }
 
 // workerInterrupt adapts ctx to the channel worker.Run waits on.
