@@ -197,8 +197,12 @@ func (w *world) drive(ctx context.Context, i int, s stage, photo []byte) (string
 		}
 	}
 	steps := []func() error{
-		func() error { return w.update(ctx, appID, workflows.UpdateSubmit, workflows.ActorRequest{Actor: applicant}, &res) },
-		func() error { return w.decide(ctx, appID, workflows.TaskPreliminaryReview, map[bool]string{true: "reject", false: "approve"}[s == stageRejected], "city1", workflows.RoleCityReviewer) },
+		func() error {
+			return w.update(ctx, appID, workflows.UpdateSubmit, workflows.ActorRequest{Actor: applicant}, &res)
+		},
+		func() error {
+			return w.decide(ctx, appID, workflows.TaskPreliminaryReview, map[bool]string{true: "reject", false: "approve"}[s == stageRejected], "city1", workflows.RoleCityReviewer)
+		},
 	}
 	if s >= stageCertified {
 		steps = append(steps, func() error { return w.certify(ctx, appID, applicant) })

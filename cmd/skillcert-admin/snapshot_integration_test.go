@@ -68,7 +68,10 @@ func (s snapshot) diff(got snapshot) string {
 			continue
 		}
 		fmt.Fprintf(&b, "%s: %d rows before, %d after\n", tbl.name, len(w), len(g))
-		in := func(list []string, x string) bool { i := sort.SearchStrings(list, x); return i < len(list) && list[i] == x }
+		in := func(list []string, x string) bool {
+			i := sort.SearchStrings(list, x)
+			return i < len(list) && list[i] == x
+		}
 		shown := 0
 		for _, r := range w {
 			if !in(g, r) && shown < 3 {
