@@ -35,8 +35,8 @@ lint: ## gofmt, go vet, staticcheck, workflowcheck
 generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
 
-build: ## build bin/worker and bin/gateway
-	$(GO) build -o bin/ ./cmd/worker ./cmd/gateway
+build: ## build bin/worker, bin/gateway and bin/skillcert-admin
+	$(GO) build -o bin/ ./cmd/worker ./cmd/gateway ./cmd/skillcert-admin
 
 bench: ## full benchmark on a private stack: lifecycles, baseline, 1M-row projection (~25 min; deploy/loadtest/results/)
 	$(GO) run ./deploy/loadtest $(BENCH_FLAGS)

@@ -168,6 +168,14 @@ func TestReprojectRebuildsDeletedCases(t *testing.T) {
 	if d := before.diff(w.snapshot(t, ids)); d != "" {
 		t.Fatalf("the rebuilt projection differs from the snapshot:\n%s", d)
 	}
+	if n := w.verifyCertificates(t); n != 0 {
+		t.Errorf("%d certificate checks of OPERATIONS.md fail after the rebuild", n)
+	}
+	w.exec(t, `UPDATE certificate_serials SET last = last - 1`) // the check must see a counter behind
+	if n := w.verifyCertificates(t); n != 1 {
+		t.Errorf("with a counter behind, %d certificate checks fail, want 1", n)
+	}
+	w.exec(t, `UPDATE certificate_serials SET last = last + 1`)
 
 	// One case lost on its own (the counters of the other certificates survive: a rebuilt case never
 	// lowers them).
@@ -188,4 +196,30 @@ func TestReprojectRebuildsDeletedCases(t *testing.T) {
 	if err == nil || !strings.Contains(out.String(), "FAILED application-") || !strings.Contains(out.String(), "no workflow") {
 		t.Errorf("unknown case: error %v, report %s", err, out.String())
 	}
+}
+
+// verifyCertificates runs the certificate checks of deploy/OPERATIONS.md ("Verify", 3) and returns how many
+// found a problem (returned a row).
+func (w *world) verifyCertificates(t *testing.T) int {
+	t.Helper()
+	problems := 0
+	for _, q := range []string{
+		`SELECT a.id FROM applications a LEFT JOIN certificates c ON c.application_id = a.id
+		 WHERE a.status = 'certified' AND c.number IS NULL`,
+		`SELECT k.* FROM (SELECT substr(number, 8, 6) AS site_code, 2000 + substr(number, 14, 2)::int AS year,
+		                         substr(number, 16, 1)::int AS level, max(right(number, 6)::int) AS serial
+		                  FROM certificates GROUP BY 1, 2, 3) k
+		 LEFT JOIN certificate_serials s USING (site_code, year, level)
+		 WHERE s.last IS NULL OR s.last < k.serial`,
+	} {
+		rows, err := w.pool.Query(context.Background(), q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if rows.Next() {
+			problems++
+		}
+		rows.Close()
+	}
+	return problems
 }
