@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -78,17 +79,29 @@ func Setup(ctx context.Context, service string, getenv func(string) string) (*Tr
 	return &Tracing{provider: sdk, propagator: propagator(), shutdown: sdk.Shutdown}, nil
 }
 
-// newExporter picks the OTLP transport by the standard protocol variables.
+// newExporter picks the OTLP transport by the standard protocol variables and points it at the endpoint
+// read through getenv (a signal-specific endpoint is used as is; the general one gets /v1/traces over HTTP,
+// as the OTLP specification says).
 func newExporter(ctx context.Context, getenv func(string) string) (*otlptrace.Exporter, error) {
 	protocol := getenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
 	if protocol == "" {
 		protocol = getenv("OTEL_EXPORTER_OTLP_PROTOCOL")
 	}
+	endpoint, general := getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), false
+	if endpoint == "" {
+		endpoint, general = getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), true
+	}
+	if _, err := url.Parse(endpoint); err != nil || !strings.Contains(endpoint, "://") {
+		return nil, fmt.Errorf("endpoint %q: want a URL such as http://collector:4318", endpoint)
+	}
 	switch strings.TrimSpace(protocol) {
 	case "grpc":
-		return otlptracegrpc.New(ctx)
+		return otlptracegrpc.New(ctx, otlptracegrpc.WithEndpointURL(endpoint))
 	case "", "http/protobuf":
-		return otlptracehttp.New(ctx)
+		if general {
+			endpoint = strings.TrimRight(endpoint, "/") + "/v1/traces"
+		}
+		return otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(endpoint))
 	default:
 		return nil, errors.New("OTEL_EXPORTER_OTLP_PROTOCOL: want grpc or http/protobuf, got " + protocol)
 	}
