@@ -7,8 +7,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/api/workflowservice/v1"
 )
 
 // projectionTables are the tables reproject rebuilds and how their rows of a set of cases ($1, uuid[]) are
@@ -190,6 +192,8 @@ func TestReprojectRebuildsDeletedCases(t *testing.T) {
 		t.Fatalf("a reprojection over an intact projection changed it:\n%s", d)
 	}
 
+	w.verifyRunningCount(t)
+
 	// A case without a workflow (never started, or past retention) is reported, and the command fails.
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"skillcert-admin", "reproject", "-case", uuid.NewString()}, w.getenv, &out)
@@ -222,4 +226,30 @@ func (w *world) verifyCertificates(t *testing.T) int {
 		rows.Close()
 	}
 	return problems
+}
+
+// verifyRunningCount runs check 2 of "Verify" in deploy/OPERATIONS.md: the running application workflows are
+// exactly the cases whose projected status is not terminal (certified ones stay running).
+func (w *world) verifyRunningCount(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	var rows int64
+	if err := w.pool.QueryRow(ctx, `SELECT count(*) FROM applications
+		WHERE status NOT IN ('rejected','expired','withdrawn','abandoned','revoked','failed')`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	query := "WorkflowType='ApplicationWorkflow' AND ExecutionStatus='Running' AND TaskQueue='" + w.queue + "'"
+	var running int64
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		resp, err := w.tc.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if running = resp.GetCount(); running == rows || time.Now().After(deadline) {
+			break
+		}
+	}
+	if running != rows || rows == 0 {
+		t.Errorf("%d running workflows, %d non-terminal applications", running, rows)
+	}
 }

@@ -281,6 +281,29 @@ func TestOneRequestOneTrace(t *testing.T) {
 	}
 }
 
+// TestCallerTraceContinues: a request that carries a W3C traceparent gets its server span in the caller's
+// trace, as the child of the caller's span.
+func TestCallerTraceContinues(t *testing.T) {
+	s := startSystem(t)
+	const traceID, parentID = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+	req, _ := http.NewRequest("GET", s.base+"/api/v1/certificates/S000015000001265999999", nil)
+	req.Header.Set("Traceparent", "00-"+traceID+"-"+parentID+"-01")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, sp := range s.spans.GetSpans() {
+		if sp.SpanKind == trace.SpanKindServer && sp.SpanContext.TraceID().String() == traceID {
+			if sp.Parent.SpanID().String() != parentID || !sp.Parent.IsRemote() {
+				t.Errorf("server span %s: parent %s, want the caller's %s", sp.Name, sp.Parent.SpanID(), parentID)
+			}
+			return
+		}
+	}
+	t.Fatalf("no server span in the caller's trace:\n%s", s.dump())
+}
+
 // postObject sends data to a presigned POST policy.
 func postObject(t *testing.T, url string, fields map[string]string, data []byte) {
 	t.Helper()
