@@ -149,15 +149,22 @@ func (r roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// untraced are the probe and scrape paths, called every few seconds by machines: no trace for them.
+var untraced = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+
 // Middleware returns Fiber middleware that continues the caller's trace (W3C traceparent) or starts one,
 // records a server span named after the route pattern ("POST /api/v1/applications") and passes its
-// context to the handlers through c.UserContext(). Nil when tracing is off.
+// context to the handlers through c.UserContext(). Probes and metric scrapes are not traced. Nil when
+// tracing is off.
 func (t *Tracing) Middleware() fiber.Handler {
 	if t == nil {
 		return nil
 	}
 	tracer := t.Tracer()
 	return func(c *fiber.Ctx) error {
+		if untraced[c.Path()] {
+			return c.Next()
+		}
 		carrier := propagation.HeaderCarrier{}
 		for _, key := range []string{"Traceparent", "Tracestate", "Baggage"} {
 			if v := c.Get(key); v != "" {

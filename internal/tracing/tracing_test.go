@@ -8,6 +8,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -83,6 +87,38 @@ func TestStatementName(t *testing.T) {
 	} {
 		if got := statementName(sql); got != want {
 			t.Errorf("statementName(%q) = %q, want %q", sql, got, want)
+		}
+	}
+}
+
+// TestMiddlewareSpans: a request gets one server span named after its route pattern, with no query string
+// or path values in it; probes get none.
+func TestMiddlewareSpans(t *testing.T) {
+	spans := tracetest.NewInMemoryExporter()
+	UseProvider(sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans)))
+	defer UseProvider(nil)
+	tr, err := Setup(context.Background(), "test", env(nil))
+	if err != nil || !tr.Enabled() {
+		t.Fatalf("Setup with a provider for tests: %v", err)
+	}
+	app := fiber.New()
+	app.Use(tr.Middleware())
+	app.Get("/api/v1/certificates/:number", func(c *fiber.Ctx) error { return c.SendStatus(404) })
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	for _, path := range []string{"/api/v1/certificates/S000015000001265000001?name=%E5%BC%A0%E4%B8%89", "/healthz"} {
+		resp, err := app.Test(httptest.NewRequest("GET", path, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	got := spans.GetSpans()
+	if len(got) != 1 || got[0].Name != "GET /api/v1/certificates/:number" {
+		t.Fatalf("spans %v", got)
+	}
+	for _, kv := range got[0].Attributes {
+		if v := kv.Value.String(); strings.Contains(v, "S000015") || strings.Contains(v, "name=") {
+			t.Errorf("attribute %s = %q carries the request's values", kv.Key, v)
 		}
 	}
 }
