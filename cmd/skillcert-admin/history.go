@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	commonpb "go.temporal.io/api/common/v1"
@@ -15,21 +16,27 @@ import (
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"skillcert/activities"
 	"skillcert/workflows"
 )
 
+// applicationWorkflow is the workflow type of a case, whose histories are replayed through its code.
+const applicationWorkflow = "ApplicationWorkflow"
+
+// revocationPrefix starts the ID of the short workflow that revokes a certified case whose application
+// workflow has completed ("revocation-<application>"); its writes follow the application workflow's.
+const revocationPrefix = "revocation-"
+
 // reprojector rebuilds the projection of a case by re-applying, in order, the projection writes its
-// workflow completed, as the replayed workflow code builds them: the same RecordTransition (and payment,
-// notification, certificate) write paths the worker uses. Those writes are idempotent and ordered by the
-// workflow's sequence number, so rows that survived are left as they are and only what is missing or behind
-// is written again.
+// workflows completed: the same RecordTransition (and payment, notification, certificate) write paths the
+// worker uses. Those writes are idempotent and ordered by the workflow's sequence number, so rows that
+// survived are left as they are and only what is missing or behind is written again.
 type reprojector struct {
 	temporal   client.Client
 	dc         converter.DataConverter
 	fc         converter.FailureConverter
+	codec      converter.PayloadCodec // decrypts payloads read straight from a history
 	sdkLogger  log.Logger
 	pool       *pgxpool.Pool
 	acts       *activities.Activities
@@ -43,19 +50,31 @@ type caseResult struct {
 	err          error
 }
 
-// reprojectCase rebuilds one case from every run of its workflow (oldest first).
+// execution is one run of a workflow.
+type execution struct {
+	workflowID, runID, workflowType string
+	start                           int64
+}
+
+// reprojectCase rebuilds one case: every run of its application workflow (oldest first), then its
+// revocation workflow if it has one.
 func (r *reprojector) reprojectCase(ctx context.Context, workflowID string) caseResult {
 	var res caseResult
 	runs, err := r.runsOf(ctx, workflowID)
 	if err == nil && len(runs) == 0 {
 		err = fmt.Errorf("no workflow (never started, or closed longer ago than the namespace's retention)")
 	}
-	for _, runID := range runs {
+	if err == nil {
+		var more []execution
+		more, err = r.runsOf(ctx, revocationPrefix+strings.TrimPrefix(workflowID, workflows.WorkflowID("")))
+		runs = append(runs, more...)
+	}
+	for _, e := range runs {
 		if err != nil {
 			break
 		}
 		var n int
-		n, err = r.replayRun(ctx, workflowID, runID)
+		n, err = r.reproject(ctx, e)
 		res.runs++
 		res.writes += n
 	}
@@ -66,12 +85,8 @@ func (r *reprojector) reprojectCase(ctx context.Context, workflowID string) case
 }
 
 // runsOf lists the runs of a workflow, oldest first.
-func (r *reprojector) runsOf(ctx context.Context, workflowID string) ([]string, error) {
-	type run struct {
-		id    string
-		start int64
-	}
-	var runs []run
+func (r *reprojector) runsOf(ctx context.Context, workflowID string) ([]execution, error) {
+	var runs []execution
 	var token []byte
 	for {
 		resp, err := r.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
@@ -80,28 +95,22 @@ func (r *reprojector) runsOf(ctx context.Context, workflowID string) ([]string, 
 			return nil, fmt.Errorf("list runs: %w", err)
 		}
 		for _, e := range resp.GetExecutions() {
-			runs = append(runs, run{e.GetExecution().GetRunId(), e.GetStartTime().AsTime().UnixNano()})
+			runs = append(runs, execution{workflowID: workflowID, runID: e.GetExecution().GetRunId(),
+				workflowType: e.GetType().GetName(), start: e.GetStartTime().AsTime().UnixNano()})
 		}
 		if token = resp.GetNextPageToken(); len(token) == 0 {
 			break
 		}
 	}
 	sort.Slice(runs, func(i, j int) bool { return runs[i].start < runs[j].start })
-	ids := make([]string, len(runs))
-	for i, r := range runs {
-		ids[i] = r.id
-	}
-	return ids, nil
+	return runs, nil
 }
 
-// replayRun re-applies the projection writes of one run and returns how many it re-applied. It replays the
-// run's history through the workflow code with an interceptor that records every projection write the code
-// asks for, with its arguments as the code built them; only writes whose activity completed (its future
-// resolved without error) are re-applied: one still running will write by itself, one that failed wrote
-// nothing. This works for regular and for local activities alike (a local activity's input is not in the
-// history, but the replayed code rebuilds it), and a history that no longer replays is refused.
-func (r *reprojector) replayRun(ctx context.Context, workflowID, runID string) (int, error) {
-	iter := r.temporal.GetWorkflowHistory(ctx, workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+// reproject re-applies the projection writes of one run and returns how many it re-applied. Only writes
+// whose activity completed are re-applied: one still running will write by itself, one that failed wrote
+// nothing.
+func (r *reprojector) reproject(ctx context.Context, run execution) (int, error) {
+	iter := r.temporal.GetWorkflowHistory(ctx, run.workflowID, run.runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	hist := &historypb.History{}
 	for iter.HasNext() {
 		ev, err := iter.Next()
@@ -110,174 +119,96 @@ func (r *reprojector) replayRun(ctx context.Context, workflowID, runID string) (
 		}
 		hist.Events = append(hist.Events, ev)
 	}
-	rec := &recorder{}
-	replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
-		DataConverter: r.dc, FailureConverter: r.fc, Interceptors: []interceptor.WorkerInterceptor{rec},
-	})
+	var writes []write
+	var err error
+	if run.workflowType == applicationWorkflow {
+		writes, err = r.replay(hist)
+	} else {
+		writes, err = r.recorded(hist)
+	}
 	if err != nil {
 		return 0, err
 	}
-	replayer.RegisterWorkflow(workflows.ApplicationWorkflow)
-	if err := replayer.ReplayWorkflowHistory(r.sdkLogger, hist); err != nil {
-		return 0, fmt.Errorf("replay: %w", err)
-	}
-	for i, w := range rec.writes {
+	for i, w := range writes {
 		err := w.err
 		if err == nil {
-			err = writers[w.activity](ctx, r, w.args, w.result)
+			err = r.apply(ctx, w)
 		}
 		if err != nil {
 			return i, fmt.Errorf("write %d (%s): %w", i+1, w.activity, err)
 		}
 	}
-	return len(rec.writes), nil
+	return len(writes), nil
 }
 
-// write is a projection write the replayed workflow completed: the activity, and its arguments and result
-// encoded when the workflow passed and received them (as the worker would have; the workflow may change
-// the values they point to afterwards).
-type write struct {
-	activity string
-	args     *commonpb.Payloads
-	result   *commonpb.Payload
-	err      error
-}
-
-// recorder intercepts the replayed workflow's activity calls and keeps the projection writes that complete,
-// in the order the workflow saw them complete.
-type recorder struct {
-	interceptor.WorkerInterceptorBase
-	writes []write
-}
-
-// InterceptWorkflow implements interceptor.WorkerInterceptor.
-func (r *recorder) InterceptWorkflow(_ workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
-	return &recordingInbound{WorkflowInboundInterceptorBase: interceptor.WorkflowInboundInterceptorBase{Next: next}, root: r}
-}
-
-type recordingInbound struct {
-	interceptor.WorkflowInboundInterceptorBase
-	root *recorder
-}
-
-// Init implements interceptor.WorkflowInboundInterceptor.
-func (i *recordingInbound) Init(outbound interceptor.WorkflowOutboundInterceptor) error {
-	return i.Next.Init(&recordingOutbound{WorkflowOutboundInterceptorBase: interceptor.WorkflowOutboundInterceptorBase{Next: outbound}, root: i.root})
-}
-
-type recordingOutbound struct {
-	interceptor.WorkflowOutboundInterceptorBase
-	root *recorder
-}
-
-// ExecuteActivity implements interceptor.WorkflowOutboundInterceptor.
-func (o *recordingOutbound) ExecuteActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
-	return o.root.watch(activityType, args, o.Next.ExecuteActivity(ctx, activityType, args...))
-}
-
-// ExecuteLocalActivity implements interceptor.WorkflowOutboundInterceptor.
-func (o *recordingOutbound) ExecuteLocalActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
-	return o.root.watch(activityType, args, o.Next.ExecuteLocalActivity(ctx, activityType, args...))
-}
-
-// watch returns f, wrapped so that a projection write is recorded when the workflow gets its result.
-func (r *recorder) watch(activityType string, args []any, f workflow.Future) workflow.Future {
-	if _, ok := writers[activityType]; !ok {
-		return f
+// replay replays an application workflow's history through the workflow code with an interceptor that
+// records every projection write the code asks for, with its arguments as the code built them, and keeps
+// those the code saw complete. This works for regular and local activities alike (a local activity's input
+// is not in the history, but the replayed code builds it again); a history that no longer replays is
+// refused.
+func (r *reprojector) replay(hist *historypb.History) ([]write, error) {
+	rec := &recorder{}
+	replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+		DataConverter: r.dc, FailureConverter: r.fc, Interceptors: []interceptor.WorkerInterceptor{rec},
+	})
+	if err != nil {
+		return nil, err
 	}
-	call := write{activity: activityType}
-	call.args, call.err = plainJSON.ToPayloads(args...)
-	return &watchedFuture{Future: f, root: r, call: call}
-}
-
-// plainJSON encodes the values in memory only: plain JSON, no encryption.
-var plainJSON = converter.GetDefaultDataConverter()
-
-type watchedFuture struct {
-	workflow.Future
-	root *recorder
-	call write
-	done bool
-}
-
-// Get implements workflow.Future and records the write once it has completed.
-func (f *watchedFuture) Get(ctx workflow.Context, valuePtr any) error {
-	err := f.Future.Get(ctx, valuePtr)
-	if err == nil && !f.done {
-		f.done = true
-		if valuePtr != nil && f.call.err == nil {
-			f.call.result, f.call.err = plainJSON.ToPayload(valuePtr)
-		}
-		f.root.writes = append(f.root.writes, f.call)
+	replayer.RegisterWorkflow(workflows.ApplicationWorkflow)
+	if err := replayer.ReplayWorkflowHistory(r.sdkLogger, hist); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
 	}
-	return err
+	return rec.writes, nil
 }
 
-// writer re-applies one completed activity from the arguments the workflow passed and the result it got.
-type writer func(ctx context.Context, r *reprojector, args *commonpb.Payloads, result *commonpb.Payload) error
-
-// writers are the activities that write the projection, by activity type. InspectDocument is not among
-// them: document rows are created by the gateway, not the workflow (see deploy/OPERATIONS.md).
-var writers = map[string]writer{
-	"RecordTransition": func(ctx context.Context, r *reprojector, args *commonpb.Payloads, _ *commonpb.Payload) error {
-		rec, err := arg[activities.TransitionRecord](args)
-		if err != nil {
-			return err
+// recorded reads the completed projection writes of another workflow type (the revocation workflow)
+// straight from its history: the input of each completed activity, decrypted. A projection write run as a
+// local activity cannot be read this way (its input is not in the history) and is refused.
+func (r *reprojector) recorded(hist *historypb.History) ([]write, error) {
+	scheduled := map[int64]*historypb.ActivityTaskScheduledEventAttributes{}
+	var writes []write
+	for _, ev := range hist.GetEvents() {
+		switch ev.GetEventType() {
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+			if a := ev.GetActivityTaskScheduledEventAttributes(); projectionWrites[a.GetActivityType().GetName()] {
+				scheduled[ev.GetEventId()] = a
+			}
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+			done := ev.GetActivityTaskCompletedEventAttributes()
+			if a, ok := scheduled[done.GetScheduledEventId()]; ok {
+				w := write{activity: a.GetActivityType().GetName()}
+				w.args, w.err = r.plain(a.GetInput())
+				if res, err := r.plain(done.GetResult()); err == nil && len(res.GetPayloads()) > 0 {
+					w.result = res.GetPayloads()[0]
+				}
+				writes = append(writes, w)
+			}
+		case enumspb.EVENT_TYPE_MARKER_RECORDED:
+			m := ev.GetMarkerRecordedEventAttributes()
+			if m.GetMarkerName() != "LocalActivity" {
+				continue
+			}
+			var data struct{ ActivityType string }
+			if err := r.dc.FromPayloads(m.GetDetails()["data"], &data); err != nil {
+				return nil, fmt.Errorf("event %d: decode local activity marker: %w", ev.GetEventId(), err)
+			}
+			if projectionWrites[data.ActivityType] {
+				return nil, fmt.Errorf("event %d: %s ran as a local activity outside %s: its input is not in the history",
+					ev.GetEventId(), data.ActivityType, applicationWorkflow)
+			}
 		}
-		if r.skipOutbox {
-			rec.Notifications = nil
-		}
-		return r.acts.RecordTransition(ctx, rec)
-	},
-	"CreatePaymentOrder": func(ctx context.Context, r *reprojector, args *commonpb.Payloads, _ *commonpb.Payload) error {
-		in, err := arg[activities.OrderInput](args)
-		if err != nil {
-			return err
-		}
-		return r.acts.CreatePaymentOrder(ctx, in)
-	},
-	"RecordPayment": func(ctx context.Context, r *reprojector, args *commonpb.Payloads, _ *commonpb.Payload) error {
-		in, err := arg[activities.PaymentInput](args)
-		if err != nil {
-			return err
-		}
-		return r.acts.RecordPayment(ctx, in)
-	},
-	"Notify": func(ctx context.Context, r *reprojector, args *commonpb.Payloads, _ *commonpb.Payload) error {
-		in, err := arg[activities.NotifyInput](args)
-		if err != nil || r.skipOutbox {
-			return err
-		}
-		return r.acts.Notify(ctx, in)
-	},
-	"IssueCertificate": func(ctx context.Context, r *reprojector, args *commonpb.Payloads, result *commonpb.Payload) error {
-		in, err := arg[activities.IssueInput](args)
-		if err != nil {
-			return err
-		}
-		var number string
-		if result == nil || plainJSON.FromPayload(result, &number) != nil || number == "" {
-			return fmt.Errorf("the workflow got no certificate number")
-		}
-		return activities.RestoreCertificate(ctx, r.pool, in, number)
-	},
-	"RevokeCertificate": func(ctx context.Context, r *reprojector, args *commonpb.Payloads, _ *commonpb.Payload) error {
-		in, err := arg[activities.RevokeInput](args)
-		if err != nil {
-			return err
-		}
-		return r.acts.RevokeCertificate(ctx, in)
-	},
+	}
+	return writes, nil
 }
 
-// arg decodes the single argument of an activity call as a T.
-func arg[T any](args *commonpb.Payloads) (T, error) {
-	var v T
-	if n := len(args.GetPayloads()); n != 1 {
-		return v, fmt.Errorf("%d arguments, want 1", n)
+// plain decrypts payloads read from a history into plain JSON payloads.
+func (r *reprojector) plain(p *commonpb.Payloads) (*commonpb.Payloads, error) {
+	if p == nil {
+		return nil, nil
 	}
-	if err := plainJSON.FromPayload(args.GetPayloads()[0], &v); err != nil {
-		return v, fmt.Errorf("decode argument as a %T: %w", v, err)
+	out, err := r.codec.Decode(p.GetPayloads())
+	if err != nil {
+		return nil, fmt.Errorf("decrypt payload: %w", err)
 	}
-	return v, nil
+	return &commonpb.Payloads{Payloads: out}, nil
 }

@@ -96,7 +96,7 @@ func reprojectCommand(ctx context.Context, args []string, getenv func(string) st
 		return fmt.Errorf("temporal: %w", err)
 	}
 	defer tc.Close()
-	r := &reprojector{temporal: tc, dc: cdc.DataConverter(), fc: cdc.FailureConverter(), sdkLogger: log.NewStructuredLogger(logger),
+	r := &reprojector{temporal: tc, dc: cdc.DataConverter(), fc: cdc.FailureConverter(), codec: cdc, sdkLogger: log.NewStructuredLogger(logger),
 		pool: pool, skipOutbox: opts.skipOutbox,
 		acts: &activities.Activities{Pool: pool, Logger: logger}, taskQueue: or(getenv("SKILLCERT_TASK_QUEUE"), workflows.TaskQueue)}
 	rep, err := r.run(ctx, opts)
