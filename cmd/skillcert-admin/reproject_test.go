@@ -5,6 +5,10 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	commonpb "go.temporal.io/api/common/v1"
+
+	"skillcert/activities"
 )
 
 func TestParseReproject(t *testing.T) {
@@ -45,5 +49,33 @@ func TestRunNeedsACommand(t *testing.T) {
 	err := run(context.Background(), []string{"skillcert-admin", "reproject", "-all"}, func(string) string { return "" }, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
 		t.Errorf("no DATABASE_URL: %v", err)
+	}
+}
+
+// TestCallRefusesWhatIsNotAProjectionWrite: only the listed write activities are called again, with one
+// input of their own type.
+func TestCallRefusesWhatIsNotAProjectionWrite(t *testing.T) {
+	r := &reprojector{acts: &activities.Activities{}}
+	one, err := plainJSON.ToPayloads(map[string]any{"application_id": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, _ := plainJSON.ToPayloads(1, 2)
+	for _, c := range []struct {
+		activity string
+		args     *commonpb.Payloads
+		want     string
+	}{
+		{"InspectDocument", one, "not a projection write"},
+		{"NoSuchActivity", one, "not a projection write"},
+		{"RecordTransition", two, "2 arguments"},
+		{"RecordTransition", &commonpb.Payloads{}, "0 arguments"},
+	} {
+		if err := r.call(context.Background(), c.activity, c.args); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.activity, err, c.want)
+		}
+	}
+	if _, err := arg[activities.IssueInput](two); err == nil {
+		t.Error("arg accepted two arguments")
 	}
 }
