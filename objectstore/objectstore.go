@@ -71,6 +71,10 @@ type ObjectInfo struct {
 	ETag        string
 	ContentType string
 	VersionID   string
+	// SourceVersion is the version of the object a copy was made from (Copy), else empty.
+	SourceVersion string
+	// ContentDisposition is the stored Content-Disposition header, if any.
+	ContentDisposition string
 }
 
 // Open connects to the bucket, creating it when missing, refuses a bucket open to anonymous users, and

@@ -105,7 +105,7 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 		WorkerStopTimeout:                  10 * time.Second,
 	})
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
-	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}, Logger: logger})
+	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger})
 	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
 	if err := w.Run(workerInterrupt(ctx)); err != nil {
 		return fmt.Errorf("worker: %w", err)
