@@ -24,9 +24,13 @@ func TestFinding2_PhotoDimensionBomb(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	renders := map[string]func() ([]byte, error){
-		"form":        func() ([]byte, error) { return r.ApplicationForm(pdfdoc.FormData{Name: name, Photo: bomb}) },
-		"ticket":      func() ([]byte, error) { return r.AdmissionTicket(pdfdoc.TicketData{TicketNumber: "1", Name: name, Photo: bomb}) },
-		"certificate": func() ([]byte, error) { return r.Certificate(pdfdoc.CertificateData{Number: "1", Name: name, Photo: bomb}) },
+		"form": func() ([]byte, error) { return r.ApplicationForm(pdfdoc.FormData{Name: name, Photo: bomb}) },
+		"ticket": func() ([]byte, error) {
+			return r.AdmissionTicket(pdfdoc.TicketData{TicketNumber: "1", Name: name, Photo: bomb})
+		},
+		"certificate": func() ([]byte, error) {
+			return r.Certificate(pdfdoc.CertificateData{Number: "1", Name: name, Photo: bomb})
+		},
 	}
 	for doc, render := range renders {
 		if _, err := render(); err == nil {
