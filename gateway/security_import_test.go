@@ -18,7 +18,7 @@ import (
 // of zeros; it is a few hundred KB.
 func zipBombWorkbook(t testing.TB, part string, size int) []byte {
 	t.Helper()
-	book := scoresWorkbook(t.(*testing.T), [][]any{{"00000000-0000-0000-0000-000000000000", "theory", 60}})
+	book := scoresWorkbook(t, [][]any{{"00000000-0000-0000-0000-000000000000", "theory", 60}})
 	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func zipBombWorkbook(t testing.TB, part string, size int) []byte {
 
 // manyRowsWorkbook is a workbook whose first sheet has n data rows, written straight as XML so that it
 // is cheap to build; it stays under the unzip limit.
-func manyRowsWorkbook(t *testing.T, n int) []byte {
+func manyRowsWorkbook(t testing.TB, n int) []byte {
 	t.Helper()
 	book := scoresWorkbook(t, nil)
 	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
