@@ -206,6 +206,9 @@ func FuzzImportMultipart(f *testing.F) {
 			req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
 		}
 		resp, err := app.Test(req, -1)
+		if err != nil && strings.Contains(err.Error(), "multipart") {
+			return // the HTTP server refused the body before any handler ran (400)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -84,8 +84,8 @@ func (a *app) inspectedVersion(ctx context.Context, doc db.Document, maxBytes in
 // inspectedBytes reads the inspected version of doc's object (see inspectedVersion) and checks its
 // SHA-256 against the one recorded at inspection; it returns the bytes and the version read.
 func (a *app) inspectedBytes(ctx context.Context, doc db.Document, maxBytes int64) ([]byte, string, error) {
-	if doc.Sha256 == nil {
-		return nil, "", errFileChanged
+	if doc.Sha256 == nil { // inspected when no file had been uploaded
+		return nil, "", skillcert.Errorf(skillcert.ENOTFOUND, "该材料没有已检查的文件，请重新上传")
 	}
 	version := ""
 	if doc.VersionID != nil {
