@@ -125,7 +125,7 @@ func (a *app) bodyLimit(r route) fiber.Handler {
 		limit = defaultBodyLimit
 	}
 	return func(c *fiber.Ctx) error {
-		if len(c.Body()) > limit {
+		if len(rawBody(c)) > limit {
 			return &skillcert.Error{Code: skillcert.ETOOLARGE,
 				Message: "请求体过大（上限 " + strconv.Itoa(limit) + " 字节）"}
 		}

@@ -160,7 +160,7 @@ func (a *app) fiber() *fiber.App {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	f := fiber.New(cfg)
-	f.Use(a.observe, a.securityHeaders)
+	f.Use(a.observe, a.securityHeaders, refuseContentEncoding)
 	for _, h := range a.rateLimits() {
 		f.Use(h)
 	}

@@ -1,0 +1,116 @@
+package gateway
+
+import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+)
+
+// Tests of the request-layer findings of the security review (issue 11), named by finding. The integration
+// ones live in security_*_integration_test.go.
+
+// gzipBomb returns gzip of n zero bytes (about n/1000 bytes long).
+func gzipBomb(t *testing.T, n int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	chunk := make([]byte, 1<<20)
+	for n > 0 {
+		k := min(n, len(chunk))
+		if _, err := w.Write(chunk[:k]); err != nil {
+			t.Fatal(err)
+		}
+		n -= k
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestFinding01CompressedBodiesRefused: a body with a Content-Encoding is refused with 415 naming the
+// header, on public routes before authentication too, whatever the encoding.
+func TestFinding01CompressedBodiesRefused(t *testing.T) {
+	a := newOfflineApp(t)
+	var deflated bytes.Buffer
+	zw := zlib.NewWriter(&deflated)
+	zw.Write([]byte(`{"login":"admin","password":"x"}`))
+	zw.Close()
+	for _, path := range []string{"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/payments/callback",
+		"/api/v1/applications", "/codec/decode"} {
+		for _, enc := range []string{"gzip", "deflate", "br", "gzip, identity", "x-unknown"} {
+			resp, body := call(t, a, "POST", path, "", deflated.String(), "Content-Encoding", enc)
+			if resp.StatusCode != 415 {
+				t.Fatalf("POST %s with Content-Encoding %q: status %d, want 415: %v", path, enc, resp.StatusCode, body)
+			}
+			if code, fields := errorOf(t, body); code != "unsupported" || fields["Content-Encoding"] == nil {
+				t.Fatalf("POST %s: error %v does not name Content-Encoding", path, body)
+			}
+		}
+	}
+	// identity is no encoding at all.
+	resp, body := call(t, a, "POST", "/api/v1/auth/login", "", `{"login":""}`, "Content-Encoding", "identity")
+	if resp.StatusCode != 422 {
+		t.Fatalf("identity: status %d, want 422 (validation): %v", resp.StatusCode, body)
+	}
+}
+
+// TestFinding01BombCannotInflate: a gzip body that inflates to 256 MiB, well under the 16 MiB global limit
+// as sent, costs the gateway no more memory than its compressed size (the review saw 108 MiB → 1.9 GiB).
+func TestFinding01BombCannotInflate(t *testing.T) {
+	a := newOfflineApp(t)
+	f := a.fiber()
+	bomb := gzipBomb(t, 256<<20)
+	if len(bomb) > a.cfg.BodyLimit {
+		t.Fatalf("bomb of %d bytes exceeds the body limit", len(bomb))
+	}
+	for _, path := range []string{"/api/v1/auth/login", "/api/v1/payments/callback"} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		req := httptest.NewRequest("POST", path, bytes.NewReader(bomb))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "gzip")
+		resp, err := f.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 16<<20 {
+			t.Fatalf("POST %s: a %d KiB gzip body made the gateway allocate %d MiB (status %d)",
+				path, len(bomb)>>10, allocated>>20, resp.StatusCode)
+		}
+		if resp.StatusCode != 415 {
+			t.Fatalf("POST %s: status %d, want 415", path, resp.StatusCode)
+		}
+	}
+}
+
+// TestFinding01CallbackSignsRawBytes: the payment callback's signature is checked over the bytes as sent.
+// A signature over the inflated JSON of a gzip body does not verify: the body is refused before.
+func TestFinding01CallbackSignsRawBytes(t *testing.T) {
+	a := newOfflineApp(t)
+	plain := `{"order_id":"x","application_id":"y","amount_fen":1,"paid_at":"2026-01-01T00:00:00Z","transaction_id":"t"}`
+	mac := hmac.New(sha256.New, []byte(a.cfg.PaymentSecret))
+	mac.Write([]byte(plain))
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte(plain))
+	w.Close()
+	resp, body := call(t, a, "POST", "/api/v1/payments/callback", "", gz.String(),
+		"Content-Encoding", "gzip", "X-Signature", hex.EncodeToString(mac.Sum(nil)))
+	if resp.StatusCode != 415 {
+		t.Fatalf("gzip callback signed over the inflated body: status %d, want 415: %v", resp.StatusCode, body)
+	}
+	// Signed over other bytes than those sent: 401 whatever the JSON says.
+	resp, _ = call(t, a, "POST", "/api/v1/payments/callback", "", plain+" ", "X-Signature", hex.EncodeToString(mac.Sum(nil)))
+	if resp.StatusCode != 401 {
+		t.Fatalf("signature over different bytes: status %d, want 401", resp.StatusCode)
+	}
+}
