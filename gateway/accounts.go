@@ -177,7 +177,7 @@ func (a *app) login(c *fiber.Ctx) error {
 		return err
 	}
 	now := a.now()
-	if blocked, wait := a.logins.blocked(req.Login, c.IP(), now); blocked {
+	if blocked, wait := a.logins.blocked(req.Login, a.clientIP(c), now); blocked {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		return &skillcert.Error{Code: skillcert.ERATELIMIT, Message: "登录失败次数过多，请稍后再试"}
 	}
@@ -191,7 +191,7 @@ func (a *app) login(c *fiber.Ctx) error {
 		hash = u.PasswordHash
 	}
 	if ok := checkPassword(hash, req.Password); !ok || !found || u.Disabled {
-		a.logins.fail(req.Login, c.IP(), now)
+		a.logins.fail(req.Login, a.clientIP(c), now)
 		return errUnauthorized("账号或密码错误")
 	}
 	a.logins.succeed(req.Login)

@@ -95,7 +95,7 @@ func (a *app) codecLoginForm(c *fiber.Ctx) error {
 func (a *app) codecLogin(c *fiber.Ctx) error {
 	login, password := strings.TrimSpace(c.FormValue("login")), c.FormValue("password")
 	now := a.now()
-	if blocked, _ := a.logins.blocked(login, c.IP(), now); blocked {
+	if blocked, _ := a.logins.blocked(login, a.clientIP(c), now); blocked {
 		return a.renderCodecLogin(c, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试", false)
 	}
 	u, err := a.q.GetUserByLogin(c.UserContext(), login)
@@ -107,7 +107,7 @@ func (a *app) codecLogin(c *fiber.Ctx) error {
 		hash = u.PasswordHash
 	}
 	if !checkPassword(hash, password) || err != nil || u.Disabled || u.Role != roleAdmin {
-		a.logins.fail(login, c.IP(), now)
+		a.logins.fail(login, a.clientIP(c), now)
 		return a.renderCodecLogin(c, http.StatusUnauthorized, "账号或密码错误，或该账号不是管理员", false)
 	}
 	a.logins.succeed(login)

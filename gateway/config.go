@@ -44,7 +44,7 @@ type config struct {
 	DownloadTTL       time.Duration
 	ShutdownTimeout   time.Duration
 	RequestTimeout    time.Duration
-	TrustProxy        bool
+	TrustProxy        trustedProxies // SKILLCERT_TRUST_PROXY: CIDRs of the reverse proxies whose X-Forwarded-For is believed
 	CodecOrigins      []string
 	Fees              skillcert.FeeTable
 	Policy            workflows.Policy
@@ -77,11 +77,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 	bools := []struct {
 		name string
 		dst  *bool
-	}{{"SKILLCERT_DEV_SEED", &c.DevSeed}, {"SKILLCERT_TRUST_PROXY", &c.TrustProxy}}
+	}{{"SKILLCERT_DEV_SEED", &c.DevSeed}}
 	for _, b := range bools {
 		if *b.dst, err = parseBool(b.name, getenv(b.name)); err != nil {
 			return config{}, err
 		}
+	}
+	if c.TrustProxy, err = parseTrustedProxies(getenv("SKILLCERT_TRUST_PROXY")); err != nil {
+		return config{}, err
 	}
 	ints := []struct {
 		name string

@@ -65,7 +65,7 @@ func (a *app) observe(c *fiber.Ctx) error {
 	attrs := []slog.Attr{
 		slog.String("request_id", id), slog.String("method", c.Method()), slog.String("route", pattern),
 		slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-		slog.String("ip", c.IP()),
+		slog.String("ip", a.clientIP(c)),
 	}
 	if p := user(c); p != nil {
 		attrs = append(attrs, slog.String("user_id", p.ID), slog.String("role", p.Role))
@@ -106,13 +106,13 @@ func (a *app) rateLimits() []fiber.Handler {
 	}
 	return []fiber.Handler{
 		limiter.New(limiter.Config{
-			Max: a.cfg.RateLimit, Expiration: time.Minute, LimitReached: reached,
+			Max: a.cfg.RateLimit, Expiration: time.Minute, LimitReached: reached, KeyGenerator: a.clientIP,
 			Next: func(c *fiber.Ctx) bool {
 				return c.Path() == "/healthz" || c.Path() == "/readyz" || c.Path() == "/metrics"
 			},
 		}),
 		limiter.New(limiter.Config{
-			Max: a.cfg.AuthRateLimit, Expiration: time.Minute, LimitReached: reached,
+			Max: a.cfg.AuthRateLimit, Expiration: time.Minute, LimitReached: reached, KeyGenerator: a.clientIP,
 			Next: func(c *fiber.Ctx) bool { return !authLimited[c.Path()] },
 		}),
 	}

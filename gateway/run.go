@@ -156,9 +156,10 @@ func (a *app) fiber() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	}
-	if a.cfg.TrustProxy {
-		cfg.ProxyHeader = fiber.HeaderXForwardedFor
-	}
+	// Fiber believes X-Forwarded-Proto and -Host only from the trusted proxies (none by default). Client
+	// addresses come from a.clientIP, not from Fiber's ProxyHeader.
+	cfg.EnableTrustedProxyCheck = true
+	cfg.TrustedProxies = a.cfg.TrustProxy.strings()
 	f := fiber.New(cfg)
 	f.Use(a.observe, a.securityHeaders, refuseContentEncoding)
 	for _, h := range a.rateLimits() {
