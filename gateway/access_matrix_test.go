@@ -88,7 +88,6 @@ func (f *matrixFixture) rows() map[string]accessRow {
 	return map[string]accessRow{
 		"GET /healthz":               {want: all200},
 		"GET /readyz":                {want: all200},
-		"GET /metrics":               {want: all200},
 		"GET /api/v1/openapi.json":   {want: all200},
 		"POST /api/v1/auth/register": {body: map[string]any{}, want: "422 422 422 422 422 422 422 422 422"},
 		"POST /api/v1/auth/login":    {body: map[string]any{"login": ""}, want: "422 422 422 422 422 422 422 422 422"},

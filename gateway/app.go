@@ -29,6 +29,7 @@ type app struct {
 	tokens   *tokenSigner
 	ids      *idCipher
 	logins   *loginThrottle
+	hashing  *hashSlots // bounds concurrent argon2id
 	metrics  *metrics
 	now      func() time.Time
 	routes   []route

@@ -18,13 +18,24 @@ import (
 // Tokens are "v1.<payload>.<mac>": payload is base64url JSON claims, mac is base64url
 // HMAC-SHA256(key, "v1."+payload). They carry no personal data beyond the user ID and role.
 
-// claims are the signed contents of a token.
+// claims are the signed contents of a token. ID names the token on the deny list (logout); Version is the
+// user's token version when it was issued (a password change raises it); Audience says where the token is
+// valid: audienceAPI everywhere, audienceCodec only on the codec endpoints.
 type claims struct {
 	Subject   string `json:"sub"`
 	Role      string `json:"role"`
 	IssuedAt  int64  `json:"iat"`
 	ExpiresAt int64  `json:"exp"`
+	ID        string `json:"jti"`
+	Version   int64  `json:"tv"`
+	Audience  string `json:"aud"`
 }
+
+// Token audiences.
+const (
+	audienceAPI   = "api"
+	audienceCodec = "codec"
+)
 
 // tokenSigner issues and verifies tokens.
 type tokenSigner struct {
@@ -34,10 +45,11 @@ type tokenSigner struct {
 
 const tokenPrefix = "v1."
 
-// issue returns a token for the user and its expiry.
-func (s *tokenSigner) issue(userID, role string, now time.Time) (string, time.Time, error) {
+// issue returns a token for the user at token version, valid for audience, and its expiry.
+func (s *tokenSigner) issue(userID, role string, version int64, audience string, now time.Time) (string, time.Time, error) {
 	exp := now.Add(s.ttl).Truncate(time.Second)
-	payload, err := json.Marshal(claims{Subject: userID, Role: role, IssuedAt: now.Unix(), ExpiresAt: exp.Unix()})
+	payload, err := json.Marshal(claims{Subject: userID, Role: role, IssuedAt: now.Unix(), ExpiresAt: exp.Unix(),
+		ID: randomSecret(16), Version: version, Audience: audience})
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("encode token claims: %w", err)
 	}
@@ -73,7 +85,7 @@ func (s *tokenSigner) verify(token string, now time.Time) (claims, error) {
 		return claims{}, errBadToken
 	}
 	var c claims
-	if err := json.Unmarshal(payload, &c); err != nil || c.Subject == "" {
+	if err := json.Unmarshal(payload, &c); err != nil || c.Subject == "" || c.ID == "" || c.Audience == "" {
 		return claims{}, errBadToken
 	}
 	if now.Unix() >= c.ExpiresAt {

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -11,8 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
-	"github.com/jackc/pgx/v5"
-
+	"skillcert"
 	"skillcert/codec"
 )
 
@@ -94,24 +92,21 @@ func (a *app) codecLoginForm(c *fiber.Ctx) error {
 // codecLogin checks an admin's credentials (throttled like the API login) and sets the codec cookie.
 func (a *app) codecLogin(c *fiber.Ctx) error {
 	login, password := strings.TrimSpace(c.FormValue("login")), c.FormValue("password")
-	now := a.now()
-	if blocked, _ := a.logins.blocked(login, a.clientIP(c), now); blocked {
+	u, err := a.checkLogin(c, login, password)
+	switch skillcert.ErrorCode(err) {
+	case "":
+	case skillcert.ERATELIMIT:
 		return a.renderCodecLogin(c, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试", false)
+	case skillcert.EUNAUTHORIZED:
+		return a.renderCodecLogin(c, http.StatusUnauthorized, "账号或密码错误，或该账号不是管理员", false)
+	default:
+		return err
 	}
-	u, err := a.q.GetUserByLogin(c.UserContext(), login)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("load account: %w", err)
-	}
-	hash := dummyHash
-	if err == nil {
-		hash = u.PasswordHash
-	}
-	if !checkPassword(hash, password) || err != nil || u.Disabled || u.Role != roleAdmin {
-		a.logins.fail(login, a.clientIP(c), now)
+	if u.Role != roleAdmin {
 		return a.renderCodecLogin(c, http.StatusUnauthorized, "账号或密码错误，或该账号不是管理员", false)
 	}
-	a.logins.succeed(login)
-	token, exp, err := a.tokens.issue(u.ID, u.Role, now)
+	// The cookie's token is valid on the codec endpoints only: a stolen cookie does not open the API.
+	token, exp, err := a.issueToken(c, u, audienceCodec)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func (a *app) observe(c *fiber.Ctx) error {
 	switch {
 	case status >= 500:
 		level = slog.LevelError
-	case pattern == "/healthz" || pattern == "/readyz" || pattern == "/metrics":
+	case pattern == "/healthz" || pattern == "/readyz":
 		level = slog.LevelDebug
 	}
 	attrs := []slog.Attr{
@@ -108,7 +108,7 @@ func (a *app) rateLimits() []fiber.Handler {
 		limiter.New(limiter.Config{
 			Max: a.cfg.RateLimit, Expiration: time.Minute, LimitReached: reached, KeyGenerator: a.clientIP,
 			Next: func(c *fiber.Ctx) bool {
-				return c.Path() == "/healthz" || c.Path() == "/readyz" || c.Path() == "/metrics"
+				return c.Path() == "/healthz" || c.Path() == "/readyz"
 			},
 		}),
 		limiter.New(limiter.Config{
