@@ -24,7 +24,7 @@ func newOfflineApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	a := &app{cfg: cfg, log: slog.New(slog.NewJSONHandler(io.Discard, nil)), metrics: newMetrics(), now: time.Now,
-		tokens: &tokenSigner{key: cfg.TokenKey, ttl: time.Hour}, logins: newLoginThrottle(nil, cfg.IDHashKey, 5, time.Minute), hashing: newHashSlots(0),
+		tokens: &tokenSigner{key: cfg.TokenKey, ttl: time.Hour}, logins: newLoginThrottle(nil, cfg.IDHashKey, 5, time.Minute), hashing: newHashSlots(0), csrf: newCSRF(cfg),
 		fees: cfg.Fees, policy: cfg.Policy}
 	cdc, err := codec.Parse(codec.DevKeyring)
 	if err != nil {

@@ -60,7 +60,7 @@ func TestPasswordHash(t *testing.T) {
 	if hash == again {
 		t.Fatal("two hashes of the same password are equal: salt not random")
 	}
-	if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=7168,t=5,p=1$") {
 		t.Fatalf("hash %q is not an argon2id PHC string with the expected parameters", hash)
 	}
 	parts := strings.Split(hash, "$")
@@ -75,6 +75,7 @@ func TestPasswordHash(t *testing.T) {
 		{"empty password", hash, "", false},
 		{"other algorithm", strings.Replace(hash, "argon2id", "argon2i", 1), "correct horse 1", false},
 		{"huge memory refused", strings.Join([]string{"", "argon2id", "v=19", "m=4194304,t=2,p=1", parts[4], parts[5]}, "$"), "correct horse 1", false},
+		{"more than 64 MiB refused", strings.Join([]string{"", "argon2id", "v=19", "m=65537,t=5,p=1", parts[4], parts[5]}, "$"), "correct horse 1", false},
 		{"truncated", strings.Join(parts[:5], "$"), "correct horse 1", false},
 		{"not base64", strings.Join([]string{"", "argon2id", "v=19", "m=19456,t=2,p=1", "***", parts[5]}, "$"), "correct horse 1", false},
 	}

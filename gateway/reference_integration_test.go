@@ -136,9 +136,8 @@ func TestReferenceIntegration(t *testing.T) {
 		if evil := g.do(t, "OPTIONS", "/codec/decode", "", nil, "Origin", "http://evil.example"); evil.Header.Get("Access-Control-Allow-Origin") != "" {
 			t.Fatal("another origin is allowed")
 		}
-		form := "application/x-www-form-urlencoded"
-		g.do(t, "POST", "/codec/login", "", "login="+applicant.Phone+"&password="+applicantPassword, "Content-Type", form).want(t, 401)
-		login := g.do(t, "POST", "/codec/login", "", "login=admin&password="+testAdminPassword, "Content-Type", form).want(t, 200)
+		codecSignIn(t, g, applicant.Phone, applicantPassword).want(t, 401)
+		login := codecSignIn(t, g, "admin", testAdminPassword).want(t, 200)
 		cookie := ""
 		for _, c := range (&http.Response{Header: login.Header}).Cookies() {
 			if c.Name == codecCookie && c.HttpOnly && c.Path == "/codec" {

@@ -142,6 +142,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string
 		tokens:  &tokenSigner{key: cfg.TokenKey, ttl: cfg.TokenTTL},
 		logins:  newLoginThrottle(db.New(pool), cfg.IDHashKey, cfg.LoginFailures, cfg.LoginWindow),
 		hashing: newHashSlots(0),
+		csrf:    newCSRF(cfg),
 		metrics: newMetrics(), now: time.Now,
 		codec:         codecHandler(cdc),
 		dataConverter: dc, fees: cfg.Fees, policy: cfg.Policy,

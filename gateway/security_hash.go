@@ -5,54 +5,53 @@ import (
 	"runtime"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"skillcert"
 )
 
-// hashSlots bounds concurrent argon2id computations. Each one takes argonMemory (19 MiB) and a core for
-// tens of milliseconds, so unbounded logins would let a crowd (or an attacker) grow the gateway without
-// limit. About two per CPU keeps the cores busy; a request that finds no slot within hashWait gets a
-// quick 503 with Retry-After instead of queueing.
-type hashSlots struct {
-	slots chan struct{}
+// hashBudget bounds the memory of concurrent argon2id computations. Each one takes its hash's memory
+// parameter (7 MiB now, 19 MiB for hashes made before) and a core for tens of milliseconds, so unbounded
+// logins let a crowd, or an attacker, grow the gateway without limit (the review saw 1.9 GiB). The budget
+// is two current hashes per CPU; a hash weighs its memory, so older, larger hashes count for more. A
+// request that finds no room within hashWait gets a quick 503 with Retry-After instead of queueing.
+type hashBudget struct {
+	sem   *semaphore.Weighted
+	total int64 // KiB
 	wait  time.Duration
 }
 
-// hashWait is how long a request waits for a free hashing slot.
+// hashWait is how long a request waits for room to hash.
 const hashWait = time.Second
 
-// newHashSlots returns n slots (2 × CPUs when n ≤ 0).
-func newHashSlots(n int) *hashSlots {
+// newHashSlots returns a budget of n current hashes (2 × CPUs when n ≤ 0).
+func newHashSlots(n int) *hashBudget {
 	if n <= 0 {
 		n = 2 * runtime.NumCPU()
 	}
-	return &hashSlots{slots: make(chan struct{}, n), wait: hashWait}
+	total := int64(n) * argonMemory
+	return &hashBudget{sem: semaphore.NewWeighted(total), total: total, wait: hashWait}
 }
 
-// errBusy answers a request that found every hashing slot taken.
+// errBusy answers a request that found the hashing budget spent.
 var errBusy = &skillcert.Error{Code: skillcert.EUNAVAILABLE, Message: "服务器繁忙，请稍后重试"}
 
-// acquire takes a slot, waiting at most s.wait; release gives it back.
-func (s *hashSlots) acquire(ctx context.Context) (release func(), err error) {
-	select {
-	case s.slots <- struct{}{}:
-		return func() { <-s.slots }, nil
-	default:
+// acquire takes room for a hash of memoryKiB, waiting at most s.wait; release gives it back.
+func (s *hashBudget) acquire(ctx context.Context, memoryKiB int64) (release func(), err error) {
+	weight := min(max(memoryKiB, 1), s.total)
+	if !s.sem.TryAcquire(weight) {
+		wctx, cancel := context.WithTimeout(ctx, s.wait)
+		defer cancel()
+		if err := s.sem.Acquire(wctx, weight); err != nil {
+			return nil, errBusy
+		}
 	}
-	timer := time.NewTimer(s.wait)
-	defer timer.Stop()
-	select {
-	case s.slots <- struct{}{}:
-		return func() { <-s.slots }, nil
-	case <-timer.C:
-		return nil, errBusy
-	case <-ctx.Done():
-		return nil, errBusy
-	}
+	return func() { s.sem.Release(weight) }, nil
 }
 
-// hashPassword is hashPassword within a slot.
-func (s *hashSlots) hashPassword(ctx context.Context, pw string) (string, error) {
-	release, err := s.acquire(ctx)
+// hashPassword is hashPassword within the budget.
+func (s *hashBudget) hashPassword(ctx context.Context, pw string) (string, error) {
+	release, err := s.acquire(ctx, argonMemory)
 	if err != nil {
 		return "", err
 	}
@@ -60,9 +59,10 @@ func (s *hashSlots) hashPassword(ctx context.Context, pw string) (string, error)
 	return hashPassword(pw)
 }
 
-// checkPassword is checkPassword within a slot.
-func (s *hashSlots) checkPassword(ctx context.Context, encoded, pw string) (bool, error) {
-	release, err := s.acquire(ctx)
+// checkPassword is checkPassword within the budget.
+func (s *hashBudget) checkPassword(ctx context.Context, encoded, pw string) (bool, error) {
+	memory, _ := argonParams(encoded)
+	release, err := s.acquire(ctx, memory)
 	if err != nil {
 		return false, err
 	}

@@ -53,7 +53,24 @@ func (a *app) checkLogin(c *fiber.Ctx, login, password string) (db.User, error) 
 	if err := a.logins.succeed(detached(c), login, ip); err != nil {
 		return db.User{}, err
 	}
+	a.upgradeHash(c, u, password)
 	return u, nil
+}
+
+// upgradeHash replaces a stored hash made with older argon2id parameters by one with the current ones,
+// after a successful login (the only time the password is known). It changes no token; a failure is
+// logged and left for the next login.
+func (a *app) upgradeHash(c *fiber.Ctx, u db.User, password string) {
+	if _, current := argonParams(u.PasswordHash); current {
+		return
+	}
+	hash, err := a.hashing.hashPassword(c.UserContext(), password)
+	if err == nil {
+		err = a.q.UpgradePasswordHash(detached(c), db.UpgradePasswordHashParams{UserID: u.ID, Old: u.PasswordHash, New: hash})
+	}
+	if err != nil {
+		a.log.Warn("upgrade password hash", "user_id", u.ID, "error", err.Error())
+	}
 }
 
 // issueToken returns a token for u valid for audience, at the user's current token version.
@@ -93,7 +110,7 @@ func (a *app) changePassword(c *fiber.Ctx) error {
 		f.add("current_password", "请填写当前密码")
 	}
 	if err := skillcert.CheckPassword(req.NewPassword); err != nil {
-		f.addErr("new_password", err)
+		f.add("new_password", messageOf(err))
 	}
 	if err := f.err(); err != nil {
 		return err
@@ -118,6 +135,15 @@ func (a *app) changePassword(c *fiber.Ctx) error {
 		return fmt.Errorf("set password: %w", err)
 	}
 	return c.SendStatus(http.StatusNoContent)
+}
+
+// messageOf is the message of a *skillcert.Error, or the error's text.
+func messageOf(err error) string {
+	var se *skillcert.Error
+	if errors.As(err, &se) {
+		return se.Message
+	}
+	return err.Error()
 }
 
 // sessionRoutes are logout and password change.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -53,8 +55,7 @@ func TestFinding12PasswordChangeRevokesAllTokens(t *testing.T) {
 // nothing else, whether sent as the cookie or as a bearer token.
 func TestFinding12CodecCookieIsForCodecOnly(t *testing.T) {
 	g := startGateway(t)
-	form := "application/x-www-form-urlencoded"
-	login := g.do(t, "POST", "/codec/login", "", "login=admin&password="+testAdminPassword, "Content-Type", form).want(t, 200)
+	login := codecSignIn(t, g, "admin", testAdminPassword).want(t, 200)
 	var token string
 	for _, c := range (&http.Response{Header: login.Header}).Cookies() {
 		if c.Name == codecCookie {
@@ -66,7 +67,7 @@ func TestFinding12CodecCookieIsForCodecOnly(t *testing.T) {
 	}
 	plain := `{"payloads":[{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"eyJhIjoxfQ=="}]}`
 	g.do(t, "POST", "/codec/encode", "", plain, "Cookie", codecCookie+"="+token).want(t, 200)
-	g.do(t, "POST", "/codec/encode", token, plain).wantError(t, 401, "unauthorized", "")
+	g.do(t, "POST", "/codec/encode", token, plain).want(t, 200) // as a bearer token too: the audience decides
 	g.do(t, "GET", "/api/v1/auth/me", token, nil).wantError(t, 401, "unauthorized", "")
 	g.do(t, "GET", "/api/v1/admin/users", token, nil).wantError(t, 401, "unauthorized", "")
 	// An API token still works on the codec endpoints (the Temporal CLI sends one).
@@ -185,3 +186,35 @@ func TestIssue12SeedNeverResetsAdminPassword(t *testing.T) {
 	g.login(t, username, "Fresh2026secret")
 }
 
+// codecSignIn posts the codec sign-in form as a browser does: it opens the page first, for the CSRF cookie
+// and the form's token.
+func codecSignIn(t *testing.T, g *testGateway, login, password string) result {
+	t.Helper()
+	page := g.do(t, "GET", "/codec/login", "", nil).want(t, 200)
+	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(string(page.Raw))
+	if m == nil {
+		t.Fatalf("no CSRF token in the sign-in page: %s", page.Raw)
+	}
+	var cookies []string
+	for _, c := range (&http.Response{Header: page.Header}).Cookies() {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	form := url.Values{"login": {login}, "password": {password}, "csrf_token": {m[1]}}.Encode()
+	return g.do(t, "POST", "/codec/login", "", form, "Content-Type", "application/x-www-form-urlencoded",
+		"Cookie", strings.Join(cookies, "; "))
+}
+
+// TestFindingAlsoCodecSignInIsCSRFProtected: the codec sign-in page (the gateway's one HTML form so far)
+// carries the page headers with a fresh nonce, and its form is refused without the page's CSRF token.
+func TestFindingAlsoCodecSignInIsCSRFProtected(t *testing.T) {
+	g := startGateway(t)
+	page := g.do(t, "GET", "/codec/login", "", nil).want(t, 200)
+	csp := page.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "'nonce-") || strings.Contains(csp, "unsafe-inline") || page.Header.Get("Referrer-Policy") != "same-origin" {
+		t.Fatalf("sign-in page headers: %v", page.Header)
+	}
+	form := "application/x-www-form-urlencoded"
+	g.do(t, "POST", "/codec/login", "", "login=admin&password="+testAdminPassword, "Content-Type", form).
+		wantError(t, 403, "forbidden", "csrf_token")
+	codecSignIn(t, g, "admin", testAdminPassword).want(t, 200)
+}

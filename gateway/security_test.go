@@ -7,9 +7,16 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/http/httptest"
 	"runtime"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"go.temporal.io/sdk/temporal"
+
+	"skillcert"
 )
 
 // Tests of the request-layer findings of the security review (issue 11), named by finding. The integration
@@ -112,5 +119,26 @@ func TestFinding01CallbackSignsRawBytes(t *testing.T) {
 	resp, _ = call(t, a, "POST", "/api/v1/payments/callback", "", plain+" ", "X-Signature", hex.EncodeToString(mac.Sum(nil)))
 	if resp.StatusCode != 401 {
 		t.Fatalf("signature over different bytes: status %d, want 401", resp.StatusCode)
+	}
+}
+
+// TestFinding13InternalErrorsCarryNoUpstreamMessage: whatever a 500 came from, its message is the fixed
+// one; the cause (a worker's panic, a dependency's words) goes to the log only.
+func TestFinding13InternalErrorsCarryNoUpstreamMessage(t *testing.T) {
+	fc := temporal.GetDefaultFailureConverter()
+	leaky := "pq: password authentication failed for user skillcert at 10.0.3.7"
+	fromWorker := fc.FailureToError(fc.ErrorToFailure(temporal.NewApplicationError(leaky, "PanicError")))
+	internal := fc.FailureToError(fc.ErrorToFailure(temporal.NewApplicationError(leaky, skillcert.EINTERNAL)))
+	for _, err := range []error{
+		fromWorker, internal,
+		skillcert.Errorf(skillcert.EINTERNAL, "%s", leaky),
+		fiber.NewError(500, leaky),
+		fiber.NewError(502, leaky),
+		errors.New(leaky),
+	} {
+		status, body := classify(fmt.Errorf("update: %w", err))
+		if status != 500 || body.Message != "服务器内部错误" || len(body.Fields) != 0 || body.Details != nil {
+			t.Fatalf("%T: %d %+v, want 500 with only the fixed message", err, status, body)
+		}
 	}
 }

@@ -106,3 +106,19 @@ func (q *Queries) SetPasswordRevokingTokens(ctx context.Context, arg SetPassword
 	err := row.Scan(&version)
 	return version, err
 }
+
+const upgradePasswordHash = `-- name: UpgradePasswordHash :exec
+UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3
+`
+
+type UpgradePasswordHashParams struct {
+	New    string `json:"new"`
+	UserID string `json:"user_id"`
+	Old    string `json:"old"`
+}
+
+// Replaces a hash by an equivalent one with current parameters, unless the password changed meanwhile.
+func (q *Queries) UpgradePasswordHash(ctx context.Context, arg UpgradePasswordHashParams) error {
+	_, err := q.db.Exec(ctx, upgradePasswordHash, arg.New, arg.UserID, arg.Old)
+	return err
+}

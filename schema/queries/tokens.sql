@@ -21,3 +21,7 @@ RETURNING version;
 
 -- name: DeleteExpiredRevokedTokens :exec
 DELETE FROM revoked_tokens WHERE expires_at < @before;
+
+-- name: UpgradePasswordHash :exec
+-- Replaces a hash by an equivalent one with current parameters, unless the password changed meanwhile.
+UPDATE users SET password_hash = @new WHERE id = @user_id AND password_hash = @old;
