@@ -9,8 +9,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -140,5 +143,42 @@ func TestFinding13InternalErrorsCarryNoUpstreamMessage(t *testing.T) {
 		if status != 500 || body.Message != "服务器内部错误" || len(body.Fields) != 0 || body.Details != nil {
 			t.Fatalf("%T: %d %+v, want 500 with only the fixed message", err, status, body)
 		}
+	}
+}
+
+// TestFinding16GeneratedSecretsNeverLogged: secrets generated because their variable was unset appear on
+// the terminal only (when there is one), never in the JSON log.
+func TestFinding16GeneratedSecretsNeverLogged(t *testing.T) {
+	cfg, err := loadConfig(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged, terminal bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	announceGenerated(log, cfg, &terminal)
+	saved := terminalOut
+	terminalOut = func() io.Writer { return &terminal }
+	defer func() { terminalOut = saved }()
+	a := &app{cfg: cfg, log: log}
+	a.announceAdmin(true)
+	for name, secret := range map[string]string{"admin password": cfg.AdminPassword, "payment secret": cfg.PaymentSecret,
+		"token key": string(cfg.TokenKey)} {
+		if strings.Contains(logged.String(), secret) {
+			t.Errorf("the log carries the generated %s:\n%s", name, logged.String())
+		}
+	}
+	for name, secret := range map[string]string{"admin password": cfg.AdminPassword, "payment secret": cfg.PaymentSecret} {
+		if !strings.Contains(terminal.String(), secret) {
+			t.Errorf("the terminal was not shown the generated %s", name)
+		}
+	}
+	if !strings.Contains(logged.String(), "SKILLCERT_PAYMENT_SECRET is unset") {
+		t.Errorf("the log does not say that a secret was generated:\n%s", logged.String())
+	}
+	// Without a terminal nothing is shown anywhere.
+	terminal.Reset()
+	announceGenerated(log, cfg, nil)
+	if terminal.Len() != 0 {
+		t.Fatal("printed without a terminal")
 	}
 }
