@@ -250,13 +250,20 @@ func toTerminal(line string) {
 	}
 }
 
-// sweepIdempotencyKeys forgets stored answers after a day, hourly.
+// sweepIdempotencyKeys forgets stored answers after a day, failed logins that left the throttling window,
+// and revoked tokens that expired anyway, hourly.
 func (a *app) sweepIdempotencyKeys(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if err := a.q.DeleteOldIdempotencyKeys(ctx, a.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			a.log.Warn("sweep idempotency keys", "error", err)
+		}
+		if err := a.logins.sweep(ctx, a.now()); err != nil && ctx.Err() == nil {
+			a.log.Warn("sweep login failures", "error", err)
+		}
+		if err := a.q.DeleteExpiredRevokedTokens(ctx, a.now()); err != nil && ctx.Err() == nil {
+			a.log.Warn("sweep revoked tokens", "error", err)
 		}
 		select {
 		case <-ctx.Done():
