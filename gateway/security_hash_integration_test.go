@@ -3,6 +3,7 @@ package gateway
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"os"
@@ -14,6 +15,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/crypto/argon2"
 
 	"skillcert/deploy/devstack"
 )
@@ -127,4 +131,37 @@ func TestFinding04ConcurrentLoginsBounded(t *testing.T) {
 	if statuses[200] == 0 || statuses[200]+statuses[503] != 200 || noRetryAfter > 0 {
 		t.Fatalf("statuses %v (%d 503 without Retry-After), want only 200 and 503 with Retry-After, some 200", statuses, noRetryAfter)
 	}
+}
+
+// TestFinding04OlderHashesUpgradedAtLogin: a password hashed with the earlier parameters (19 MiB) still
+// signs in, and is then stored with the current ones (7 MiB), without revoking anything.
+func TestFinding04OlderHashesUpgradedAtLogin(t *testing.T) {
+	g := startGateway(t)
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, g.env["DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	userID, before := g.newStaff(t, roleSupervisor, "")
+	salt := []byte("0123456789abcdef")
+	old := fmt.Sprintf("$argon2id$v=%d$m=%d,t=2,p=1$%s$%s", argon2.Version, 19*1024, base64.RawStdEncoding.EncodeToString(salt),
+		base64.RawStdEncoding.EncodeToString(argon2.IDKey([]byte("Staff2022pass"), salt, 2, 19*1024, 1, 32)))
+	if _, err := pool.Exec(ctx, "UPDATE users SET password_hash = $1 WHERE id = $2", old, userID); err != nil {
+		t.Fatal(err)
+	}
+	var username string
+	if err := pool.QueryRow(ctx, "SELECT username FROM users WHERE id = $1", userID).Scan(&username); err != nil {
+		t.Fatal(err)
+	}
+	g.login(t, username, "Staff2022pass")
+	var stored string
+	if err := pool.QueryRow(ctx, "SELECT password_hash FROM users WHERE id = $1", userID).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if _, current := argonParams(stored); !current || !checkPassword(stored, "Staff2022pass") {
+		t.Fatalf("after login the hash is %q, want the current parameters", stored)
+	}
+	g.do(t, "GET", "/api/v1/auth/me", before, nil).want(t, 200)
+	g.login(t, username, "Staff2022pass")
 }
