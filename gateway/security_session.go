@@ -88,7 +88,6 @@ func (a *app) logout(c *fiber.Ctx) error {
 	if err := a.q.RevokeToken(c.UserContext(), db.RevokeTokenParams{Jti: p.TokenID, ExpiresAt: p.TokenExpires}); err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}
-	c.ClearCookie(codecCookie)
 	return c.SendStatus(http.StatusNoContent)
 }
 
@@ -115,16 +114,29 @@ func (a *app) changePassword(c *fiber.Ctx) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
+	ctx, ip, now := c.UserContext(), a.clientIP(c), a.now()
 	u, err := a.q.GetUserByID(ctx, user(c).ID)
 	if err != nil {
 		return fmt.Errorf("load account: %w", err)
+	}
+	// Guesses of the current password (with a stolen token) are throttled like logins.
+	throttleAs := "user-id:" + u.ID
+	blocked, wait, err := a.logins.blocked(ctx, throttleAs, ip, now)
+	if err != nil {
+		return err
+	}
+	if blocked {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return &skillcert.Error{Code: skillcert.ERATELIMIT, Message: "密码错误次数过多，请稍后再试"}
 	}
 	ok, err := a.hashing.checkPassword(ctx, u.PasswordHash, req.CurrentPassword)
 	if err != nil {
 		return err
 	}
 	if !ok {
+		if err := a.logins.fail(detached(c), throttleAs, ip, now); err != nil {
+			return err
+		}
 		return fieldInvalid("current_password", "当前密码不正确")
 	}
 	hash, err := a.hashing.hashPassword(ctx, req.NewPassword)
@@ -153,6 +165,6 @@ func (a *app) sessionRoutes() []route {
 			Summary: "Log out: the token of this request is refused (401) from now on"},
 		{Method: "POST", Path: "/api/v1/auth/password", Handler: a.changePassword, Tag: "accounts", Status: 204,
 			Summary: "Change the password (current_password, new_password); every token of the user is revoked",
-			Request: changePasswordRequest{}, Errors: []int{422}, AuthLimited: true},
+			Request: changePasswordRequest{}, Errors: []int{422, 429}, AuthLimited: true},
 	}
 }

@@ -49,6 +49,13 @@ func TestFinding12PasswordChangeRevokesAllTokens(t *testing.T) {
 		wantError(t, 401, "unauthorized", "")
 	fresh := g.login(t, a.Phone, "NewPassw0rd2026")
 	g.do(t, "GET", "/api/v1/auth/me", fresh, nil).want(t, 200)
+	// Guessing the current password with a token is throttled like logins (one wrong guess above).
+	for range 4 {
+		g.do(t, "POST", "/api/v1/auth/password", fresh, map[string]any{"current_password": "guess-Passw0rd",
+			"new_password": "Another2026pass"}).wantError(t, 422, "invalid", "current_password")
+	}
+	g.do(t, "POST", "/api/v1/auth/password", fresh, map[string]any{"current_password": "NewPassw0rd2026",
+		"new_password": "Another2026pass"}).wantError(t, 429, "rate_limited", "")
 }
 
 // TestFinding12CodecCookieIsForCodecOnly: the token in the codec cookie opens the codec endpoints and
