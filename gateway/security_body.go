@@ -14,10 +14,11 @@ import (
 // one, before anything reads the body; what the handlers read is then always the raw bytes, which Fiber's
 // global BodyLimit already bounded. Routes measure and sign the raw body (rawBody), never c.Body().
 
-// refuseContentEncoding answers 415 to a request whose body has a Content-Encoding other than identity.
+// refuseContentEncoding answers 415 to a request whose body has a Content-Encoding other than identity (a
+// request without a body passes: there is nothing to inflate).
 func refuseContentEncoding(c *fiber.Ctx) error {
 	enc := strings.TrimSpace(c.Get(fiber.HeaderContentEncoding))
-	if enc == "" || strings.EqualFold(enc, "identity") {
+	if enc == "" || strings.EqualFold(enc, "identity") || len(rawBody(c)) == 0 {
 		return c.Next()
 	}
 	return skillcert.FieldError(skillcert.EUNSUPPORTED, fiber.HeaderContentEncoding,

@@ -64,6 +64,10 @@ func TestFinding01CompressedBodiesRefused(t *testing.T) {
 			}
 		}
 	}
+	// No body, nothing to inflate.
+	if resp, body := call(t, a, "GET", "/healthz", "", "", "Content-Encoding", "gzip"); resp.StatusCode != 200 {
+		t.Fatalf("GET without a body but with Content-Encoding: %d %v", resp.StatusCode, body)
+	}
 	// identity is no encoding at all.
 	resp, body := call(t, a, "POST", "/api/v1/auth/login", "", `{"login":""}`, "Content-Encoding", "identity")
 	if resp.StatusCode != 422 {
