@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
@@ -184,5 +186,54 @@ func TestFinding16GeneratedSecretsNeverLogged(t *testing.T) {
 	announceGenerated(log, cfg, nil)
 	if terminal.Len() != 0 {
 		t.Fatal("printed without a terminal")
+	}
+}
+
+// TestFinding13MetricsListener: the API does not serve /metrics; the metrics listener does. An address
+// that was set and is taken stops the start naming the variable; the default address being taken (another
+// gateway on the machine) does not.
+func TestFinding13MetricsListener(t *testing.T) {
+	a := newOfflineApp(t)
+	if resp, _ := call(t, a, "GET", "/metrics", "", ""); resp.StatusCode != 404 {
+		t.Fatalf("GET /metrics on the API: %d, want 404", resp.StatusCode)
+	}
+	quiet := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	stop, err := a.metrics.serve("127.0.0.1:0", true, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	if _, err := a.metrics.serve(taken.Addr().String(), true, quiet); err == nil || !strings.Contains(err.Error(), "SKILLCERT_METRICS_ADDR") {
+		t.Fatalf("a set, taken address: %v, want an error naming SKILLCERT_METRICS_ADDR", err)
+	}
+	if stop, err := a.metrics.serve(taken.Addr().String(), false, quiet); err != nil {
+		t.Fatalf("the default address taken: %v, want a warning only", err)
+	} else {
+		stop()
+	}
+	var seen string
+	metricsListening = func(addr string) { seen = addr }
+	defer func() { metricsListening = nil }()
+	stop2, err := a.metrics.serve("127.0.0.1:0", true, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop2()
+	resp, err := http.Get("http://" + seen + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "go_goroutines") {
+		t.Fatalf("metrics listener: %d %.200s", resp.StatusCode, body)
+	}
+	if _, err := a.metrics.serve("off", true, quiet); err != nil {
+		t.Fatal(err)
 	}
 }
