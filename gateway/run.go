@@ -173,6 +173,7 @@ func (a *app) fiber() *fiber.App {
 	// addresses come from a.clientIP, not from Fiber's ProxyHeader.
 	cfg.EnableTrustedProxyCheck = true
 	cfg.TrustedProxies = a.cfg.TrustProxy.strings()
+	cfg.EnableIPValidation = true
 	f := fiber.New(cfg)
 	f.Use(a.observe, a.securityHeaders, refuseContentEncoding)
 	for _, h := range a.rateLimits() {
