@@ -89,32 +89,3 @@ func TestFinding6_ImageBudgets(t *testing.T) {
 		t.Errorf("%d decode slots", got)
 	}
 }
-
-// Finding 6: a decode waits for a free slot, so at most cap(DecodeSlots) images are decoded at once.
-func TestFinding6_DecodesWaitForASlot(t *testing.T) {
-	saved := inspect.DecodeSlots
-	inspect.DecodeSlots = make(chan struct{}, 1)
-	t.Cleanup(func() { inspect.DecodeSlots = saved })
-	data := encodePNG(t, noise(400, 300))
-	inspect.DecodeSlots <- struct{}{} // the only slot is taken
-	done := make(chan error, 1)
-	go func() {
-		_, err := inspect.DecodeImage(data, skillcert.KindPNG, skillcert.MaxScanPixels)
-		done <- err
-	}()
-	for range 50 {
-		runtime.Gosched()
-	}
-	select {
-	case err := <-done:
-		t.Fatalf("decoded while every slot was taken: %v", err)
-	default:
-	}
-	<-inspect.DecodeSlots
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if len(inspect.DecodeSlots) != 0 {
-		t.Error("the slot was not released")
-	}
-}
