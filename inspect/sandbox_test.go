@@ -126,3 +126,27 @@ func checkNoWrites(t *testing.T, mode string) {
 		t.Logf("mode %s: world-writable directories of the host are not protected", mode)
 	}
 }
+
+// BenchmarkCountPDFTextBySandbox measures what each confinement adds to counting a one-page PDF.
+func BenchmarkCountPDFTextBySandbox(b *testing.B) {
+	pdf, err := os.ReadFile("testdata/chromium-summary.pdf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	best := SandboxMode()
+	saved := sandbox.mode
+	b.Cleanup(func() { sandbox.mode = saved })
+	for _, mode := range []string{SandboxLimitsOnly, SandboxNobody, SandboxBubblewrap} {
+		if mode == SandboxBubblewrap && best != SandboxBubblewrap || mode == SandboxNobody && os.Geteuid() != 0 {
+			continue
+		}
+		b.Run(mode, func(b *testing.B) {
+			sandbox.mode = mode
+			for b.Loop() {
+				if _, _, err := CountPDFText(pdf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
