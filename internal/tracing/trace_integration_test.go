@@ -268,9 +268,18 @@ func TestOneRequestOneTrace(t *testing.T) {
 	}
 	resp.Body.Close()
 	_, spans = s.traceOf(t, "POST /api/v1/applications/:id/documents/:document_id/complete", "UpdateWorkflow:",
-		"RunActivity:InspectDocument", "minio GET", "postgres RecordInspection")
+		"RunActivity:InspectDocument", "minio GET")
 	if p := spans.parentName("minio GET"); p != "RunActivity:InspectDocument" {
 		t.Errorf("the MinIO read's parent is %q, want the InspectDocument activity", p)
+	}
+	inspectionWrites := 0
+	for _, sp := range spans {
+		if strings.HasPrefix(sp.Name, "postgres ") && spans[sp.Parent.SpanID()].Name == "RunActivity:InspectDocument" {
+			inspectionWrites++
+		}
+	}
+	if inspectionWrites == 0 {
+		t.Error("no Postgres span below the InspectDocument activity")
 	}
 	for _, sp := range spans {
 		for _, kv := range sp.Attributes {
