@@ -108,7 +108,8 @@ ON CONFLICT (transaction_id) DO NOTHING;
 SELECT * FROM certificates WHERE number = $1;
 
 -- name: ListInboxTasks :many
--- The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered.
+-- The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
+-- first; after_at/after_id (keyset paging) start after that task.
 SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
 FROM tasks t
@@ -124,6 +125,8 @@ WHERE (sqlc.narg(roles)::text[] IS NULL OR t.role = ANY (sqlc.narg(roles)::text[
        OR a.id::text LIKE sqlc.narg(q)::text || '%'
        OR a.occupation_code = sqlc.narg(q)::text
        OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id AND u.name LIKE '%' || sqlc.narg(q)::text || '%'))
+  AND (sqlc.narg(after_at)::timestamptz IS NULL
+       OR (t.created_at, t.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
 ORDER BY t.created_at, t.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
