@@ -1,0 +1,78 @@
+package config
+
+// Vars is every environment variable the gateway and the worker read, in the order of docs/CONFIG.md. The
+// dev stack's own variables (ports, data folder) belong to deploy/dev and are listed in README.
+var Vars = []Var{
+	{Name: "SKILLCERT_ENV", Default: Development, Programs: Both,
+		Doc: "`development` or `production`; in production both programs refuse to start unless every key marked *production* is set, and no development fallback is used"},
+
+	// Where the dependencies are.
+	{Name: "DATABASE_URL", Default: "postgres://postgres@127.0.0.1:55432/skillcert?sslmode=disable", Programs: Both,
+		Doc: "Postgres (pgx connection string); both programs migrate the schema at start"},
+	{Name: "TEMPORAL_ADDRESS", Default: "127.0.0.1:7233", Programs: Both, Doc: "Temporal frontend"},
+	{Name: "TEMPORAL_NAMESPACE", Default: "default", Programs: Both, Doc: "Temporal namespace"},
+	{Name: "SKILLCERT_TASK_QUEUE", Default: "skillcert-applications", Programs: Both,
+		Doc: "task queue of the application workflows; worker and gateway must agree (tests give each package its own)"},
+	{Name: "SKILLCERT_MINIO_ENDPOINT", Default: "127.0.0.1:9000", Programs: Both, Doc: "MinIO/S3 host:port"},
+	{Name: "SKILLCERT_MINIO_ACCESS_KEY", Shown: "— (the dev stack uses `skillcert`)", Programs: Both, Doc: "access key"},
+	{Name: "SKILLCERT_MINIO_SECRET_KEY", Shown: "— (the dev stack uses `skillcert-dev-secret`)", Programs: Both, Doc: "secret key"},
+	{Name: "SKILLCERT_MINIO_BUCKET", Default: "skillcert-documents", Programs: Both,
+		Doc: "bucket of the documents (created with versioning and SSE when missing; package `objectstore`)"},
+	{Name: "SKILLCERT_MINIO_USE_SSL", Default: "false", Programs: Both, Doc: "HTTPS to MinIO"},
+	{Name: "SKILLCERT_MINIO_REGION", Default: "us-east-1", Programs: Both, Doc: "region used for signing"},
+
+	// Keys.
+	{Name: "SKILLCERT_CODEC_KEYS", Shown: "development keyring (warning logged)", Programs: Both, Production: true,
+		Doc: "payload codec keys, `id:base64(32 bytes),…`; the first encrypts, all decrypt (package `codec`); worker and gateway must agree"},
+	{Name: "SKILLCERT_ID_HASH_KEY", Shown: "fixed development key (warning logged)", Programs: Both, Production: true,
+		Doc: "HMAC key of the ID-number lookup hash (`skillcert.IDLookupHash`): 64 hex chars, base64 of 32 bytes, or ≥16 characters; never change it once data exists"},
+	{Name: "SKILLCERT_ID_ENC_KEY", Shown: "fixed development key (warning logged)", Programs: Both, Production: true,
+		Doc: "AES-256-GCM key of ID numbers at rest: 32 bytes as 64 hex chars or base64. Stored value = 12-byte nonce ‖ ciphertext, additional data `skillcert users.id_number_enc v1`"},
+	{Name: "SKILLCERT_PAYMENT_SECRET", Shown: "random, printed at start", Programs: Both, Production: true,
+		Doc: "HMAC-SHA256 secret of the payment callback's `X-Signature`"},
+	{Name: "SKILLCERT_TOKEN_KEY", Shown: "random per process (warning logged)", Programs: Both, Production: true,
+		Doc: "HMAC key of bearer tokens (64 hex chars, base64 of 32 bytes, or ≥16 characters); set it so tokens survive restarts and several gateways agree"},
+
+	// The gateway.
+	{Name: "SKILLCERT_HTTP_ADDR", Default: "127.0.0.1:8080", Programs: Gateway,
+		Doc: "listen address (`gateway -addr host:port` overrides it)"},
+	{Name: "SKILLCERT_PUBLIC_URL", Shown: "`http://` + listen address", Programs: Gateway,
+		Doc: "base URL clients use (pay URLs, certificate QR/verify links, OpenAPI `servers`); `https://` turns on HSTS"},
+	{Name: "SKILLCERT_ADMIN_PASSWORD", Shown: "random, printed at start", Programs: Gateway,
+		Doc: "password of the seeded staff account `admin`; when set, the account's password is reset to it at every start"},
+	{Name: "SKILLCERT_CODEC_ORIGINS", Shown: "`TEMPORAL_UI_URL`, else `http://127.0.0.1:8233,http://localhost:8233`", Programs: Gateway,
+		Doc: "browser origins (the Temporal Web UI) allowed to call `/codec/encode` and `/codec/decode` cross-origin; admins sign in at `/codec/login`"},
+	{Name: "TEMPORAL_UI_URL", Programs: Gateway, Doc: "the Temporal Web UI's origin, the default of `SKILLCERT_CODEC_ORIGINS`"},
+	{Name: "SKILLCERT_TOKEN_TTL", Default: "12h", Programs: Gateway, Doc: "token lifetime"},
+	{Name: "SKILLCERT_CJK_FONT", Shown: "`/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf`", Programs: Gateway,
+		Doc: "TrueType CJK font for PDFs; without one the PDF routes answer 503"},
+	{Name: "SKILLCERT_DEV_SEED", Default: "false", Programs: Gateway,
+		Doc: "also seed a demo batch (`demo`, windows relative to today) and demo staff for every role and region (credentials printed)"},
+	{Name: "SKILLCERT_DEMO_PASSWORD", Default: "Demo2022skill", Programs: Gateway, Doc: "password of the demo staff accounts"},
+	{Name: "SKILLCERT_FEE_TABLE", Shown: "`skillcert.DefaultFees()` (placeholders)", Programs: Gateway,
+		Doc: "fee table JSON, inline or a file path: `{\"1\": {\"theory\": 12000, \"skill\": 25000, \"comprehensive\": 30000}, …}` in fen"},
+	{Name: "SKILLCERT_CORRECTION_WORKDAYS", Default: "5", Programs: Gateway, Doc: "退回补正 deadline in working days"},
+	{Name: "SKILLCERT_SCORE_DUE_WORKDAYS", Default: "10", Programs: Gateway, Doc: "skill scores due after the exam, working days"},
+	{Name: "SKILLCERT_PANEL_SIZE", Default: "3", Programs: Gateway, Doc: "committee members whose mean decides 综合评审"},
+	{Name: "SKILLCERT_PAYMENT_REMINDER", Default: "24h", Programs: Gateway,
+		Doc: "reminder ahead of the payment deadline, and ahead of the correction deadline"},
+	{Name: "SKILLCERT_SITE_CODE", Default: "000001", Programs: Gateway, Doc: "6-digit site code in certificate numbers"},
+	{Name: "SKILLCERT_BODY_LIMIT", Default: "16777216", Programs: Gateway, Doc: "largest request body in bytes (JSON routes allow 64 KiB)"},
+	{Name: "SKILLCERT_RATE_LIMIT", Default: "3000", Programs: Gateway, Doc: "requests per minute per client IP (all routes but probes)"},
+	{Name: "SKILLCERT_AUTH_RATE_LIMIT", Default: "600", Programs: Gateway, Doc: "requests per minute per client IP on `/api/v1/auth/*`"},
+	{Name: "SKILLCERT_LOGIN_FAILURES", Default: "5", Programs: Gateway,
+		Doc: "failed logins per account within the window before 429 (per IP: ten times as many)"},
+	{Name: "SKILLCERT_LOGIN_WINDOW", Default: "15m", Programs: Gateway, Doc: "login-throttling window"},
+	{Name: "SKILLCERT_UPLOAD_TTL", Default: "15m", Programs: Gateway, Doc: "lifetime of presigned upload policies"},
+	{Name: "SKILLCERT_DOWNLOAD_TTL", Default: "5m", Programs: Gateway, Doc: "lifetime of presigned download URLs"},
+	{Name: "SKILLCERT_REQUEST_TIMEOUT", Default: "30s", Programs: Gateway,
+		Doc: "per-request deadline (a dependency that does not answer in time → 503)"},
+	{Name: "SKILLCERT_SHUTDOWN_TIMEOUT", Default: "20s", Programs: Gateway, Doc: "graceful-shutdown wait for in-flight requests"},
+	{Name: "SKILLCERT_TRUST_PROXY", Default: "false", Programs: Gateway,
+		Doc: "take the client IP from `X-Forwarded-For` (behind a reverse proxy only)"},
+	{Name: "SKILLCERT_LOG_LEVEL", Default: "info", Programs: Gateway, Doc: "`debug`, `info`, `warn`, `error`; logs are JSON on stdout"},
+
+	// The worker.
+	{Name: "SKILLCERT_WORKER_CACHE_SIZE", Default: "1000", Programs: Worker, Doc: "sticky workflow cache of the worker"},
+	{Name: "SKILLCERT_WORKER_MAX_ACTIVITIES", Default: "64", Programs: Worker, Doc: "concurrent activities per worker"},
+}
