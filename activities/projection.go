@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/temporal"
 
+	"skillcert"
 	"skillcert/schema/db"
 )
 
@@ -119,7 +120,7 @@ func (a *Activities) duplicate(ctx context.Context, rec TransitionRecord) error 
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("find duplicate: %w", err)
 	}
-	return temporal.NewNonRetryableApplicationError("已有同一批次、职业和等级的有效申报", ErrDuplicate, nil, existing)
+	return temporal.NewNonRetryableApplicationError(skillcert.DuplicateApplication(existing).Message, ErrDuplicate, nil, existing)
 }
 
 func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, error) {

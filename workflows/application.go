@@ -9,6 +9,7 @@ import (
 
 	"skillcert"
 	"skillcert/activities"
+	"skillcert/failure"
 )
 
 // acts is used only for method references to activities; the worker registers the real instance.
@@ -120,7 +121,7 @@ func (w *application) create(ctx workflow.Context) {
 		if errors.As(err, &appErr) && appErr.Type() == activities.ErrDuplicate {
 			var existing string
 			_ = appErr.Details(&existing)
-			w.createErr = refuse(skillcert.ECONFLICT, "已有同一批次、职业和等级的有效申报", map[string]string{"existing_application_id": existing})
+			w.createErr = failure.Encode(skillcert.DuplicateApplication(existing))
 			return
 		}
 		w.createErr = err
