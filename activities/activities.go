@@ -18,12 +18,6 @@ import (
 	"skillcert/schema/db"
 )
 
-// Error types of non-retryable activity failures, read by the workflow.
-const (
-	ErrDuplicate = "duplicate" // another active application exists; details: its ID
-	ErrInvalid   = "invalid"   // the input can never succeed
-)
-
 // ObjectReader reads an uploaded object back, refusing objects larger than maxBytes with a *skillcert.Error
 // ETOOLARGE and missing ones with ENOTFOUND. The worker adapts the MinIO store to it.
 type ObjectReader interface {

@@ -12,13 +12,6 @@ import (
 	"skillcert/schema/db"
 )
 
-// InspectInput names an uploaded object and the rule it must meet.
-type InspectInput struct {
-	ApplicationID string            `json:"application_id"`
-	DocumentID    string            `json:"document_id"`
-	Rule          skillcert.DocRule `json:"rule"`
-}
-
 // InspectDocument reads the uploaded object back from storage, decides by its content (never the client's
 // claims) whether it meets rule, and records the verdict on the document row. A document that is missing
 // from storage is refused, not retried forever. An accepted document supersedes earlier accepted uploads of

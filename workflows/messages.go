@@ -6,7 +6,7 @@ import (
 	"skillcert"
 )
 
-// TaskQueue is the task queue the worker polls for application workflows and their activities.
+// TaskQueue is the task queue the worker polls for application workflows and their contract.
 const TaskQueue = "skillcert-applications"
 
 // WorkflowID is the ID of the workflow of one application. Application IDs are random UUIDs, so the
