@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"skillcert"
 	"skillcert/schema/db"
 )
 
@@ -48,9 +49,7 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 	}
 	f := fieldErrors{}
 	status := c.Query("status")
-	switch status {
-	case "", "open", "claimed", "completed", "cancelled":
-	default:
+	if status != "" && !skillcert.TaskStatus(status).Valid() {
 		f.add("status", "状态应为 open、claimed 或 completed")
 	}
 	appID := c.Query("application_id")
