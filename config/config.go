@@ -167,3 +167,26 @@ func CheckProduction(getenv func(string) string) error {
 	}
 	return nil
 }
+
+// CompareReads checks the names a program read against the table: it names every variable read that Vars
+// does not list for p, and every one listed for p that was not read. Tests record what a program's
+// configuration loading reads and call it, so that the table and the code cannot drift apart.
+func CompareReads(p Program, read map[string]bool) error {
+	var extra, unread []string
+	for name := range read {
+		if v, ok := Lookup(name); !ok || v.Programs&p == 0 {
+			extra = append(extra, name)
+		}
+	}
+	for _, v := range Vars {
+		if v.Programs&p != 0 && !read[v.Name] {
+			unread = append(unread, v.Name)
+		}
+	}
+	if len(extra)+len(unread) == 0 {
+		return nil
+	}
+	slices.Sort(extra)
+	slices.Sort(unread)
+	return fmt.Errorf("the %s reads %v, which config.Vars does not list for it, and does not read %v, which it lists", p, extra, unread)
+}

@@ -133,3 +133,23 @@ func TestProgramsRefuseProductionWithoutKeys(t *testing.T) {
 		})
 	}
 }
+
+func TestCompareReads(t *testing.T) {
+	read := map[string]bool{}
+	for _, v := range Vars {
+		if v.Programs&Worker != 0 {
+			read[v.Name] = true
+		}
+	}
+	if err := CompareReads(Worker, read); err != nil {
+		t.Fatal(err)
+	}
+	read["SKILLCERT_UNLISTED"], read["SKILLCERT_HTTP_ADDR"] = true, true
+	delete(read, "SKILLCERT_WORKER_CACHE_SIZE")
+	err := CompareReads(Worker, read)
+	for _, name := range []string{"SKILLCERT_UNLISTED", "SKILLCERT_HTTP_ADDR", "SKILLCERT_WORKER_CACHE_SIZE"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s not named: %v", name, err)
+		}
+	}
+}

@@ -1,8 +1,6 @@
 package gateway
 
 import (
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,16 +30,8 @@ func TestConfigTableMatchesGateway(t *testing.T) {
 	if _, _, err := codec.FromEnv(getenv); err != nil {
 		t.Fatal(err)
 	}
-	var documented []string
-	for _, v := range appconfig.Vars {
-		if v.Programs&appconfig.Gateway != 0 {
-			documented = append(documented, v.Name)
-		}
-	}
-	got := slices.Sorted(maps.Keys(read))
-	slices.Sort(documented)
-	if !slices.Equal(got, documented) {
-		t.Fatalf("the gateway reads\n%v\nbut config.Vars lists for it\n%v", got, documented)
+	if err := appconfig.CompareReads(appconfig.Gateway, read); err != nil {
+		t.Fatal(err)
 	}
 }
 

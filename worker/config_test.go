@@ -1,8 +1,6 @@
 package worker
 
 import (
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 
@@ -23,16 +21,8 @@ func TestConfigTableMatchesWorker(t *testing.T) {
 	if _, _, err := codec.FromEnv(getenv); err != nil {
 		t.Fatal(err)
 	}
-	var documented []string
-	for _, v := range appconfig.Vars {
-		if v.Programs&appconfig.Worker != 0 {
-			documented = append(documented, v.Name)
-		}
-	}
-	got := slices.Sorted(maps.Keys(read))
-	slices.Sort(documented)
-	if !slices.Equal(got, documented) {
-		t.Fatalf("the worker reads\n%v\nbut config.Vars lists for it\n%v", got, documented)
+	if err := appconfig.CompareReads(appconfig.Worker, read); err != nil {
+		t.Fatal(err)
 	}
 }
 
