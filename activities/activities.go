@@ -51,7 +51,7 @@ func isUniqueViolation(err error, constraint string) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505" && (constraint == "" || pgErr.ConstraintName == constraint)
 }
 
-// invalid wraps err as a non-retryable failure.
+// invalid returns a non-retryable failure (type ErrInvalid) with the formatted message.
 func invalid(format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrInvalid, nil)
 }

@@ -32,7 +32,6 @@ type config struct {
 	TokenTTL          time.Duration
 	IDHashKey         []byte
 	IDEncKey          []byte
-	CJKFont           string
 	DevSeed           bool
 	DemoPassword      string
 	BodyLimit         int
@@ -67,7 +66,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 		TemporalNamespace: env.String("TEMPORAL_NAMESPACE"),
 		TaskQueue:         env.String("SKILLCERT_TASK_QUEUE"),
 		MinIO:             objectstore.ConfigFromEnv(getenv),
-		CJKFont:           env.String("SKILLCERT_CJK_FONT"),
 		DemoPassword:      env.String("SKILLCERT_DEMO_PASSWORD"),
 		LogLevel:          env.String("SKILLCERT_LOG_LEVEL"),
 		CodecOrigins:      codecOrigins(env),

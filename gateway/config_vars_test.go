@@ -30,6 +30,7 @@ func TestConfigTableMatchesGateway(t *testing.T) {
 	if _, _, err := codec.FromEnv(getenv); err != nil {
 		t.Fatal(err)
 	}
+	_, _ = pdfdoc.FindFont(getenv) // the PDF renderer reads SKILLCERT_CJK_FONT itself
 	if err := appconfig.CompareReads(appconfig.Gateway, read); err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,7 @@ type Policy struct {
 	CorrectionWorkdays    int           `json:"correction_workdays"`     // 退回补正 deadline, working days
 	ScoreDueWorkdays      int           `json:"score_due_workdays"`      // skill scores due after the exam
 	PanelSize             int           `json:"panel_size"`              // committee members whose mean decides
-	PaymentReminderBefore time.Duration `json:"payment_reminder_before"` // reminder ahead of the payment deadline
+	PaymentReminderBefore time.Duration `json:"payment_reminder_before"` // reminder ahead of the payment and the correction deadlines
 	SiteCode              string        `json:"site_code"`               // 6-digit site code in certificate numbers
 }
 

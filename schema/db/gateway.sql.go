@@ -134,7 +134,7 @@ func (q *Queries) DeleteOldIdempotencyKeys(ctx context.Context, createdAt time.T
 const findActiveApplication = `-- name: FindActiveApplication :one
 SELECT id FROM applications
 WHERE applicant_id = $1 AND batch_id = $2 AND occupation_code = $3 AND level = $4
-  AND status NOT IN ('rejected','expired','withdrawn','abandoned','revoked','failed')
+  AND application_holds_place(status)
 LIMIT 1
 `
 
@@ -758,7 +758,7 @@ func (q *Queries) ListRegions(ctx context.Context) ([]string, error) {
 
 const listRunningApplicationsOfBatch = `-- name: ListRunningApplicationsOfBatch :many
 SELECT id FROM applications
-WHERE batch_id = $1 AND status NOT IN ('certified','failed','rejected','expired','withdrawn','abandoned','revoked')
+WHERE batch_id = $1 AND NOT application_status_final(status)
 ORDER BY id
 `
 

@@ -65,7 +65,7 @@ RETURNING *;
 -- name: ListRunningApplicationsOfBatch :many
 -- Applications whose workflow may still be running (not in a final status).
 SELECT id FROM applications
-WHERE batch_id = $1 AND status NOT IN ('certified','failed','rejected','expired','withdrawn','abandoned','revoked')
+WHERE batch_id = $1 AND NOT application_status_final(status)
 ORDER BY id;
 
 -- name: GetApplication :one
@@ -78,7 +78,7 @@ SELECT * FROM applications WHERE applicant_id = $1 ORDER BY created_at DESC, id;
 -- The active application of this person for the same batch, occupation and level, if any.
 SELECT id FROM applications
 WHERE applicant_id = $1 AND batch_id = $2 AND occupation_code = $3 AND level = $4
-  AND status NOT IN ('rejected','expired','withdrawn','abandoned','revoked','failed')
+  AND application_holds_place(status)
 LIMIT 1;
 
 -- name: ApplicationHasTaskType :one
