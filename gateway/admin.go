@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,44 +21,9 @@ import (
 // live in history.go, stats.go and exports.go). Supervisors read everything in their region (or all regions
 // when they have none) and change nothing.
 
-// adminApplicationView is one row of the admin search. The applicant's name is masked.
-type adminApplicationView struct {
-	ID                  string    `json:"id"`
-	Status              string    `json:"status"`
-	StatusLabel         string    `json:"status_label"`
-	BatchID             string    `json:"batch_id"`
-	Region              string    `json:"region"`
-	Employer            string    `json:"employer"`
-	OccupationCode      string    `json:"occupation_code"`
-	OccupationName      string    `json:"occupation_name"`
-	Level               int32     `json:"level"`
-	Pathway             string    `json:"pathway"`
-	ApplicantNameMasked string    `json:"applicant_name_masked"`
-	CertificateNumber   *string   `json:"certificate_number,omitempty"`
-	ExamSessionID       *string   `json:"exam_session_id,omitempty"`
-	Seat                *int32    `json:"seat,omitempty"`
-	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt           time.Time `json:"updated_at"`
-}
-
 // revokeRequest is the body of POST /api/v1/admin/applications/{id}/revoke.
 type revokeRequest struct {
 	Reason string `json:"reason"`
-}
-
-// auditEventView is one entry of the append-only audit trail.
-type auditEventView struct {
-	ID            int64           `json:"id"`
-	ApplicationID string          `json:"application_id"`
-	Seq           int64           `json:"seq"`
-	Action        string          `json:"action"`
-	At            time.Time       `json:"at"`
-	ActorID       *string         `json:"actor_id,omitempty"`
-	ActorRole     string          `json:"actor_role"`
-	FromStatus    *string         `json:"from_status,omitempty"`
-	ToStatus      *string         `json:"to_status,omitempty"`
-	Reason        *string         `json:"reason,omitempty"`
-	Details       json.RawMessage `json:"details,omitempty"`
 }
 
 // regionScope is the only region the caller may see: a city reviewer's region, a regional supervisor's;

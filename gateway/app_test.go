@@ -200,7 +200,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	create := doc["paths"].(map[string]any)["/api/v1/applications"].(map[string]any)["post"].(map[string]any)
 	schema := create["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
-	props := schema["properties"].(map[string]any)
+	ref, _ := schema["$ref"].(string)
+	schema, _ = doc["components"].(map[string]any)["schemas"].(map[string]any)[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
+	props, _ := schema["properties"].(map[string]any)
 	for _, f := range []string{"batch_id", "level", "pathway", "previous_certificate", "occupation_started_on"} {
 		if props[f] == nil {
 			t.Errorf("request schema of POST /api/v1/applications lacks %s", f)

@@ -20,21 +20,6 @@ import (
 	"skillcert/failure"
 )
 
-// errorBody is the body of every error answer: {"error": {"code", "message", "fields", ...}}.
-type errorBody struct {
-	Error apiError `json:"error"`
-}
-
-// apiError is the documented error object. Fields is always present (possibly empty) so clients can read
-// error.fields.<name> without checking for null.
-type apiError struct {
-	Code      string            `json:"code"`
-	Message   string            `json:"message"`
-	Fields    map[string]string `json:"fields"`
-	Details   map[string]any    `json:"details,omitempty"`
-	RequestID string            `json:"request_id,omitempty"`
-}
-
 // statusOf maps a skillcert error code to its HTTP status: the one table of the gateway.
 var statusOf = map[string]int{
 	skillcert.EMALFORMED:    http.StatusBadRequest,

@@ -30,26 +30,6 @@ type createExamSessionRequest struct {
 	Capacity       int    `json:"capacity"`
 }
 
-// examSessionView is an exam session with its 考务手册 (roster) due date: the 5th working day before the
-// exam. roster_overdue is set while the roster is not submitted after that day.
-type examSessionView struct {
-	ID                 string     `json:"id"`
-	BatchID            string     `json:"batch_id"`
-	Region             string     `json:"region"`
-	OccupationCode     string     `json:"occupation_code"`
-	Level              int32      `json:"level"`
-	StartsAt           time.Time  `json:"starts_at"`
-	Venue              string     `json:"venue"`
-	Capacity           int32      `json:"capacity"`
-	Seated             int32      `json:"seated"`
-	RosterDueOn        string     `json:"roster_due_on"`
-	RosterDueEstimated bool       `json:"roster_due_estimated"`
-	RosterDueNote      string     `json:"roster_due_note,omitempty"`
-	RosterSubmittedAt  *time.Time `json:"roster_submitted_at,omitempty"`
-	RosterOverdue      bool       `json:"roster_overdue"`
-	CreatedAt          time.Time  `json:"created_at"`
-}
-
 // seatView is one seat given by an assignment.
 type seatView struct {
 	ApplicationID string `json:"application_id"`

@@ -162,14 +162,6 @@ func (p pageRequest) afterNum() *int64 {
 	return &n
 }
 
-// page is the answer of every list endpoint: the items, and where the next page starts when there is
-// one (next_page in page mode, next_cursor in both).
-type page[T any] struct {
-	Items      []T     `json:"items"`
-	NextPage   *int    `json:"next_page,omitempty"`
-	NextCursor *string `json:"next_cursor,omitempty"`
-}
-
 // makePage turns the rows of a query run with p.limit() into a page: view renders a row, key gives a
 // row's position in the list's order.
 func makePage[R, T any](p pageRequest, kind listKind, rows []R, view func(R) T, key func(R) pageKey) page[T] {

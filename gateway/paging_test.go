@@ -17,6 +17,8 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"skillcert"
+	"skillcert/api"
+	"skillcert/client"
 )
 
 // readPageOf runs readPage on a request with the query string q.
@@ -134,41 +136,52 @@ func TestMakePage(t *testing.T) {
 	}
 }
 
+// lister reads one page of a list through the typed client, as the IDs of its items.
+type lister func(p client.Paging) (ids []string, next *int, cursor *string, err error)
+
+func listOf[T any](fetch func(client.Paging) (api.Page[T], error), id func(T) string) lister {
+	return func(p client.Paging) ([]string, *int, *string, error) {
+		page, err := fetch(p)
+		ids := make([]string, 0, len(page.Items))
+		for _, it := range page.Items {
+			ids = append(ids, id(it))
+		}
+		return ids, page.NextPage, page.NextCursor, err
+	}
+}
+
 // walk reads a list to its end, by page number or by cursor, and returns the IDs in order.
-func walk(t *testing.T, g *testGateway, token, path, query string, byCursor bool) []string {
+func walk(t *testing.T, list lister, size int, byCursor bool) []string {
 	t.Helper()
-	var ids []string
-	next := ""
+	var all []string
+	p := client.Paging{PageSize: size}
 	for n := 1; ; n++ {
-		q := query
-		switch {
-		case byCursor && next != "":
-			q += "&after=" + url.QueryEscape(next)
-		case !byCursor:
-			q += fmt.Sprintf("&page=%d", n)
+		if !byCursor {
+			p.Page = n
 		}
-		r := g.do(t, "GET", path+"?"+q, token, nil).want(t, 200)
-		for _, it := range r.Body["items"].([]any) {
-			ids = append(ids, fmt.Sprint(it.(map[string]any)["id"]))
+		ids, next, cursor, err := list(p)
+		if err != nil {
+			t.Fatal(err)
 		}
-		cursor, _ := r.Body["next_cursor"].(string)
-		nextPage, hasNextPage := r.Body["next_page"]
-		if byCursor && hasNextPage && next != "" {
-			t.Fatalf("a keyset page answered next_page: %s", r.Raw)
+		all = append(all, ids...)
+		if byCursor && p.After != "" && next != nil {
+			t.Fatalf("a keyset page answered next_page %d", *next)
 		}
-		if cursor == "" {
-			if hasNextPage {
-				t.Fatalf("next_page without next_cursor: %s", r.Raw)
+		if cursor == nil {
+			if next != nil {
+				t.Fatalf("next_page %d without next_cursor", *next)
 			}
-			return ids
+			return all
 		}
-		if !byCursor && nextPage != float64(n+1) {
-			t.Fatalf("page %d answered next_page %v", n, nextPage)
+		if !byCursor && (next == nil || *next != n+1) {
+			t.Fatalf("page %d answered next_page %v", n, next)
 		}
 		if n > 100 {
-			t.Fatalf("%s does not end: %v", path, ids)
+			t.Fatalf("the list does not end: %v", all)
 		}
-		next = cursor
+		if byCursor {
+			p.After = *cursor
+		}
 	}
 }
 
@@ -222,26 +235,36 @@ func TestPagingIntegration(t *testing.T) {
 		_, _ = pool.Exec(context.Background(), `DELETE FROM exam_sessions WHERE id = ANY($1::uuid[])`, sessions)
 	})
 
+	c := client.New(g.baseURL).WithToken(admin)
 	lists := []struct {
 		name, path, query string
-		want              int
+		size, want        int
+		list              lister
 	}{
-		{"inbox", "/api/v1/tasks", "application_id=" + apps[0] + "&page_size=3", 7},
-		{"admin search", "/api/v1/admin/applications", "batch_id=" + batch + "&page_size=2", 5},
-		{"exam sessions", "/api/v1/exam-sessions", "batch_id=" + batch + "&page_size=2", 5},
-		{"audit trail", "/api/v1/admin/audit", "application_id=" + apps[4] + "&page_size=1", 2},
+		{"inbox", "/api/v1/tasks", "application_id=" + apps[0], 3, 7, listOf(func(p client.Paging) (api.Page[api.Task], error) {
+			return c.Tasks(ctx, client.TaskFilter{ApplicationID: apps[0]}, p)
+		}, func(t api.Task) string { return t.ID })},
+		{"admin search", "/api/v1/admin/applications", "batch_id=" + batch, 2, 5, listOf(func(p client.Paging) (api.Page[api.AdminApplication], error) {
+			return c.SearchApplications(ctx, client.ApplicationFilter{BatchID: batch}, p)
+		}, func(a api.AdminApplication) string { return a.ID })},
+		{"exam sessions", "/api/v1/exam-sessions", "batch_id=" + batch, 2, 5, listOf(func(p client.Paging) (api.Page[api.ExamSession], error) {
+			return c.ExamSessions(ctx, client.ExamSessionFilter{BatchID: batch}, p)
+		}, func(s api.ExamSession) string { return s.ID })},
+		{"audit trail", "/api/v1/admin/audit", "application_id=" + apps[4], 1, 2, listOf(func(p client.Paging) (api.Page[api.AuditEvent], error) {
+			return c.Audit(ctx, apps[4], p)
+		}, func(e api.AuditEvent) string { return fmt.Sprint(e.ID) })},
 	}
 	for _, l := range lists {
 		t.Run(l.name, func(t *testing.T) {
-			byPage := walk(t, g, admin, l.path, l.query, false)
-			byCursor := walk(t, g, admin, l.path, l.query, true)
-			all := walk(t, g, admin, l.path, strings.Replace(l.query, "page_size=", "page_size=200&x=", 1), true)
+			byPage := walk(t, l.list, l.size, false)
+			byCursor := walk(t, l.list, l.size, true)
+			all := walk(t, l.list, 200, true)
 			if !slices.Equal(byPage, byCursor) || !slices.Equal(byPage, all) {
 				t.Fatalf("pages %v, cursor %v, one page %v", byPage, byCursor, all)
 			}
 			sorted := slices.Clone(all)
 			slices.Sort(sorted)
-			if len(slices.Compact(sorted)) != len(all) || len(all) != l.want || len(all) == 0 {
+			if len(slices.Compact(sorted)) != len(all) || len(all) != l.want {
 				t.Fatalf("%d items with repeats or gaps, want %d distinct: %v", len(all), l.want, all)
 			}
 		})
@@ -249,20 +272,21 @@ func TestPagingIntegration(t *testing.T) {
 
 	t.Run("recent audit", func(t *testing.T) {
 		// Other cases keep adding events; a cursor walk still never repeats one and goes strictly back in time.
-		first := g.do(t, "GET", "/api/v1/admin/audit?page_size=2", admin, nil).want(t, 200)
-		second := g.do(t, "GET", "/api/v1/admin/audit?page_size=2&after="+url.QueryEscape(first.str("next_cursor")), admin, nil).want(t, 200)
-		var seen []string
+		first, err := c.Audit(ctx, "", client.Paging{PageSize: 2})
+		if err != nil || first.NextCursor == nil {
+			t.Fatalf("%+v, %v", first, err)
+		}
+		second, err := c.Audit(ctx, "", client.Paging{PageSize: 2, After: *first.NextCursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen []int64
 		var last time.Time
-		for _, r := range []result{first, second} {
-			for _, it := range r.Body["items"].([]any) {
-				e := it.(map[string]any)
-				at, _ := time.Parse(time.RFC3339Nano, e["at"].(string))
-				id := fmt.Sprint(e["id"])
-				if slices.Contains(seen, id) || (!last.IsZero() && at.After(last)) {
-					t.Fatalf("event %s at %s after %v: not newest first without repeats", id, at, seen)
-				}
-				seen, last = append(seen, id), at
+		for _, e := range append(first.Items, second.Items...) {
+			if slices.Contains(seen, e.ID) || (!last.IsZero() && e.At.After(last)) {
+				t.Fatalf("event %d at %s after %v: not newest first without repeats", e.ID, e.At, seen)
 			}
+			seen, last = append(seen, e.ID), e.At
 		}
 		if len(seen) != 4 {
 			t.Fatalf("two pages of 2 gave %v", seen)
@@ -272,8 +296,11 @@ func TestPagingIntegration(t *testing.T) {
 	t.Run("bounds", func(t *testing.T) {
 		cursors := map[string]string{}
 		for _, l := range lists {
-			r := g.do(t, "GET", l.path+"?"+strings.Replace(l.query, "page_size=", "page_size=1&x=", 1), admin, nil).want(t, 200)
-			cursors[l.path] = r.str("next_cursor")
+			_, _, cursor, err := l.list(client.Paging{PageSize: 1})
+			if err != nil || cursor == nil {
+				t.Fatalf("%s: no cursor after one item (%v)", l.name, err)
+			}
+			cursors[l.path] = *cursor
 		}
 		for _, l := range lists {
 			foreign := cursors["/api/v1/tasks"]
@@ -285,8 +312,7 @@ func TestPagingIntegration(t *testing.T) {
 				"page_size=201": "page_size", "page_size=-5": "page_size", "after=%27%20OR%201%3D1--": "after",
 				"after=" + url.QueryEscape(foreign): "after", "page=2&after=" + url.QueryEscape(cursors[l.path]): "page",
 			} {
-				filter, _, _ := strings.Cut(l.query, "&page_size=")
-				g.do(t, "GET", l.path+"?"+filter+"&"+q, admin, nil).wantError(t, 422, "invalid", field)
+				g.do(t, "GET", l.path+"?"+l.query+"&"+q, admin, nil).wantError(t, 422, "invalid", field)
 			}
 		}
 		g.do(t, "GET", "/api/v1/admin/audit?page=30000000", admin, nil).wantError(t, 422, "invalid", "page")

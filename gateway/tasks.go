@@ -2,29 +2,12 @@ package gateway
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"skillcert"
 	"skillcert/schema/db"
 )
-
-// taskView is one inbox entry.
-type taskView struct {
-	ID                string     `json:"id"`
-	Type              string     `json:"type"`
-	ApplicationID     string     `json:"application_id"`
-	Status            string     `json:"status"`
-	AssigneeID        *string    `json:"assignee_id,omitempty"`
-	Role              string     `json:"role"`
-	Region            string     `json:"region"`
-	CreatedAt         time.Time  `json:"created_at"`
-	DueAt             *time.Time `json:"due_at,omitempty"`
-	OccupationCode    string     `json:"occupation_code"`
-	Level             int32      `json:"level"`
-	ApplicationStatus string     `json:"application_status"`
-}
 
 // inboxScope returns the task roles and the region the caller's inbox covers (nil and "" mean all).
 func inboxScope(p *principal) (roles []string, region string) {
