@@ -50,7 +50,7 @@ func TestCaptureKeepsTheGatewaysStatement(t *testing.T) {
 	if err != errCaptured {
 		t.Fatalf("err = %v, want errCaptured", err)
 	}
-	if len(c.args) != 9 || c.sql == "" {
+	if len(c.args) != 11 || c.sql == "" {
 		t.Fatalf("captured %d args, sql %q", len(c.args), c.sql)
 	}
 	if got := c.args[len(c.args)-2]; got != int32(4950) {

@@ -206,7 +206,7 @@ func measureVariant(ctx context.Context, env *runEnv, v Variant, dbURL string, f
 // at least 100 requests); the summary's count says how many were made.
 func timeEndpoint(ctx context.Context, api *apiClient, pq projectionQuery, token string, n int, budget time.Duration) (Latency, int, error) {
 	sub := newRecorder()
-	measured := &apiClient{base: api.base, http: api.http, rec: sub, errors: api.errors}
+	measured := &apiClient{api: api.api, rec: sub, errors: api.errors}
 	items := 0
 	start := time.Now()
 	for i := 0; i < n && (i < 100 || time.Since(start) < budget); i++ {
