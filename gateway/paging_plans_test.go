@@ -8,35 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"skillcert/schema/capture"
 	"skillcert/schema/db"
 )
-
-// captured is a db.DBTX that runs nothing and keeps the statement the generated code would send.
-type captured struct {
-	sql  string
-	args []any
-}
-
-var errCaptured = errors.New("captured")
-
-func (c *captured) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	c.sql, c.args = sql, args
-	return pgconn.CommandTag{}, errCaptured
-}
-
-func (c *captured) Query(_ context.Context, sql string, args ...any) (pgx.Rows, error) {
-	c.sql, c.args = sql, args
-	return nil, errCaptured
-}
-
-func (c *captured) QueryRow(_ context.Context, sql string, args ...any) pgx.Row {
-	c.sql, c.args = sql, args
-	return nil
-}
 
 var sortNode = regexp.MustCompile(`(?m)^\s*(->\s+)?(Incremental )?Sort\b`)
 
@@ -85,8 +61,8 @@ func TestKeysetPlansUseIndexes(t *testing.T) {
 	}
 	for name, run := range queries {
 		t.Run(name, func(t *testing.T) {
-			c := &captured{}
-			if err := run(db.New(c)); !errors.Is(err, errCaptured) {
+			c := &capture.Statement{}
+			if err := run(db.New(c)); !errors.Is(err, capture.ErrCaptured) {
 				t.Fatalf("capture: %v", err)
 			}
 			tx, err := pool.Begin(ctx)
@@ -100,7 +76,7 @@ func TestKeysetPlansUseIndexes(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			rows, err := tx.Query(ctx, "EXPLAIN "+c.sql, c.args...)
+			rows, err := tx.Query(ctx, "EXPLAIN "+c.SQL, c.Args...)
 			if err != nil {
 				t.Fatal(err)
 			}
