@@ -99,6 +99,19 @@ func (g *schemas) addStructFields(t reflect.Type, props map[string]any, required
 	}
 }
 
+// pagingParams document the query parameters of every list (paging.go); values outside them are a 422.
+var pagingParams = map[string]struct {
+	schema map[string]any
+	doc    string
+}{
+	"page": {map[string]any{"type": "integer", "minimum": 1, "maximum": maxPage, "default": 1},
+		"页码 page number, from 1; deeper positions are read with after"},
+	"page_size": {map[string]any{"type": "integer", "minimum": 1, "maximum": maxPageSize, "default": defaultPageSize},
+		"每页条数 items per page"},
+	"after": {map[string]any{"type": "string", "maxLength": maxCursorLen},
+		"翻页游标 keyset paging: the next_cursor of the previous page; the page then starts after its last item"},
+}
+
 // operationID names an operation after its method and path: post_api_v1_applications_id_submit.
 func operationID(r route) string {
 	id := strings.ToLower(r.Method) + strings.NewReplacer("/", "_", ":", "", ".", "_", "-", "_").Replace(r.Path)
@@ -166,7 +179,11 @@ func (g *schemas) operation(r route) map[string]any {
 		}
 	}
 	for _, q := range r.Query {
-		params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
+		p := map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}}
+		if d, ok := pagingParams[q]; ok {
+			p["schema"], p["description"] = d.schema, d.doc
+		}
+		params = append(params, p)
 	}
 	if r.Idempotent {
 		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
