@@ -36,5 +36,12 @@ rotate the keys. The dev stack's own variables (ports, data folder) are in READM
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", v.Name, def, v.Programs, prod, v.Doc)
 	}
+	b.WriteString(`
+## One-off commands
+
+- ` + "`SKILLCERT_NEW_PASSWORD=<password> gateway set-password <username or phone>`" + `: sets that account's password (checked
+  like any password) and revokes every token it holds. It reads the same ` + "`DATABASE_URL`" + ` and runs the migrations,
+  nothing else.
+`)
 	return b.String()
 }

@@ -20,6 +20,8 @@ import (
 // generated at start; generated tells run which ones to print.
 type config struct {
 	HTTPAddr          string
+	MetricsAddr       string // SKILLCERT_METRICS_ADDR: the metrics listener, "off" for none
+	MetricsAddrSet    bool   // whether SKILLCERT_METRICS_ADDR was given (a default address in use is not fatal)
 	PublicURL         string
 	AdminPassword     string
 	PaymentSecret     string
@@ -43,7 +45,7 @@ type config struct {
 	DownloadTTL       time.Duration
 	ShutdownTimeout   time.Duration
 	RequestTimeout    time.Duration
-	TrustProxy        bool
+	TrustProxy        trustedProxies // SKILLCERT_TRUST_PROXY: CIDRs of the reverse proxies whose X-Forwarded-For is believed
 	LogLevel          string
 	CodecOrigins      []string
 	Fees              skillcert.FeeTable
@@ -61,6 +63,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	env := appconfig.Env(getenv)
 	c := config{
 		HTTPAddr:          env.String("SKILLCERT_HTTP_ADDR"),
+		MetricsAddr:       env.String("SKILLCERT_METRICS_ADDR"),
+		MetricsAddrSet:    strings.TrimSpace(env.Raw("SKILLCERT_METRICS_ADDR")) != "",
 		DatabaseURL:       env.String("DATABASE_URL"),
 		TemporalAddress:   env.String("TEMPORAL_ADDRESS"),
 		TemporalNamespace: env.String("TEMPORAL_NAMESPACE"),
@@ -76,10 +80,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 
 	var err error
-	for name, dst := range map[string]*bool{"SKILLCERT_DEV_SEED": &c.DevSeed, "SKILLCERT_TRUST_PROXY": &c.TrustProxy} {
-		if *dst, err = env.Bool(name); err != nil {
-			return config{}, err
-		}
+	if c.DevSeed, err = env.Bool("SKILLCERT_DEV_SEED"); err != nil {
+		return config{}, err
+	}
+	if c.TrustProxy, err = parseTrustedProxies(env.String("SKILLCERT_TRUST_PROXY")); err != nil {
+		return config{}, err
 	}
 	for name, dst := range map[string]*int{
 		"SKILLCERT_BODY_LIMIT":      &c.BodyLimit,

@@ -49,6 +49,9 @@ func TestConfigDefaultsMatchCode(t *testing.T) {
 	if v, _ := appconfig.Lookup("SKILLCERT_CJK_FONT"); !strings.Contains(v.Shown, pdfdoc.DefaultFontPath) {
 		t.Fatalf("the documented font %q is not pdfdoc's %s", v.Shown, pdfdoc.DefaultFontPath)
 	}
+	if c.MetricsAddr != defaultMetricsAddr || c.MetricsAddrSet {
+		t.Fatalf("metrics listener %q (set %v), want the default %s", c.MetricsAddr, c.MetricsAddrSet, defaultMetricsAddr)
+	}
 	if c.BodyLimit != 16<<20 || c.LoginWindow != 15*time.Minute || c.LogLevel != "info" {
 		t.Fatalf("defaults %+v", c)
 	}
