@@ -223,9 +223,10 @@ func (g *schemas) operation(r route) map[string]any {
 		desc, ok := errorDescriptions[s]
 		switch {
 		case !ok:
-		case html: // pages answer their errors as pages too
+		case html: // pages answer their errors as pages, or in the JSON error shape before the page's handler
 			responses[strconv.Itoa(s)] = map[string]any{"description": desc, "content": map[string]any{
-				r.ContentType: map[string]any{"schema": map[string]any{"type": "string"}}}}
+				r.ContentType:      map[string]any{"schema": map[string]any{"type": "string"}},
+				"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/ErrorBody"}}}}
 		default:
 			responses[strconv.Itoa(s)] = map[string]any{"$ref": "#/components/responses/E" + strconv.Itoa(s)}
 		}
