@@ -15,20 +15,25 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/temporal"
 
+	"skillcert/objectstore"
 	"skillcert/schema/db"
 )
 
-// ObjectReader reads an uploaded object back, refusing objects larger than maxBytes with a *skillcert.Error
-// ETOOLARGE and missing ones with ENOTFOUND. The worker adapts the MinIO store to it.
-type ObjectReader interface {
-	ReadObject(ctx context.Context, key string, maxBytes int64) ([]byte, error)
+// ObjectStore is the document bucket as the activities use it; *objectstore.Store implements it.
+type ObjectStore interface {
+	// GetVersion reads one version of key (the current one when versionID is empty), refusing objects
+	// larger than maxBytes with a *skillcert.Error ETOOLARGE and missing ones with ENOTFOUND; the info
+	// names the version read.
+	GetVersion(ctx context.Context, key, versionID string, maxBytes int64) ([]byte, objectstore.ObjectInfo, error)
+	// Put stores data as a new version of key.
+	Put(ctx context.Context, key string, data []byte, contentType string) (objectstore.ObjectInfo, error)
 }
 
 // Activities are the worker's side effects. Register a *Activities with the worker; workflows refer to
 // its methods.
 type Activities struct {
 	Pool   *pgxpool.Pool
-	Store  ObjectReader
+	Store  ObjectStore
 	Now    func() time.Time
 	Logger *slog.Logger
 }

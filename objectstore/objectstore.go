@@ -2,6 +2,12 @@
 // default server-side encryption (SSE-S3). Clients upload and download directly with short-lived presigned
 // requests; the upload policy fixes the key, the content type and the size range, so MinIO itself refuses
 // anything else. Object keys are ASCII identifiers chosen by the system and carry no personal data.
+//
+// A policy stays valid until it expires, so a client can upload through it again; in the versioned bucket
+// that makes a new version of the same key. What counts is the version that was inspected: the caller
+// records the VersionID that Get returned with the bytes it inspected, and reads that version afterwards
+// (GetVersion, StatVersion, PresignDownload with a version). Copy makes server-side copies of one version
+// under keys no policy names, e.g. to store a download name as metadata instead of putting it in a URL.
 package objectstore
 
 import (
@@ -67,6 +73,10 @@ type ObjectInfo struct {
 	ETag        string
 	ContentType string
 	VersionID   string
+	// SourceVersion is the version of the object a copy was made from (Copy), else empty.
+	SourceVersion string
+	// ContentDisposition is the stored Content-Disposition header, if any.
+	ContentDisposition string
 }
 
 // Open connects to the bucket, creating it when missing, refuses a bucket open to anonymous users, and

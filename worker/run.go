@@ -15,6 +15,7 @@ import (
 	"skillcert/activities"
 	"skillcert/codec"
 	appconfig "skillcert/config"
+	"skillcert/inspect"
 	"skillcert/objectstore"
 	"skillcert/schema"
 	"skillcert/workflows"
@@ -97,8 +98,9 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 		WorkerStopTimeout:                  10 * time.Second,
 	})
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
-	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}, Logger: logger})
-	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
+	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger})
+	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
+		"pdf_sandbox", inspect.SandboxMode(), "image_decode_slots", cap(inspect.DecodeSlots))
 	if err := w.Run(workerInterrupt(ctx)); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

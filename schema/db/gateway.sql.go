@@ -207,7 +207,7 @@ func (q *Queries) FinishIdempotencyKey(ctx context.Context, arg FinishIdempotenc
 }
 
 const getAcceptedDocument = `-- name: GetAcceptedDocument :one
-SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at FROM documents WHERE application_id = $1 AND doc_type = $2 AND status = 'accepted'
+SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at, version_id, pdf_photo_key, pdf_photo_version FROM documents WHERE application_id = $1 AND doc_type = $2 AND status = 'accepted'
 ORDER BY inspected_at DESC NULLS LAST, created_at DESC LIMIT 1
 `
 
@@ -237,6 +237,9 @@ func (q *Queries) GetAcceptedDocument(ctx context.Context, arg GetAcceptedDocume
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.InspectedAt,
+		&i.VersionID,
+		&i.PdfPhotoKey,
+		&i.PdfPhotoVersion,
 	)
 	return i, err
 }
@@ -316,7 +319,7 @@ func (q *Queries) GetCertificate(ctx context.Context, number string) (Certificat
 }
 
 const getDocument = `-- name: GetDocument :one
-SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at FROM documents WHERE id = $1 AND application_id = $2
+SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at, version_id, pdf_photo_key, pdf_photo_version FROM documents WHERE id = $1 AND application_id = $2
 `
 
 type GetDocumentParams struct {
@@ -344,6 +347,9 @@ func (q *Queries) GetDocument(ctx context.Context, arg GetDocumentParams) (Docum
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.InspectedAt,
+		&i.VersionID,
+		&i.PdfPhotoKey,
+		&i.PdfPhotoVersion,
 	)
 	return i, err
 }
