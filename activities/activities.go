@@ -19,12 +19,6 @@ import (
 	"skillcert/schema/db"
 )
 
-// Error types of non-retryable activity failures, read by the workflow.
-const (
-	ErrDuplicate = "duplicate" // another active application exists; details: its ID
-	ErrInvalid   = "invalid"   // the input can never succeed
-)
-
 // ObjectStore is the document bucket as the activities use it; *objectstore.Store implements it.
 type ObjectStore interface {
 	// GetVersion reads one version of key (the current one when versionID is empty), refusing objects
@@ -62,7 +56,7 @@ func isUniqueViolation(err error, constraint string) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505" && (constraint == "" || pgErr.ConstraintName == constraint)
 }
 
-// invalid wraps err as a non-retryable failure.
+// invalid returns a non-retryable failure (type ErrInvalid) with the formatted message.
 func invalid(format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrInvalid, nil)
 }

@@ -13,13 +13,6 @@ import (
 	"skillcert/schema/db"
 )
 
-// InspectInput names an uploaded object and the rule it must meet.
-type InspectInput struct {
-	ApplicationID string            `json:"application_id"`
-	DocumentID    string            `json:"document_id"`
-	Rule          skillcert.DocRule `json:"rule"`
-}
-
 // InspectDocument reads the current version of the uploaded object back from storage, decides by its
 // content (never the client's claims) whether it meets rule, and records the verdict on the document row
 // with the version read and its SHA-256: every later read uses that version, so a second upload through

@@ -25,6 +25,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/sse"
 
 	"skillcert"
+	"skillcert/config"
 )
 
 // Config says where the bucket is.
@@ -44,7 +45,7 @@ func DefaultTransport(useSSL bool) (http.RoundTripper, error) {
 	return minio.DefaultTransport(useSSL)
 }
 
-// Defaults of ConfigFromEnv.
+// Defaults of Config, as package config lists them for ConfigFromEnv (the unit tests keep them equal).
 const (
 	DefaultEndpoint = "127.0.0.1:9000"
 	DefaultBucket   = "skillcert-documents"
@@ -55,19 +56,14 @@ const (
 // SKILLCERT_MINIO_SECRET_KEY, SKILLCERT_MINIO_BUCKET (default skillcert-documents),
 // SKILLCERT_MINIO_REGION (default us-east-1) and SKILLCERT_MINIO_USE_SSL (true/1/yes).
 func ConfigFromEnv(getenv func(string) string) Config {
-	get := func(key, def string) string {
-		if v := strings.TrimSpace(getenv(key)); v != "" {
-			return v
-		}
-		return def
-	}
-	ssl := strings.ToLower(get("SKILLCERT_MINIO_USE_SSL", "false"))
+	env := config.Env(getenv)
+	ssl := strings.ToLower(env.String("SKILLCERT_MINIO_USE_SSL"))
 	return Config{
-		Endpoint:  get("SKILLCERT_MINIO_ENDPOINT", DefaultEndpoint),
-		AccessKey: get("SKILLCERT_MINIO_ACCESS_KEY", ""),
-		SecretKey: get("SKILLCERT_MINIO_SECRET_KEY", ""),
-		Bucket:    get("SKILLCERT_MINIO_BUCKET", DefaultBucket),
-		Region:    get("SKILLCERT_MINIO_REGION", DefaultRegion),
+		Endpoint:  env.String("SKILLCERT_MINIO_ENDPOINT"),
+		AccessKey: env.String("SKILLCERT_MINIO_ACCESS_KEY"),
+		SecretKey: env.String("SKILLCERT_MINIO_SECRET_KEY"),
+		Bucket:    env.String("SKILLCERT_MINIO_BUCKET"),
+		Region:    env.String("SKILLCERT_MINIO_REGION"),
 		UseSSL:    ssl == "true" || ssl == "1" || ssl == "yes",
 	}
 }

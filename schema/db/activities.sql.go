@@ -48,7 +48,7 @@ func (q *Queries) CompleteTask(ctx context.Context, arg CompleteTaskParams) erro
 const findActiveDuplicate = `-- name: FindActiveDuplicate :one
 SELECT id FROM applications
 WHERE applicant_id = $1 AND batch_id = $2 AND occupation_code = $3 AND level = $4
-  AND status NOT IN ('rejected','expired','withdrawn','abandoned','revoked','failed')
+  AND application_holds_place(status)
   AND id <> $5
 LIMIT 1
 `
