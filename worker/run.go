@@ -9,7 +9,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -90,9 +93,12 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	if dev {
 		logger.Warn("SKILLCERT_CODEC_KEYS is unset: payloads are encrypted with the development key")
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	tc, err := client.DialContext(ctx, client.Options{
 		HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: log.NewStructuredLogger(logger),
 		DataConverter: cdc.DataConverter(), FailureConverter: cdc.FailureConverter(),
+		MetricsHandler: promHandler{m: newPromMetrics(reg)},
 	})
 	if err != nil {
 		return fmt.Errorf("temporal: %w", err)
@@ -103,8 +109,11 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	w := sdkworker.New(tc, cfg.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxActivities,
 		WorkerStopTimeout:                  10 * time.Second,
+		Interceptors:                       []interceptor.WorkerInterceptor{newFailedAttempts(reg)},
 	})
+	serveMetrics(ctx, or(getenv("SKILLCERT_WORKER_METRICS_ADDR"), defaultMetricsAddr), reg, logger)
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
+	w.RegisterWorkflow(workflows.RevocationWorkflow)
 	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}, Logger: logger})
 	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
 	if err := w.Run(workerInterrupt(ctx)); err != nil {

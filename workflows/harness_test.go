@@ -35,6 +35,9 @@ type harness struct {
 	recordErr func(activities.TransitionRecord) error
 	inspect   func(activities.InspectInput) inspect.Result
 	next      time.Duration
+	// storedBatch, when set, is what LoadBatchWindows reads (a change whose signal never came).
+	storedBatch *activities.BatchDates
+	incidents   []activities.IncidentInput
 }
 
 var start = time.Date(2026, 7, 1, 9, 0, 0, 0, skillcert.ChinaZone)
@@ -114,6 +117,22 @@ func newHarness(t *testing.T, in ApplicationInput) *harness {
 	})
 	h.env.OnActivity(acts.RevokeCertificate, mock.Anything, mock.Anything).Return(func(context.Context, activities.RevokeInput) error {
 		h.revoked++
+		return nil
+	})
+	h.env.OnActivity(acts.LoadBatchWindows, mock.Anything, mock.Anything).Return(func(context.Context, string) (activities.BatchDates, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.storedBatch != nil {
+			return *h.storedBatch, nil
+		}
+		b := h.in.Batch
+		return activities.BatchDates{RegistrationClosesAt: b.RegistrationClosesAt, PaymentOpensAt: b.PaymentOpensAt,
+			PaymentClosesAt: b.PaymentClosesAt, ExamStartsAt: b.ExamStartsAt}, nil
+	})
+	h.env.OnActivity(acts.RecordIncident, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.IncidentInput) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.incidents = append(h.incidents, in)
 		return nil
 	})
 	h.env.OnActivity(acts.CreatePaymentOrder, mock.Anything, mock.Anything).Return(nil)

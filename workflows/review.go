@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -52,6 +53,17 @@ func (w *application) validateAttach(_ workflow.Context, req AttachDocumentReque
 	if req.DocumentID == "" {
 		return invalidInput("document_id", "缺少材料编号")
 	}
+	return w.uploadCapReached(req.DocType)
+}
+
+// MaxUploadsPerDocType bounds the uploads inspected for one document type of an application, so that
+// the history of a case stays bounded whatever a client sends.
+const MaxUploadsPerDocType = 10
+
+func (w *application) uploadCapReached(dt skillcert.DocType) error {
+	if w.st.Uploads[dt] >= MaxUploadsPerDocType {
+		return invalidInput("doc_type", fmt.Sprintf("该类材料已上传%d次，达到上限，不能再上传；如需更正请联系审核人员", MaxUploadsPerDocType))
+	}
 	return nil
 }
 
@@ -59,6 +71,10 @@ func (w *application) validateAttach(_ workflow.Context, req AttachDocumentReque
 // does not replace an earlier accepted one.
 func (w *application) attach(ctx workflow.Context, req AttachDocumentRequest) (AttachDocumentResult, error) {
 	rule, _ := w.ruleFor(req.DocType)
+	if w.st.Uploads == nil {
+		w.st.Uploads = map[skillcert.DocType]int{}
+	}
+	w.st.Uploads[req.DocType]++
 	actx := workflow.WithActivityOptions(activityContext(ctx), workflow.ActivityOptions{StartToCloseTimeout: 2 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{MaximumInterval: 10 * time.Second, MaximumAttempts: 5, NonRetryableErrorTypes: []string{activities.ErrInvalid}}})
 	var res inspect.Result

@@ -32,6 +32,10 @@ var (
 	searchLevel      = temporal.NewSearchAttributeKeyInt64(SearchLevel)
 )
 
+// activityContext bounds the retries of a side effect: transient errors retry with backoff for at most
+// ActivityMaxAttempts attempts (about three minutes), permanent ones (invalid input, SQLSTATE classes 22
+// and 23, domain errors: activities.Classify) fail at once. A projection write that still fails raises an
+// incident; other failures go back to the caller. The mutex is never held longer than this.
 func activityContext(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
@@ -39,10 +43,14 @@ func activityContext(ctx workflow.Context) workflow.Context {
 			InitialInterval:        500 * time.Millisecond,
 			BackoffCoefficient:     2,
 			MaximumInterval:        30 * time.Second,
-			NonRetryableErrorTypes: []string{activities.ErrDuplicate, activities.ErrInvalid},
+			MaximumAttempts:        ActivityMaxAttempts,
+			NonRetryableErrorTypes: []string{activities.ErrDuplicate, activities.ErrInvalid, activities.ErrPermanent},
 		},
 	})
 }
+
+// ActivityMaxAttempts is the attempt limit of the workflow's side effects.
+const ActivityMaxAttempts = 10
 
 // apply moves the application by s.event (when set), then writes the projection, tasks, audit event and
 // notifications through RecordTransition. Callers hold the mutex. The state changes before the write, so
@@ -66,7 +74,7 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 	rec := activities.TransitionRecord{
 		ApplicationID: w.in.ApplicationID, Seq: w.st.Seq, At: workflow.Now(ctx), Action: s.action,
 		ToStatus: string(to), ActorID: s.actor.UserID, ActorRole: s.actor.Role, Reason: s.reason,
-		Row: w.row(), Tasks: w.tasks(), CompletedTaskID: s.completedTask, Notifications: s.notify,
+		Row: w.row(), Tasks: w.openTasks(), CompletedTaskID: s.completedTask, Notifications: s.notify,
 	}
 	if to != from {
 		rec.FromStatus = string(from)
@@ -78,6 +86,9 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 		}
 	}
 	err := workflow.ExecuteActivity(activityContext(ctx), acts.RecordTransition, rec).Get(ctx, nil)
+	if err != nil && w.longLived() {
+		w.raiseIncident(ctx, rec, err)
+	}
 	return Result{Status: to, Seq: w.st.Seq}, err
 }
 
@@ -106,25 +117,6 @@ func (w *application) enter(ctx workflow.Context, from, to skillcert.Status) {
 	if from == skillcert.StatusCorrectionNeeded {
 		w.st.CorrectionDueAt = nil
 	}
-}
-
-// workdaysFrom is the end (23:59:59 China time) of the n-th working day after t. Where the State Council
-// calendar is not yet published for a year, weekends alone are skipped and a warning is logged.
-func (w *application) workdaysFrom(ctx workflow.Context, t time.Time, n int) time.Time {
-	start := skillcert.DateOf(t)
-	// The calendar is immutable data embedded in the binary; building its lookup map once is deterministic.
-	d, err := skillcert.DefaultCalendar().AddWorkdays(start, n) //workflowcheck:ignore
-	if err != nil {
-		workflow.GetLogger(ctx).Warn("working-day calendar unavailable; counting weekdays only", "error", err)
-		d = start
-		for added := 0; added < n; {
-			d = d.AddDays(1)
-			if wd := d.Start().Weekday(); wd != time.Saturday && wd != time.Sunday {
-				added++
-			}
-		}
-	}
-	return d.End()
 }
 
 // taskID is a stable ID for a task: the same inputs give the same ID on every replay and retry.
@@ -169,6 +161,11 @@ func (w *application) tasks() []activities.TaskSpec {
 		return []activities.TaskSpec{{ID: w.taskID(TaskComprehensiveReview, w.st.ReviewRound), Type: TaskComprehensiveReview, Role: RoleCommitteeMember, Region: region}}
 	}
 	return nil
+}
+
+// openTasks are the human tasks plus the open incident's admin task.
+func (w *application) openTasks() []activities.TaskSpec {
+	return append(w.tasks(), w.incidentTask()...)
 }
 
 func reviewTaskType(s skillcert.Status) string {

@@ -132,6 +132,15 @@ type IdempotencyKey struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+type Incident struct {
+	TaskID        string    `json:"task_id"`
+	ApplicationID string    `json:"application_id"`
+	Action        string    `json:"action"`
+	Error         string    `json:"error"`
+	Seq           int64     `json:"seq"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
 type Notification struct {
 	ID            int64      `json:"id"`
 	DedupeKey     string     `json:"dedupe_key"`
