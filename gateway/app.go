@@ -117,8 +117,8 @@ func (a *app) registerRoutes(f *fiber.App) {
 			chain = append(chain, r.Before)
 		}
 		chain = append(chain, a.bodyLimit(r), a.authenticate(r))
-		if r.Idempotent {
-			chain = append(chain, a.idempotent)
+		if r.Idempotent || (r.Method == fiber.MethodPost && !r.Public && !strings.HasPrefix(r.Path, "/codec")) {
+			chain = append(chain, a.idempotent) // every POST that acts on a case (not the codec's decoding)
 		}
 		chain = append(chain, r.Handler)
 		f.Add(r.Method, r.Path, chain...)

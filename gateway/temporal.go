@@ -17,10 +17,12 @@ import (
 const workflowType = "ApplicationWorkflow"
 
 // update sends the named Update to the application's workflow, waits until it completed and decodes its
-// result into result (which may be nil). Refusals come back as ApplicationErrors whose type is a skillcert
+// result into result (which may be nil). Its Update ID derives from the request (updateID), so a repeated
+// request gets the first outcome. Refusals come back as ApplicationErrors whose type is a skillcert
 // error code (classify maps them); a workflow that has already ended answers 409.
 func (a *app) update(ctx context.Context, applicationID, name string, arg, result any) error {
 	h, err := a.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		UpdateID:     a.updateID(ctx, applicationID, name),
 		WorkflowID:   workflows.WorkflowID(applicationID),
 		UpdateName:   name,
 		Args:         []any{arg},

@@ -83,6 +83,7 @@ func startReal(t *testing.T) *realStack {
 	queue := "itest-" + uuid.NewString()
 	w := worker.New(c, queue, worker.Options{})
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
+	w.RegisterWorkflow(workflows.RevocationWorkflow)
 	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
@@ -242,19 +243,34 @@ func TestSeniorWorkerOnRealStack(t *testing.T) {
 	if audits < 15 {
 		t.Fatalf("only %d audit events", audits)
 	}
-	rs.update(t, appID, workflows.UpdateRevoke, workflows.ActorRequest{Actor: workflows.Actor{UserID: uuid.NewString(), Role: workflows.RoleAdmin}, Reason: "材料造假"}, &res)
+	// A certified application completes its workflow; the certificate registry is its record, and a short
+	// workflow of its own revokes it.
 	var final skillcert.Status
-	if err := rs.client.GetWorkflow(ctx, workflows.WorkflowID(appID), "").Get(ctx, &final); err != nil || final != skillcert.StatusRevoked {
-		t.Fatalf("final %s %v", final, err)
+	if err := rs.client.GetWorkflow(ctx, workflows.WorkflowID(appID), "").Get(ctx, &final); err != nil || final != skillcert.StatusCertified {
+		t.Fatalf("final %s %v, want a completed certified workflow", final, err)
+	}
+	saveHistory(t, rs.client, appID, "level5-certified-long-lived")
+	run, err := rs.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.RevocationWorkflowID(appID), TaskQueue: taskQueue},
+		workflows.RevocationWorkflow, workflows.RevocationInput{ApplicationID: appID, Reason: "材料造假",
+			Actor: workflows.Actor{UserID: uuid.NewString(), Role: workflows.RoleAdmin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Get(ctx, &res); err != nil || res.Status != skillcert.StatusRevoked {
+		t.Fatalf("revocation %+v %v", res, err)
 	}
 	_ = rs.pool.QueryRow(ctx, `SELECT status FROM certificates WHERE number = $1`, number).Scan(&status)
 	if status != "revoked" {
 		t.Fatalf("certificate %s after revocation", status)
 	}
-	saveHistory(t, rs.client, appID, "senior-worker-certified-revoked")
+	var view string
+	if err := rs.pool.QueryRow(ctx, `SELECT status, view->'reasons'->>-1 FROM applications WHERE id = $1`, appID).Scan(&status, &view); err != nil ||
+		status != "revoked" || view != "取消资格：材料造假" {
+		t.Fatalf("projection after revocation: %q %q %v", status, view, err)
+	}
 
 	// Search attributes carry the status and region (never personal data) and are kept current.
-	query := "WorkflowId = '" + workflows.WorkflowID(appID) + "' AND SkillcertStatus = 'revoked' AND SkillcertRegion = '包头市' AND SkillcertLevel = 5"
+	query := "WorkflowId = '" + workflows.WorkflowID(appID) + "' AND SkillcertStatus = 'certified' AND SkillcertRegion = '包头市' AND SkillcertLevel = 5"
 	found := false
 	for deadline := time.Now().Add(10 * time.Second); !found && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		resp, err := rs.client.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query})
