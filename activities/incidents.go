@@ -85,4 +85,3 @@ func (a *Activities) LoadBatchWindows(ctx context.Context, batchID string) (Batc
 	return BatchDates{RegistrationClosesAt: b.RegistrationClosesAt, PaymentOpensAt: b.PaymentOpensAt,
 		PaymentClosesAt: b.PaymentClosesAt, ExamStartsAt: b.ExamStartsAt}, nil
 }
-

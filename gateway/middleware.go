@@ -127,4 +127,3 @@ func (a *app) bodyLimit(r route) fiber.Handler {
 		return c.Next()
 	}
 }
-

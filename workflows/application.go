@@ -69,7 +69,7 @@ type application struct {
 	mu        workflow.Mutex
 	created   bool
 	createErr error
-	windows   int // bumped when the batch windows change, so waiting timers re-arm
+	windows   int              // bumped when the batch windows change, so waiting timers re-arm
 	version   workflow.Version // of changeLongLived; see versions.go
 }
 

@@ -47,7 +47,9 @@ func (w *application) registerUpdates(ctx workflow.Context) error {
 	})
 	for _, register := range []func() error{
 		func() error { return handle(ctx, w, UpdateAttachDocument, w.validateAttach, w.recheckAttach, w.attach) },
-		func() error { return handle(ctx, w, UpdateSubmit, w.validateSubmit, w.recheckDraftOrCorrection, w.submit) },
+		func() error {
+			return handle(ctx, w, UpdateSubmit, w.validateSubmit, w.recheckDraftOrCorrection, w.submit)
+		},
 		func() error { return handle(ctx, w, UpdateWithdraw, w.validateWithdraw, w.recheckNotFinal, w.withdraw) },
 		func() error {
 			return handle(ctx, w, UpdateCompleteTask, w.validateCompleteTask, w.recheckCompleteTask, w.completeTask)
@@ -58,11 +60,15 @@ func (w *application) registerUpdates(ctx workflow.Context) error {
 		func() error {
 			return handle(ctx, w, UpdateConfirmPayment, w.validateConfirmPayment, w.recheckConfirmPayment, w.confirmPayment)
 		},
-		func() error { return handle(ctx, w, UpdateAssignExam, w.validateAssignExam, w.recheckExamScheduled, w.assignExam) },
+		func() error {
+			return handle(ctx, w, UpdateAssignExam, w.validateAssignExam, w.recheckExamScheduled, w.assignExam)
+		},
 		func() error {
 			return handle(ctx, w, UpdateRecordAttendance, w.validateAttendance, w.recheckAttendance, w.recordAttendance)
 		},
-		func() error { return handle(ctx, w, UpdateEnterScore, w.validateEnterScore, w.recheckEnterScore, w.enterScore) },
+		func() error {
+			return handle(ctx, w, UpdateEnterScore, w.validateEnterScore, w.recheckEnterScore, w.enterScore)
+		},
 		func() error { return handle(ctx, w, UpdateEvaluate, w.validateEvaluate, w.recheckEvaluate, w.evaluate) },
 		func() error { return handle(ctx, w, UpdateRevoke, w.validateRevoke, w.recheckRevoke, w.revoke) },
 		func() error {
