@@ -106,3 +106,33 @@ func (a *app) signalBatchChanged(ctx context.Context, ids []string, w workflows.
 	}
 	return n, nil
 }
+
+// revoke cancels an application's qualification: through its workflow while that runs (every running
+// case, and certified cases whose workflow started before certified workflows completed), else, for a
+// certified application whose workflow has completed, through a RevocationWorkflow of its own. One
+// application is revoked once: a second revocation workflow is refused (409).
+func (a *app) revoke(ctx context.Context, applicationID string, status skillcert.Status, actor workflows.Actor, reason string) (workflows.Result, error) {
+	var res workflows.Result
+	err := a.update(ctx, applicationID, workflows.UpdateRevoke, workflows.ActorRequest{Actor: actor, Reason: reason}, &res)
+	if err == nil || status != skillcert.StatusCertified || !workflowEnded(err) {
+		return res, err
+	}
+	run, err := a.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                                       workflows.RevocationWorkflowID(applicationID),
+		TaskQueue:                                a.cfg.TaskQueue,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}, workflows.RevocationWorkflowName, workflows.RevocationInput{ApplicationID: applicationID, Reason: reason, Actor: actor})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return res, skillcert.Errorf(skillcert.ECONFLICT, "该申报已被取消资格")
+	}
+	if err == nil {
+		err = run.Get(ctx, &res)
+	}
+	if err != nil {
+		return res, fmt.Errorf("revocation of %s: %w", applicationID, err)
+	}
+	return res, nil
+}

@@ -11,6 +11,9 @@ import (
 // One application is revoked at most once.
 func RevocationWorkflowID(applicationID string) string { return "revocation-" + applicationID }
 
+// RevocationWorkflowName is the name the worker registers RevocationWorkflow under.
+const RevocationWorkflowName = "RevocationWorkflow"
+
 // RevocationInput starts RevocationWorkflow; the gateway has checked the role and the reason.
 type RevocationInput struct {
 	ApplicationID string `json:"application_id"`
