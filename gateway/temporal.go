@@ -42,8 +42,8 @@ func (a *app) update(ctx context.Context, applicationID, name string, arg, resul
 func updateError(name string, err error) error {
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
-		return fmt.Errorf("update %s: %w", name,
-			skillcert.Errorf(skillcert.ECONFLICT, "该申报已办结，无法再执行此操作"))
+		return fmt.Errorf("update %s: %w (%w)", name,
+			skillcert.Errorf(skillcert.ECONFLICT, "该申报已办结，无法再执行此操作"), err)
 	}
 	return fmt.Errorf("update %s: %w", name, err)
 }

@@ -107,13 +107,8 @@ func (w *application) run(ctx workflow.Context) (skillcert.Status, error) {
 	if w.createErr == nil {
 		w.loop(ctx)
 	}
-	if w.longLived() {
-		// An open incident keeps the case open until an admin decides it.
-		if err := workflow.Await(ctx, func() bool { return w.st.Incident == nil }); err != nil {
-			return w.st.Status, err
-		}
-	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	// Running handlers finish first; an open incident keeps the case open until an admin decides it.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.st.Incident == nil }); err != nil {
 		return w.st.Status, err
 	}
 	return w.st.Status, nil

@@ -44,19 +44,24 @@ type ResolveIncidentRequest struct {
 }
 
 // raiseIncident opens an incident for a failed projection write, unless one is open already (its
-// resolution writes the current state, which covers this write's row and tasks too).
-func (w *application) raiseIncident(ctx workflow.Context, rec activities.TransitionRecord, err error) {
+// resolution writes the current state, which covers this write's row and tasks too). It reports whether
+// an incident is open for the failure.
+func (w *application) raiseIncident(ctx workflow.Context, rec activities.TransitionRecord, err error) bool {
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.Type() == activities.ErrDuplicate {
-		return // a refusal, not a failure
+		return false // a refusal, not a failure
 	}
-	if w.st.Incident != nil || rec.Seq <= 1 {
-		return // the first write failing ends the workflow instead (create)
+	if rec.Seq <= 1 {
+		return false // the first write failing ends the workflow instead (create)
+	}
+	if w.st.Incident != nil {
+		return true
 	}
 	w.st.Incidents++
 	w.st.Incident = &Incident{ID: w.taskID(TaskIncident, w.st.Incidents), Action: rec.Action, Error: err.Error(),
 		At: workflow.Now(ctx), Record: rec}
 	workflow.GetLogger(ctx).Error("incident raised", "action", rec.Action, "seq", rec.Seq)
+	return true
 }
 
 // incidentTask is the open incident as a task of the projection (kept open by every later write).

@@ -86,8 +86,8 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 		}
 	}
 	err := workflow.ExecuteActivity(activityContext(ctx), acts.RecordTransition, rec).Get(ctx, nil)
-	if err != nil && w.longLived() {
-		w.raiseIncident(ctx, rec, err)
+	if err != nil && w.longLived() && w.raiseIncident(ctx, rec, err) {
+		err = refuse(skillcert.EUNAVAILABLE, "处理结果暂未能保存，已转管理员处理，请稍后查看", nil)
 	}
 	return Result{Status: to, Seq: w.st.Seq}, err
 }
