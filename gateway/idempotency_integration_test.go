@@ -156,6 +156,10 @@ func TestIncidentIntegration(t *testing.T) {
 	g.do(t, "POST", complete, s.admin, map[string]any{"decision": "approve", "reason": "x"}).wantError(t, 422, "invalid", "decision")
 	g.do(t, "POST", complete, s.admin, map[string]any{"decision": "retry"}).wantError(t, 422, "invalid", "reason")
 
+	found := g.do(t, "GET", "/api/v1/admin/applications?q="+appID[:8], s.admin, nil).want(t, 200)
+	if items, _ := found.Body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["open_incident"] != true {
+		t.Fatalf("admin search does not show the incident: %s", found.Raw)
+	}
 	g.sql(t, `DROP TRIGGER `+trigger+` ON audit_events`) // the cause is fixed
 	done := g.do(t, "POST", complete, s.admin, map[string]any{"decision": "retry", "reason": "约束已修复，重试"}).want(t, 200)
 	if done.str("status") != "withdrawn" {

@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -42,4 +44,23 @@ func (a *app) resolveIncident(c *fiber.Ctx, t db.GetTaskDetailRow, req completeT
 	}
 	return c.JSON(completeTaskResponse{ApplicationID: t.ApplicationID, TaskID: t.ID, Status: string(res.Status),
 		StatusLabel: res.Status.Label()})
+}
+
+// markIncidents flags the search results that have an open incident.
+func (a *app) markIncidents(ctx context.Context, items []adminApplicationView) error {
+	if len(items) == 0 {
+		return nil
+	}
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	open, err := a.q.ApplicationsWithOpenIncident(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("read incidents: %w", err)
+	}
+	for i := range items {
+		items[i].OpenIncident = slices.Contains(open, items[i].ID)
+	}
+	return nil
 }

@@ -52,6 +52,26 @@ func activityContext(ctx workflow.Context) workflow.Context {
 // ActivityMaxAttempts is the attempt limit of the workflow's side effects.
 const ActivityMaxAttempts = 10
 
+// recordTransition writes rec. Long-lived executions write it with a local activity (one marker event
+// instead of three activity events and a workflow task round trip: the projection write is a short,
+// idempotent transaction), under the same bounded retry policy; older ones keep the activity.
+func (w *application) recordTransition(ctx workflow.Context, rec activities.TransitionRecord) error {
+	if !w.longLived() {
+		return workflow.ExecuteActivity(activityContext(ctx), acts.RecordTransition, rec).Get(ctx, nil)
+	}
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        500 * time.Millisecond,
+			BackoffCoefficient:     2,
+			MaximumInterval:        30 * time.Second,
+			MaximumAttempts:        ActivityMaxAttempts,
+			NonRetryableErrorTypes: []string{activities.ErrDuplicate, activities.ErrInvalid, activities.ErrPermanent},
+		},
+	})
+	return workflow.ExecuteLocalActivity(lctx, acts.RecordTransition, rec).Get(ctx, nil)
+}
+
 // apply moves the application by s.event (when set), then writes the projection, tasks, audit event and
 // notifications through RecordTransition. Callers hold the mutex. The state changes before the write, so
 // a failed write (after all retries) leaves the workflow ahead of its projection, and the next write,
@@ -85,7 +105,7 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 			workflow.GetLogger(ctx).Warn("search attributes not updated", "error", err)
 		}
 	}
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.RecordTransition, rec).Get(ctx, nil)
+	err := w.recordTransition(ctx, rec)
 	if err != nil && w.longLived() && w.raiseIncident(ctx, rec, err) {
 		err = refuse(skillcert.EUNAVAILABLE, "处理结果暂未能保存，已转管理员处理，请稍后查看", nil)
 	}

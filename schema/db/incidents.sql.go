@@ -10,6 +10,32 @@ import (
 	"time"
 )
 
+const applicationsWithOpenIncident = `-- name: ApplicationsWithOpenIncident :many
+SELECT DISTINCT application_id FROM tasks
+WHERE type = 'incident' AND status IN ('open','claimed') AND application_id = ANY($1::uuid[])
+`
+
+// Which of the given applications have an open incident (admin search marks them).
+func (q *Queries) ApplicationsWithOpenIncident(ctx context.Context, ids []string) ([]string, error) {
+	rows, err := q.db.Query(ctx, applicationsWithOpenIncident, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var application_id string
+		if err := rows.Scan(&application_id); err != nil {
+			return nil, err
+		}
+		items = append(items, application_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getIncident = `-- name: GetIncident :one
 SELECT task_id, application_id, action, error, seq, created_at FROM incidents WHERE task_id = $1
 `

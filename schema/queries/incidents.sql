@@ -11,3 +11,8 @@ ON CONFLICT (task_id) DO NOTHING;
 
 -- name: GetIncident :one
 SELECT * FROM incidents WHERE task_id = @task_id;
+
+-- name: ApplicationsWithOpenIncident :many
+-- Which of the given applications have an open incident (admin search marks them).
+SELECT DISTINCT application_id FROM tasks
+WHERE type = 'incident' AND status IN ('open','claimed') AND application_id = ANY(@ids::uuid[]);
