@@ -95,6 +95,12 @@ type route struct {
 	Before      fiber.Handler // runs before authentication (CORS headers that 401s must carry too)
 }
 
+// honoursIdempotencyKey reports whether the route runs the idempotency middleware: routes marked
+// Idempotent and every signed-in POST (every POST that acts on a case), except the codec's decoding.
+func (r route) honoursIdempotencyKey() bool {
+	return r.Idempotent || (r.Method == fiber.MethodPost && !r.Public && !strings.HasPrefix(r.Path, "/codec"))
+}
+
 // defaultBodyLimit bounds JSON bodies; routes that take files raise it.
 const defaultBodyLimit = 64 << 10
 
@@ -117,8 +123,8 @@ func (a *app) registerRoutes(f *fiber.App) {
 			chain = append(chain, r.Before)
 		}
 		chain = append(chain, a.bodyLimit(r), a.authenticate(r))
-		if r.Idempotent || (r.Method == fiber.MethodPost && !r.Public && !strings.HasPrefix(r.Path, "/codec")) {
-			chain = append(chain, a.idempotent) // every POST that acts on a case (not the codec's decoding)
+		if r.honoursIdempotencyKey() {
+			chain = append(chain, a.idempotent)
 		}
 		chain = append(chain, r.Handler)
 		f.Add(r.Method, r.Path, chain...)

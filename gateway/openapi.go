@@ -117,7 +117,7 @@ func (a *app) openAPI() map[string]any {
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "skillcert API", "version": "1",
 			"description": "职业技能等级认定 (vocational skill-level certification) case management. Errors have the body " +
-				`{"error": {"code", "message", "fields"}}; creating POSTs honour Idempotency-Key.`},
+				`{"error": {"code", "message", "fields"}}; every POST that acts on a case honours Idempotency-Key.`},
 		"servers": []any{map[string]any{"url": a.cfg.PublicURL}},
 		"paths":   paths,
 		"components": map[string]any{
@@ -160,9 +160,10 @@ func operation(r route) map[string]any {
 	for _, q := range r.Query {
 		params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
 	}
-	if r.Idempotent {
+	if r.honoursIdempotencyKey() {
 		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
-			"description": "a repeat with the same key returns the first result", "schema": map[string]any{"type": "string"}})
+			"description": "a repeat with the same key and body returns the first outcome (status and body); another body → 422",
+			"schema": map[string]any{"type": "string"}})
 	}
 	if len(params) > 0 {
 		op["parameters"] = params
