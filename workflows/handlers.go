@@ -46,7 +46,7 @@ func (w *application) registerUpdates(ctx workflow.Context) error {
 		return Result{Status: w.st.Status, Seq: w.st.Seq}, nil
 	})
 	for _, register := range []func() error{
-		func() error { return handle(ctx, w, UpdateAttachDocument, w.validateAttach, w.recheckAttach, w.attach) },
+		func() error { return w.registerAttach(ctx) },
 		func() error {
 			return handle(ctx, w, UpdateSubmit, w.validateSubmit, w.recheckDraftOrCorrection, w.submit)
 		},

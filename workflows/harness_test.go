@@ -40,6 +40,9 @@ type harness struct {
 	incidents   []activities.IncidentInput
 }
 
+// inspectDelay is how long (workflow time) a harness's inspections take; 0 unless a test sets it.
+var inspectDelay time.Duration
+
 var start = time.Date(2026, 7, 1, 9, 0, 0, 0, skillcert.ChinaZone)
 
 const (
@@ -106,7 +109,7 @@ func newHarness(t *testing.T, in ApplicationInput) *harness {
 		h.records = append(h.records, rec)
 		return nil
 	})
-	h.env.OnActivity(acts.InspectDocument, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.InspectInput) (inspect.Result, error) {
+	h.env.OnActivity(acts.InspectDocument, mock.Anything, mock.Anything).After(inspectDelay).Return(func(_ context.Context, in activities.InspectInput) (inspect.Result, error) {
 		return h.inspect(in), nil
 	})
 	h.env.OnActivity(acts.IssueCertificate, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.IssueInput) (string, error) {

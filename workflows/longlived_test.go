@@ -206,3 +206,31 @@ func TestRevocationWorkflow(t *testing.T) {
 		t.Fatalf("activity input %+v", got)
 	}
 }
+
+// A slow inspection does not hold the mutex in long-lived executions: a withdrawal sent while an upload
+// is being inspected completes at once, and the upload is then refused (the case has moved on).
+// Executions before the change inspect under the mutex: the withdrawal waits for the inspection.
+func TestSlowInspectionDoesNotHoldTheMutex(t *testing.T) {
+	for _, old := range []bool{false, true} {
+		inspectDelay = 10 * time.Minute
+		h := newHarness(t, baseInput(skillcert.Level5))
+		inspectDelay = 0
+		if old {
+			h.env.OnGetVersion(changeLongLived, workflow.DefaultVersion, versionLongLived).Return(workflow.DefaultVersion)
+		}
+		attach := h.update(UpdateAttachDocument, AttachDocumentRequest{DocumentID: docID(0), DocType: h.in.Checklist[0].DocType, ObjectKey: "k", Actor: applicant})
+		withdraw := h.updateAfter(time.Minute, UpdateWithdraw, ActorRequest{Actor: applicant, Reason: "工作调动"})
+		var withdrawnBeforeInspection bool
+		h.at(2*time.Minute, func() { withdrawnBeforeInspection = withdraw.done })
+		h.run()
+		mustAccept(t, "withdraw", withdraw)
+		if withdrawnBeforeInspection == old {
+			t.Fatalf("old=%v: withdrawal done before the inspection ended: %v", old, withdrawnBeforeInspection)
+		}
+		if old {
+			mustAccept(t, "attach under the mutex", attach)
+		} else {
+			mustRefuse(t, "attach after the withdrawal", attach, skillcert.ECONFLICT)
+		}
+	}
+}

@@ -6,12 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
 	"skillcert/activities"
-	"skillcert/inspect"
 )
 
 func applicantNote(w *application, kind, msg string) []activities.Notification {
@@ -65,39 +63,6 @@ func (w *application) uploadCapReached(dt skillcert.DocType) error {
 		return invalidInput("doc_type", fmt.Sprintf("该类材料已上传%d次，达到上限，不能再上传；如需更正请联系审核人员", MaxUploadsPerDocType))
 	}
 	return nil
-}
-
-// attach inspects an uploaded document and, when it passes, puts it on the checklist. A refused upload
-// does not replace an earlier accepted one.
-func (w *application) attach(ctx workflow.Context, req AttachDocumentRequest) (AttachDocumentResult, error) {
-	rule, _ := w.ruleFor(req.DocType)
-	if w.st.Uploads == nil {
-		w.st.Uploads = map[skillcert.DocType]int{}
-	}
-	w.st.Uploads[req.DocType]++
-	actx := workflow.WithActivityOptions(activityContext(ctx), workflow.ActivityOptions{StartToCloseTimeout: 2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{MaximumInterval: 10 * time.Second, MaximumAttempts: 5, NonRetryableErrorTypes: []string{activities.ErrInvalid}}})
-	var res inspect.Result
-	err := workflow.ExecuteActivity(actx, acts.InspectDocument, activities.InspectInput{
-		ApplicationID: w.in.ApplicationID, DocumentID: req.DocumentID, Rule: rule,
-	}).Get(ctx, &res)
-	if err != nil {
-		return AttachDocumentResult{}, refuse(skillcert.EINVALID, "材料检查失败，请重新上传", map[string]string{"document_id": req.DocumentID})
-	}
-	out := AttachDocumentResult{DocumentID: req.DocumentID, Accepted: res.Accepted, Code: res.Code, Reason: res.Reason,
-		Kind: string(res.Kind), Size: res.Size, SHA256: res.SHA256, TextChars: res.TextChars}
-	it := w.item(req.DocType)
-	action := "document_rejected"
-	if res.Accepted {
-		action = "document_accepted"
-		it.Status, it.DocumentID, it.Reason = DocAccepted, req.DocumentID, ""
-	} else if it.Status != DocAccepted {
-		it.Status, it.Reason = DocRejected, res.Reason
-	}
-	details := map[string]any{"document_id": req.DocumentID, "doc_type": req.DocType, "sha256": res.SHA256, "size": res.Size, "kind": res.Kind}
-	r, err := w.apply(ctx, step{action: action, actor: req.Actor, reason: res.Reason, details: details})
-	out.Status = r.Status
-	return out, err
 }
 
 // missingDocuments lists required documents not yet accepted (or marked bad by a reviewer).
