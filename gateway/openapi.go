@@ -163,7 +163,7 @@ func operation(r route) map[string]any {
 	if r.honoursIdempotencyKey() {
 		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
 			"description": "a repeat with the same key and body returns the first outcome (status and body); another body → 422",
-			"schema": map[string]any{"type": "string"}})
+			"schema":      map[string]any{"type": "string"}})
 	}
 	if len(params) > 0 {
 		op["parameters"] = params
