@@ -79,6 +79,11 @@ func TestIdempotentCommandsIntegration(t *testing.T) {
 		}
 		g.do(t, "POST", path, s.prov.Token, map[string]any{"component": "theory", "score": 76}, "Idempotency-Key", "theory-"+appID).
 			wantError(t, 422, "invalid", "Idempotency-Key")
+		// A refusal is an outcome too: the repeat gets the same 403 without acting again.
+		g.do(t, "POST", path, s.city.Token, body, "Idempotency-Key", "refused-"+appID).wantError(t, 403, "forbidden", "")
+		if r := g.do(t, "POST", path, s.city.Token, body, "Idempotency-Key", "refused-"+appID).wantError(t, 403, "forbidden", ""); r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatal("the refusal was not replayed")
+		}
 	})
 
 	t.Run("a lost answer: the workflow's Update ID still gives the first outcome", func(t *testing.T) {
