@@ -90,19 +90,22 @@ func (a *app) startApplication(ctx context.Context, in workflows.ApplicationInpu
 	return res, nil
 }
 
-// signalBatchChanged tells every running application of the batch about its new windows. Workflows that
-// ended meanwhile are skipped; it returns how many were signalled.
+// signalBatchChanged tells every running application of the batch about its new windows through a
+// BatchWindowsWorkflow, which finishes the fan-out even if this gateway is killed halfway, and waits for it.
+// A fan-out of the same batch still running (older dates) is replaced. It returns how many were signalled.
 func (a *app) signalBatchChanged(ctx context.Context, ids []string, w workflows.BatchWindows) (int, error) {
-	n := 0
-	for _, id := range ids {
-		err := a.temporal.SignalWorkflow(ctx, workflows.WorkflowID(id), "", workflows.SignalBatchChanged, w)
-		if workflowEnded(err) {
-			continue
-		}
-		if err != nil {
-			return n, fmt.Errorf("signal application %s: %w", id, err)
-		}
-		n++
+	run, err := a.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.BatchWindowsWorkflowID(w.BatchID),
+		TaskQueue:                a.cfg.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+	}, workflows.BatchWindowsWorkflowName, workflows.BatchWindowsInput{Windows: w, ApplicationIDs: ids})
+	if err != nil {
+		return 0, fmt.Errorf("start the fan-out of batch %s: %w", w.BatchID, err)
+	}
+	var n int
+	if err := run.Get(ctx, &n); err != nil {
+		return 0, fmt.Errorf("fan-out of batch %s: %w", w.BatchID, err)
 	}
 	return n, nil
 }

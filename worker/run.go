@@ -114,6 +114,7 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	serveMetrics(ctx, or(getenv("SKILLCERT_WORKER_METRICS_ADDR"), defaultMetricsAddr), reg, logger)
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
 	w.RegisterWorkflow(workflows.RevocationWorkflow)
+	w.RegisterWorkflow(workflows.BatchWindowsWorkflow)
 	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}, Logger: logger})
 	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
 	if err := w.Run(workerInterrupt(ctx)); err != nil {

@@ -233,3 +233,48 @@ func (rs *realStack) toPayment(ctx context.Context, in workflows.ApplicationInpu
 	}
 	return nil
 }
+
+// TestBatchWindowsWorkflowReachesEveryCase: the gateway's fan-out is a workflow, so it completes without
+// the gateway. Among 600 listed applications, the 4 that exist are signalled (ended or unknown ones are
+// skipped), across a continue-as-new.
+func TestBatchWindowsWorkflowReachesEveryCase(t *testing.T) {
+	rs := startReal(t)
+	ctx := context.Background()
+	var ids []string
+	for i := range 4 {
+		id, err := rs.awaitingPayment(ctx, 100+i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	listed := append([]string(nil), ids...)
+	for len(listed) < 600 {
+		listed = append(listed, uuid.NewString())
+	}
+	windows := rs.longLivedInput(ids[0]).Batch
+	windows.PaymentClosesAt = time.Now().Add(48 * time.Hour).Truncate(time.Second)
+	run, err := rs.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.BatchWindowsWorkflowID("b1"), TaskQueue: taskQueue},
+		workflows.BatchWindowsWorkflowName, workflows.BatchWindowsInput{Windows: windows, ApplicationIDs: listed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := run.Get(ctx, &n); err != nil || n != len(ids) {
+		t.Fatalf("fan-out signalled %d (%v), want %d", n, err, len(ids))
+	}
+	for _, id := range ids {
+		var due *time.Time
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+			if err := rs.pool.QueryRow(ctx, `SELECT payment_due_at FROM applications WHERE id = $1`, id).Scan(&due); err != nil {
+				t.Fatal(err)
+			}
+			if (due != nil && due.Equal(windows.PaymentClosesAt)) || time.Now().After(deadline) {
+				break
+			}
+		}
+		if due == nil || !due.Equal(windows.PaymentClosesAt) {
+			t.Fatalf("case %s due %v, want %v", id, due, windows.PaymentClosesAt)
+		}
+	}
+}

@@ -84,6 +84,7 @@ func startReal(t *testing.T) *realStack {
 	w := worker.New(c, queue, worker.Options{})
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
 	w.RegisterWorkflow(workflows.RevocationWorkflow)
+	w.RegisterWorkflow(workflows.BatchWindowsWorkflow)
 	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
