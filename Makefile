@@ -25,8 +25,9 @@ dev-down: ## stop everything `make dev` started (from another terminal)
 test: ## unit and integration tests against one private real stack (started and stopped here)
 	@deploy/dev/test.sh $(TEST_ARGS)
 
-fanout: ## durable batch fan-out: 200 open cases, half of a window change's signals lost (make test runs 8)
-	@SKILLCERT_FANOUT_CASES=$${SKILLCERT_FANOUT_CASES:-200} deploy/dev/test.sh -count=1 -timeout 30m -run TestLostBatchSignalsStillReachCases ./workflows/
+fanout: ## durable batch fan-out with 200 open cases: signals lost halfway, and the gateway SIGKILLed mid-fan-out (make test runs a few)
+	@SKILLCERT_FANOUT_CASES=$${SKILLCERT_FANOUT_CASES:-200} deploy/dev/test.sh -count=1 -timeout 60m \
+		-run 'TestLostBatchSignalsStillReachCases|TestBatchFanOutSurvivesGatewayKill' ./workflows/ ./deploy/e2e/
 
 lint: ## gofmt, go vet, staticcheck, workflowcheck
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.data/*' -not -path './bin/*')); \
