@@ -3,8 +3,6 @@ package workflows_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"flag"
 	"image"
 	"image/color"
 	"image/png"
@@ -21,7 +19,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"skillcert"
 	"skillcert/activities"
@@ -31,8 +28,6 @@ import (
 	"skillcert/schema"
 	"skillcert/workflows"
 )
-
-var recordHistories = flag.Bool("record", false, "write the histories of the integration runs to testdata/histories for the replay test")
 
 func TestMain(m *testing.M) { os.Exit(devstack.Main(m)) }
 
@@ -250,7 +245,6 @@ func TestSeniorWorkerOnRealStack(t *testing.T) {
 	if err := rs.client.GetWorkflow(ctx, workflows.WorkflowID(appID), "").Get(ctx, &final); err != nil || final != skillcert.StatusCertified {
 		t.Fatalf("final %s %v, want a completed certified workflow", final, err)
 	}
-	saveHistory(t, rs.client, appID, "level5-certified-long-lived")
 	run, err := rs.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.RevocationWorkflowID(appID), TaskQueue: taskQueue},
 		workflows.RevocationWorkflow, workflows.RevocationInput{ApplicationID: appID, Reason: "材料造假",
 			Actor: workflows.Actor{UserID: uuid.NewString(), Role: workflows.RoleAdmin}})
@@ -294,31 +288,5 @@ func TestSeniorWorkerOnRealStack(t *testing.T) {
 	}
 	if bytes.Contains(raw, []byte(in.Employer)) || bytes.Contains(raw, []byte("包头职业技术学院")) {
 		t.Fatal("plaintext payload found in the Temporal database")
-	}
-}
-
-// saveHistory writes the run's history for the replay test when -record is given.
-func saveHistory(t *testing.T, c client.Client, appID, name string) {
-	if !*recordHistories {
-		return
-	}
-	iter := c.GetWorkflowHistory(context.Background(), workflows.WorkflowID(appID), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	var events []json.RawMessage
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := protojson.Marshal(ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		events = append(events, b)
-	}
-	out, _ := json.MarshalIndent(map[string]any{"events": events}, "", " ")
-	path := filepath.Join("testdata", "histories", name+".json")
-	_ = os.MkdirAll(filepath.Dir(path), 0o755)
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -101,8 +100,8 @@ func countEvents(events []*history.HistoryEvent, typ enums.EventType) int {
 	return n
 }
 
-// replay replays a history against the current code.
-func replay(t *testing.T, events []*history.HistoryEvent) error {
+// replayEvents replays a history against the current code.
+func replayEvents(t *testing.T, events []*history.HistoryEvent) error {
 	t.Helper()
 	cdc, err := codec.Parse(codec.DevKeyring)
 	if err != nil {
@@ -210,37 +209,22 @@ func TestLongLivedCaseOnRealStack(t *testing.T) {
 	if n := countEvents(events, enums.EVENT_TYPE_MARKER_RECORDED); n < 3 {
 		t.Fatalf("%d markers, want the version, the eligibility verdict and the score deadline", n)
 	}
-	if err := replay(t, events); err != nil {
+	if err := replayEvents(t, events); err != nil {
 		t.Fatalf("replay with unchanged data: %v", err)
 	}
 	restore := workflows.SetLiveRulesForTest(holidayCalendar(t, examAt.Year()), stricterRules(t))
 	defer restore()
-	if err := replay(t, events); err != nil {
+	if err := replayEvents(t, events); err != nil {
 		t.Fatalf("replay with a changed calendar and changed conditions: %v", err)
 	}
 	restoreValidation := workflows.SetExtraValidationForTest(func(string, any) error { return errors.New("stricter validator") })
 	defer restoreValidation()
-	if err := replay(t, events); err != nil {
+	if err := replayEvents(t, events); err != nil {
 		t.Fatalf("replay with a stricter validator: %v", err)
 	}
-	files, _ := filepath.Glob(filepath.Join("testdata", "histories", "*.json"))
-	for _, f := range files {
-		r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: mustCodec(t).DataConverter(), FailureConverter: mustCodec(t).FailureConverter()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.RegisterWorkflow(workflows.ApplicationWorkflow)
-		if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
-			t.Fatalf("replay %s with changed data and a stricter validator: %v", f, err)
+	for _, rec := range loadCorpus(t) {
+		if err := replay(t, rec.history, nil); err != nil {
+			t.Fatalf("replay %s with changed data and a stricter validator: %v", rec.name, err)
 		}
 	}
-}
-
-func mustCodec(t *testing.T) *codec.Codec {
-	t.Helper()
-	c, err := codec.Parse(codec.DevKeyring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
