@@ -26,7 +26,7 @@ test: ## unit and integration tests against one private real stack (started and 
 	@deploy/dev/test.sh $(TEST_ARGS)
 
 fanout: ## durable batch fan-out with 200 open cases: signals lost halfway, and the gateway SIGKILLed mid-fan-out (make test runs a few)
-	@SKILLCERT_FANOUT_CASES=$${SKILLCERT_FANOUT_CASES:-200} deploy/dev/test.sh -count=1 -timeout 60m \
+	@SKILLCERT_FANOUT_CASES=$${SKILLCERT_FANOUT_CASES:-200} deploy/dev/test.sh -count=1 -v -timeout 60m \
 		-run 'TestLostBatchSignalsStillReachCases|TestBatchFanOutSurvivesGatewayKill' ./workflows/ ./deploy/e2e/
 
 lint: ## gofmt, go vet, staticcheck, workflowcheck
