@@ -2,7 +2,6 @@ package workflows_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
 	"skillcert/workflows"
@@ -26,7 +24,6 @@ const maxEventsWorstCase = 1000
 // callbacks on one case and asserts that its history stays under maxEventsWorstCase events.
 func TestWorstCaseHistoryStaysBounded(t *testing.T) {
 	rs := startReal(t)
-	ctx := context.Background()
 	appID := uuid.NewString()
 	in := rs.longLivedInput(appID)
 	rs.startCase(t, in)
@@ -64,17 +61,7 @@ func TestWorstCaseHistoryStaysBounded(t *testing.T) {
 	pay := workflows.ConfirmPaymentRequest{OrderID: order.OrderID, TransactionID: "tx-" + appID, AmountFen: order.AmountFen, PaidAt: time.Now()}
 	var paid workflows.ConfirmPaymentResult
 	rs.update(t, appID, workflows.UpdateConfirmPayment, pay, &paid)
-	for range 20 {
-		h, err := rs.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflows.WorkflowID(appID),
-			UpdateName: workflows.UpdateConfirmPayment, Args: []any{pay}, WaitForStage: client.WorkflowUpdateStageCompleted})
-		if err == nil {
-			err = h.Get(ctx, nil)
-		}
-		var appErr *temporal.ApplicationError
-		if !errors.As(err, &appErr) || appErr.Type() != workflows.ErrDuplicatePayment {
-			t.Fatalf("repeated callback: %v", err)
-		}
-	}
+	rs.repeatCallback(t, appID, pay, 20)
 	events := rs.events(t, appID)
 	n := len(events)
 	byType := map[string]int{}

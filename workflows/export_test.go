@@ -21,3 +21,19 @@ func SetExtraValidationForTest(rule func(update string, req any) error) (restore
 	extraValidation = rule
 	return func() { extraValidation = old }
 }
+
+// StricterRulesForTest are the embedded conditions with 五级 needing 60 years in the occupation.
+func StricterRulesForTest() map[string]skillcert.RuleSet {
+	sets := map[string]skillcert.RuleSet{}
+	for _, name := range skillcert.RuleSetNames() {
+		rs, _ := skillcert.RuleSetNamed(name)
+		levels := map[skillcert.Level][]skillcert.Alternative{}
+		for l, alts := range rs.Levels {
+			levels[l] = alts
+		}
+		levels[skillcert.Level5] = []skillcert.Alternative{{ID: "years", MinOccupationYears: 60}}
+		rs.Levels = levels
+		sets[name] = rs
+	}
+	return sets
+}

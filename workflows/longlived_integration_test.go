@@ -75,6 +75,23 @@ func (rs *realStack) attach(t *testing.T, in workflows.ApplicationInput, dt skil
 	return att
 }
 
+// repeatCallback sends the payment confirmation n more times; each must be refused as a duplicate.
+func (rs *realStack) repeatCallback(t *testing.T, appID string, pay workflows.ConfirmPaymentRequest, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for range n {
+		h, err := rs.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflows.WorkflowID(appID),
+			UpdateName: workflows.UpdateConfirmPayment, Args: []any{pay}, WaitForStage: client.WorkflowUpdateStageCompleted})
+		if err == nil {
+			err = h.Get(ctx, nil)
+		}
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) || appErr.Type() != workflows.ErrDuplicatePayment {
+			t.Fatalf("repeated callback: %v, want a %s refusal", err, workflows.ErrDuplicatePayment)
+		}
+	}
+}
+
 // events returns the workflow's history.
 func (rs *realStack) events(t *testing.T, appID string) []*history.HistoryEvent {
 	t.Helper()
@@ -113,23 +130,6 @@ func replayEvents(t *testing.T, events []*history.HistoryEvent) error {
 	}
 	r.RegisterWorkflow(workflows.ApplicationWorkflow)
 	return r.ReplayWorkflowHistory(nil, &history.History{Events: events})
-}
-
-// stricterRules are the embedded conditions with 五级 needing 60 years in the occupation.
-func stricterRules(t *testing.T) map[string]skillcert.RuleSet {
-	t.Helper()
-	sets := map[string]skillcert.RuleSet{}
-	for _, name := range skillcert.RuleSetNames() {
-		rs, _ := skillcert.RuleSetNamed(name)
-		levels := map[skillcert.Level][]skillcert.Alternative{}
-		for l, alts := range rs.Levels {
-			levels[l] = alts
-		}
-		levels[skillcert.Level5] = []skillcert.Alternative{{ID: "years", MinOccupationYears: 60}}
-		rs.Levels = levels
-		sets[name] = rs
-	}
-	return sets
 }
 
 // holidayCalendar declares every day from Oct 1 to Nov 30 of year an off day.
@@ -171,17 +171,7 @@ func TestLongLivedCaseOnRealStack(t *testing.T) {
 	rs.update(t, appID, workflows.UpdateConfirmPayment, pay, &paid)
 
 	before := len(rs.events(t, appID))
-	for range 10 {
-		h, err := rs.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflows.WorkflowID(appID),
-			UpdateName: workflows.UpdateConfirmPayment, Args: []any{pay}, WaitForStage: client.WorkflowUpdateStageCompleted})
-		if err == nil {
-			err = h.Get(ctx, nil)
-		}
-		var appErr *temporal.ApplicationError
-		if !errors.As(err, &appErr) || appErr.Type() != workflows.ErrDuplicatePayment {
-			t.Fatalf("repeated callback: %v, want a %s refusal", err, workflows.ErrDuplicatePayment)
-		}
-	}
+	rs.repeatCallback(t, appID, pay, 10)
 	if after := len(rs.events(t, appID)); after != before {
 		t.Fatalf("ten repeated callbacks added %d history events", after-before)
 	}
@@ -212,7 +202,7 @@ func TestLongLivedCaseOnRealStack(t *testing.T) {
 	if err := replayEvents(t, events); err != nil {
 		t.Fatalf("replay with unchanged data: %v", err)
 	}
-	restore := workflows.SetLiveRulesForTest(holidayCalendar(t, examAt.Year()), stricterRules(t))
+	restore := workflows.SetLiveRulesForTest(holidayCalendar(t, examAt.Year()), workflows.StricterRulesForTest())
 	defer restore()
 	if err := replayEvents(t, events); err != nil {
 		t.Fatalf("replay with a changed calendar and changed conditions: %v", err)

@@ -66,17 +66,7 @@ func TestTimerThatLosesItsRaceIsCancelled(t *testing.T) {
 // A changed rule applies to new cases: stricter conditions refuse the application, and a calendar with
 // more holidays moves the correction deadline.
 func TestChangedRulesApplyToNewCases(t *testing.T) {
-	strict := map[string]skillcert.RuleSet{}
-	for _, name := range skillcert.RuleSetNames() {
-		rs, _ := skillcert.RuleSetNamed(name)
-		levels := map[skillcert.Level][]skillcert.Alternative{}
-		for l, alts := range rs.Levels {
-			levels[l] = alts
-		}
-		levels[skillcert.Level5] = []skillcert.Alternative{{ID: "years", MinOccupationYears: 60}}
-		rs.Levels = levels
-		strict[name] = rs
-	}
+	strict := StricterRulesForTest()
 	restore := SetLiveRulesForTest(nil, strict)
 	h := newHarness(t, baseInput(skillcert.Level5))
 	created := h.updateAfter(-h.next, UpdateCreated, nil)

@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -127,19 +126,12 @@ func (w *application) currentTask(id string) (activities.TaskSpec, bool) {
 	return activities.TaskSpec{}, false
 }
 
-func (w *application) validateCompleteTask(_ workflow.Context, req CompleteTaskRequest) error {
+func (w *application) validateCompleteTask(ctx workflow.Context, req CompleteTaskRequest) error {
 	if err := w.ready(); err != nil {
 		return err
 	}
-	task, ok := w.currentTask(req.TaskID)
-	if !ok || (w.st.Status != skillcert.StatusPreliminaryReview && w.st.Status != skillcert.StatusReReview) {
-		return conflict("该任务已完成或已失效")
-	}
-	if err := w.requireRole(req.Actor, task.Role); err != nil {
+	if err := w.recheckCompleteTask(ctx, req); err != nil {
 		return err
-	}
-	if w.st.Status == skillcert.StatusReReview && slices.Contains(w.st.PreliminaryActors, req.Actor.UserID) {
-		return forbidden("资格初审和资格复审不能由同一人完成")
 	}
 	switch req.Decision {
 	case "approve":

@@ -17,7 +17,7 @@ func (w *application) slot(c skillcert.Component) *ScoreSlot {
 	return &w.st.Skill
 }
 
-func (w *application) validateEnterScore(_ workflow.Context, req EnterScoreRequest) error {
+func (w *application) validateEnterScore(ctx workflow.Context, req EnterScoreRequest) error {
 	if err := w.ready(); err != nil {
 		return err
 	}
@@ -36,17 +36,7 @@ func (w *application) validateEnterScore(_ workflow.Context, req EnterScoreReque
 	if _, err := skillcert.ParseScore(req.Score.Float()); err != nil {
 		return fromDomain(err)
 	}
-	if err := w.requireStatus(skillcert.StatusScoring); err != nil {
-		return err
-	}
-	slot := w.slot(req.Component)
-	if slot.Confirmed != nil {
-		return conflict("该成绩已确认")
-	}
-	if slot.First != nil && slot.First.OperatorID == req.Actor.UserID {
-		return forbidden("成绩须由另一名操作员复核录入")
-	}
-	return nil
+	return w.recheckEnterScore(ctx, req)
 }
 
 // enterScore is double entry: the first entry waits; a second operator's matching entry confirms it; a

@@ -37,16 +37,18 @@ var (
 // and 23, domain errors: activities.Classify) fail at once. A projection write that still fails raises an
 // incident; other failures go back to the caller. The mutex is never held longer than this.
 func activityContext(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        500 * time.Millisecond,
-			BackoffCoefficient:     2,
-			MaximumInterval:        30 * time.Second,
-			MaximumAttempts:        ActivityMaxAttempts,
-			NonRetryableErrorTypes: []string{activities.ErrDuplicate, activities.ErrInvalid, activities.ErrPermanent},
-		},
-	})
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryPolicy()})
+}
+
+// retryPolicy is the bounded, classified retry policy of the workflow's side effects.
+func retryPolicy() *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:        500 * time.Millisecond,
+		BackoffCoefficient:     2,
+		MaximumInterval:        30 * time.Second,
+		MaximumAttempts:        ActivityMaxAttempts,
+		NonRetryableErrorTypes: []string{activities.ErrDuplicate, activities.ErrInvalid, activities.ErrPermanent},
+	}
 }
 
 // ActivityMaxAttempts is the attempt limit of the workflow's side effects.
@@ -59,16 +61,7 @@ func (w *application) recordTransition(ctx workflow.Context, rec activities.Tran
 	if !w.longLived() {
 		return workflow.ExecuteActivity(activityContext(ctx), acts.RecordTransition, rec).Get(ctx, nil)
 	}
-	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        500 * time.Millisecond,
-			BackoffCoefficient:     2,
-			MaximumInterval:        30 * time.Second,
-			MaximumAttempts:        ActivityMaxAttempts,
-			NonRetryableErrorTypes: []string{activities.ErrDuplicate, activities.ErrInvalid, activities.ErrPermanent},
-		},
-	})
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryPolicy()})
 	return workflow.ExecuteLocalActivity(lctx, acts.RecordTransition, rec).Get(ctx, nil)
 }
 
