@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -29,7 +30,7 @@ func Classify(err error) error {
 		return err // already classified by the activity
 	}
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && (pgErr.SQLState()[:2] == "22" || pgErr.SQLState()[:2] == "23") {
+	if errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.SQLState(), "22") || strings.HasPrefix(pgErr.SQLState(), "23")) {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrPermanent, err, pgErr.SQLState())
 	}
 	var domErr *skillcert.Error
