@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"net"
@@ -193,16 +194,20 @@ func (i *countingInbound) ExecuteActivity(ctx context.Context, in *interceptor.E
 	return res, err
 }
 
-// serveMetrics serves reg on addr until ctx ends. A port already taken is logged, not fatal: the worker
-// does its work without metrics rather than not at all.
-func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, logger *slog.Logger) {
+// serveMetrics serves reg on addr until ctx ends. An address set explicitly that is taken stops the
+// start (as the gateway's SKILLCERT_METRICS_ADDR does); the default one being taken (another worker on
+// this machine) is logged, and the worker does its work without metrics rather than not at all.
+func serveMetrics(ctx context.Context, addr string, explicit bool, reg *prometheus.Registry, logger *slog.Logger) error {
 	if addr == "off" {
-		return
+		return nil
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
+		if explicit {
+			return fmt.Errorf("SKILLCERT_WORKER_METRICS_ADDR %s: %w", addr, err)
+		}
 		logger.Error("worker metrics not served", "addr", addr, "error", err)
-		return
+		return nil
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -213,4 +218,5 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, lo
 	}()
 	logger.Info("worker metrics", "addr", ln.Addr().String())
 	go func() { _ = srv.Serve(ln) }()
+	return nil
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +107,26 @@ func TestClassifyAndCountFailedAttempts(t *testing.T) {
 	}
 	if n := gather(t, reg)[`skillcert_worker_activity_failed_attempts_total{activity="RecordTransition",class="permanent"}`]; n != 1 {
 		t.Fatalf("failed attempts counted %v, want 1", n)
+	}
+}
+
+// An explicitly set metrics address that is taken stops the start; the default one being taken does not.
+func TestTakenMetricsAddress(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := serveMetrics(ctx, ln.Addr().String(), true, prometheus.NewRegistry(), logger); err == nil {
+		t.Fatal("a taken explicit address was accepted")
+	}
+	if err := serveMetrics(ctx, ln.Addr().String(), false, prometheus.NewRegistry(), logger); err != nil {
+		t.Fatalf("a taken default address stopped the start: %v", err)
+	}
+	if err := serveMetrics(ctx, "127.0.0.1:0", true, prometheus.NewRegistry(), logger); err != nil {
+		t.Fatal(err)
 	}
 }

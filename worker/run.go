@@ -111,7 +111,10 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 		WorkerStopTimeout:                  10 * time.Second,
 		Interceptors:                       []interceptor.WorkerInterceptor{newFailedAttempts(reg)},
 	})
-	serveMetrics(ctx, or(getenv("SKILLCERT_WORKER_METRICS_ADDR"), defaultMetricsAddr), reg, logger)
+	metricsAddr := getenv("SKILLCERT_WORKER_METRICS_ADDR")
+	if err := serveMetrics(ctx, or(metricsAddr, defaultMetricsAddr), metricsAddr != "", reg, logger); err != nil {
+		return err
+	}
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
 	w.RegisterWorkflow(workflows.RevocationWorkflow)
 	w.RegisterWorkflow(workflows.BatchWindowsWorkflow)
