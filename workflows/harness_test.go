@@ -38,6 +38,8 @@ type harness struct {
 	// storedBatch, when set, is what LoadBatchWindows reads (a change whose signal never came).
 	storedBatch *activities.BatchDates
 	incidents   []activities.IncidentInput
+	// issueErr, when set, may fail an IssueCertificate call.
+	issueErr func() error
 }
 
 // inspectDelay is how long (workflow time) a harness's inspections take; 0 unless a test sets it.
@@ -115,6 +117,11 @@ func newHarness(t *testing.T, in ApplicationInput) *harness {
 	h.env.OnActivity(acts.IssueCertificate, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.IssueInput) (string, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		if h.issueErr != nil {
+			if err := h.issueErr(); err != nil {
+				return "", err
+			}
+		}
 		h.issued++
 		return "S00001500000126" + "3" + "000001", nil
 	})

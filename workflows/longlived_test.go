@@ -224,3 +224,31 @@ func TestSlowInspectionDoesNotHoldTheMutex(t *testing.T) {
 		}
 	}
 }
+
+// A certificate that could not be issued (its retries exhausted) leaves the confirming entry open again:
+// the operator sends it again and the case is certified, instead of a confirmed score with no verdict.
+func TestFailedCertificateIssueCanBeRetried(t *testing.T) {
+	h := newHarness(t, baseInput(skillcert.Level5))
+	fail := true
+	h.issueErr = func() error {
+		if fail {
+			fail = false
+			return temporal.NewNonRetryableApplicationError("registry down", activities.ErrPermanent, nil)
+		}
+		return nil
+	}
+	h.approveToPayment()
+	h.payAndSit()
+	h.enterBoth(skillcert.ComponentTheory, prov1, prov2, 80)
+	h.update(UpdateEnterScore, EnterScoreRequest{Component: skillcert.ComponentSkill, Score: score(85), Actor: city1})
+	failed := h.update(UpdateEnterScore, EnterScoreRequest{Component: skillcert.ComponentSkill, Score: score(85), Actor: city2})
+	again := h.update(UpdateEnterScore, EnterScoreRequest{Component: skillcert.ComponentSkill, Score: score(85), Actor: city2})
+	h.run()
+	if failed.err == nil {
+		t.Fatal("the entry whose certificate failed reported success")
+	}
+	mustAccept(t, "the same entry again", again)
+	if r := again.result.(EnterScoreResult); r.State != ScoreConfirmed || r.Status != skillcert.StatusCertified {
+		t.Fatalf("after the retry: %+v", r)
+	}
+}

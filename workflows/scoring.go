@@ -63,6 +63,9 @@ func (w *application) enterScore(ctx workflow.Context, req EnterScoreRequest) (E
 		out.State = ScoreConfirmed
 		s = step{action: "score_confirmed", actor: req.Actor, details: details}
 		if err := w.judge(ctx, &s); err != nil {
+			if w.longLived() {
+				slot.Confirmed = nil // the certificate was not issued: the same entry may be sent again
+			}
 			return EnterScoreResult{}, err
 		}
 	}
@@ -153,6 +156,9 @@ func (w *application) evaluate(ctx workflow.Context, req EvaluateRequest) (Evalu
 		mean := skillcert.PanelMean(scores)
 		w.st.Comprehensive = &mean
 		if err := w.judge(ctx, &s); err != nil {
+			if w.longLived() { // the certificate was not issued: the member may send the evaluation again
+				w.st.Panel, w.st.Comprehensive = w.st.Panel[:len(w.st.Panel)-1], nil
+			}
 			return EvaluateResult{}, err
 		}
 	}
