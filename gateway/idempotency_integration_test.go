@@ -142,6 +142,8 @@ func TestIncidentIntegration(t *testing.T) {
 	if r.Status < 500 {
 		t.Fatalf("withdrawal with a broken projection write: %d %s", r.Status, r.Raw)
 	}
+	// The 503 is not the answer forever: the same request again runs as a new update (the case has moved on).
+	g.do(t, "POST", "/api/v1/applications/"+appID+"/withdraw", owner.Token, map[string]any{"reason": "工作调动"}).wantError(t, 409, "conflict", "")
 	var task map[string]any
 	for deadline := time.Now().Add(20 * time.Second); task == nil; time.Sleep(200 * time.Millisecond) {
 		list := g.do(t, "GET", "/api/v1/tasks?type=incident&application_id="+appID, s.admin, nil).want(t, 200)

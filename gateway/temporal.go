@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
+	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
+	"skillcert/schema/db"
 	"skillcert/workflows"
 )
 
@@ -17,12 +21,24 @@ import (
 const workflowType = "ApplicationWorkflow"
 
 // update sends the named Update to the application's workflow, waits until it completed and decodes its
-// result into result (which may be nil). Its Update ID derives from the request (updateID), so a repeated
-// request gets the first outcome. Refusals come back as ApplicationErrors whose type is a skillcert
-// error code (classify maps them); a workflow that has already ended answers 409.
+// result into result (which may be nil). Refusals come back as ApplicationErrors whose type is a skillcert
+// error code (classify maps them); a workflow that has already ended answers 409. Its Update ID derives from
+// the request (updateID), so a repeated request gets the first outcome; a transient failure (5xx) moves
+// the request to a new generation of the ID, so a retry of it runs again.
 func (a *app) update(ctx context.Context, applicationID, name string, arg, result any) error {
+	base := a.updateID(ctx, applicationID, name)
+	id, gen := base, int32(0)
+	if base != "" {
+		g, err := a.q.GetUpdateGeneration(ctx, base)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("read update generation: %w", err)
+		}
+		if gen = g; gen > 0 {
+			id = base + "/" + strconv.Itoa(int(gen))
+		}
+	}
 	h, err := a.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		UpdateID:     a.updateID(ctx, applicationID, name),
+		UpdateID:     id,
 		WorkflowID:   workflows.WorkflowID(applicationID),
 		UpdateName:   name,
 		Args:         []any{arg},
@@ -33,9 +49,27 @@ func (a *app) update(ctx context.Context, applicationID, name string, arg, resul
 	}
 	a.countUpdate(name, err)
 	if err != nil {
+		if status, _ := classify(err); base != "" && status >= 500 && completedFailure(err) {
+			if berr := a.q.BumpUpdateGeneration(context.WithoutCancel(ctx), db.BumpUpdateGenerationParams{BaseID: base, Generation: gen + 1}); berr != nil {
+				a.log.Warn("bump update generation", "error", berr)
+			}
+		}
 		return updateError(name, err)
 	}
 	return nil
+}
+
+// completedFailure reports whether err is the outcome of an update that ran and failed (as opposed to an
+// update whose outcome is unknown: timed out, cancelled, the server unreachable). Only a completed
+// failure moves the request to a new Update ID; an unknown one may still be running.
+func completedFailure(err error) bool {
+	var (
+		appErr   *temporal.ApplicationError
+		actErr   *temporal.ActivityError
+		canceled *temporal.CanceledError
+		timeout  *temporal.TimeoutError
+	)
+	return errors.As(err, &appErr) || errors.As(err, &actErr) || errors.As(err, &canceled) || errors.As(err, &timeout)
 }
 
 // updateError adds context to an update's error and turns "the workflow has ended" into a conflict.

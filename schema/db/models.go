@@ -228,6 +228,12 @@ type TokenVersion struct {
 	Version int64  `json:"version"`
 }
 
+type UpdateAttempt struct {
+	BaseID     string    `json:"base_id"`
+	Generation int32     `json:"generation"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
 type User struct {
 	ID             string    `json:"id"`
 	Role           string    `json:"role"`
