@@ -5,18 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
+	"skillcert/contract"
 	"skillcert/schema/db"
 )
 
-// ErrPermanent is the type of a non-retryable failure that Classify found permanent: a Postgres error
-// of SQLSTATE class 22 (data exception) or 23 (integrity constraint violation), or a domain error.
-const ErrPermanent = "permanent"
+// ErrPermanent is the type of a non-retryable failure that Classify found permanent.
+const ErrPermanent = contract.ErrPermanent
 
 // Classify turns errors that no retry can fix into non-retryable ApplicationErrors of type ErrPermanent
 // and returns every other error unchanged (transient: retried with backoff up to the workflow's limit).
@@ -41,15 +40,7 @@ func Classify(err error) error {
 }
 
 // IncidentInput is an incident to record as an admin task.
-type IncidentInput struct {
-	TaskID        string    `json:"task_id"`
-	ApplicationID string    `json:"application_id"`
-	Region        string    `json:"region"`
-	Action        string    `json:"action"`
-	Error         string    `json:"error"`
-	Seq           int64     `json:"seq"`
-	At            time.Time `json:"at"`
-}
+type IncidentInput = contract.IncidentInput
 
 // RecordIncident writes the incident's admin task and its details in one transaction; a repeat changes
 // nothing.
@@ -69,12 +60,7 @@ func (a *Activities) RecordIncident(ctx context.Context, in IncidentInput) error
 }
 
 // BatchDates are the windows of a batch as stored.
-type BatchDates struct {
-	RegistrationClosesAt time.Time `json:"registration_closes_at"`
-	PaymentOpensAt       time.Time `json:"payment_opens_at"`
-	PaymentClosesAt      time.Time `json:"payment_closes_at"`
-	ExamStartsAt         time.Time `json:"exam_starts_at"`
-}
+type BatchDates = contract.BatchDates
 
 // LoadBatchWindows reads a batch's current windows, so that a deadline can follow a change whose signal
 // never arrived.

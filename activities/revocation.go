@@ -4,30 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
+	"skillcert/contract"
 	"skillcert/schema/db"
 )
 
 // RevocationInput revokes a certified application whose workflow has completed.
-type RevocationInput struct {
-	ApplicationID string    `json:"application_id"`
-	Reason        string    `json:"reason"`
-	ActorID       string    `json:"actor_id"`
-	ActorRole     string    `json:"actor_role"`
-	At            time.Time `json:"at"`
-}
+type RevocationInput = contract.RevocationInput
 
 // RevocationResult is the application after revocation.
-type RevocationResult struct {
-	Status            string `json:"status"`
-	Seq               int64  `json:"seq"`
-	CertificateNumber string `json:"certificate_number,omitempty"`
-}
+type RevocationResult = contract.RevocationResult
 
 // RevokeApplication revokes a certified application in one transaction: the certificate, the projection
 // row (status, next sequence number, the reason), the audit event and the applicant's notification. The

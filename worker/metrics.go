@@ -23,10 +23,6 @@ import (
 	"skillcert/activities"
 )
 
-// defaultMetricsAddr is where the worker serves /metrics unless SKILLCERT_WORKER_METRICS_ADDR says
-// otherwise ("off" disables it).
-const defaultMetricsAddr = "127.0.0.1:9465"
-
 // promMetrics adapts the Temporal SDK's metrics to a Prometheus registry. A metric keeps the label names
 // of its first use; later uses fill missing labels with "" and drop unknown ones, because Prometheus
 // needs one label set per name.

@@ -7,8 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
-	"skillcert/inspect"
+	"skillcert/contract"
 )
 
 // registerAttach registers the attach_document update. Long-lived executions inspect the upload before
@@ -53,12 +52,12 @@ func (w *application) countUpload(dt skillcert.DocType) {
 }
 
 // inspectUpload checks the uploaded object's content against the document type's rule.
-func (w *application) inspectUpload(ctx workflow.Context, req AttachDocumentRequest) (inspect.Result, error) {
+func (w *application) inspectUpload(ctx workflow.Context, req AttachDocumentRequest) (contract.Inspection, error) {
 	rule, _ := w.ruleFor(req.DocType)
 	actx := workflow.WithActivityOptions(activityContext(ctx), workflow.ActivityOptions{StartToCloseTimeout: 2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{MaximumInterval: 10 * time.Second, MaximumAttempts: 5, NonRetryableErrorTypes: []string{activities.ErrInvalid}}})
-	var res inspect.Result
-	err := workflow.ExecuteActivity(actx, acts.InspectDocument, activities.InspectInput{
+		RetryPolicy: &temporal.RetryPolicy{MaximumInterval: 10 * time.Second, MaximumAttempts: 5, NonRetryableErrorTypes: []string{contract.ErrInvalid}}})
+	var res contract.Inspection
+	err := workflow.ExecuteActivity(actx, contract.InspectDocument, contract.InspectInput{
 		ApplicationID: w.in.ApplicationID, DocumentID: req.DocumentID, Rule: rule,
 	}).Get(ctx, &res)
 	return res, err
@@ -66,7 +65,7 @@ func (w *application) inspectUpload(ctx workflow.Context, req AttachDocumentRequ
 
 // attachInspected puts an inspected document on the checklist when it passed. A refused upload does not
 // replace an earlier accepted one.
-func (w *application) attachInspected(ctx workflow.Context, req AttachDocumentRequest, res inspect.Result, inspectErr error) (AttachDocumentResult, error) {
+func (w *application) attachInspected(ctx workflow.Context, req AttachDocumentRequest, res contract.Inspection, inspectErr error) (AttachDocumentResult, error) {
 	if inspectErr != nil {
 		return AttachDocumentResult{}, refuse(skillcert.EINVALID, "材料检查失败，请重新上传", map[string]string{"document_id": req.DocumentID})
 	}

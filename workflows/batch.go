@@ -3,7 +3,7 @@ package workflows
 import (
 	"go.temporal.io/sdk/workflow"
 
-	"skillcert/activities"
+	"skillcert/contract"
 )
 
 // refreshBatch reads the batch's stored windows before the payment deadline acts, so that a window
@@ -11,8 +11,8 @@ import (
 // case: a later deadline re-arms the timer instead of expiring the application. It reports whether the
 // windows changed. When the read fails after its retries, the deadline acts on what the workflow knows.
 func (w *application) refreshBatch(ctx workflow.Context) bool {
-	var b activities.BatchDates
-	if err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadBatchWindows, w.in.Batch.BatchID).Get(ctx, &b); err != nil {
+	var b contract.BatchDates
+	if err := workflow.ExecuteActivity(activityContext(ctx), contract.LoadBatchWindows, w.in.Batch.BatchID).Get(ctx, &b); err != nil {
 		workflow.GetLogger(ctx).Warn("batch windows not re-read before the payment deadline", "error", err)
 		return false
 	}

@@ -1,6 +1,10 @@
 // Package workflows holds ApplicationWorkflow, the durable case of one application (申报), the short
-// RevocationWorkflow of certified cases whose workflow has completed, and the names and types of their
-// messages (updates, the batch signal, the state query), which the gateway uses.
+// RevocationWorkflow of certified cases whose workflow has completed, BatchWindowsWorkflow (the durable
+// fan-out of a batch's window change), and the names and types of their messages (updates, the batch
+// signal, the state query), which the gateway uses. It owns the order of a case's steps and its
+// deadlines; the rules are the domain's (package skillcert), the side effects are activities it names
+// through package contract, and its refusals are domain errors sent whole through package failure. It
+// imports nothing else of the module (TestImportGraph), so it links neither the database nor storage.
 //
 // # Determinism
 //

@@ -8,7 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
+	"skillcert/contract"
 )
 
 // TaskIncident is the admins' task of a case whose projection write failed past its retry limit.
@@ -31,7 +31,7 @@ type Incident struct {
 	Action   string                      `json:"action"`
 	Error    string                      `json:"error"`
 	At       time.Time                   `json:"at"`
-	Record   activities.TransitionRecord `json:"record"` // the write that failed, for a retry
+	Record   contract.TransitionRecord `json:"record"` // the write that failed, for a retry
 	Reported bool                        `json:"reported"`
 }
 
@@ -46,9 +46,9 @@ type ResolveIncidentRequest struct {
 // raiseIncident opens an incident for a failed projection write, unless one is open already (its
 // resolution writes the current state, which covers this write's row and tasks too). It reports whether
 // an incident is open for the failure.
-func (w *application) raiseIncident(ctx workflow.Context, rec activities.TransitionRecord, err error) bool {
+func (w *application) raiseIncident(ctx workflow.Context, rec contract.TransitionRecord, err error) bool {
 	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) && appErr.Type() == activities.ErrDuplicate {
+	if errors.As(err, &appErr) && appErr.Type() == contract.ErrDuplicate {
 		return false // a refusal, not a failure
 	}
 	if rec.Seq <= 1 {
@@ -65,11 +65,11 @@ func (w *application) raiseIncident(ctx workflow.Context, rec activities.Transit
 }
 
 // incidentTask is the open incident as a task of the projection (kept open by every later write).
-func (w *application) incidentTask() []activities.TaskSpec {
+func (w *application) incidentTask() []contract.TaskSpec {
 	if w.st.Incident == nil {
 		return nil
 	}
-	return []activities.TaskSpec{{ID: w.st.Incident.ID, Type: TaskIncident, Role: RoleAdmin, Region: w.in.Region}}
+	return []contract.TaskSpec{{ID: w.st.Incident.ID, Type: TaskIncident, Role: RoleAdmin, Region: w.in.Region}}
 }
 
 // reportIncidents records each new incident as an admin task. It runs outside the mutex, retrying
@@ -77,13 +77,13 @@ func (w *application) incidentTask() []activities.TaskSpec {
 func (w *application) reportIncidents(ctx workflow.Context) {
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrInvalid, activities.ErrPermanent}}})
+			NonRetryableErrorTypes: []string{contract.ErrInvalid, contract.ErrPermanent}}})
 	for {
 		if err := workflow.Await(ctx, func() bool { return w.st.Incident != nil && !w.st.Incident.Reported }); err != nil {
 			return
 		}
 		inc := w.st.Incident
-		err := workflow.ExecuteActivity(actx, acts.RecordIncident, activities.IncidentInput{
+		err := workflow.ExecuteActivity(actx, contract.RecordIncident, contract.IncidentInput{
 			TaskID: inc.ID, ApplicationID: w.in.ApplicationID, Region: w.in.Region, Action: inc.Action,
 			Error: inc.Error, Seq: inc.Record.Seq, At: inc.At,
 		}).Get(ctx, nil)
@@ -124,7 +124,7 @@ func (w *application) recheckResolveIncident(_ workflow.Context, req ResolveInci
 func (w *application) resolveIncident(ctx workflow.Context, req ResolveIncidentRequest) (Result, error) {
 	inc := w.st.Incident
 	if req.Decision == IncidentRetry {
-		if err := workflow.ExecuteActivity(activityContext(ctx), acts.RecordTransition, inc.Record).Get(ctx, nil); err != nil {
+		if err := workflow.ExecuteActivity(activityContext(ctx), contract.RecordTransition, inc.Record).Get(ctx, nil); err != nil {
 			return Result{}, refuse(skillcert.EUNAVAILABLE, "重试仍未成功，事件保持未处理状态", nil)
 		}
 	}

@@ -8,15 +8,15 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
+	"skillcert/contract"
 )
 
-func applicantNote(w *application, kind, msg string) []activities.Notification {
-	return []activities.Notification{{Kind: kind, RecipientRole: RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg}}
+func applicantNote(w *application, kind, msg string) []contract.Notification {
+	return []contract.Notification{{Kind: kind, RecipientRole: RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg}}
 }
 
-func revokeInput(applicationID, reason string, at time.Time) activities.RevokeInput {
-	return activities.RevokeInput{ApplicationID: applicationID, Reason: reason, At: at}
+func revokeInput(applicationID, reason string, at time.Time) contract.RevokeInput {
+	return contract.RevokeInput{ApplicationID: applicationID, Reason: reason, At: at}
 }
 
 func (w *application) ruleFor(dt skillcert.DocType) (skillcert.DocRule, bool) {
@@ -117,13 +117,13 @@ func (w *application) submit(ctx workflow.Context, req ActorRequest) (Result, er
 }
 
 // currentTask returns the open task with id, if any.
-func (w *application) currentTask(id string) (activities.TaskSpec, bool) {
+func (w *application) currentTask(id string) (contract.TaskSpec, bool) {
 	for _, t := range w.tasks() {
 		if t.ID == id {
 			return t, true
 		}
 	}
-	return activities.TaskSpec{}, false
+	return contract.TaskSpec{}, false
 }
 
 func (w *application) validateCompleteTask(ctx workflow.Context, req CompleteTaskRequest) error {

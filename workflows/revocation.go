@@ -4,7 +4,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
+	"skillcert/contract"
 )
 
 // RevocationWorkflowID is the ID of the revocation of a certified application whose workflow completed.
@@ -28,8 +28,8 @@ type RevocationInput struct {
 // and a history for the audit, and leaves no long-lived execution to version. It returns the status after
 // revocation.
 func RevocationWorkflow(ctx workflow.Context, in RevocationInput) (Result, error) {
-	var res activities.RevocationResult
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.RevokeApplication, activities.RevocationInput{
+	var res contract.RevocationResult
+	err := workflow.ExecuteActivity(activityContext(ctx), contract.RevokeApplication, contract.RevocationInput{
 		ApplicationID: in.ApplicationID, Reason: in.Reason, ActorID: in.Actor.UserID, ActorRole: in.Actor.Role,
 		At: workflow.Now(ctx),
 	}).Get(ctx, &res)

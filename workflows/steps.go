@@ -9,7 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
+	"skillcert/contract"
 )
 
 // step is one change of the application: an optional lifecycle event plus what to record about it.
@@ -20,7 +20,7 @@ type step struct {
 	reason        string
 	details       any
 	completedTask string
-	notify        []activities.Notification
+	notify        []contract.Notification
 }
 
 // Search attribute keys (no personal data).
@@ -34,7 +34,7 @@ var (
 
 // activityContext bounds the retries of a side effect: transient errors retry with backoff for at most
 // ActivityMaxAttempts attempts (about three minutes), permanent ones (invalid input, SQLSTATE classes 22
-// and 23, domain errors: activities.Classify) fail at once. A projection write that still fails raises an
+// and 23, domain errors: contract.Classify) fail at once. A projection write that still fails raises an
 // incident; other failures go back to the caller. The mutex is never held longer than this.
 func activityContext(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryPolicy()})
@@ -47,7 +47,7 @@ func retryPolicy() *temporal.RetryPolicy {
 		BackoffCoefficient:     2,
 		MaximumInterval:        30 * time.Second,
 		MaximumAttempts:        ActivityMaxAttempts,
-		NonRetryableErrorTypes: []string{activities.ErrDuplicate, activities.ErrInvalid, activities.ErrPermanent},
+		NonRetryableErrorTypes: []string{contract.ErrDuplicate, contract.ErrInvalid, contract.ErrPermanent},
 	}
 }
 
@@ -57,12 +57,12 @@ const ActivityMaxAttempts = 10
 // recordTransition writes rec. Long-lived executions write it with a local activity (one marker event
 // instead of three activity events and a workflow task round trip: the projection write is a short,
 // idempotent transaction), under the same bounded retry policy; older ones keep the activity.
-func (w *application) recordTransition(ctx workflow.Context, rec activities.TransitionRecord) error {
+func (w *application) recordTransition(ctx workflow.Context, rec contract.TransitionRecord) error {
 	if !w.longLived() {
-		return workflow.ExecuteActivity(activityContext(ctx), acts.RecordTransition, rec).Get(ctx, nil)
+		return workflow.ExecuteActivity(activityContext(ctx), contract.RecordTransition, rec).Get(ctx, nil)
 	}
 	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryPolicy()})
-	return workflow.ExecuteLocalActivity(lctx, acts.RecordTransition, rec).Get(ctx, nil)
+	return workflow.ExecuteLocalActivity(lctx, contract.RecordTransition, rec).Get(ctx, nil)
 }
 
 // apply moves the application by s.event (when set), then writes the projection, tasks, audit event and
@@ -84,7 +84,7 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 	if to != from {
 		w.enter(ctx, from, to)
 	}
-	rec := activities.TransitionRecord{
+	rec := contract.TransitionRecord{
 		ApplicationID: w.in.ApplicationID, Seq: w.st.Seq, At: workflow.Now(ctx), Action: s.action,
 		ToStatus: string(to), ActorID: s.actor.UserID, ActorRole: s.actor.Role, Reason: s.reason,
 		Row: w.row(), Tasks: w.openTasks(), CompletedTaskID: s.completedTask, Notifications: s.notify,
@@ -139,7 +139,7 @@ func (w *application) taskID(kind string, round int) string {
 }
 
 // tasks are the open human tasks for the current state.
-func (w *application) tasks() []activities.TaskSpec {
+func (w *application) tasks() []contract.TaskSpec {
 	region := w.in.Region
 	switch w.st.Status {
 	case skillcert.StatusPreliminaryReview, skillcert.StatusReReview:
@@ -147,19 +147,19 @@ func (w *application) tasks() []activities.TaskSpec {
 		if w.st.Status == skillcert.StatusReReview {
 			role = RoleProvincialReviewer
 		}
-		t := activities.TaskSpec{ID: w.taskID(string(w.st.Status), w.st.ReviewRound), Type: reviewTaskType(w.st.Status), Role: role, Region: region}
+		t := contract.TaskSpec{ID: w.taskID(string(w.st.Status), w.st.ReviewRound), Type: reviewTaskType(w.st.Status), Role: role, Region: region}
 		if w.st.ReturnedFrom == w.st.Status && w.st.ReturnedBy != "" {
 			t.Type, t.AssigneeID = TaskCorrectionReview, w.st.ReturnedBy
 		}
-		return []activities.TaskSpec{t}
+		return []contract.TaskSpec{t}
 	case skillcert.StatusScoring:
-		var out []activities.TaskSpec
+		var out []contract.TaskSpec
 		for _, c := range []skillcert.Component{skillcert.ComponentTheory, skillcert.ComponentSkill} {
 			slot := w.slot(c)
 			if slot.Confirmed != nil {
 				continue
 			}
-			t := activities.TaskSpec{Type: TaskScoreEntry, Role: RoleProvincialReviewer, Region: region}
+			t := contract.TaskSpec{Type: TaskScoreEntry, Role: RoleProvincialReviewer, Region: region}
 			if c == skillcert.ComponentSkill {
 				t.Role, t.DueAt = RoleCityReviewer, w.st.SkillScoresDueAt
 			}
@@ -171,13 +171,13 @@ func (w *application) tasks() []activities.TaskSpec {
 		}
 		return out
 	case skillcert.StatusComprehensiveReview:
-		return []activities.TaskSpec{{ID: w.taskID(TaskComprehensiveReview, w.st.ReviewRound), Type: TaskComprehensiveReview, Role: RoleCommitteeMember, Region: region}}
+		return []contract.TaskSpec{{ID: w.taskID(TaskComprehensiveReview, w.st.ReviewRound), Type: TaskComprehensiveReview, Role: RoleCommitteeMember, Region: region}}
 	}
 	return nil
 }
 
 // openTasks are the human tasks plus the open incident's admin task.
-func (w *application) openTasks() []activities.TaskSpec {
+func (w *application) openTasks() []contract.TaskSpec {
 	return append(w.tasks(), w.incidentTask()...)
 }
 
@@ -225,8 +225,8 @@ func (w *application) view() View {
 	return v
 }
 
-func (w *application) row() activities.ApplicationRow {
-	r := activities.ApplicationRow{
+func (w *application) row() contract.ApplicationRow {
+	r := contract.ApplicationRow{
 		ApplicantID: w.in.ApplicantID, BatchID: w.in.Batch.BatchID, Region: w.in.Region, Employer: w.in.Employer,
 		OccupationCode: w.in.OccupationCode, Level: int(w.in.Level), Pathway: string(w.in.Pathway),
 		Status: string(w.st.Status), View: w.view(), CertificateNumber: w.st.CertificateNumber,
