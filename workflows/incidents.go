@@ -27,12 +27,12 @@ const (
 // on (its state is ahead of the projection); an admin task asks for a decision, and the workflow does not
 // complete while an incident is open.
 type Incident struct {
-	ID       string                      `json:"id"` // the incident task's ID
-	Action   string                      `json:"action"`
-	Error    string                      `json:"error"`
-	At       time.Time                   `json:"at"`
+	ID       string                    `json:"id"` // the incident task's ID
+	Action   string                    `json:"action"`
+	Error    string                    `json:"error"`
+	At       time.Time                 `json:"at"`
 	Record   contract.TransitionRecord `json:"record"` // the write that failed, for a retry
-	Reported bool                        `json:"reported"`
+	Reported bool                      `json:"reported"`
 }
 
 // ResolveIncidentRequest is an admin's decision on the open incident.
