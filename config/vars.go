@@ -77,4 +77,6 @@ var Vars = []Var{
 	// The worker.
 	{Name: "SKILLCERT_WORKER_CACHE_SIZE", Default: "1000", Programs: Worker, Doc: "sticky workflow cache of the worker"},
 	{Name: "SKILLCERT_WORKER_MAX_ACTIVITIES", Default: "64", Programs: Worker, Doc: "concurrent activities per worker"},
+	{Name: "SKILLCERT_WORKER_METRICS_ADDR", Default: "127.0.0.1:9465", Programs: Worker,
+		Doc: "the worker's Prometheus `/metrics`: Temporal SDK metrics and `skillcert_worker_activity_failed_attempts_total{activity,class}`; `off` disables it; a set address that is taken stops the start, the default one does not"},
 }

@@ -24,10 +24,6 @@ import (
 // applicationWorkflow is the workflow type of a case, whose histories are replayed through its code.
 const applicationWorkflow = "ApplicationWorkflow"
 
-// revocationPrefix starts the ID of the short workflow that revokes a certified case whose application
-// workflow has completed ("revocation-<application>"); its writes follow the application workflow's.
-const revocationPrefix = "revocation-"
-
 // reprojector rebuilds the projection of a case by re-applying, in order, the projection writes its
 // workflows completed: the same RecordTransition (and payment, notification, certificate) write paths the
 // worker uses. Those writes are idempotent and ordered by the workflow's sequence number, so rows that
@@ -66,7 +62,9 @@ func (r *reprojector) reprojectCase(ctx context.Context, workflowID string) case
 	}
 	if err == nil {
 		var more []execution
-		more, err = r.runsOf(ctx, revocationPrefix+strings.TrimPrefix(workflowID, workflows.WorkflowID("")))
+		// A certified case whose workflow completed is revoked by a workflow of its own, which reads and
+		// advances the row its application workflow wrote.
+		more, err = r.runsOf(ctx, workflows.RevocationWorkflowID(strings.TrimPrefix(workflowID, workflows.WorkflowID(""))))
 		runs = append(runs, more...)
 	}
 	for _, e := range runs {

@@ -207,9 +207,14 @@ func (w *world) drive(ctx context.Context, i int, s stage, photo []byte) (string
 	if s >= stageCertified {
 		steps = append(steps, func() error { return w.certify(ctx, appID, applicant) })
 	}
-	if s == stageRevoked {
+	if s == stageRevoked { // a certified case's workflow has completed: it is revoked by a workflow of its own
 		steps = append(steps, func() error {
-			return w.update(ctx, appID, workflows.UpdateRevoke, workflows.ActorRequest{Actor: w.actor("admin", workflows.RoleAdmin), Reason: "材料造假"}, &res)
+			run, err := w.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.RevocationWorkflowID(appID), TaskQueue: w.queue},
+				workflows.RevocationWorkflowName, workflows.RevocationInput{ApplicationID: appID, Reason: "材料造假", Actor: w.actor("admin", workflows.RoleAdmin)})
+			if err != nil {
+				return err
+			}
+			return run.Get(ctx, &res)
 		})
 	}
 	for _, step := range steps {
