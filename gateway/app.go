@@ -33,6 +33,8 @@ type app struct {
 	now      func() time.Time
 	routes   []route
 
+	internalSecret string // value of internalHeader on the web UI's in-process API calls
+
 	dataConverter converter.DataConverter // decodes payloads of workflow histories (admin history)
 	fees          skillcert.FeeTable
 	policy        workflows.Policy

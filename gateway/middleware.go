@@ -108,12 +108,12 @@ func (a *app) rateLimits() []fiber.Handler {
 		limiter.New(limiter.Config{
 			Max: a.cfg.RateLimit, Expiration: time.Minute, LimitReached: reached,
 			Next: func(c *fiber.Ctx) bool {
-				return c.Path() == "/healthz" || c.Path() == "/readyz" || c.Path() == "/metrics"
+				return c.Path() == "/healthz" || c.Path() == "/readyz" || c.Path() == "/metrics" || a.isInternal(c)
 			},
 		}),
 		limiter.New(limiter.Config{
 			Max: a.cfg.AuthRateLimit, Expiration: time.Minute, LimitReached: reached,
-			Next: func(c *fiber.Ctx) bool { return !authLimited[c.Path()] },
+			Next: func(c *fiber.Ctx) bool { return !authLimited[c.Path()] || a.isInternal(c) },
 		}),
 	}
 }

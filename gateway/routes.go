@@ -8,6 +8,7 @@ func (a *app) allRoutes() []route {
 		a.accountRoutes(),
 		a.referenceRoutes(),
 		a.applicationRoutes(),
+		a.eligibilityRoutes(),
 		a.documentRoutes(),
 		a.pdfRoutes(),
 		a.paymentRoutes(),

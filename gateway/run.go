@@ -130,7 +130,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string
 		cfg: cfg, log: log, pool: pool, q: db.New(pool), temporal: tc, store: store, ids: ids,
 		tokens:  &tokenSigner{key: cfg.TokenKey, ttl: cfg.TokenTTL},
 		logins:  newLoginThrottle(cfg.LoginFailures, cfg.LoginWindow),
-		metrics: newMetrics(), now: time.Now,
+		metrics: newMetrics(), now: time.Now, internalSecret: newInternalSecret(),
 		codec:         codecHandler(cdc),
 		dataConverter: dc, fees: cfg.Fees, policy: cfg.Policy,
 	}
@@ -165,6 +165,7 @@ func (a *app) fiber() *fiber.App {
 		f.Use(h)
 	}
 	a.registerRoutes(f)
+	a.mountWeb(f)
 	return f
 }
 

@@ -1,0 +1,53 @@
+package uitest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// registerInBrowser registers a new applicant through the form and returns the phone number; it first
+// submits a wrong ID number and checks that the error is shown next to that field.
+func registerInBrowser(t *testing.T, b *browser, name string) string {
+	t.Helper()
+	phone := newPhone()
+	b.open("/register")
+	b.shot("register")
+	b.fill(map[string]string{"#f-name": name, "#f-id_number": badIDNumber(), "#f-phone": phone, "#f-password": applicantPasswd})
+	b.do(chromedp.Click(chromedp.CSS(`form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("#e-id_number")))
+	if msg := b.text("#e-id_number"); !strings.Contains(msg, "身份证") && !strings.Contains(msg, "校验") {
+		t.Fatalf("the ID number's error is %q", msg)
+	}
+	if inv, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS("#f-id_number"), "aria-invalid")); err != nil || inv.Value != "true" {
+		t.Fatalf("the ID number input is not marked invalid: %+v %v", inv, err)
+	}
+	b.shot("register-error")
+	b.fill(map[string]string{"#f-id_number": newIDNumber(), "#f-password": applicantPasswd})
+	b.do(chromedp.Click(chromedp.CSS(`form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("#h-mine")))
+	return phone
+}
+
+// TestSmokeApplicantPortal registers in the browser (with an inline ID error first), lands on the portal
+// with the open batches, and checks the page basics: lang, CSP with a nonce, no inline script without it.
+func TestSmokeApplicantPortal(t *testing.T) {
+	st := startStack(t)
+	for _, vp := range []viewport{phone, desktop} {
+		t.Run(vp.name, func(t *testing.T) {
+			b := newBrowser(t, st, vp)
+			registerInBrowser(t, b, "张测试")
+			b.waitText("#main", "申报批次")
+			b.shot("home")
+			lang, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("document.documentElement.lang"))
+			if err != nil || lang != "zh-CN" {
+				t.Fatalf("lang %q %v", lang, err)
+			}
+			htmx, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("typeof window.htmx === 'object'"))
+			if err != nil || !htmx {
+				t.Fatalf("htmx did not load under the CSP: %v", err)
+			}
+			b.open("/verify")
+			b.shot("verify-form")
+		})
+	}
+}
