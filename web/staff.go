@@ -14,7 +14,6 @@ import (
 func (u *ui) staffRoutes(r fiber.Router) {
 	r.Get("/staff/login", u.loginPage(true))
 	r.Post("/staff/login", u.login(true))
-	r.Get("/staff", func(c *fiber.Ctx) error { return c.Redirect("/staff/", http.StatusMovedPermanently) })
 	r.Get("/staff/", u.requireStaff, u.inbox)
 	r.Post("/staff/tasks/:id/:op<regex(^(claim|unclaim)$)>", u.requireStaff, u.taskOp)
 	r.Get("/staff/review/:app", u.requireStaff, u.reviewPage)

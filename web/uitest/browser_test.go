@@ -52,17 +52,26 @@ func newBrowser(t *testing.T, st *stack, vp viewport) *browser {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 15*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
 	b := &browser{t: t, ctx: ctx, base: st.baseURL, vp: vp}
-	b.do(chromedp.EmulateViewport(vp.width, vp.height))
+	// The first call starts the browser and must use the browser's own context (a cancelled child
+	// context would close it).
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(vp.width, vp.height)); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
 	return b
 }
+
+// stepTimeout bounds one call of do: a page that never shows what a step waits for fails the test.
+const stepTimeout = 60 * time.Second
 
 // do runs browser steps, failing the test on error.
 func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.shot("failure")
 		b.t.Fatalf("browser: %v (at %s)", err, b.location())
 	}

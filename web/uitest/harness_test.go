@@ -98,6 +98,9 @@ func boot() (*stack, error) {
 	env["SKILLCERT_DEMO_PASSWORD"] = demoPassword
 	env["SKILLCERT_DEV_SEED"] = "1"
 	env["SKILLCERT_LOG_LEVEL"] = "warn"
+	if l := os.Getenv("SKILLCERT_UI_LOG_LEVEL"); l != "" {
+		env["SKILLCERT_LOG_LEVEL"] = l
+	}
 	env["SKILLCERT_TOKEN_KEY"] = "ui-test-token-key"
 	dbURL, drop, err := ds.NewDatabase(ctx, "uitest")
 	if err != nil {

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestTemplatesRender renders every page with typical data, so a missing partial or a wrong field fails
+// here rather than in a browser.
+func TestTemplatesRender(t *testing.T) {
+	a := application{ID: "0b6a7c1e-1111-2222-3333-444455556666", Status: "correction_needed", Level: 5, Pathway: "standard",
+		OccupationName: "保安员", Checklist: []checklistItem{{DocType: "photo", Label: "电子照片", Required: true, Status: "bad",
+			Reason: "照片不清晰", DocumentID: "d1"}}, History: []event{{Action: "preliminary_review_return", ActorRole: "city_reviewer"}}}
+	data := map[string]any{
+		"error": nil, "login": nil, "register": nil, "verify": nil,
+		"home":        homeData{Applications: []application{a}, Batches: []batch{{ID: "b", Name: "批次", RegistrationOpen: true}}},
+		"apply":       &applyData{Pathway: "title", Checked: true, Batches: []batch{{ID: "b", RegistrationOpen: true}}, Regions: []string{"包头市"}},
+		"application": a,
+		"inbox":       inboxData{Items: []task{{ID: "t", Type: "preliminary_review", Status: "open"}}, Page: 2},
+		"review":      reviewData{App: a, TaskID: "t", Templates: reasonTemplates, Doc: "d1"},
+	}
+	for name := range templates {
+		d, ok := data[name]
+		if !ok {
+			t.Errorf("no test data for page %s", name)
+			continue
+		}
+		p := page{Title: "标题", Nonce: "n0nce", CSRF: "tok", Assets: loadAssets(), Form: map[string]string{},
+			Data: d, Error: &APIError{Message: "错误", Fields: map[string]string{"employer": "请填写工作单位"}}}
+		var buf bytes.Buffer
+		if err := templates[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+			t.Errorf("page %s: %v", name, err)
+			continue
+		}
+		html := buf.String()
+		if !strings.Contains(html, `<html lang="zh-CN">`) || !strings.Contains(html, `nonce="n0nce"`) {
+			t.Errorf("page %s lacks lang or nonce", name)
+		}
+		if strings.Contains(html, "<script>") || strings.Contains(html, " onclick=") {
+			t.Errorf("page %s has an inline script without a nonce", name)
+		}
+	}
+}
