@@ -101,6 +101,10 @@ done
 cat >&2 <<EOF
 
   skillcert is running (up in $((SECONDS - started)) s); Ctrl-C or \`make dev-down\` stops everything.
+    Web UI       $BASE_URL/  (applicants)   $BASE_URL/staff/  (staff)   $BASE_URL/verify  (certificates)
+    Demo staff   admin (password above), provincial1, provincial2, city_hohhot, city_baotou, … (city_<region>),
+                 committee1…committee4, supervisor; password ${SKILLCERT_DEMO_PASSWORD:-Demo2022skill}
+                 Applicants register themselves at $BASE_URL/register
     API          $BASE_URL/api/v1
     OpenAPI      $BASE_URL/api/v1/openapi.json
     Temporal UI  $TEMPORAL_UI_URL
