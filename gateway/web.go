@@ -29,6 +29,9 @@ func (a *app) mountWeb(f *fiber.App) {
 		Secure:        len(a.cfg.PublicURL) > 8 && a.cfg.PublicURL[:8] == "https://",
 		UploadOrigins: uploadOrigins(a),
 		Log:           a.log,
+		// The codec's first allowed origin is the Temporal UI (TEMPORAL_UI_URL when set).
+		TemporalUIURL:     firstOrEmpty(a.cfg.CodecOrigins),
+		TemporalNamespace: a.cfg.TemporalNamespace,
 	})
 }
 
@@ -64,4 +67,11 @@ type inProcess struct {
 func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	req.Header.Set(internalHeader, t.secret)
 	return t.f.Test(req, -1)
+}
+
+func firstOrEmpty(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }

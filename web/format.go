@@ -118,7 +118,7 @@ var actionLabels = map[string]string{
 	"payment_order_created": "生成缴费订单", "payment_confirmed": "缴费成功", "exam_assigned": "安排考场",
 	"attended": "参加考试", "no_show": "缺考", "score_entered": "录入成绩", "score_mismatch": "两次录入不一致",
 	"score_confirmed": "成绩确认", "evaluation_recorded": "综合评审打分", "skill_scores_overdue": "技能成绩逾期上报",
-	"batch_windows_changed": "批次时间调整", "document_accepted": "材料通过检查", "document_rejected": "材料未通过检查",
+	"batch_windows_changed": "批次时间调整", "document_accepted": "材料通过检查", "resubmit_to_preliminary": "补正后重新提交", "resubmit_to_re_review": "补正后重新提交", "document_rejected": "材料未通过检查",
 }
 
 // actionLabel names an audit action; review decisions are "<stage>_<decision>".

@@ -83,6 +83,15 @@ func addOptionFuncs(funcs map[string]any) {
 	funcs["taskStateOptions"] = func() []option {
 		return []option{{"open", taskStateLabels["open"]}, {"claimed", taskStateLabels["claimed"]}, {"completed", taskStateLabels["completed"]}}
 	}
+	funcs["statusOptions"] = func() []option {
+		var out []option
+		for _, st := range []string{"draft", "preliminary_review", "correction_needed", "re_review", "awaiting_payment",
+			"exam_scheduled", "scoring", "comprehensive_review", "certified", "failed", "rejected", "expired", "withdrawn",
+			"abandoned", "revoked"} {
+			out = append(out, option{st, skillcert.Status(st).Label()})
+		}
+		return out
+	}
 	funcs["titleGradeOptions"] = func() []option {
 		var out []option
 		for _, g := range []string{"assistant", "junior", "intermediate", "associate_senior", "senior"} {

@@ -14,11 +14,14 @@ func TestTemplatesRender(t *testing.T) {
 			Reason: "照片不清晰", DocumentID: "d1"}}, History: []event{{Action: "preliminary_review_return", ActorRole: "city_reviewer"}}}
 	data := map[string]any{
 		"error": nil, "login": nil, "register": nil, "verify": nil,
-		"home":        homeData{Applications: []application{a}, Batches: []batch{{ID: "b", Name: "批次", RegistrationOpen: true}}},
-		"apply":       &applyData{Pathway: "title", Checked: true, Batches: []batch{{ID: "b", RegistrationOpen: true}}, Regions: []string{"包头市"}},
-		"application": a,
-		"inbox":       inboxData{Items: []task{{ID: "t", Type: "preliminary_review", Status: "open"}}, Page: 2},
-		"review":      reviewData{App: a, TaskID: "t", Templates: reasonTemplates, Doc: "d1"},
+		"home":              homeData{Applications: []application{a}, Batches: []batch{{ID: "b", Name: "批次", RegistrationOpen: true}}},
+		"apply":             &applyData{Pathway: "title", Checked: true, Batches: []batch{{ID: "b", RegistrationOpen: true}}, Regions: []string{"包头市"}},
+		"application":       a,
+		"inbox":             inboxData{Items: []task{{ID: "t", Type: "preliminary_review", Status: "open"}}, Page: 2},
+		"review":            reviewData{App: a, TaskID: "t", Templates: reasonTemplates, Doc: "d1"},
+		"search":            searchData{Items: []found{{ID: "x", Level: 3}}, Page: 1},
+		"admin_application": adminAppData{App: a, Audit: []auditEvent{{Action: "created"}}, TemporalUI: "http://t"},
+		"history":           map[string]any{"ID": "x", "WorkflowID": "application-x", "Events": []historyEvent{{ID: "1", Type: "工作流启动", Summary: "{}"}}},
 	}
 	for name := range templates {
 		d, ok := data[name]

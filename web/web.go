@@ -16,6 +16,9 @@ type Config struct {
 	CSRFKey       []byte   // HMAC key of the CSRF tokens (stable across restarts, secret)
 	Secure        bool     // served over HTTPS: cookies are Secure
 	UploadOrigins []string // object storage origins the browser uploads to and views documents from
+	// TemporalUIURL and TemporalNamespace make the link from an application to its workflow in the
+	// Temporal Web UI (none when the URL is empty).
+	TemporalUIURL, TemporalNamespace string
 	Log           *slog.Logger
 }
 
@@ -36,6 +39,7 @@ func Mount(f *fiber.App, cfg Config) {
 	g := f.Group("", u.pageHeaders, u.csrf)
 	u.applicantRoutes(g)
 	u.staffRoutes(g)
+	u.adminRoutes(g)
 	g.Get("/verify", u.verifyForm)
 }
 

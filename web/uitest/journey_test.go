@@ -171,6 +171,7 @@ func TestApplicantJourney(t *testing.T) {
 	b.open("/a/" + appID)
 	b.waitText(".timeline", "缴费成功")
 	b.shot("paid")
+	adminViews(t, st, appID)
 	for _, pdf := range []string{"form.pdf", "pledge.pdf"} {
 		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch('/a/`+appID+`/pdf/`+pdf+`').then(r => r.status + ' ' + r.headers.get('content-type'))`,
 			chromedp.EvalAwaitPromise))
@@ -188,4 +189,30 @@ func TestApplicantJourney(t *testing.T) {
 	b.do(chromedp.Click(chromedp.CSS("#withdraw-btn")), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	b.waitText(".summary .badge", "撤回")
 	b.shot("withdrawn")
+}
+
+// adminViews opens the case as admin: search, the application page with its audit trail and the link to
+// the Temporal Web UI, and the in-app history page, whose decoded payloads show the region in clear.
+func adminViews(t *testing.T, st *stack, appID string) {
+	t.Helper()
+	for _, vp := range []viewport{desktop, phone} {
+		b := newBrowser(t, st, vp)
+		b.open("/staff/login")
+		b.fill(map[string]string{"#f-login": "admin", "#f-password": adminPassword})
+		b.do(chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("table")))
+		b.open("/staff/search?q=" + appID)
+		b.waitText("table", "保安员")
+		b.shot("search")
+		b.do(chromedp.Click(chromedp.CSS(`table a[href^="/staff/applications/"]`)), chromedp.WaitVisible(chromedp.CSS("#history-link")))
+		b.waitText(".timeline", "资格初审退回补正")
+		b.shot("admin-application")
+		b.do(chromedp.Click(chromedp.CSS("#history-link")), chromedp.WaitVisible(chromedp.CSS(".history")))
+		b.waitText(".history", "呼和浩特市")
+		b.waitText(".history", "工作流启动")
+		b.shot("history")
+	}
+	// Without a session the history is not shown at all.
+	anon := newBrowser(t, st, desktop)
+	anon.open("/staff/applications/" + appID + "/history")
+	anon.waitText("h1", "工作人员登录")
 }
