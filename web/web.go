@@ -19,7 +19,7 @@ type Config struct {
 	// TemporalUIURL and TemporalNamespace make the link from an application to its workflow in the
 	// Temporal Web UI (none when the URL is empty).
 	TemporalUIURL, TemporalNamespace string
-	Log           *slog.Logger
+	Log                              *slog.Logger
 }
 
 // ui holds the configuration; the page handlers are its methods.
