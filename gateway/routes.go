@@ -9,6 +9,7 @@ func (a *app) allRoutes() []route {
 		a.referenceRoutes(),
 		a.applicationRoutes(),
 		a.eligibilityRoutes(),
+		a.notificationRoutes(),
 		a.documentRoutes(),
 		a.pdfRoutes(),
 		a.paymentRoutes(),

@@ -15,6 +15,7 @@ import (
 
 	"skillcert/activities"
 	"skillcert/codec"
+	"skillcert/notify"
 	"skillcert/objectstore"
 	"skillcert/schema"
 	"skillcert/workflows"
@@ -107,6 +108,9 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
 	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}, Logger: logger})
 	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
+	if sender := notify.FromEnv(pool, logger, getenv); sender != nil {
+		go sender.Run(ctx) // delivers the notification outbox (e-mail, SMS) until ctx ends
+	}
 	if err := w.Run(workerInterrupt(ctx)); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
