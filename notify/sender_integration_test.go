@@ -96,7 +96,9 @@ func (m mailpit) received(t *testing.T, to string) []struct{ Subject, Text strin
 	return out
 }
 
-func url(s string) string { return strings.NewReplacer("@", "%40", " ", "%20", ":", "%3A").Replace("to:" + s) }
+func url(s string) string {
+	return strings.NewReplacer("@", "%40", " ", "%20", ":", "%3A").Replace("to:" + s)
+}
 
 func getJSON(t *testing.T, u string, out any) {
 	t.Helper()
