@@ -34,6 +34,8 @@ fi
 started=$SECONDS
 "$DEV_DIR/setup.sh"
 "$DEV_DIR/tools.sh" >/dev/null
+# mailpit receives the e-mail reminders (stack.sh starts it when SKILLCERT_MAILPIT_BIN is set).
+eval "export $("$DEV_DIR/tools.sh" mailpit)"
 
 export SKILLCERT_HTTP_ADDR="${SKILLCERT_HTTP_ADDR:-127.0.0.1:8080}"
 http_host="${SKILLCERT_HTTP_ADDR%:*}"
@@ -108,6 +110,7 @@ cat >&2 <<EOF
     API          $BASE_URL/api/v1
     OpenAPI      $BASE_URL/api/v1/openapi.json
     Temporal UI  $TEMPORAL_UI_URL
+    Mail         ${MAILPIT_URL:-}  (mailpit: every e-mail the system sends)
     MinIO        $MINIO_CONSOLE_URL  (user $SKILLCERT_MINIO_ACCESS_KEY, password $SKILLCERT_MINIO_SECRET_KEY)
     Postgres     $DATABASE_URL
     Logs         $LOGS/
