@@ -16,6 +16,8 @@ func (u *ui) applicantRoutes(r fiber.Router) {
 	r.Post("/register", u.register)
 	r.Post("/logout", u.logout)
 	r.Get("/", u.requireApplicant, u.home)
+	r.Get("/notifications", u.requireSignedIn, u.notificationsPage)
+	r.Post("/notifications", u.requireSignedIn, u.setEmail)
 	r.Get("/apply", u.requireApplicant, u.applyPage)
 	r.Get("/apply/pathway", u.requireApplicant, u.pathwayFields)
 	r.Post("/apply/check", u.requireApplicant, u.checkEligibility)

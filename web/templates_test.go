@@ -19,6 +19,7 @@ func TestTemplatesRender(t *testing.T) {
 		"application":       a,
 		"inbox":             inboxData{Items: []task{{ID: "t", Type: "preliminary_review", Status: "open"}}, Page: 2},
 		"review":            reviewData{App: a, TaskID: "t", Templates: reasonTemplates, Doc: "d1"},
+		"notifications":     notificationsData{Items: []notification{{Message: "请缴费"}}},
 		"search":            searchData{Items: []found{{ID: "x", Level: 3}}, Page: 1},
 		"admin_application": adminAppData{App: a, Audit: []auditEvent{{Action: "created"}}, TemporalUI: "http://t"},
 		"history":           map[string]any{"ID": "x", "WorkflowID": "application-x", "Events": []historyEvent{{ID: "1", Type: "工作流启动", Summary: "{}"}}},

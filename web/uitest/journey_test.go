@@ -171,6 +171,17 @@ func TestApplicantJourney(t *testing.T) {
 	b.open("/a/" + appID)
 	b.waitText(".timeline", "缴费成功")
 	b.shot("paid")
+	// Notifications: the messages of the case, and the e-mail address they go to (a bad one refused at its field).
+	b.open("/notifications")
+	b.waitText("#messages", "退回补正")
+	b.waitText("#messages", "缴费成功")
+	b.fill(map[string]string{"#f-email": "not-an-address"})
+	b.do(chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("#e-email")))
+	b.waitText("#e-email", "邮箱")
+	b.fill(map[string]string{"#f-email": "li@example.com"})
+	b.do(chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.shot("notifications")
+
 	adminViews(t, st, appID)
 	for _, pdf := range []string{"form.pdf", "pledge.pdf"} {
 		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch('/a/`+appID+`/pdf/`+pdf+`').then(r => r.status + ' ' + r.headers.get('content-type'))`,
