@@ -142,3 +142,17 @@ func (b *browser) shot(name string) {
 		b.t.Logf("screenshot %s: %v", name, err)
 	}
 }
+
+// waitJS waits until a JavaScript expression is true in the page.
+func (b *browser) waitJS(expr string) {
+	b.t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for time.Now().Before(deadline) {
+		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.shot("failure")
+	b.t.Fatalf("never true: %s (at %s)", expr, b.location())
+}

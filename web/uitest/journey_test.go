@@ -85,6 +85,9 @@ func review(t *testing.T, st *stack, vp viewport, login, appID, decision, badDoc
 	}
 	b.do(chromedp.WaitVisible(chromedp.CSS("#h-decide")))
 	b.do(chromedp.Click(chromedp.CSS(`#main ul.links a`)), chromedp.WaitVisible(chromedp.CSS("iframe.viewer")))
+	// The viewer shows the document itself (same origin, inline): a PDF or an image.
+	b.waitJS(`(() => { const d = document.querySelector('iframe.viewer').contentDocument;
+		return !!d && d.readyState === 'complete' && !!d.querySelector('img, embed') })()`)
 	b.shot("review")
 	page := strings.TrimPrefix(b.location(), st.baseURL)
 	b.js(`document.querySelectorAll('input[type=radio][value=ok]').forEach(r => r.checked = true)`)
