@@ -26,6 +26,7 @@ var funcs = template.FuncMap{
 	"workdays":  workdaysLeft,
 	"deref":     func(s *string) string { return derefString(s) },
 	"short":     func(id string) string { return shortID(id) },
+	"local":     func(t time.Time) string { return t.In(skillcert.ChinaZone).Format("2006-01-02T15:04") },
 	"field":     func(name, label, typ string) fieldSpec { return fieldSpec{Name: name, Label: label, Type: typ} },
 	"with2":     func(p page, f fieldSpec) fieldArgs { return fieldArgs{P: p, F: f} },
 }

@@ -40,6 +40,7 @@ func Mount(f *fiber.App, cfg Config) {
 	u.applicantRoutes(g)
 	u.staffRoutes(g)
 	u.adminRoutes(g)
+	u.overviewRoutes(g)
 	g.Get("/verify", u.verifyForm)
 }
 

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"skillcert"
 )
 
 // js runs an expression in the page.
@@ -185,7 +188,7 @@ func TestApplicantJourney(t *testing.T) {
 	b.do(chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	b.shot("notifications")
 
-	adminViews(t, st, appID)
+	adminViews(t, st, appID, batch)
 	for _, pdf := range []string{"form.pdf", "pledge.pdf"} {
 		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch('/a/`+appID+`/pdf/`+pdf+`').then(r => r.status + ' ' + r.headers.get('content-type'))`,
 			chromedp.EvalAwaitPromise))
@@ -207,7 +210,7 @@ func TestApplicantJourney(t *testing.T) {
 
 // adminViews opens the case as admin: search, the application page with its audit trail and the link to
 // the Temporal Web UI, and the in-app history page, whose decoded payloads show the region in clear.
-func adminViews(t *testing.T, st *stack, appID string) {
+func adminViews(t *testing.T, st *stack, appID, batch string) {
 	t.Helper()
 	for _, vp := range []viewport{desktop, phone} {
 		b := newBrowser(t, st, vp)
@@ -224,6 +227,20 @@ func adminViews(t *testing.T, st *stack, appID string) {
 		b.waitText(".history", "呼和浩特市")
 		b.waitText(".history", "工作流启动")
 		b.shot("history")
+		b.open("/staff/stats")
+		b.waitText("#annex2", "呼和浩特市")
+		b.waitJS(`!!document.querySelector('#chart-region svg')`)
+		b.shot("stats")
+		if vp == desktop {
+			b.open("/staff/batches")
+			later := time.Now().In(skillcert.ChinaZone).Add(45 * 24 * time.Hour)
+			b.fill(map[string]string{"#pc-" + batch: later.Format("2006-01-02T15:04")})
+			b.js(`document.querySelector('#batch-` + batch + ` form button').click()`)
+			b.do(chromedp.WaitVisible(chromedp.CSS(".flash")))
+			b.waitText(".flash", "已通知")
+			b.waitText("#batch-"+batch, later.Format("2006-01-02 15:04"))
+			b.shot("batches")
+		}
 	}
 	// Without a session the history is not shown at all.
 	anon := newBrowser(t, st, desktop)
