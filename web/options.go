@@ -92,6 +92,7 @@ func addOptionFuncs(funcs map[string]any) {
 		}
 		return out
 	}
+	funcs["scoreComponents"] = func() []option { return []option{{"theory", "理论知识"}, {"skill", "操作技能"}} }
 	funcs["titleGradeOptions"] = func() []option {
 		var out []option
 		for _, g := range []string{"assistant", "junior", "intermediate", "associate_senior", "senior"} {

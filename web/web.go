@@ -41,6 +41,7 @@ func Mount(f *fiber.App, cfg Config) {
 	u.staffRoutes(g)
 	u.adminRoutes(g)
 	u.overviewRoutes(g)
+	u.examRoutes(g)
 	g.Get("/verify", u.verifyForm)
 }
 

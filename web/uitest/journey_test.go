@@ -197,6 +197,8 @@ func TestApplicantJourney(t *testing.T) {
 		}
 	}
 
+	examToCertificate(t, st, b, appID, batch)
+
 	// A second application, withdrawn.
 	b.open("/apply?batch=" + batch)
 	fillApplication(b, "2015-03-01")
