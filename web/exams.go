@@ -45,7 +45,9 @@ type examSession struct {
 // examFields are the create form's fields, as the API names them.
 var examFields = []string{"batch_id", "region", "occupation_code", "level", "starts_at", "venue", "capacity"}
 
-func (u *ui) examsPage(c *fiber.Ctx) error { return u.showExams(c, u.newPage(c, "考务：考场安排"), http.StatusOK) }
+func (u *ui) examsPage(c *fiber.Ctx) error {
+	return u.showExams(c, u.newPage(c, "考务：考场安排"), http.StatusOK)
+}
 
 func (u *ui) showExams(c *fiber.Ctx, p page, status int) error {
 	p.Staff = true
