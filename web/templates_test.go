@@ -2,8 +2,15 @@ package web
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
+)
+
+// controlRE finds form controls; idRE their id.
+var (
+	controlRE = regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+	idRE      = regexp.MustCompile(`\bid="([^"]+)"`)
 )
 
 // TestTemplatesRender renders every page with typical data, so a missing partial or a wrong field fails
@@ -47,8 +54,18 @@ func TestTemplatesRender(t *testing.T) {
 		if !strings.Contains(html, `<html lang="zh-CN">`) || !strings.Contains(html, `nonce="n0nce"`) {
 			t.Errorf("page %s lacks lang or nonce", name)
 		}
-		if strings.Contains(html, "<script>") || strings.Contains(html, " onclick=") {
-			t.Errorf("page %s has an inline script without a nonce", name)
+		if strings.Contains(html, "<script>") || strings.Contains(html, " onclick=") || strings.Contains(html, " style=") {
+			t.Errorf("page %s has an inline script or style the CSP would block", name)
+		}
+		for _, m := range controlRE.FindAllStringSubmatch(html, -1) {
+			tag := m[0]
+			if strings.Contains(tag, `type="hidden"`) || strings.Contains(tag, `type="radio"`) {
+				continue // radios sit inside their <label>
+			}
+			id := idRE.FindStringSubmatch(tag)
+			if id == nil || !strings.Contains(html, `for="`+id[1]+`"`) {
+				t.Errorf("page %s: a form control has no label: %s", name, tag)
+			}
 		}
 	}
 }
