@@ -93,6 +93,13 @@ func addOptionFuncs(funcs map[string]any) {
 		return out
 	}
 	funcs["scoreComponents"] = func() []option { return []option{{"theory", "理论知识"}, {"skill", "操作技能"}} }
+	funcs["staffRoleOptions"] = func() []option {
+		var out []option
+		for _, r := range []string{"city_reviewer", "provincial_reviewer", "committee_member", "supervisor", "admin"} {
+			out = append(out, option{r, roleLabels[r]})
+		}
+		return out
+	}
 	funcs["titleGradeOptions"] = func() []option {
 		var out []option
 		for _, g := range []string{"assistant", "junior", "intermediate", "associate_senior", "senior"} {

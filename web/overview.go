@@ -23,6 +23,8 @@ func (u *ui) overviewRoutes(r fiber.Router) {
 	r.Get("/staff/batches", u.requireStaff, u.batchesPage)
 	r.Post("/staff/batches/:id", u.requireStaff, u.patchBatch)
 	r.Get("/staff/roster.xlsx", u.requireStaff, u.roster)
+	r.Get("/staff/users", u.requireStaff, u.usersPage)
+	r.Post("/staff/users", u.requireStaff, u.createUser)
 }
 
 // statsRow is one group of GET /api/v1/admin/stats.

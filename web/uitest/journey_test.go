@@ -2,6 +2,7 @@ package uitest
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -242,6 +243,18 @@ func adminViews(t *testing.T, st *stack, appID, batch string) {
 			b.waitText(".flash", "已通知")
 			b.waitText("#batch-"+batch, later.Format("2006-01-02 15:04"))
 			b.shot("batches")
+			// Users and roles: a city reviewer without a region is refused at the region field.
+			b.open("/staff/users")
+			b.fill(map[string]string{"#f-username": fmt.Sprintf("ui_city_%d", time.Now().UnixNano()%1e9), "#f-name": "测试初审员",
+				"#f-password": "Staff2022pass"})
+			b.choose("#f-role", "city_reviewer")
+			b.do(chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("#e-region")))
+			b.choose("#f-role", "city_reviewer")
+			b.choose("#f-region", "包头市")
+			b.fill(map[string]string{"#f-password": "Staff2022pass"})
+			b.do(chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+			b.waitText("#users", "测试初审员")
+			b.shot("users")
 		}
 	}
 	// Without a session the history is not shown at all.
