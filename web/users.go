@@ -21,7 +21,9 @@ type staffUser struct {
 
 var userFields = []string{"username", "name", "role", "region", "employer"}
 
-func (u *ui) usersPage(c *fiber.Ctx) error { return u.showUsers(c, u.newPage(c, "用户与角色"), http.StatusOK) }
+func (u *ui) usersPage(c *fiber.Ctx) error {
+	return u.showUsers(c, u.newPage(c, "用户与角色"), http.StatusOK)
+}
 
 func (u *ui) showUsers(c *fiber.Ctx, p page, status int) error {
 	p.Staff = true

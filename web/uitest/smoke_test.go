@@ -46,6 +46,17 @@ func TestSmokeApplicantPortal(t *testing.T) {
 			if err != nil || !htmx {
 				t.Fatalf("htmx did not load under the CSP: %v", err)
 			}
+			// The session cookie is out of the page's reach, and a form post without the CSRF token is refused.
+			cookies, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("document.cookie"))
+			if err != nil || strings.Contains(cookies, "skillcert_session") || strings.Contains(cookies, "skillcert_csrf") {
+				t.Fatalf("cookies readable by scripts: %q %v", cookies, err)
+			}
+			forged, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch('/a/00000000-0000-0000-0000-000000000000/withdraw',
+				{method: 'POST', body: new URLSearchParams({_csrf: 'forged'})}).then(async r => r.status + ' ' + await r.text())`,
+				chromedp.EvalAwaitPromise))
+			if err != nil || !strings.HasPrefix(forged, "403") || !strings.Contains(forged, "CSRF") {
+				t.Fatalf("a post with a forged CSRF token got %.80q %v", forged, err)
+			}
 			b.open("/verify")
 			b.shot("verify-form")
 		})
