@@ -19,6 +19,8 @@ type API interface {
 	// Raw sends the request and returns the answer as is (PDFs, redirects to downloads); the caller closes
 	// its body. Errors are *APIError as for Call.
 	Raw(ctx context.Context, token, method, path string) (*http.Response, error)
+	// Send sends a body that is not JSON (an uploaded file) and decodes the JSON answer into out.
+	Send(ctx context.Context, token, method, path, contentType string, body []byte, out any) error
 }
 
 // APIError is an error answer of the API: {"error": {"code", "message", "fields"}}.
@@ -27,6 +29,7 @@ type APIError struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	Details json.RawMessage   `json:"details,omitempty"` // e.g. the rows of a refused import
 }
 
 func (e *APIError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
@@ -40,22 +43,29 @@ type httpAPI struct {
 func NewAPI(rt http.RoundTripper) API { return httpAPI{rt: rt} }
 
 func (h httpAPI) do(ctx context.Context, token, method, path string, in any) (*http.Response, error) {
+	if in == nil {
+		return h.send(ctx, token, method, path, "", nil)
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	return h.send(ctx, token, method, path, "application/json", b)
+}
+
+// send makes one request with an optional body of the given content type.
+func (h httpAPI) send(ctx context.Context, token, method, path, contentType string, b []byte) (*http.Response, error) {
 	var body io.Reader = http.NoBody
-	var length int64
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, err
-		}
-		body, length = bytes.NewReader(b), int64(len(b))
+	if b != nil {
+		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, "http://skillcert.internal"+path, body)
 	if err != nil {
 		return nil, err
 	}
-	req.ContentLength = length
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
+	req.ContentLength = int64(len(b))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -130,4 +140,21 @@ func (h httpAPI) Call(ctx context.Context, token, method, path string, in, out a
 // Raw implements API.
 func (h httpAPI) Raw(ctx context.Context, token, method, path string) (*http.Response, error) {
 	return h.do(ctx, token, method, path, nil)
+}
+
+// Send implements API.
+func (h httpAPI) Send(ctx context.Context, token, method, path, contentType string, body []byte, out any) error {
+	resp, err := h.send(ctx, token, method, path, contentType, body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("decode %s %s: %w", method, path, err)
+	}
+	return nil
 }

@@ -3,6 +3,8 @@ package uitest
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -59,6 +61,22 @@ func examToCertificate(t *testing.T, st *stack, b *browser, appID, batch string)
 	prov.do(chromedp.WaitVisible(chromedp.CSS(".flash")))
 	prov.waitText(".flash", "已安排 1 人")
 	prov.shot("exams")
+
+	// A score file with bad rows: nothing is applied and each row's error is listed.
+	csv := filepath.Join(t.TempDir(), "scores.csv")
+	if err := os.WriteFile(csv, []byte("application_id,component,score\nnot-an-id,theory,85\n"+appID+",theory,101\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prov.open("/staff/import")
+	prov.do(chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{csv}))
+	prov.do(chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("#import-rows")))
+	prov.waitText("#import-rows", "not-an-id")
+	prov.waitText("#import-rows", appID)
+	if n, _ := chromedp.Run(prov.ctx, chromedp.Evaluate[int](`document.querySelectorAll('#import-rows ul.err').length`)); n != 2 {
+		prov.shot("failure")
+		t.Fatalf("%d rows with errors, want 2", n)
+	}
+	prov.shot("import-errors")
 
 	b.open("/a/" + appID)
 	b.waitText(".summary", venue)
