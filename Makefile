@@ -11,7 +11,7 @@ TEST_ARGS ?= -count=1 -timeout 60m ./...
 # Extra flags for the load tester.
 BENCH_FLAGS ?=
 
-.PHONY: help dev dev-down test test-ui lint generate build bench bench-quick histories
+.PHONY: help dev dev-down test test-ui lint generate build bench bench-quick histories vuln
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ lint: ## gofmt, go vet, staticcheck, workflowcheck
 
 generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
+
+vuln: ## govulncheck against the Go vulnerability database; says so and passes when the database is unreachable
+	@deploy/dev/vuln.sh
 
 build: ## build bin/worker and bin/gateway
 	$(GO) build -o bin/ ./cmd/worker ./cmd/gateway

@@ -21,6 +21,18 @@ const internalHeader = "X-Skillcert-Internal"
 // mountWeb serves the web UI (package web) from this Fiber app. Its pages call this same API in process
 // with the user's bearer token, so the UI holds no business logic of its own.
 func (a *app) mountWeb(f *fiber.App) {
+	before := map[string]bool{}
+	for _, r := range f.GetRoutes(true) {
+		before[r.Method+" "+r.Path] = true
+	}
+	defer func() {
+		a.webRoutes = map[string]bool{}
+		for _, r := range f.GetRoutes(true) {
+			if k := r.Method + " " + r.Path; !before[k] {
+				a.webRoutes[k] = true
+			}
+		}
+	}()
 	mac := hmac.New(sha256.New, a.cfg.TokenKey)
 	mac.Write([]byte("skillcert web csrf"))
 	web.Mount(f, web.Config{
@@ -29,6 +41,7 @@ func (a *app) mountWeb(f *fiber.App) {
 		Secure:        len(a.cfg.PublicURL) > 8 && a.cfg.PublicURL[:8] == "https://",
 		UploadOrigins: uploadOrigins(a),
 		Log:           a.log,
+		ClientIP:      a.clientIP,
 		// The codec's first allowed origin is the Temporal UI (TEMPORAL_UI_URL when set).
 		TemporalUIURL:     firstOrEmpty(a.cfg.CodecOrigins),
 		TemporalNamespace: a.cfg.TemporalNamespace,

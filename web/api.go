@@ -23,6 +23,13 @@ type API interface {
 	Send(ctx context.Context, token, method, path, contentType string, body []byte, out any) error
 }
 
+// ClientIPHeader carries the browser's address on the UI's API calls; the gateway believes it only on
+// its own in-process calls.
+const ClientIPHeader = "X-Skillcert-Client-IP"
+
+// clientIPKey is the context key of the browser's address.
+type clientIPKey struct{}
+
 // APIError is an error answer of the API: {"error": {"code", "message", "fields"}}.
 type APIError struct {
 	Status  int               `json:"-"`
@@ -69,6 +76,9 @@ func (h httpAPI) send(ctx context.Context, token, method, path, contentType stri
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if ip, ok := ctx.Value(clientIPKey{}).(string); ok && ip != "" {
+		req.Header.Set(ClientIPHeader, ip)
 	}
 	resp, err := h.rt.RoundTrip(req)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -56,6 +57,9 @@ func csrfToken(c *fiber.Ctx) string { s, _ := c.Locals(localsCSRF).(string); ret
 // pageHeaders gives every UI answer a fresh CSP nonce, the policy that admits only scripts carrying it
 // (and the same-origin assets), and no caching of pages.
 func (u *ui) pageHeaders(c *fiber.Ctx) error {
+	if u.ClientIP != nil {
+		c.SetUserContext(context.WithValue(c.UserContext(), clientIPKey{}, u.ClientIP(c)))
+	}
 	n := randomToken(18)
 	c.Locals(localsNonce, n)
 	objects := strings.Join(u.UploadOrigins, " ")

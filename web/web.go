@@ -20,6 +20,9 @@ type Config struct {
 	// Temporal Web UI (none when the URL is empty).
 	TemporalUIURL, TemporalNamespace string
 	Log                              *slog.Logger
+	// ClientIP is the browser's address as the gateway sees it (behind trusted proxies); the UI's API calls
+	// carry it in ClientIPHeader so that rate limits and login throttling count the browser, not the UI.
+	ClientIP func(*fiber.Ctx) string
 }
 
 // ui holds the configuration; the page handlers are its methods.
