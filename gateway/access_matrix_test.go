@@ -95,7 +95,7 @@ func (f *matrixFixture) rows() map[string]accessRow {
 		"POST /api/v1/eligibility/check":    {body: map[string]any{}, want: "401 422 422 403 403 403 403 403 403"},
 		"GET /api/v1/notifications":         {want: signed},
 		"GET /api/v1/auth/me/notifications": {want: signed},
-		"PUT /api/v1/auth/me/notifications": {body: map[string]any{"email": "not an address"}, want: "401 422 422 422 422 422 422 422 422"},
+		"PUT /api/v1/auth/me/notifications": {body: map[string]any{"email": "not an address"}, want: "401 422 422 422 422 422 422 403 422"},
 		// Logging out would revoke the matrix's tokens: every caller sends a bad token here (the effect of
 		// logout is TestFinding12LogoutRevokesToken).
 		"POST /api/v1/auth/logout":   {headers: []string{"Authorization", "Bearer v1.bad.token"}, want: "401 401 401 401 401 401 401 401 401"},
