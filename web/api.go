@@ -133,18 +133,7 @@ func statusMessage(status int) string {
 // Call implements API.
 func (h httpAPI) Call(ctx context.Context, token, method, path string, in, out any) error {
 	resp, err := h.do(ctx, token, method, path, in)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if out == nil {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		return nil
-	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("decode %s %s: %w", method, path, err)
-	}
-	return nil
+	return decodeAnswer(resp, err, method, path, out)
 }
 
 // Raw implements API.
@@ -155,6 +144,11 @@ func (h httpAPI) Raw(ctx context.Context, token, method, path string) (*http.Res
 // Send implements API.
 func (h httpAPI) Send(ctx context.Context, token, method, path, contentType string, body []byte, out any) error {
 	resp, err := h.send(ctx, token, method, path, contentType, body)
+	return decodeAnswer(resp, err, method, path, out)
+}
+
+// decodeAnswer decodes a successful JSON answer into out (or discards it when out is nil).
+func decodeAnswer(resp *http.Response, err error, method, path string, out any) error {
 	if err != nil {
 		return err
 	}

@@ -124,8 +124,24 @@ func (b *browser) fill(fields map[string]string) {
 	}
 }
 
-// shot saves a full-page screenshot as testout/ui/<test>-<name>-<viewport>.png.
+// shot saves full-page screenshots of the page at both sizes, the browser's own and the other one, as
+// testout/ui/<test>-<name>-<phone|desktop>.png.
 func (b *browser) shot(name string) {
+	b.capture(name, b.vp)
+	if name == "failure" {
+		return
+	}
+	other := desktop
+	if b.vp == desktop {
+		other = phone
+	}
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(other.width, other.height)); err == nil {
+		b.capture(name, other)
+	}
+	_ = chromedp.Do(b.ctx, chromedp.EmulateViewport(b.vp.width, b.vp.height))
+}
+
+func (b *browser) capture(name string, vp viewport) {
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
@@ -137,7 +153,7 @@ func (b *browser) shot(name string) {
 	}
 	dir := filepath.Join(root, "testout", "ui")
 	_ = os.MkdirAll(dir, 0o755)
-	file := strings.ReplaceAll(b.t.Name(), "/", "_") + "-" + name + "-" + b.vp.name + ".png"
+	file := strings.ReplaceAll(b.t.Name(), "/", "_") + "-" + name + "-" + vp.name + ".png"
 	if err := os.WriteFile(filepath.Join(dir, file), png, 0o644); err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
 	}

@@ -38,6 +38,10 @@ func TestSmokeApplicantPortal(t *testing.T) {
 			registerInBrowser(t, b, "张测试")
 			b.waitText("#main", "申报批次")
 			b.shot("home")
+			b.open("/")
+			fcp, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](
+				`(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: -1}).startTime`))
+			t.Logf("portal home at %s: first contentful paint %.0f ms (err %v)", vp.name, fcp, err)
 			lang, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("document.documentElement.lang"))
 			if err != nil || lang != "zh-CN" {
 				t.Fatalf("lang %q %v", lang, err)
