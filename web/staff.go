@@ -16,6 +16,7 @@ func (u *ui) staffRoutes(r fiber.Router) {
 	r.Post("/staff/login", u.login(true))
 	r.Get("/staff/", u.requireStaff, u.inbox)
 	r.Post("/staff/tasks/:id/:op<regex(^(claim|unclaim)$)>", u.requireStaff, u.taskOp)
+	r.Post("/staff/tasks/:id/assign", u.requireStaff, u.assignTask)
 	r.Get("/staff/review/:app", u.requireStaff, u.reviewPage)
 	r.Post("/staff/review/:app/:task", u.requireStaff, u.completeReview)
 	r.Get("/staff/docs/:app/:doc", u.requireStaff, u.staffDocument)
@@ -29,6 +30,7 @@ type task struct {
 	ApplicationID     string     `json:"application_id"`
 	Status            string     `json:"status"`
 	AssigneeID        *string    `json:"assignee_id"`
+	Role              string     `json:"role"`
 	Region            string     `json:"region"`
 	CreatedAt         time.Time  `json:"created_at"`
 	DueAt             *time.Time `json:"due_at"`
@@ -44,6 +46,8 @@ type inboxData struct {
 	Page     int
 	Query    string // the filters, to carry into the paging links
 	MeID     string
+	// Assignees are the staff accounts a task can be assigned to, by role (admins only: they can list them).
+	Assignees map[string][]staffUser
 }
 
 // inboxFilters are the query parameters the inbox passes to the API.
@@ -72,6 +76,17 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 		p.Error = asAPIError(err)
 	}
 	d.Items, d.NextPage = ans.Items, ans.NextPage
+	if p.Me.Role == "admin" {
+		var users []staffUser
+		if err := u.API.Call(c.UserContext(), token(c), http.MethodGet, "/api/v1/admin/users", nil, &users); err == nil {
+			d.Assignees = map[string][]staffUser{}
+			for _, su := range users {
+				if !su.Disabled {
+					d.Assignees[su.Role] = append(d.Assignees[su.Role], su)
+				}
+			}
+		}
+	}
 	p.Flash = staffFlashes[c.Query("done")]
 	if e := c.Query("error"); e != "" {
 		p.Error = &APIError{Message: staffErrors[e]}
@@ -82,7 +97,7 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 
 // staffFlashes and staffErrors are the fixed messages a redirect may ask for.
 var staffFlashes = map[string]string{
-	"claim": "已领取任务。", "unclaim": "已退回任务池。", "complete": "审核结果已提交。",
+	"claim": "已领取任务。", "unclaim": "已退回任务池。", "complete": "审核结果已提交。", "assign": "任务已指派。",
 }
 var staffErrors = map[string]string{
 	"stale": "该任务已被他人处理或申报状态已变化，请刷新待办列表。",
@@ -106,4 +121,20 @@ func (u *ui) taskOp(c *fiber.Ctx) error {
 		return redirect(c, "/staff/review/"+url.PathEscape(t.ApplicationID)+"?task="+url.QueryEscape(t.ID))
 	}
 	return redirect(c, "/staff/?done="+op)
+}
+
+// assignTask assigns a task to the chosen staff member through the API.
+func (u *ui) assignTask(c *fiber.Ctx) error {
+	err := u.API.Call(c.UserContext(), token(c), http.MethodPost, "/api/v1/tasks/"+url.PathEscape(c.Params("id"))+"/assign",
+		map[string]string{"user_id": strings.TrimSpace(c.FormValue("user_id"))}, nil)
+	if err != nil {
+		e := asAPIError(err)
+		if e.Status == http.StatusConflict || e.Status == http.StatusNotFound {
+			return redirect(c, "/staff/?error=stale")
+		}
+		p := u.newPage(c, "指派未成功")
+		p.Staff, p.Error = true, e
+		return u.render(c, e.Status, "error", p)
+	}
+	return redirect(c, "/staff/?done=assign")
 }

@@ -21,10 +21,11 @@ func TestTemplatesRender(t *testing.T) {
 			Reason: "照片不清晰", DocumentID: "d1"}}, History: []event{{Action: "preliminary_review_return", ActorRole: "city_reviewer"}}}
 	data := map[string]any{
 		"error": nil, "login": nil, "register": nil, "verify": nil,
-		"home":          homeData{Applications: []application{a}, Batches: []batch{{ID: "b", Name: "批次", RegistrationOpen: true}}},
-		"apply":         &applyData{Pathway: "title", Checked: true, Batches: []batch{{ID: "b", RegistrationOpen: true}}, Regions: []string{"包头市"}},
-		"application":   a,
-		"inbox":         inboxData{Items: []task{{ID: "t", Type: "preliminary_review", Status: "open"}}, Page: 2},
+		"home":        homeData{Applications: []application{a}, Batches: []batch{{ID: "b", Name: "批次", RegistrationOpen: true}}},
+		"apply":       &applyData{Pathway: "title", Checked: true, Batches: []batch{{ID: "b", RegistrationOpen: true}}, Regions: []string{"包头市"}},
+		"application": a,
+		"inbox": inboxData{Items: []task{{ID: "t", Type: "preliminary_review", Status: "open", Role: "city_reviewer"}}, Page: 2,
+			Assignees: map[string][]staffUser{"city_reviewer": {{UserID: "u", Name: "初审员"}}}},
 		"review":        reviewData{App: a, TaskID: "t", Templates: reasonTemplates, Doc: "d1"},
 		"notifications": notificationsData{Items: []notification{{Message: "请缴费"}}},
 		"stats": map[string]any{"Charts": []chart{{ID: "chart-region", Title: "按盟市"}},

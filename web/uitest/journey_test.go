@@ -166,6 +166,16 @@ func TestApplicantJourney(t *testing.T) {
 	b.do(chromedp.Click(chromedp.CSS("#submit-btn")), chromedp.WaitVisible(chromedp.CSS(".flash")))
 
 	review(t, st, desktop, "city_hohhot", appID, "approve", "")
+	// The admin assigns the 复审 task to 就促会复审员一, whose inbox then holds it as claimed.
+	admin := staffLogin(t, st, desktop, "admin", adminPassword)
+	admin.open("/staff/?application_id=" + appID)
+	admin.js(`(() => { const s = document.querySelector('form.assign select');
+		s.value = [...s.options].find(o => o.text.includes('就促会复审员一')).value; })()`)
+	admin.js(`document.querySelector('form.assign button').click()`)
+	admin.do(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	admin.waitText(".flash", "任务已指派")
+	admin.waitText("table", "已领取")
+	admin.shot("assigned")
 	review(t, st, desktop, "provincial1", appID, "approve", "")
 
 	b.open("/a/" + appID)
