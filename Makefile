@@ -35,8 +35,9 @@ lint: ## gofmt, go vet, staticcheck, workflowcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION) ./workflows/...
 
-generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc
+generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc, and docs/CONFIG.md
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
+	$(GO) run ./config/gendoc > docs/CONFIG.md
 
 vuln: ## govulncheck against the Go vulnerability database; says so and passes when the database is unreachable
 	@deploy/dev/vuln.sh
