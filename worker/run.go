@@ -31,6 +31,7 @@ type config struct {
 	CacheSize       int
 	MaxActivities   int
 	Storage         objectstore.Config
+	Notify          notify.Config
 }
 
 // loadConfig reads the worker's settings; the defaults and the documentation of every variable are in
@@ -46,6 +47,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Namespace:       env.String("TEMPORAL_NAMESPACE"),
 		TaskQueue:       env.String("SKILLCERT_TASK_QUEUE"),
 		Storage:         objectstore.ConfigFromEnv(getenv),
+		Notify:          notify.ConfigFromEnv(getenv),
 	}
 	var err error
 	if c.CacheSize, err = env.PositiveInt("SKILLCERT_WORKER_CACHE_SIZE"); err != nil {
@@ -102,7 +104,7 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger})
 	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
 		"pdf_sandbox", inspect.SandboxMode(), "image_decode_slots", cap(inspect.DecodeSlots))
-	if sender := notify.FromEnv(pool, logger, getenv); sender != nil {
+	if sender := notify.New(pool, logger, cfg.Notify); sender != nil {
 		go sender.Run(ctx) // delivers the notification outbox (e-mail, SMS) until ctx ends
 	}
 	if err := w.Run(workerInterrupt(ctx)); err != nil {
