@@ -84,4 +84,6 @@ var Vars = []Var{
 	{Name: "SKILLCERT_SMTP_PASSWORD", Shown: "none", Programs: Worker, Doc: "SMTP PLAIN password"},
 	{Name: "SKILLCERT_NOTIFY_DISABLED", Shown: "unset", Programs: Worker,
 		Doc: "`1` stops this worker from delivering the outbox (another worker may); otherwise it leases due rows, mails them or sends an SMS (logged only, until a provider is configured), retries with backoff and dead-letters"},
+	{Name: "SKILLCERT_WORKER_METRICS_ADDR", Default: "127.0.0.1:9465", Programs: Worker,
+		Doc: "the worker's Prometheus `/metrics`: Temporal SDK metrics and `skillcert_worker_activity_failed_attempts_total{activity,class}`; `off` disables it; a set address that is taken stops the start, the default one does not"},
 }

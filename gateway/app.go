@@ -107,6 +107,12 @@ type route struct {
 	Before      fiber.Handler // runs before authentication (CORS headers that 401s must carry too)
 }
 
+// honoursIdempotencyKey reports whether the route runs the idempotency middleware: routes marked
+// Idempotent and every signed-in POST (every POST that acts on a case), except the codec's decoding.
+func (r route) honoursIdempotencyKey() bool {
+	return r.Idempotent || (r.Method == fiber.MethodPost && !r.Public && !strings.HasPrefix(r.Path, "/codec"))
+}
+
 // defaultBodyLimit bounds JSON bodies; routes that take files raise it.
 const defaultBodyLimit = 64 << 10
 
@@ -133,7 +139,7 @@ func (a *app) registerRoutes(f *fiber.App) {
 			chain = append(chain, websec.Headers(), a.csrf.Protect)
 		}
 		chain = append(chain, a.authenticate(r))
-		if r.Idempotent {
+		if r.honoursIdempotencyKey() {
 			chain = append(chain, a.idempotent)
 		}
 		chain = append(chain, r.Handler)

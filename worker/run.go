@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -32,6 +36,8 @@ type config struct {
 	MaxActivities   int
 	Storage         objectstore.Config
 	Notify          notify.Config
+	MetricsAddr     string // the worker's /metrics listener ("off": none)
+	MetricsExplicit bool   // set in the environment (taken → the start fails), not the default
 }
 
 // loadConfig reads the worker's settings; the defaults and the documentation of every variable are in
@@ -48,6 +54,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		TaskQueue:       env.String("SKILLCERT_TASK_QUEUE"),
 		Storage:         objectstore.ConfigFromEnv(getenv),
 		Notify:          notify.ConfigFromEnv(getenv),
+		MetricsAddr:     env.String("SKILLCERT_WORKER_METRICS_ADDR"),
+		MetricsExplicit: strings.TrimSpace(getenv("SKILLCERT_WORKER_METRICS_ADDR")) != "",
 	}
 	var err error
 	if c.CacheSize, err = env.PositiveInt("SKILLCERT_WORKER_CACHE_SIZE"); err != nil {
@@ -86,9 +94,12 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	if dev {
 		logger.Warn("SKILLCERT_CODEC_KEYS is unset: payloads are encrypted with the development key")
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	tc, err := client.DialContext(ctx, client.Options{
 		HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: log.NewStructuredLogger(logger),
 		DataConverter: cdc.DataConverter(), FailureConverter: cdc.FailureConverter(),
+		MetricsHandler: promHandler{m: newPromMetrics(reg)},
 	})
 	if err != nil {
 		return fmt.Errorf("temporal: %w", err)
@@ -99,8 +110,14 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	w := sdkworker.New(tc, cfg.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxActivities,
 		WorkerStopTimeout:                  10 * time.Second,
+		Interceptors:                       []interceptor.WorkerInterceptor{newFailedAttempts(reg)},
 	})
+	if err := serveMetrics(ctx, cfg.MetricsAddr, cfg.MetricsExplicit, reg, logger); err != nil {
+		return err
+	}
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
+	w.RegisterWorkflow(workflows.RevocationWorkflow)
+	w.RegisterWorkflow(workflows.BatchWindowsWorkflow)
 	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger})
 	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
 		"pdf_sandbox", inspect.SandboxMode(), "image_decode_slots", cap(inspect.DecodeSlots))

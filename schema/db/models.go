@@ -135,6 +135,15 @@ type IdempotencyKey struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+type Incident struct {
+	TaskID        string    `json:"task_id"`
+	ApplicationID string    `json:"application_id"`
+	Action        string    `json:"action"`
+	Error         string    `json:"error"`
+	Seq           int64     `json:"seq"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
 type LoginFailure struct {
 	Key      string    `json:"key"`
 	FailedAt time.Time `json:"failed_at"`
@@ -226,6 +235,12 @@ type Task struct {
 type TokenVersion struct {
 	UserID  string `json:"user_id"`
 	Version int64  `json:"version"`
+}
+
+type UpdateAttempt struct {
+	BaseID     string    `json:"base_id"`
+	Generation int32     `json:"generation"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 type User struct {
