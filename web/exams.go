@@ -23,6 +23,7 @@ func (u *ui) examRoutes(r fiber.Router) {
 	r.Post("/staff/exams/:id/attendance", u.requireStaff, u.attendance)
 	r.Get("/staff/scores", u.requireStaff, u.scoresPage)
 	r.Post("/staff/scores", u.requireStaff, u.enterScore)
+	r.Get("/staff/late", u.requireStaff, u.latePage)
 	r.Get("/staff/import", u.requireStaff, u.importPage)
 	r.Post("/staff/import", u.requireStaff, u.importScores)
 	r.Get("/staff/evaluate/:app", u.requireStaff, u.evaluatePage)

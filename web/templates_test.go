@@ -33,6 +33,7 @@ func TestTemplatesRender(t *testing.T) {
 		"batches":           []batch{{ID: "b", Name: "批次"}},
 		"exams":             map[string]any{"Sessions": []examSession{{ID: "s", Level: 5}}, "Ref": &applyData{}},
 		"scores":            nil,
+		"late":              []lateItem{{App: a, Overdue: true}},
 		"import":            []importRow{{Row: 2, Errors: map[string]string{"score": "超出范围"}}, {Row: 3, Applied: true, StateLabel: "已确认"}},
 		"users":             map[string]any{"Users": []staffUser{{Name: "张三", Role: "admin"}}, "Regions": []string{"包头市"}},
 		"evaluate":          a,

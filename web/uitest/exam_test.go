@@ -94,6 +94,12 @@ func examToCertificate(t *testing.T, st *stack, b *browser, appID, batch string)
 	city.do(chromedp.WaitVisible(chromedp.CSS(".flash")))
 	city.waitText(".flash", "出勤已登记")
 
+	// The case now waits for skill scores: the escalation list shows it with its due date, not yet overdue.
+	prov.open("/staff/late")
+	prov.waitText("#late", appID[:8])
+	prov.waitText("#late", "未逾期")
+	prov.shot("late")
+
 	prov2 := staffLogin(t, st, desktop, "provincial2", demoPassword)
 	city2 := staffLogin(t, st, desktop, "city2_hohhot", demoPassword)
 	enterScore(t, prov, appID, "theory", "85", "待另一名操作员")
