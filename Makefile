@@ -11,7 +11,7 @@ TEST_ARGS ?= -count=1 -timeout 60m ./...
 # Extra flags for the load tester.
 BENCH_FLAGS ?=
 
-.PHONY: help dev dev-down test lint generate build bench bench-quick
+.PHONY: help dev dev-down test lint generate build bench bench-quick histories vuln fanout
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,6 +25,10 @@ dev-down: ## stop everything `make dev` started (from another terminal)
 test: ## unit and integration tests against one private real stack (started and stopped here)
 	@deploy/dev/test.sh $(TEST_ARGS)
 
+fanout: ## durable batch fan-out with 200 open cases: signals lost halfway, and the gateway SIGKILLed mid-fan-out (make test runs a few)
+	@SKILLCERT_FANOUT_CASES=$${SKILLCERT_FANOUT_CASES:-200} deploy/dev/test.sh -count=1 -v -timeout 60m \
+		-run 'TestLostBatchSignalsStillReachCases|TestBatchFanOutSurvivesGatewayKill' ./workflows/ ./deploy/e2e/
+
 lint: ## gofmt, go vet, staticcheck, workflowcheck
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.data/*' -not -path './bin/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
@@ -32,8 +36,12 @@ lint: ## gofmt, go vet, staticcheck, workflowcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION) ./workflows/...
 
-generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc
+generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc, and docs/CONFIG.md
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
+	$(GO) run ./config/gendoc > docs/CONFIG.md
+
+vuln: ## govulncheck against the Go vulnerability database; says so and passes when the database is unreachable
+	@deploy/dev/vuln.sh
 
 build: ## build bin/worker and bin/gateway
 	$(GO) build -o bin/ ./cmd/worker ./cmd/gateway
@@ -43,3 +51,6 @@ bench: ## full benchmark on a private stack: lifecycles, baseline, 1M-row projec
 
 bench-quick: ## the same with small numbers (under 5 minutes)
 	$(GO) run ./deploy/loadtest -quick $(BENCH_FLAGS)
+
+histories: ## record the replay corpus (workflows/testdata/histories) through the HTTP API on a private stack (~1 min)
+	$(GO) run ./deploy/histories $(HISTORIES_FLAGS)

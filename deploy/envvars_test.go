@@ -1,63 +1,47 @@
 package deploy_test
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"skillcert/config"
+
 	corev1 "k8s.io/api/core/v1"
 )
-
-// envName matches the names of the variables the programs read.
-var envName = regexp.MustCompile(`^(SKILLCERT_[A-Z0-9_]+|DATABASE_URL|TEMPORAL_[A-Z0-9_]+|OTEL_[A-Z0-9_]+)$`)
 
 // notRead are variables the artefacts may set although no skillcert code reads them: the Go runtime's and the C
 // library's.
 var notRead = map[string]bool{"GOMEMLIMIT": true, "TZ": true}
 
-// programVars lists every environment variable name that appears as a string literal in the non-test Go files of
-// the module's packages that cmd/<prog> links. A variable the artefacts set but the program does not read (say,
-// after a rename) is then caught.
+// programVars lists the variables cmd/<prog> reads, from config.Vars: the one table both programs read their
+// environment through (config's own tests check that each program reads exactly what the table says). A
+// variable the artefacts set but the program does not read (say, after a rename) is then caught.
 func programVars(t *testing.T, prog string) map[string]bool {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}|{{join .GoFiles \",\"}}{{end}}",
-		"skillcert/cmd/"+prog).Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	root, _ := filepath.Abs("..")
+	p := map[string]config.Program{"gateway": config.Gateway, "worker": config.Worker}[prog]
 	vars := map[string]bool{}
-	fset := token.NewFileSet()
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		dir, files, _ := strings.Cut(line, "|")
-		if !strings.HasPrefix(dir, root) || files == "" {
-			continue
-		}
-		for _, f := range strings.Split(files, ",") {
-			file, err := parser.ParseFile(fset, filepath.Join(dir, f), nil, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ast.Inspect(file, func(n ast.Node) bool {
-				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					if s, err := strconv.Unquote(lit.Value); err == nil && envName.MatchString(s) {
-						vars[s] = true
-					}
-				}
-				return true
-			})
+	for _, v := range config.Vars {
+		if v.Programs&p != 0 {
+			vars[v.Name] = true
 		}
 	}
 	if !vars["DATABASE_URL"] {
-		t.Fatalf("found no environment variables in cmd/%s (scanner broken?)", prog)
+		t.Fatalf("config.Vars lists nothing for %s", prog)
 	}
 	return vars
+}
+
+// productionKeys are the keys a program refuses to start without when SKILLCERT_ENV=production.
+func productionKeys(prog string) []string {
+	p := map[string]config.Program{"gateway": config.Gateway, "worker": config.Worker}[prog]
+	var keys []string
+	for _, v := range config.Vars {
+		if v.Production && v.Programs&p != 0 {
+			keys = append(keys, v.Name)
+		}
+	}
+	return keys
 }
 
 // TestArtefactsSetOnlyWhatProgramsRead checks every variable that compose.yaml and the Kubernetes overlays give
@@ -65,9 +49,16 @@ func programVars(t *testing.T, prog string) map[string]bool {
 func TestArtefactsSetOnlyWhatProgramsRead(t *testing.T) {
 	read := map[string]map[string]bool{"gateway": programVars(t, "gateway"), "worker": programVars(t, "worker")}
 	check := func(where, prog string, names []string) {
+		set := map[string]bool{}
 		for _, n := range names {
+			set[n] = true
 			if !notRead[n] && !read[prog][n] {
 				t.Errorf("%s sets %s, which the %s does not read", where, n, prog)
+			}
+		}
+		for _, k := range productionKeys(prog) {
+			if !set[k] {
+				t.Errorf("%s does not give the %s %s, without which it refuses to start in production", where, prog, k)
 			}
 		}
 	}

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
+	"skillcert/client"
 	"skillcert/codec"
 )
 
@@ -24,7 +27,7 @@ func newOfflineApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	a := &app{cfg: cfg, log: slog.New(slog.NewJSONHandler(io.Discard, nil)), metrics: newMetrics(), now: time.Now,
-		tokens: &tokenSigner{key: cfg.TokenKey, ttl: time.Hour}, logins: newLoginThrottle(5, time.Minute),
+		tokens: &tokenSigner{key: cfg.TokenKey, ttl: time.Hour}, logins: newLoginThrottle(nil, cfg.IDHashKey, 5, time.Minute), hashing: newHashSlots(0), csrf: newCSRF(cfg),
 		fees: cfg.Fees, policy: cfg.Policy}
 	cdc, err := codec.Parse(codec.DevKeyring)
 	if err != nil {
@@ -38,7 +41,10 @@ func newOfflineApp(t *testing.T) *app {
 // call sends one request to the Fiber app and decodes a JSON answer (if any).
 func call(t *testing.T, a *app, method, path, token, body string, headers ...string) (*http.Response, map[string]any) {
 	t.Helper()
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req, err := http.NewRequest(method, "http://gateway.test"+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -46,11 +52,20 @@ func call(t *testing.T, a *app, method, path, token, body string, headers ...str
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := a.fiber().Test(req, -1)
+	doc := loadOpenAPI(t, a)
+	doc.Servers = nil
+	check, err := openAPIChecker(doc)
 	if err != nil {
+		t.Fatal(err)
+	}
+	api := &client.Client{HTTP: &http.Client{Transport: fiberTransport{a.fiber()}}, Check: check}
+	resp, raw, err := api.Send(req)
+	if resp == nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
-	raw, _ := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Errorf("%v\n%s", err, raw)
+	}
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
 	var out map[string]any
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
@@ -59,6 +74,13 @@ func call(t *testing.T, a *app, method, path, token, body string, headers ...str
 		}
 	}
 	return resp, out
+}
+
+// fiberTransport answers requests with the Fiber app in this process.
+type fiberTransport struct{ f *fiber.App }
+
+func (ft fiberTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return ft.f.Test(req, -1)
 }
 
 // errorOf returns error.code and error.fields of an error body, failing when the shape is wrong.
@@ -151,7 +173,8 @@ func TestCommonHeaders(t *testing.T) {
 	if resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatal("API answers must not be cached")
 	}
-	metrics, _ := call(t, a, "GET", "/metrics", "", "")
+	metrics := httptest.NewRecorder()
+	a.metrics.handler().ServeHTTP(metrics, httptest.NewRequest("GET", "/metrics", nil))
 	text, _ := io.ReadAll(metrics.Body)
 	if !strings.Contains(string(text), `skillcert_http_requests_total{method="GET",route="/api/v1/applications",status="401"}`) {
 		t.Fatalf("metrics do not count the 401:\n%s", text)
@@ -200,7 +223,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	create := doc["paths"].(map[string]any)["/api/v1/applications"].(map[string]any)["post"].(map[string]any)
 	schema := create["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
-	props := schema["properties"].(map[string]any)
+	ref, _ := schema["$ref"].(string)
+	schema, _ = doc["components"].(map[string]any)["schemas"].(map[string]any)[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
+	props, _ := schema["properties"].(map[string]any)
 	for _, f := range []string{"batch_id", "level", "pathway", "previous_certificate", "occupation_started_on"} {
 		if props[f] == nil {
 			t.Errorf("request schema of POST /api/v1/applications lacks %s", f)

@@ -17,11 +17,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"skillcert/client"
 	"skillcert/deploy/devstack"
 )
 
 // The integration tests drive the real program: run() in this process against the real stack (Postgres,
-// Temporal, MinIO from deploy/devstack), with the real worker built from ./worker and started as a child
+// Temporal, MinIO from deploy/devstack), with the real worker built from ./cmd/worker and started as a child
 // process. One stack, one worker and one gateway serve every test of the package.
 
 const (
@@ -33,9 +36,11 @@ const (
 
 // testGateway is the running gateway and what the tests need to reach it.
 type testGateway struct {
-	baseURL string
-	client  *http.Client
-	env     map[string]string
+	baseURL    string
+	metricsURL string // the metrics listener (SKILLCERT_METRICS_ADDR)
+	client     *http.Client
+	env        map[string]string
+	api        *client.Client // the typed client in its test mode: every answer is checked against the OpenAPI document
 }
 
 var shared struct {
@@ -106,6 +111,7 @@ func bootGateway() (*testGateway, error) {
 	shared.stop = append(shared.stop, func() { _ = drop(context.Background()) })
 	env["DATABASE_URL"] = dbURL
 	env["SKILLCERT_TASK_QUEUE"] = fmt.Sprintf("gateway-test-%d", time.Now().UnixNano())
+	env["SKILLCERT_WORKER_METRICS_ADDR"] = "127.0.0.1:0" // not the default port another worker may hold
 
 	if err := startWorker(ctx, env); err != nil {
 		return nil, err
@@ -115,8 +121,15 @@ func bootGateway() (*testGateway, error) {
 		return nil, err
 	}
 	env["SKILLCERT_HTTP_ADDR"] = "127.0.0.1:" + port
-	addr := make(chan string, 1)
+	env["SKILLCERT_METRICS_ADDR"] = "127.0.0.1:0"
+	addr, metricsAddr := make(chan string, 1), make(chan string, 1)
 	listening = func(a string) { addr <- a }
+	metricsListening = func(a string) {
+		select {
+		case metricsAddr <- a:
+		default:
+		}
+	}
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(runCtx, []string{"gateway"}, func(k string) string { return env[k] }) }()
@@ -130,7 +143,7 @@ func bootGateway() (*testGateway, error) {
 	var gw *testGateway
 	select {
 	case a := <-addr:
-		gw = &testGateway{baseURL: "http://" + a, env: env, client: &http.Client{
+		gw = &testGateway{baseURL: "http://" + a, metricsURL: "http://" + <-metricsAddr, env: env, client: &http.Client{
 			Timeout:       time.Minute,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}}
@@ -139,7 +152,29 @@ func bootGateway() (*testGateway, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	return gw, gw.waitReady(ctx)
+	if err := gw.waitReady(ctx); err != nil {
+		return nil, err
+	}
+	return gw, gw.checkAnswers(ctx)
+}
+
+// checkAnswers loads the OpenAPI document the gateway serves and makes the client check every answer
+// against it.
+func (g *testGateway) checkAnswers(ctx context.Context) error {
+	g.api = &client.Client{BaseURL: g.baseURL, HTTP: g.client}
+	var raw json.RawMessage
+	if err := g.api.Do(ctx, "GET", "/api/v1/openapi.json", nil, &raw); err != nil {
+		return fmt.Errorf("read the OpenAPI document: %w", err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		return fmt.Errorf("load the OpenAPI document: %w", err)
+	}
+	doc.Servers = nil // the document names the public URL; the tests call the listener
+	if g.api.Check, err = openAPIChecker(doc); err != nil {
+		return fmt.Errorf("OpenAPI router: %w", err)
+	}
+	return nil
 }
 
 // freePort returns a loopback port that was free a moment ago.
@@ -153,7 +188,7 @@ func freePort() (string, error) {
 	return port, err
 }
 
-// startWorker builds ./worker once and starts it against the stack; it stops with the tests (or, should
+// startWorker builds ./cmd/worker once and starts it against the stack; it stops with the tests (or, should
 // this process die, with its parent).
 func startWorker(ctx context.Context, env map[string]string) error {
 	root, err := devstack.RepoRoot()
@@ -165,7 +200,7 @@ func startWorker(ctx context.Context, env map[string]string) error {
 		return err
 	}
 	bin := filepath.Join(dir, "worker")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./worker")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/worker")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("build worker: %w: %s", err, out)
@@ -264,13 +299,18 @@ func (g *testGateway) do(t *testing.T, method, path, token string, body any, hea
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := g.client.Do(req)
-	if err != nil {
+	api := g.api
+	if api == nil { // a gateway a test started for itself: no document checks
+		api = &client.Client{HTTP: g.client}
+	}
+	resp, raw, err := api.Send(req)
+	if resp == nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
-	r := result{Status: resp.StatusCode, Header: resp.Header}
-	r.Raw, _ = io.ReadAll(resp.Body)
+	if err != nil {
+		t.Errorf("%v\n%s", err, raw)
+	}
+	r := result{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && len(r.Raw) > 0 {
 		if r.Raw[0] == '[' {
 			_ = json.Unmarshal(r.Raw, &r.List)

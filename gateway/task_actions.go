@@ -78,13 +78,14 @@ func (a *app) loadTask(ctx context.Context, id string) (db.GetTaskDetailRow, err
 	return t, nil
 }
 
-// checkTaskScope refuses (403) a caller whose role is not the task's, or a city reviewer of another region.
+// checkTaskScope refuses a caller whose role is not the task's (403), or a city reviewer of another region
+// (404, as for a task that does not exist).
 func checkTaskScope(p *principal, t db.GetTaskDetailRow) error {
 	if p.Role != t.Role {
 		return errForbidden("该任务属于其他角色（%s），您无权处理", t.Role)
 	}
 	if p.Role == roleCityReviewer && p.Region != t.Region {
-		return errForbidden("该任务属于%s，不在您负责的盟市范围内", t.Region)
+		return errNotFound("任务") // another region's task: not yours, and its region is not said
 	}
 	return nil
 }
@@ -282,6 +283,9 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	if t.Status != "open" && t.Status != "claimed" {
 		return taskNotActive(t)
 	}
+	if t.Type == workflows.TaskIncident {
+		return a.resolveIncident(c, t, req)
+	}
 	if !slices.Contains(reviewTaskTypes, t.Type) {
 		return fieldInvalid("type", "该类任务不能在此完成：成绩录入请使用成绩接口，综合评审请使用评审接口")
 	}
@@ -331,9 +335,9 @@ func (a *app) taskActionRoutes() []route {
 		{Method: "POST", Path: "/api/v1/tasks/:id/assign", Roles: []string{roleCityReviewer, roleProvincialReviewer, roleAdmin},
 			Handler: a.assignTask, Tag: "tasks", Summary: "Give a task to a colleague of its role (and region)",
 			Request: assignTaskRequest{}, Response: taskView{}, Errors: []int{404, 409, 422}},
-		{Method: "POST", Path: "/api/v1/tasks/:id/complete", Roles: []string{roleCityReviewer, roleProvincialReviewer},
+		{Method: "POST", Path: "/api/v1/tasks/:id/complete", Roles: []string{roleCityReviewer, roleProvincialReviewer, roleAdmin},
 			Handler: a.completeTask, Tag: "tasks",
-			Summary: "Decide a review task: approve, reject or return for correction",
+			Summary: "Decide a review task (approve, reject or return for correction) or, as an admin, an incident (retry or abandon)",
 			Request: completeTaskRequest{}, Response: completeTaskResponse{}, Errors: []int{404, 409, 422, 503}},
 	}
 }
