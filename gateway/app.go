@@ -37,6 +37,9 @@ type app struct {
 	routes   []route
 	traces   fiber.Handler // the tracing middleware; nil when tracing is off
 
+	internalSecret string          // value of internalHeader on the web UI's in-process API calls
+	webRoutes      map[string]bool // "METHOD /path" of the web UI's pages (not part of the API document)
+
 	dataConverter converter.DataConverter // decodes payloads of workflow histories (admin history)
 	fees          skillcert.FeeTable
 	policy        workflows.Policy

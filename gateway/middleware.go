@@ -103,12 +103,12 @@ func (a *app) rateLimits() []fiber.Handler {
 		limiter.New(limiter.Config{
 			Max: a.cfg.RateLimit, Expiration: time.Minute, LimitReached: reached, KeyGenerator: a.clientIP,
 			Next: func(c *fiber.Ctx) bool {
-				return c.Path() == "/healthz" || c.Path() == "/readyz"
+				return c.Path() == "/healthz" || c.Path() == "/readyz" || a.isInternal(c)
 			},
 		}),
 		limiter.New(limiter.Config{
 			Max: a.cfg.AuthRateLimit, Expiration: time.Minute, LimitReached: reached, KeyGenerator: a.clientIP,
-			Next: func(c *fiber.Ctx) bool { return !authLimited[c.Path()] },
+			Next: func(c *fiber.Ctx) bool { return !authLimited[c.Path()] || a.isInternal(c) },
 		}),
 	}
 }

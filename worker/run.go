@@ -21,6 +21,7 @@ import (
 	appconfig "skillcert/config"
 	"skillcert/inspect"
 	"skillcert/internal/tracing"
+	"skillcert/notify"
 	"skillcert/objectstore"
 	"skillcert/schema"
 	"skillcert/workflows"
@@ -35,6 +36,7 @@ type config struct {
 	CacheSize       int
 	MaxActivities   int
 	Storage         objectstore.Config
+	Notify          notify.Config
 	MetricsAddr     string // the worker's /metrics listener ("off": none)
 	MetricsExplicit bool   // set in the environment (taken → the start fails), not the default
 }
@@ -52,6 +54,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Namespace:       env.String("TEMPORAL_NAMESPACE"),
 		TaskQueue:       env.String("SKILLCERT_TASK_QUEUE"),
 		Storage:         objectstore.ConfigFromEnv(getenv),
+		Notify:          notify.ConfigFromEnv(getenv),
 		MetricsAddr:     env.String("SKILLCERT_WORKER_METRICS_ADDR"),
 		MetricsExplicit: strings.TrimSpace(getenv("SKILLCERT_WORKER_METRICS_ADDR")) != "",
 	}
@@ -140,6 +143,9 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger})
 	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
 		"pdf_sandbox", inspect.SandboxMode(), "image_decode_slots", cap(inspect.DecodeSlots))
+	if sender := notify.New(pool, logger, cfg.Notify); sender != nil {
+		go sender.Run(ctx) // delivers the notification outbox (e-mail, SMS) until ctx ends
+	}
 	if err := w.Run(workerInterrupt(ctx)); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

@@ -159,6 +159,12 @@ type Notification struct {
 	Message       string     `json:"message"`
 	CreatedAt     time.Time  `json:"created_at"`
 	SentAt        *time.Time `json:"sent_at"`
+	Attempts      int32      `json:"attempts"`
+	NextAttemptAt time.Time  `json:"next_attempt_at"`
+	LeasedBy      *string    `json:"leased_by"`
+	LeasedUntil   *time.Time `json:"leased_until"`
+	LastError     *string    `json:"last_error"`
+	DeadAt        *time.Time `json:"dead_at"`
 }
 
 type Occupation struct {
@@ -251,4 +257,5 @@ type User struct {
 	Employer       *string   `json:"employer"`
 	Disabled       bool      `json:"disabled"`
 	CreatedAt      time.Time `json:"created_at"`
+	Email          *string   `json:"email"`
 }
