@@ -14,12 +14,15 @@ import (
 )
 
 // projectionTables are the tables reproject rebuilds and how their rows of a set of cases ($1, uuid[]) are
-// selected. Serial IDs (audit_events.id, notifications.id) are left out: rebuilt rows get new ones.
+// selected. Serial IDs (audit_events.id, notifications.id) are left out: rebuilt rows get new ones. So are
+// payments.received_at (the database clock) and the outbox's delivery state (deploy/OPERATIONS.md says why).
 var projectionTables = []struct{ name, rows string }{
 	{"applications", `SELECT to_jsonb(x) FROM applications x WHERE id = ANY($1)`},
 	{"tasks", `SELECT to_jsonb(x) FROM tasks x WHERE application_id = ANY($1)`},
 	{"audit_events", `SELECT to_jsonb(x) - 'id' FROM audit_events x WHERE application_id = ANY($1)`},
-	{"notifications", `SELECT to_jsonb(x) - 'id' FROM notifications x WHERE application_id = ANY($1)`},
+	// The outbox's delivery state (set by the workers' sender) is not in the workflows: rebuilt rows are unsent.
+	{"notifications", `SELECT to_jsonb(x) - 'id' - 'sent_at' - 'attempts' - 'next_attempt_at' - 'leased_by' - 'leased_until' - 'last_error' - 'dead_at'
+		FROM notifications x WHERE application_id = ANY($1)`},
 	{"certificates", `SELECT to_jsonb(x) FROM certificates x WHERE application_id = ANY($1)`},
 	{"payment_orders", `SELECT to_jsonb(x) FROM payment_orders x WHERE application_id = ANY($1)`},
 	{"payments", `SELECT to_jsonb(x) - 'received_at' FROM payments x WHERE application_id = ANY($1)`},
