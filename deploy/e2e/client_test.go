@@ -162,16 +162,11 @@ func (s *system) callback(body map[string]any) call {
 }
 
 // upload sends data to a presigned upload as API.md describes: multipart POST with the policy fields then
-// the file, or a PUT with the given headers.
-func upload(t *testing.T, grant uploadGrant, data []byte, filename string) {
-	t.Helper()
-	var req *http.Request
-	if grant.Method == "PUT" {
-		req, _ = http.NewRequest("PUT", grant.UploadURL, bytes.NewReader(data))
-		for k, v := range grant.Headers {
-			req.Header.Set(k, v)
-		}
-	} else {
+// the file, or a PUT with the given headers. A patient system retries it while storage is down.
+func (s *system) upload(grant uploadGrant, data []byte, filename string) {
+	s.t.Helper()
+	method, raw, headers := "PUT", data, grant.Headers
+	if grant.Method != "PUT" {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
 		for k, v := range grant.Fields {
@@ -180,17 +175,15 @@ func upload(t *testing.T, grant uploadGrant, data []byte, filename string) {
 		fw, _ := mw.CreateFormFile("file", filename)
 		_, _ = fw.Write(data)
 		_ = mw.Close()
-		req, _ = http.NewRequest("POST", grant.UploadURL, &buf)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
+		method, raw, headers = "POST", buf.Bytes(), map[string]string{"Content-Type": mw.FormDataContentType()}
 	}
-	resp, err := httpClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("upload to storage: %d %s", resp.StatusCode, b)
+	c := s.send(method, grant.UploadURL, raw, func(req *http.Request) {
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+	})
+	if c.status/100 != 2 {
+		s.t.Fatalf("upload to storage: %d %s", c.status, c.body)
 	}
 }
 

@@ -105,7 +105,7 @@ func (s *system) uploadAll(p person, app application) {
 		var grant uploadGrant
 		s.must(http.StatusCreated, "POST", "/api/v1/applications/"+app.ID+"/documents", p.token,
 			map[string]any{"doc_type": item.DocType, "filename": name, "content_type": ct, "size": len(data)}, &grant)
-		upload(s.t, grant, data, name)
+		s.upload(grant, data, name)
 		var done map[string]any
 		s.must(http.StatusOK, "POST", "/api/v1/applications/"+app.ID+"/documents/"+grant.DocumentID+"/complete", p.token, nil, &done)
 		if done["status"] != "accepted" {

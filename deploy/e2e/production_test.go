@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -82,81 +81,24 @@ func TestProductionProfile(t *testing.T) {
 	checkTopology(t, ps)
 	a := s.actors()
 	checkTokenAcrossGateways(t, ps, s)
-	s.batch(a.admin, "prod-main", 24*time.Hour, 48*time.Hour)
-
 	k := newKiller(t, ps)
-	type kase struct {
-		p     person
-		app   application
-		level int
-	}
-	var all []kase
-	for i := 0; i < cases; i++ {
-		level, prev := 5, map[string]any(nil)
-		if i == 1 { // one 技师, through the committee
-			level, prev = 2, map[string]any{"number": "S00001500000115" + "3" + "000123", "level": 3,
-				"occupation_code": "6-31-01-03", "issued_on": "2015-06-01"}
-		}
-		p := s.newApplicant(fmt.Sprintf("生产%d", i))
-		all = append(all, kase{p: p, app: s.apply(p, "prod-main", level, prev), level: level})
-		if i == 0 {
+	ids := s.wave(a, "prod-main", cases, func(phase string) {
+		switch phase {
+		case "apply 2":
 			k.kill("worker-1") // while the next applications are written
+		case "review":
+			k.kill("gateway-1") // while the reviews go through the proxy
+		case "pay":
+			k.kill("temporal-history") // while the payments are confirmed
+		case "committee":
+			k.wait()
 		}
-	}
-	k.kill("gateway-1") // while the reviews go through the proxy
-	for _, c := range all {
-		s.decide(a.city1, c.app.ID, "preliminary_review", "approve")
-		s.decide(a.prov2, c.app.ID, "re_review", "approve")
-	}
-	k.kill("temporal-history") // while the payments are confirmed
-	for _, c := range all {
-		s.pay(c.p, c.app.ID)
-	}
-	for _, level := range []int{5, 2} {
-		var session struct {
-			ID string `json:"id"`
-		}
-		s.must(http.StatusCreated, "POST", "/api/v1/exam-sessions", a.prov1, map[string]any{"batch_id": "prod-main", "region": region,
-			"occupation_code": "6-31-01-03", "level": level, "starts_at": time.Now().Add(48 * time.Hour).UTC(), "venue": "包头职业技术学院", "capacity": 30}, &session)
-		s.must(http.StatusOK, "POST", "/api/v1/exam-sessions/"+session.ID+"/assign", a.prov1, nil, nil)
-		for _, c := range all {
-			if c.level == level {
-				s.waitStatus(c.p.token, c.app.ID, "exam_scheduled", time.Minute)
-				s.must(http.StatusOK, "POST", "/api/v1/exam-sessions/"+session.ID+"/attendance", a.city1,
-					map[string]any{"application_id": c.app.ID, "present": true}, nil)
-			}
-		}
-	}
-	for _, c := range all {
-		s.scores(a, c.app.ID)
-	}
-	k.wait()
-	var ids []string
-	for _, c := range all {
-		if c.level == 2 {
-			s.waitStatus(c.p.token, c.app.ID, "comprehensive_review", time.Minute)
-			for i, m := range a.committee {
-				s.must(http.StatusOK, "POST", "/api/v1/applications/"+c.app.ID+"/evaluations", m, map[string]any{"score": 70 + i, "comment": "材料扎实"}, nil)
-			}
-		}
-		got := s.waitStatus(c.p.token, c.app.ID, "certified", 2*time.Minute)
-		var cert struct {
-			Status string `json:"status"`
-		}
-		s.must(http.StatusOK, "GET", "/api/v1/certificates/"+got.CertificateNumber, "", nil, &cert)
-		if cert.Status != "valid" {
-			t.Errorf("certificate %s verifies as %s", got.CertificateNumber, cert.Status)
-		}
-		if tok := s.login(c.p.phone, "Passw0rd2022"); tok == "" { // the registration is still there
-			t.Errorf("applicant %s cannot sign in", c.p.phone)
-		}
-		ids = append(ids, c.app.ID)
-	}
+	})
 	s.checkNoDuplicates(ids...)
 	checkAcknowledged(t, s, ids)
 	checkSearchAttributes(t, ps, len(ids))
-	t.Logf("%d lifecycles certified; killed and restarted %v; client retries %d, of which answered 409 after an unknown outcome %d",
-		len(ids), k.done, s.patient.retries.Load(), s.patient.conflicts.Load())
+	t.Logf("%d lifecycles certified; killed and restarted %v (gateway-1 mid-request: %v); client retries %d, of which answered 409 after an unknown outcome %d",
+		len(ids), k.done, k.midRequest, s.patient.retries.Load(), s.patient.conflicts.Load())
 }
 
 // killer SIGKILLs processes of the stack in the background, one at a time, restarting each a second later,
@@ -167,6 +109,8 @@ type killer struct {
 	wg   sync.WaitGroup
 	mu   sync.Mutex
 	done []string
+	// midRequest: gateway-1 was killed while the proxy waited for its answer to a request.
+	midRequest bool
 }
 
 func newKiller(t *testing.T, ps *prodstack.Stack) *killer { return &killer{t: t, ps: ps} }
@@ -177,6 +121,15 @@ func (k *killer) kill(name string) {
 	go func() {
 		defer k.wg.Done()
 		time.Sleep(150 * time.Millisecond) // let the next requests get under way
+		// Kill gateway-1 while it handles a request, if one comes within 20 s.
+		if name == "gateway-1" {
+			for deadline := time.Now().Add(20 * time.Second); k.ps.GatewayInFlight(1) == 0 && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
+			k.mu.Lock()
+			k.midRequest = k.ps.GatewayInFlight(1) > 0
+			k.mu.Unlock()
+		}
 		if err := k.ps.Kill(name); err != nil {
 			k.t.Errorf("kill %s: %v", name, err)
 			return
@@ -278,7 +231,7 @@ func checkAcknowledged(t *testing.T, s *system, apps []string) {
 // checkSearchAttributes: the custom Keyword search attributes are registered on Postgres visibility and
 // answer a query.
 func checkSearchAttributes(t *testing.T, ps *prodstack.Stack, certified int) {
-	c, err := client.Dial(client.Options{HostPort: ps.TemporalAddress, Namespace: ps.TemporalNamespace, Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))})
+	c, err := client.Dial(client.Options{HostPort: ps.TemporalAddress, Namespace: ps.TemporalNamespace, Logger: quietSDKLog()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,4 +249,9 @@ func checkSearchAttributes(t *testing.T, ps *prodstack.Stack, certified int) {
 		}
 		time.Sleep(time.Second)
 	}
+}
+
+// quietSDKLog is a Temporal SDK logger that discards everything.
+func quietSDKLog() sdklog.Logger {
+	return sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 }

@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -199,6 +200,15 @@ func (s *Stack) get(name string) (*proc, error) {
 	return p, nil
 }
 
+// GatewayInFlight returns how many requests the proxy has sent to gateway i (1-based) without an answer yet:
+// a test waits for one to kill that gateway mid-request.
+func (s *Stack) GatewayInFlight(i int) int64 {
+	if s.proxy == nil || i < 1 || i > len(s.proxy.inflight) {
+		return 0
+	}
+	return s.proxy.inflight[i-1].Load()
+}
+
 // Kill sends SIGKILL to a process of the stack (no chance to finish anything) and waits until it is gone.
 func (s *Stack) Kill(name string) error {
 	p, err := s.get(name)
@@ -226,11 +236,34 @@ func (s *Stack) Restart(ctx context.Context, name string) error {
 	if done, _ := p.exited(); !done {
 		return fmt.Errorf("prodstack: %s still runs", name)
 	}
-	if err := s.run(ctx, p.spec); err != nil {
-		return err
+	// A process killed a moment ago can hold on to things for a while (Postgres: its backends and shared
+	// memory; the kernel: a listening port), so a start that fails is tried again a few times.
+	for attempt := 1; ; attempt++ {
+		err = s.run(ctx, p.spec)
+		if err == nil {
+			break
+		}
+		if attempt == 5 || ctx.Err() != nil {
+			return err
+		}
+		if q, _ := s.get(name); q != nil {
+			if done, _ := q.exited(); !done {
+				s.stop(q, 10*time.Second)
+			}
+		}
+		s.logf("restart %s failed (attempt %d), trying again: %v", name, attempt, firstLine(err))
+		time.Sleep(time.Second)
 	}
 	s.logf("restarted %s", name)
 	return nil
+}
+
+func firstLine(err error) string {
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		return msg[:i]
+	}
+	return msg
 }
 
 // Stop stops every process (reverse start order: gateways and workers first, Postgres last) and the proxy.

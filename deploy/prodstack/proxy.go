@@ -24,6 +24,7 @@ const maxProxyBody = 16 << 20
 type proxy struct {
 	addr     string // where it listens
 	backends []*url.URL
+	inflight []atomic.Int64 // requests sent to each backend and not yet answered
 	next     atomic.Uint64
 	server   *http.Server
 	rp       *httputil.ReverseProxy
@@ -39,6 +40,7 @@ func startProxy(addr string, backends []string) (*proxy, error) {
 		}
 		p.backends = append(p.backends, u)
 	}
+	p.inflight = make([]atomic.Int64, len(p.backends))
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
 			r.Out.URL.Scheme = "http"
@@ -94,7 +96,8 @@ func (f *failover) RoundTrip(r *http.Request) (*http.Response, error) {
 	start := f.p.next.Add(1)
 	var lastErr error
 	for i := range f.p.backends {
-		b := f.p.backends[(int(start)+i)%len(f.p.backends)]
+		n := (int(start) + i) % len(f.p.backends)
+		b := f.p.backends[n]
 		out := r.Clone(r.Context())
 		out.URL.Scheme, out.URL.Host, out.Host = b.Scheme, b.Host, r.Host
 		if body != nil {
@@ -102,7 +105,9 @@ func (f *failover) RoundTrip(r *http.Request) (*http.Response, error) {
 			out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 			out.ContentLength = int64(len(body))
 		}
+		f.p.inflight[n].Add(1)
 		resp, err := f.tr.RoundTrip(out)
+		f.p.inflight[n].Add(-1)
 		if err == nil {
 			return resp, nil
 		}
