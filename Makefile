@@ -14,7 +14,7 @@ BENCH_FLAGS ?=
 # `make dev PROFILE=production` is `make prod-local`.
 PROFILE ?= dev
 
-.PHONY: help dev dev-down test lint generate build bench bench-quick prod-local prod-local-down test-production
+.PHONY: help dev dev-down test lint generate build bench bench-quick prod-local prod-local-down test-production chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ prod-local: ## production profile: Temporal server as 4 processes on Postgres, M
 
 prod-local-down: ## stop everything `make prod-local` started (from another terminal)
 	@$(GO) run ./deploy/prod down
+
+chaos: ## lifecycles while workers, gateways, Temporal, Postgres, MinIO are SIGKILLed 3x each; deploy/chaos/results/latest.{json,md}
+	SKILLCERT_CHAOS=full $(GO) test -count=1 -timeout 60m -run 'TestChaos' -v ./deploy/e2e/
 
 test-production: ## lifecycles on the production profile while a worker, a gateway and Temporal history are SIGKILLed
 	SKILLCERT_PRODUCTION_TEST=full $(GO) test -count=1 -timeout 40m -run 'TestProduction' -v ./deploy/e2e/

@@ -20,8 +20,9 @@ import (
 type call struct {
 	status int
 	body   []byte
-	// ambiguous: an earlier attempt of this request failed with an unknown outcome (connection lost, or 502/504
-	// from the proxy when a gateway died mid-request), so the request may already have been applied.
+	// ambiguous: an earlier attempt of this request failed with an unknown outcome (connection lost, or a 5xx:
+	// 502 from the proxy when a gateway died mid-request, 503 when a dependency failed mid-way), so the
+	// request may already have been applied.
 	ambiguous bool
 }
 
@@ -60,8 +61,9 @@ func (s *system) do(method, path, token string, body any, headers ...string) cal
 	})
 }
 
-// send performs one exchange. A patient system (see patience) retries connection errors and 5xx answers
-// with the same request, Idempotency-Key included, until its limit; otherwise a connection error fails the test.
+// send performs one exchange. A patient system (see patience) retries connection errors, 5xx answers and
+// "still in progress" 409s with the same request, Idempotency-Key included, until its limit; otherwise a
+// connection error fails the test.
 func (s *system) send(method, url string, raw []byte, prepare func(*http.Request)) call {
 	s.t.Helper()
 	var deadline time.Time
@@ -86,7 +88,10 @@ func (s *system) send(method, url string, raw []byte, prepare func(*http.Request
 			resp.Body.Close()
 			c, err = call{status: resp.StatusCode, body: b, ambiguous: ambiguous}, rerr
 		}
-		retry := err != nil || c.status >= 500
+		// A 409 naming the Idempotency-Key says the first attempt with this key is still running (or was left
+		// unfinished by a gateway that died, until the gateway takes the key over): try again later.
+		inProgress := c.status == http.StatusConflict && bytes.Contains(c.body, []byte("Idempotency-Key"))
+		retry := err != nil || c.status >= 500 || inProgress
 		if !retry || s.patient == nil && err == nil {
 			return c
 		}
@@ -97,7 +102,7 @@ func (s *system) send(method, url string, raw []byte, prepare func(*http.Request
 			return c
 		}
 		s.patient.retries.Add(1)
-		ambiguous = ambiguous || err != nil || c.status == http.StatusBadGateway || c.status == http.StatusGatewayTimeout
+		ambiguous = true // a 5xx or a lost connection: the request may or may not have been applied
 		time.Sleep(wait)
 	}
 }

@@ -62,6 +62,9 @@ func run(args []string) error {
 		return err
 	}
 	defer s.Stop()
+	if err := prodstack.RecordLauncher(dir); err != nil {
+		return err
+	}
 	fmt.Fprintf(os.Stderr, `
   skillcert production profile is running; Ctrl-C or `+"`make prod-local-down`"+` stops everything.
     API (proxy)   %s/api/v1   gateways: %v

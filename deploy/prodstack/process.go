@@ -169,6 +169,10 @@ func Down(dir string) error {
 		return err
 	}
 	var errs []error
+	// The launcher (make prod-local) first: it stops its children itself, in order.
+	if pid, ok := launcherPid(dir); ok {
+		errs = append(errs, terminate(pid))
+	}
 	for _, f := range files {
 		pid, ok := ownedPid(f, dir)
 		if ok {
@@ -211,4 +215,51 @@ func terminate(pid int) error {
 		return fmt.Errorf("kill %d: %w", pid, err)
 	}
 	return nil
+}
+
+// launcherFile names the pid file of the process that started the stack (make prod-local). Its command line
+// need not name the data folder, so it is identified by pid and start time (/proc/PID/stat field 22).
+const launcherFile = "launcher.pid"
+
+// RecordLauncher writes this process's pid and start time to pids/launcher.pid in dir, so that Down (make
+// prod-local-down) can ask it to stop the stack.
+func RecordLauncher(dir string) error {
+	start, err := procStart(os.Getpid())
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "pids", launcherFile), []byte(fmt.Sprintf("%d %s\n", os.Getpid(), start)), 0o644)
+}
+
+// launcherPid returns the launcher's pid when it still runs with the recorded start time (not a reused pid).
+func launcherPid(dir string) (int, bool) {
+	b, err := os.ReadFile(filepath.Join(dir, "pids", launcherFile))
+	if err != nil {
+		return 0, false
+	}
+	var pid int
+	var start string
+	if _, err := fmt.Sscan(string(b), &pid, &start); err != nil || pid <= 1 || pid == os.Getpid() {
+		return 0, false
+	}
+	now, err := procStart(pid)
+	return pid, err == nil && now == start
+}
+
+// procStart returns the start time of a process in clock ticks since boot.
+func procStart(pid int) (string, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return "", err
+	}
+	// The command name (field 2) is in parentheses and may hold spaces; count fields after its end.
+	rest := string(b)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 20 {
+		return "", fmt.Errorf("/proc/%d/stat: too few fields", pid)
+	}
+	return f[19], nil // field 22 overall
 }

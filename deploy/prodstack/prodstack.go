@@ -117,6 +117,9 @@ func Start(ctx context.Context, o Options) (s *Stack, err error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
+	if pid, ok := launcherPid(dir); ok {
+		return nil, fmt.Errorf("prodstack: a stack already runs in %s (launcher pid %d); stop it with make prod-local-down", dir, pid)
+	}
 	// Leftovers of an earlier run in the same folder whose owner died without cleaning up.
 	if err := Down(dir); err != nil {
 		return nil, err

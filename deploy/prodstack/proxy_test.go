@@ -1,6 +1,7 @@
 package prodstack
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -101,5 +102,41 @@ func TestDownSignalsOnlyOwnProcesses(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "pids", "gateway-1.pid")); !os.IsNotExist(err) {
 		t.Fatalf("stale pid file kept: %v", err)
+	}
+}
+
+func TestLauncherIdentity(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "pids"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := RecordLauncher(dir); err != nil {
+		t.Fatal(err)
+	}
+	// Our own pid is never signalled; a recorded pid whose start time differs (a reused pid) is not ours.
+	if _, ok := launcherPid(dir); ok {
+		t.Fatal("Down would signal itself")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pids", launcherFile), []byte("1 12345\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := launcherPid(dir); ok {
+		t.Fatal("pid 1 counts as the launcher")
+	}
+	start, err := procStart(os.Getppid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pids", launcherFile), []byte(fmt.Sprintf("%d %s\n", os.Getppid(), start)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if pid, ok := launcherPid(dir); !ok || pid != os.Getppid() {
+		t.Fatalf("the recorded live launcher is not found: %d %v", pid, ok)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pids", launcherFile), []byte(fmt.Sprintf("%d %s1\n", os.Getppid(), start)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := launcherPid(dir); ok {
+		t.Fatal("a pid with another start time counts as the launcher")
 	}
 }
