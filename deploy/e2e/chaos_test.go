@@ -51,6 +51,9 @@ type chaosResult struct {
 	Duplicated       int                `json:"duplicated"`
 	ProjectionDiffs  int                `json:"projection_differs_from_workflow"`
 	Seconds          float64            `json:"seconds"`
+	// FailedClients counts the clients whose wave stopped on an error (their cases are not in Lifecycles).
+	FailedClients int  `json:"failed_clients"`
+	Passed        bool `json:"passed"`
 }
 
 // TestChaos drives lifecycles through the production profile with a patient client while it SIGKILLs and
@@ -59,14 +62,16 @@ type chaosResult struct {
 // each workflow's state. The short run kills each component once; SKILLCERT_CHAOS=full (make chaos) three
 // times each and writes deploy/chaos/results/latest.{json,md}.
 func TestChaos(t *testing.T) {
-	rounds, cases := 1, 2
+	// rounds: kills per component; clients drive waves of cases lifecycles in parallel.
+	rounds, clients, cases := 1, 2, 2
 	full := os.Getenv(chaosEnv) == "full"
 	if full {
-		rounds, cases = 3, 4
+		rounds, clients, cases = 3, 4, 4
 	}
 	start := time.Now()
 	ps, s := startProduction(t)
-	s.patient.limit = 5 * time.Minute
+	// Longer than the gateway takes to take over an Idempotency-Key left unfinished by a gateway that died (2 min).
+	s.patient.limit = 3 * time.Minute
 	a := s.actors()
 	res := chaosResult{GeneratedAt: time.Now().UTC(), Mode: map[bool]string{true: "full", false: "short"}[full],
 		Kills: map[string]int{}, MaxRecoverySecs: map[string]float64{}}
@@ -91,9 +96,33 @@ func TestChaos(t *testing.T) {
 			}
 		}
 	}()
+	// Rounds of waves, one per client, in parallel, until the chaos is over.
 	var ids []string
-	for w := 1; ; w++ {
-		ids = append(ids, s.wave(a, fmt.Sprintf("chaos-%d", w), cases, func(string) {})...)
+	var mu sync.Mutex
+	for r := 1; ; r++ {
+		t.Run(fmt.Sprintf("round-%d", r), func(t *testing.T) {
+			for c := 1; c <= clients; c++ {
+				t.Run(fmt.Sprintf("client-%d", c), func(t *testing.T) {
+					t.Parallel()
+					defer func() {
+						if t.Failed() {
+							mu.Lock()
+							res.FailedClients++
+							mu.Unlock()
+						}
+					}()
+					client := *s
+					client.t = t
+					got := client.wave(a, fmt.Sprintf("chaos-%d-%d", r, c), cases, func(string) {})
+					mu.Lock()
+					ids = append(ids, got...)
+					mu.Unlock()
+				})
+			}
+		})
+		if t.Failed() {
+			break
+		}
 		select {
 		case <-done:
 		default:
@@ -106,7 +135,6 @@ func TestChaos(t *testing.T) {
 	res.RequestsRetried, res.RetriedConflicts = s.patient.retries.Load(), s.patient.conflicts.Load()
 	res.Lost, res.Duplicated, res.ProjectionDiffs = chaosVerify(t, ps, s, ids)
 	res.Seconds = time.Since(start).Seconds()
-	t.Logf("\n%s", res.markdown())
 	for _, c := range chaosComponents {
 		if res.Kills[c.name] != rounds {
 			t.Errorf("%s killed %d times, want %d", c.name, res.Kills[c.name], rounds)
@@ -115,6 +143,8 @@ func TestChaos(t *testing.T) {
 	if res.Lost != 0 || res.Duplicated != 0 || res.ProjectionDiffs != 0 {
 		t.Errorf("lost %d, duplicated %d, projection differs %d; want 0", res.Lost, res.Duplicated, res.ProjectionDiffs)
 	}
+	res.Passed = !t.Failed()
+	t.Logf("\n%s", res.markdown())
 	if full {
 		writeChaosResults(t, res)
 	}
@@ -223,6 +253,10 @@ func (r chaosResult) markdown() string {
 		fmt.Fprintf(&b, "| %s | %d | %.1f |\n", n, r.Kills[n], r.MaxRecoverySecs[n])
 	}
 	fmt.Fprintf(&b, "\n**lost = %d, duplicated = %d**, projection differs from workflow state: %d.\n", r.Lost, r.Duplicated, r.ProjectionDiffs)
+	if r.FailedClients > 0 {
+		fmt.Fprintf(&b, "\n%d client(s) stopped on an error; their cases are not counted above.\n", r.FailedClients)
+	}
+	fmt.Fprintf(&b, "\nResult: **%s**.\n", map[bool]string{true: "passed", false: "FAILED (see the test log)"}[r.Passed])
 	return b.String()
 }
 
