@@ -19,8 +19,9 @@ const maxProxyBody = 16 << 20
 
 // proxy is a small round-robin reverse proxy in front of the gateways. A request whose connection to one
 // gateway cannot even be opened (that gateway is down) goes to the next one: nothing was sent, so this is
-// safe for every method. A request that reached a gateway is never sent twice: when that gateway dies
-// mid-request the client gets 502 and retries itself (with its Idempotency-Key).
+// safe for every method. When a gateway dies mid-request, Go's transport sends the request again only if it
+// may be replayed: an idempotent method, or a request carrying an Idempotency-Key (the gateway answers a
+// repeat with the first outcome); any other request gets 502 and its client decides.
 type proxy struct {
 	addr     string // where it listens
 	backends []*url.URL
