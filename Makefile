@@ -14,7 +14,7 @@ BENCH_FLAGS ?=
 # `make dev PROFILE=production` is `make prod-local`.
 PROFILE ?= dev
 
-.PHONY: help dev dev-down test lint generate build bench bench-quick prod-local prod-local-down test-production chaos
+.PHONY: help dev dev-down test lint generate build bench bench-quick histories prod-local prod-local-down test-production chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,3 +68,6 @@ bench: ## full benchmark on a private stack: lifecycles, baseline, 1M-row projec
 
 bench-quick: ## the same with small numbers (under 5 minutes)
 	$(GO) run ./deploy/loadtest -quick $(BENCH_FLAGS)
+
+histories: ## record the replay corpus (workflows/testdata/histories) through the HTTP API on a private stack (~1 min)
+	$(GO) run ./deploy/histories $(HISTORIES_FLAGS)
