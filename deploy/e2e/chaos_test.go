@@ -62,11 +62,13 @@ type chaosResult struct {
 // each workflow's state. The short run kills each component once; SKILLCERT_CHAOS=full (make chaos) three
 // times each and writes deploy/chaos/results/latest.{json,md}.
 func TestChaos(t *testing.T) {
-	// rounds: kills per component; clients drive waves of cases lifecycles in parallel.
-	rounds, clients, cases := 1, 2, 2
+	t.Parallel()
+	// rounds: kills per component; clients drive waves of cases lifecycles in parallel; pause: traffic
+	// between two kills.
+	rounds, clients, cases, pause := 1, 2, 2, time.Second
 	full := os.Getenv(chaosEnv) == "full"
 	if full {
-		rounds, clients, cases = 3, 4, 4
+		rounds, clients, cases, pause = 3, 4, 4, 3*time.Second
 	}
 	start := time.Now()
 	ps, s := startProduction(t)
@@ -84,7 +86,7 @@ func TestChaos(t *testing.T) {
 		defer close(done)
 		for r := 0; r < rounds; r++ {
 			for _, c := range chaosComponents {
-				time.Sleep(3 * time.Second) // some traffic between two kills
+				time.Sleep(pause)
 				secs, err := killComponent(ps, c.procs)
 				if err != nil {
 					t.Errorf("chaos: %s: %v", c.name, err)

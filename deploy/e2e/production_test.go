@@ -72,6 +72,7 @@ func (l testLog) Write(p []byte) (int, error) {
 // repeat and the projection equals each workflow's state (chaosVerify). With
 // SKILLCERT_PRODUCTION_TEST=full it drives more cases (make test-production).
 func TestProductionProfile(t *testing.T) {
+	t.Parallel() // beside TestChaos: each runs its own profile, and most of their time is spent waiting
 	ps, s := startProduction(t)
 	cases := 2
 	if os.Getenv(productionEnv) == "full" {
