@@ -14,7 +14,7 @@ BENCH_FLAGS ?=
 # `make dev PROFILE=production` is `make prod-local`.
 PROFILE ?= dev
 
-.PHONY: help dev dev-down test lint generate build bench bench-quick histories prod-local prod-local-down test-production chaos
+.PHONY: help dev dev-down test lint generate build bench bench-quick histories vuln prod-local prod-local-down test-production chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ lint: ## gofmt, go vet, staticcheck, workflowcheck
 
 generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
+
+vuln: ## govulncheck against the Go vulnerability database; says so and passes when the database is unreachable
+	@deploy/dev/vuln.sh
 
 build: ## build bin/worker and bin/gateway
 	$(GO) build -o bin/ ./cmd/worker ./cmd/gateway
