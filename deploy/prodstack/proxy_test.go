@@ -140,3 +140,30 @@ func TestLauncherIdentity(t *testing.T) {
 		t.Fatal("a pid with another start time counts as the launcher")
 	}
 }
+
+func TestPickPortsKeepsFixedOnesApart(t *testing.T) {
+	p, err := pickPorts(Options{Workers: 2, Gateways: 2, ProxyAddr: "127.0.0.1:28080", UIAddr: "127.0.0.1:28233"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := []int{p.pg, p.minio, p.minioConsole, p.ui, p.proxy, p.frontend, p.frontendHTTP, p.history, p.matching, p.worker}
+	for _, m := range []map[string]int{p.membership, p.metrics} {
+		for _, v := range m {
+			all = append(all, v)
+		}
+	}
+	all = append(all, p.gateways...)
+	seen := map[int]bool{}
+	for _, port := range all {
+		if seen[port] || port <= 0 || port >= 32768 {
+			t.Fatalf("port %d repeated or out of range in %v", port, all)
+		}
+		seen[port] = true
+	}
+	if p.proxy != 28080 || p.ui != 28233 || len(all) != 10+8+2+2+2 {
+		t.Fatalf("proxy %d ui %d, %d ports", p.proxy, p.ui, len(all))
+	}
+	if _, err := pickPorts(Options{Workers: 2, Gateways: 2, ProxyAddr: "127.0.0.1:http"}); err == nil {
+		t.Fatal("a bad proxy address is accepted")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,8 +120,18 @@ type ports struct {
 
 // pickPorts picks distinct free ports (fixed ones from Options where given).
 func pickPorts(o Options) (ports, error) {
+	fixed := map[string]int{}
+	for name, addr := range map[string]string{"proxy": o.ProxyAddr, "ui": o.UIAddr} {
+		if addr != "" {
+			port, err := portOf(addr)
+			if err != nil {
+				return ports{}, err
+			}
+			fixed[name] = port
+		}
+	}
 	n := 10 + 4 + 4 + o.Workers + 2*o.Gateways
-	free, err := freePorts(n)
+	free, err := freePorts(n, fixed["proxy"], fixed["ui"])
 	if err != nil {
 		return ports{}, err
 	}
@@ -139,14 +150,13 @@ func pickPorts(o Options) (ports, error) {
 		p.gateways = append(p.gateways, next())
 		p.metrics[fmt.Sprintf("gateway-%d", i)] = next()
 	}
-	var err2 error
-	if o.ProxyAddr != "" {
-		p.proxy, err2 = portOf(o.ProxyAddr)
+	if port, ok := fixed["proxy"]; ok {
+		p.proxy = port
 	}
-	if o.UIAddr != "" && err2 == nil {
-		p.ui, err2 = portOf(o.UIAddr)
+	if port, ok := fixed["ui"]; ok {
+		p.ui = port
 	}
-	return p, err2
+	return p, nil
 }
 
 func portOf(addr string) (int, error) {
@@ -161,10 +171,10 @@ func portOf(addr string) (int, error) {
 	return n, nil
 }
 
-// freePorts returns n distinct loopback TCP ports that were free a moment ago, between 20000 and 32000: below
-// the kernel's ephemeral range (so outgoing connections do not take them) and below 32768, because Temporal
-// stores membership ports in a smallint column.
-func freePorts(n int) ([]int, error) {
+// freePorts returns n distinct loopback TCP ports, none of exclude, that were free a moment ago, between 20000
+// and 32000: below the kernel's ephemeral range (so outgoing connections do not take them) and below 32768,
+// because Temporal stores membership ports in a smallint column.
+func freePorts(n int, exclude ...int) ([]int, error) {
 	var out []int
 	var ls []net.Listener
 	defer func() {
@@ -177,6 +187,9 @@ func freePorts(n int) ([]int, error) {
 			return nil, fmt.Errorf("no %d free ports between 20000 and 32000", n)
 		}
 		port := 20000 + mrand.IntN(12000)
+		if slices.Contains(exclude, port) {
+			continue
+		}
 		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 		if err != nil {
 			continue
