@@ -14,7 +14,7 @@ BENCH_FLAGS ?=
 # `make dev PROFILE=production` is `make prod-local`.
 PROFILE ?= dev
 
-.PHONY: help dev dev-down test lint generate build bench bench-quick histories vuln prod-local prod-local-down test-production chaos
+.PHONY: help dev dev-down test lint generate build bench bench-quick histories vuln fanout prod-local prod-local-down test-production chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,10 @@ test-production: ## lifecycles on the production profile while a worker, a gatew
 test: ## unit and integration tests against one private real stack (started and stopped here)
 	@deploy/dev/test.sh $(TEST_ARGS)
 
+fanout: ## durable batch fan-out with 200 open cases: signals lost halfway, and the gateway SIGKILLed mid-fan-out (make test runs a few)
+	@SKILLCERT_FANOUT_CASES=$${SKILLCERT_FANOUT_CASES:-200} deploy/dev/test.sh -count=1 -v -timeout 60m \
+		-run 'TestLostBatchSignalsStillReachCases|TestBatchFanOutSurvivesGatewayKill' ./workflows/ ./deploy/e2e/
+
 lint: ## gofmt, go vet, staticcheck, workflowcheck
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.data/*' -not -path './bin/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
@@ -57,8 +61,9 @@ lint: ## gofmt, go vet, staticcheck, workflowcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION) ./workflows/...
 
-generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc
+generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc, and docs/CONFIG.md
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
+	$(GO) run ./config/gendoc > docs/CONFIG.md
 
 vuln: ## govulncheck against the Go vulnerability database; says so and passes when the database is unreachable
 	@deploy/dev/vuln.sh

@@ -5,16 +5,21 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"skillcert/activities"
 	"skillcert/codec"
+	appconfig "skillcert/config"
+	"skillcert/inspect"
 	"skillcert/objectstore"
 	"skillcert/schema"
 	"skillcert/workflows"
@@ -29,38 +34,34 @@ type config struct {
 	CacheSize       int
 	MaxActivities   int
 	Storage         objectstore.Config
+	MetricsAddr     string // the worker's /metrics listener ("off": none)
+	MetricsExplicit bool   // set in the environment (taken → the start fails), not the default
 }
 
+// loadConfig reads the worker's settings; the defaults and the documentation of every variable are in
+// package config (docs/CONFIG.md). In production it refuses to start without the keys.
 func loadConfig(getenv func(string) string) (config, error) {
+	if err := appconfig.CheckProduction(getenv); err != nil {
+		return config{}, err
+	}
+	env := appconfig.Env(getenv)
 	c := config{
-		DatabaseURL:     getenv("DATABASE_URL"),
-		TemporalAddress: or(getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"),
-		Namespace:       or(getenv("TEMPORAL_NAMESPACE"), "default"),
-		TaskQueue:       or(getenv("SKILLCERT_TASK_QUEUE"), workflows.TaskQueue),
-		CacheSize:       1000,
-		MaxActivities:   64,
+		DatabaseURL:     env.String("DATABASE_URL"),
+		TemporalAddress: env.String("TEMPORAL_ADDRESS"),
+		Namespace:       env.String("TEMPORAL_NAMESPACE"),
+		TaskQueue:       env.String("SKILLCERT_TASK_QUEUE"),
 		Storage:         objectstore.ConfigFromEnv(getenv),
+		MetricsAddr:     env.String("SKILLCERT_WORKER_METRICS_ADDR"),
+		MetricsExplicit: strings.TrimSpace(getenv("SKILLCERT_WORKER_METRICS_ADDR")) != "",
 	}
-	if c.DatabaseURL == "" {
-		return c, fmt.Errorf("DATABASE_URL is required")
+	var err error
+	if c.CacheSize, err = env.PositiveInt("SKILLCERT_WORKER_CACHE_SIZE"); err != nil {
+		return c, err
 	}
-	for name, dst := range map[string]*int{"SKILLCERT_WORKER_CACHE_SIZE": &c.CacheSize, "SKILLCERT_WORKER_MAX_ACTIVITIES": &c.MaxActivities} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				return c, fmt.Errorf("%s: want a positive integer, got %q", name, v)
-			}
-			*dst = n
-		}
+	if c.MaxActivities, err = env.PositiveInt("SKILLCERT_WORKER_MAX_ACTIVITIES"); err != nil {
+		return c, err
 	}
 	return c, nil
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // Run is the whole worker: it reads the configuration, connects to Temporal, Postgres and MinIO, registers
@@ -90,9 +91,12 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	if dev {
 		logger.Warn("SKILLCERT_CODEC_KEYS is unset: payloads are encrypted with the development key")
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	tc, err := client.DialContext(ctx, client.Options{
 		HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: log.NewStructuredLogger(logger),
 		DataConverter: cdc.DataConverter(), FailureConverter: cdc.FailureConverter(),
+		MetricsHandler: promHandler{m: newPromMetrics(reg)},
 	})
 	if err != nil {
 		return fmt.Errorf("temporal: %w", err)
@@ -103,10 +107,17 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	w := sdkworker.New(tc, cfg.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxActivities,
 		WorkerStopTimeout:                  10 * time.Second,
+		Interceptors:                       []interceptor.WorkerInterceptor{newFailedAttempts(reg)},
 	})
+	if err := serveMetrics(ctx, cfg.MetricsAddr, cfg.MetricsExplicit, reg, logger); err != nil {
+		return err
+	}
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
-	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}, Logger: logger})
-	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
+	w.RegisterWorkflow(workflows.RevocationWorkflow)
+	w.RegisterWorkflow(workflows.BatchWindowsWorkflow)
+	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger})
+	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
+		"pdf_sandbox", inspect.SandboxMode(), "image_decode_slots", cap(inspect.DecodeSlots))
 	if err := w.Run(workerInterrupt(ctx)); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

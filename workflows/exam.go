@@ -7,7 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
+	"skillcert/contract"
 )
 
 func (w *application) validateCreateOrder(ctx workflow.Context, req ActorRequest) error {
@@ -38,7 +38,7 @@ func (w *application) createOrder(ctx workflow.Context, req ActorRequest) (Payme
 	}
 	order := PaymentOrder{AmountFen: w.in.FeeFen, DueAt: due,
 		OrderID: uuid.NewSHA1(uuid.MustParse(w.in.ApplicationID), []byte("payment-order")).String()}
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.CreatePaymentOrder, activities.OrderInput{
+	err := workflow.ExecuteActivity(activityContext(ctx), contract.CreatePaymentOrder, contract.OrderInput{
 		OrderID: order.OrderID, ApplicationID: w.in.ApplicationID, AmountFen: order.AmountFen, DueAt: due, At: workflow.Now(ctx),
 	}).Get(ctx, nil)
 	if err != nil {
@@ -65,7 +65,8 @@ func (w *application) validateConfirmPayment(ctx workflow.Context, req ConfirmPa
 		return invalidInput("transaction_id", "缺少交易流水号")
 	}
 	if slices.Contains(w.st.Transactions, req.TransactionID) {
-		return nil // a repeated callback: harmless
+		// A repeated callback is refused before it reaches the history; the gateway answers it from state.
+		return refuse(ErrDuplicatePayment, "该笔支付已处理", map[string]string{"status": string(w.st.Status)})
 	}
 	if err := w.requireStatus(skillcert.StatusAwaitingPayment); err != nil {
 		return err
@@ -76,11 +77,15 @@ func (w *application) validateConfirmPayment(ctx workflow.Context, req ConfirmPa
 	return nil
 }
 
+// ErrDuplicatePayment is the refusal of a payment callback whose transaction the application already has;
+// its details carry the application's status. It is not a failure: the first callback was applied.
+const ErrDuplicatePayment = "duplicate_payment"
+
 func (w *application) confirmPayment(ctx workflow.Context, req ConfirmPaymentRequest) (ConfirmPaymentResult, error) {
 	if slices.Contains(w.st.Transactions, req.TransactionID) {
 		return ConfirmPaymentResult{Status: w.st.Status, Duplicate: true}, nil
 	}
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.RecordPayment, activities.PaymentInput{
+	err := workflow.ExecuteActivity(activityContext(ctx), contract.RecordPayment, contract.PaymentInput{
 		TransactionID: req.TransactionID, OrderID: req.OrderID, ApplicationID: w.in.ApplicationID,
 		AmountFen: req.AmountFen, PaidAt: req.PaidAt, Outcome: "applied",
 	}).Get(ctx, nil)

@@ -9,7 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
+	"skillcert/contract"
 )
 
 // step is one change of the application: an optional lifecycle event plus what to record about it.
@@ -20,7 +20,7 @@ type step struct {
 	reason        string
 	details       any
 	completedTask string
-	notify        []activities.Notification
+	notify        []contract.Notification
 }
 
 // Search attribute keys (no personal data).
@@ -32,16 +32,37 @@ var (
 	searchLevel      = temporal.NewSearchAttributeKeyInt64(SearchLevel)
 )
 
+// activityContext bounds the retries of a side effect: transient errors retry with backoff for at most
+// ActivityMaxAttempts attempts (about three minutes), permanent ones (invalid input, SQLSTATE classes 22
+// and 23, domain errors: contract.Classify) fail at once. A projection write that still fails raises an
+// incident; other failures go back to the caller. The mutex is never held longer than this.
 func activityContext(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        500 * time.Millisecond,
-			BackoffCoefficient:     2,
-			MaximumInterval:        30 * time.Second,
-			NonRetryableErrorTypes: []string{activities.ErrDuplicate, activities.ErrInvalid},
-		},
-	})
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryPolicy()})
+}
+
+// retryPolicy is the bounded, classified retry policy of the workflow's side effects.
+func retryPolicy() *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:        500 * time.Millisecond,
+		BackoffCoefficient:     2,
+		MaximumInterval:        30 * time.Second,
+		MaximumAttempts:        ActivityMaxAttempts,
+		NonRetryableErrorTypes: []string{contract.ErrDuplicate, contract.ErrInvalid, contract.ErrPermanent},
+	}
+}
+
+// ActivityMaxAttempts is the attempt limit of the workflow's side effects.
+const ActivityMaxAttempts = 10
+
+// recordTransition writes rec. Long-lived executions write it with a local activity (one marker event
+// instead of three activity events and a workflow task round trip: the projection write is a short,
+// idempotent transaction), under the same bounded retry policy; older ones keep the activity.
+func (w *application) recordTransition(ctx workflow.Context, rec contract.TransitionRecord) error {
+	if !w.longLived() {
+		return workflow.ExecuteActivity(activityContext(ctx), contract.RecordTransition, rec).Get(ctx, nil)
+	}
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryPolicy()})
+	return workflow.ExecuteLocalActivity(lctx, contract.RecordTransition, rec).Get(ctx, nil)
 }
 
 // apply moves the application by s.event (when set), then writes the projection, tasks, audit event and
@@ -63,10 +84,10 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 	if to != from {
 		w.enter(ctx, from, to)
 	}
-	rec := activities.TransitionRecord{
+	rec := contract.TransitionRecord{
 		ApplicationID: w.in.ApplicationID, Seq: w.st.Seq, At: workflow.Now(ctx), Action: s.action,
 		ToStatus: string(to), ActorID: s.actor.UserID, ActorRole: s.actor.Role, Reason: s.reason,
-		Row: w.row(), Tasks: w.tasks(), CompletedTaskID: s.completedTask, Notifications: s.notify,
+		Row: w.row(), Tasks: w.openTasks(), CompletedTaskID: s.completedTask, Notifications: s.notify,
 	}
 	if to != from {
 		rec.FromStatus = string(from)
@@ -77,7 +98,10 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 			workflow.GetLogger(ctx).Warn("search attributes not updated", "error", err)
 		}
 	}
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.RecordTransition, rec).Get(ctx, nil)
+	err := w.recordTransition(ctx, rec)
+	if err != nil && w.longLived() && w.raiseIncident(ctx, rec, err) {
+		err = refuse(skillcert.EUNAVAILABLE, "处理结果暂未能保存，已转管理员处理，请稍后查看", nil)
+	}
 	return Result{Status: to, Seq: w.st.Seq}, err
 }
 
@@ -108,25 +132,6 @@ func (w *application) enter(ctx workflow.Context, from, to skillcert.Status) {
 	}
 }
 
-// workdaysFrom is the end (23:59:59 China time) of the n-th working day after t. Where the State Council
-// calendar is not yet published for a year, weekends alone are skipped and a warning is logged.
-func (w *application) workdaysFrom(ctx workflow.Context, t time.Time, n int) time.Time {
-	start := skillcert.DateOf(t)
-	// The calendar is immutable data embedded in the binary; building its lookup map once is deterministic.
-	d, err := skillcert.DefaultCalendar().AddWorkdays(start, n) //workflowcheck:ignore
-	if err != nil {
-		workflow.GetLogger(ctx).Warn("working-day calendar unavailable; counting weekdays only", "error", err)
-		d = start
-		for added := 0; added < n; {
-			d = d.AddDays(1)
-			if wd := d.Start().Weekday(); wd != time.Saturday && wd != time.Sunday {
-				added++
-			}
-		}
-	}
-	return d.End()
-}
-
 // taskID is a stable ID for a task: the same inputs give the same ID on every replay and retry.
 func (w *application) taskID(kind string, round int) string {
 	ns := uuid.MustParse(w.in.ApplicationID)
@@ -134,7 +139,7 @@ func (w *application) taskID(kind string, round int) string {
 }
 
 // tasks are the open human tasks for the current state.
-func (w *application) tasks() []activities.TaskSpec {
+func (w *application) tasks() []contract.TaskSpec {
 	region := w.in.Region
 	switch w.st.Status {
 	case skillcert.StatusPreliminaryReview, skillcert.StatusReReview:
@@ -142,19 +147,19 @@ func (w *application) tasks() []activities.TaskSpec {
 		if w.st.Status == skillcert.StatusReReview {
 			role = RoleProvincialReviewer
 		}
-		t := activities.TaskSpec{ID: w.taskID(string(w.st.Status), w.st.ReviewRound), Type: reviewTaskType(w.st.Status), Role: role, Region: region}
+		t := contract.TaskSpec{ID: w.taskID(string(w.st.Status), w.st.ReviewRound), Type: reviewTaskType(w.st.Status), Role: role, Region: region}
 		if w.st.ReturnedFrom == w.st.Status && w.st.ReturnedBy != "" {
 			t.Type, t.AssigneeID = TaskCorrectionReview, w.st.ReturnedBy
 		}
-		return []activities.TaskSpec{t}
+		return []contract.TaskSpec{t}
 	case skillcert.StatusScoring:
-		var out []activities.TaskSpec
+		var out []contract.TaskSpec
 		for _, c := range []skillcert.Component{skillcert.ComponentTheory, skillcert.ComponentSkill} {
 			slot := w.slot(c)
 			if slot.Confirmed != nil {
 				continue
 			}
-			t := activities.TaskSpec{Type: TaskScoreEntry, Role: RoleProvincialReviewer, Region: region}
+			t := contract.TaskSpec{Type: TaskScoreEntry, Role: RoleProvincialReviewer, Region: region}
 			if c == skillcert.ComponentSkill {
 				t.Role, t.DueAt = RoleCityReviewer, w.st.SkillScoresDueAt
 			}
@@ -166,9 +171,14 @@ func (w *application) tasks() []activities.TaskSpec {
 		}
 		return out
 	case skillcert.StatusComprehensiveReview:
-		return []activities.TaskSpec{{ID: w.taskID(TaskComprehensiveReview, w.st.ReviewRound), Type: TaskComprehensiveReview, Role: RoleCommitteeMember, Region: region}}
+		return []contract.TaskSpec{{ID: w.taskID(TaskComprehensiveReview, w.st.ReviewRound), Type: TaskComprehensiveReview, Role: RoleCommitteeMember, Region: region}}
 	}
 	return nil
+}
+
+// openTasks are the human tasks plus the open incident's admin task.
+func (w *application) openTasks() []contract.TaskSpec {
+	return append(w.tasks(), w.incidentTask()...)
 }
 
 func reviewTaskType(s skillcert.Status) string {
@@ -215,8 +225,8 @@ func (w *application) view() View {
 	return v
 }
 
-func (w *application) row() activities.ApplicationRow {
-	r := activities.ApplicationRow{
+func (w *application) row() contract.ApplicationRow {
+	r := contract.ApplicationRow{
 		ApplicantID: w.in.ApplicantID, BatchID: w.in.Batch.BatchID, Region: w.in.Region, Employer: w.in.Employer,
 		OccupationCode: w.in.OccupationCode, Level: int(w.in.Level), Pathway: string(w.in.Pathway),
 		Status: string(w.st.Status), View: w.view(), CertificateNumber: w.st.CertificateNumber,

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"skillcert/client"
 )
 
 // call is one HTTP exchange with the gateway.
@@ -34,6 +36,9 @@ func (c call) decode(t *testing.T, v any) {
 }
 
 var httpClient = &http.Client{Timeout: 90 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// api sends through the typed client's transport.
+var api = &client.Client{HTTP: httpClient}
 
 func (s *system) do(method, path, token string, body any, headers ...string) call {
 	s.t.Helper()
@@ -81,12 +86,10 @@ func (s *system) send(method, url string, raw []byte, prepare func(*http.Request
 			s.t.Fatal(err)
 		}
 		prepare(req)
-		resp, err := httpClient.Do(req)
+		resp, b, err := api.Send(req)
 		var c call
 		if err == nil {
-			b, rerr := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			c, err = call{status: resp.StatusCode, body: b, ambiguous: ambiguous}, rerr
+			c = call{status: resp.StatusCode, body: b, ambiguous: ambiguous}
 		}
 		// A 409 naming the Idempotency-Key says the first attempt with this key is still running (or was left
 		// unfinished by a gateway that died, until the gateway takes the key over): try again later.

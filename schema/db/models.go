@@ -80,22 +80,25 @@ type CertificateSerial struct {
 }
 
 type Document struct {
-	ID            string     `json:"id"`
-	ApplicationID string     `json:"application_id"`
-	DocType       string     `json:"doc_type"`
-	ObjectKey     string     `json:"object_key"`
-	Filename      string     `json:"filename"`
-	DeclaredType  string     `json:"declared_type"`
-	DeclaredSize  int64      `json:"declared_size"`
-	Status        string     `json:"status"`
-	Kind          *string    `json:"kind"`
-	Size          *int64     `json:"size"`
-	Sha256        *string    `json:"sha256"`
-	TextChars     *int32     `json:"text_chars"`
-	Reason        *string    `json:"reason"`
-	CreatedBy     string     `json:"created_by"`
-	CreatedAt     time.Time  `json:"created_at"`
-	InspectedAt   *time.Time `json:"inspected_at"`
+	ID              string     `json:"id"`
+	ApplicationID   string     `json:"application_id"`
+	DocType         string     `json:"doc_type"`
+	ObjectKey       string     `json:"object_key"`
+	Filename        string     `json:"filename"`
+	DeclaredType    string     `json:"declared_type"`
+	DeclaredSize    int64      `json:"declared_size"`
+	Status          string     `json:"status"`
+	Kind            *string    `json:"kind"`
+	Size            *int64     `json:"size"`
+	Sha256          *string    `json:"sha256"`
+	TextChars       *int32     `json:"text_chars"`
+	Reason          *string    `json:"reason"`
+	CreatedBy       string     `json:"created_by"`
+	CreatedAt       time.Time  `json:"created_at"`
+	InspectedAt     *time.Time `json:"inspected_at"`
+	VersionID       *string    `json:"version_id"`
+	PdfPhotoKey     *string    `json:"pdf_photo_key"`
+	PdfPhotoVersion *string    `json:"pdf_photo_version"`
 }
 
 type ExamSeat struct {
@@ -130,6 +133,15 @@ type IdempotencyKey struct {
 	Status    int32     `json:"status"`
 	Body      []byte    `json:"body"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+type Incident struct {
+	TaskID        string    `json:"task_id"`
+	ApplicationID string    `json:"application_id"`
+	Action        string    `json:"action"`
+	Error         string    `json:"error"`
+	Seq           int64     `json:"seq"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 type LoginFailure struct {
@@ -217,6 +229,12 @@ type Task struct {
 type TokenVersion struct {
 	UserID  string `json:"user_id"`
 	Version int64  `json:"version"`
+}
+
+type UpdateAttempt struct {
+	BaseID     string    `json:"base_id"`
+	Generation int32     `json:"generation"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 type User struct {
