@@ -11,16 +11,41 @@ TEST_ARGS ?= -count=1 -timeout 60m ./...
 # Extra flags for the load tester.
 BENCH_FLAGS ?=
 
-.PHONY: help dev dev-down test test-ui lint generate build bench bench-quick histories vuln fanout
+# `make dev PROFILE=production` is `make prod-local`.
+PROFILE ?= dev
+
+.PHONY: help dev dev-down test test-ui lint generate build bench bench-quick histories vuln fanout prod-local prod-local-down test-production chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-dev: ## run the whole system: Postgres, Temporal, MinIO, worker, gateway (Ctrl-C stops it all)
+dev: ## run the whole system: Postgres, Temporal, MinIO, worker, gateway (Ctrl-C stops it all); PROFILE=production: prod-local
+ifeq ($(PROFILE),production)
+	@$(GO) run ./deploy/prod
+else ifeq ($(PROFILE),dev)
 	@deploy/dev/run.sh
+else
+	$(error PROFILE must be dev or production, not $(PROFILE))
+endif
 
-dev-down: ## stop everything `make dev` started (from another terminal)
+dev-down: ## stop everything `make dev` started (from another terminal); PROFILE=production: prod-local-down
+ifeq ($(PROFILE),production)
+	@$(GO) run ./deploy/prod down
+else
 	@deploy/dev/run.sh down
+endif
+
+prod-local: ## production profile: Temporal server as 4 processes on Postgres, MinIO on 4 drives, UI, 2 workers, 2 gateways behind a proxy
+	@$(GO) run ./deploy/prod
+
+prod-local-down: ## stop everything `make prod-local` started (from another terminal)
+	@$(GO) run ./deploy/prod down
+
+chaos: ## lifecycles while workers, gateways, Temporal, Postgres, MinIO are SIGKILLed 3x each; deploy/chaos/results/latest.{json,md}
+	SKILLCERT_CHAOS=full $(GO) test -count=1 -timeout 60m -run 'TestChaos' -v ./deploy/e2e/
+
+test-production: ## lifecycles on the production profile while a worker, a gateway and Temporal history are SIGKILLed
+	SKILLCERT_PRODUCTION_TEST=full $(GO) test -count=1 -timeout 40m -run 'TestProduction' -v ./deploy/e2e/
 
 test: ## unit and integration tests against one private real stack (started and stopped here)
 	@deploy/dev/test.sh $(TEST_ARGS)

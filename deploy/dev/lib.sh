@@ -11,11 +11,17 @@ DEV_DIR="$SKILLCERT_ROOT/deploy/dev"
 TEMPORAL_VERSION=v1.5.1
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 SQLC_VERSION=v1.31.1
+# The production profile (deploy/prod): the real Temporal server, its SQL schema tool and the Web UI server.
+TEMPORAL_SERVER_VERSION=v1.29.1
+TEMPORAL_UI_SERVER_VERSION=v2.42.1
 
 CACHE="${SKILLCERT_CACHE:-$HOME/.cache/skillcert}"
 TEMPORAL_BIN="$CACHE/bin/temporal-$TEMPORAL_VERSION/temporal"
 MINIO_BIN="$CACHE/bin/minio-$MINIO_VERSION/minio"
 SQLC_BIN="$CACHE/bin/sqlc-$SQLC_VERSION/sqlc"
+TEMPORAL_SERVER_BIN="$CACHE/bin/temporal-server-$TEMPORAL_SERVER_VERSION/server"
+TEMPORAL_SQL_TOOL_BIN="$CACHE/bin/temporal-sql-tool-$TEMPORAL_SERVER_VERSION/sql"
+TEMPORAL_UI_SERVER_BIN="$CACHE/bin/temporal-ui-server-$TEMPORAL_UI_SERVER_VERSION/server"
 
 # The CJK font used when rendering PDFs (package fonts-droid-fallback).
 CJK_FONT=/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf

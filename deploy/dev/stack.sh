@@ -76,10 +76,13 @@ pg_up() {
 		cat >>"$PGDATA_DIR/postgresql.conf" <<-'CONF'
 			# skillcert dev/test settings
 			max_connections = 200
-			synchronous_commit = off
 			timezone = 'Asia/Shanghai'
 		CONF
 	fi
+	# Every commit is durable: a write the API acknowledged survives a crash of Postgres. Data folders from
+	# before this rule had `synchronous_commit = off` here; drop it. (Only the load tester may turn it off, for
+	# its own private cluster, with SKILLCERT_BENCH_UNSAFE_COMMIT=1.)
+	sed -i '/^synchronous_commit = off$/d' "$PGDATA_DIR/postgresql.conf"
 	if ! pg_running; then
 		port_busy "$PG_PORT" && die "port $PG_PORT (SKILLCERT_PG_PORT) is already in use"
 		touch "$LOGS/postgres.log"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the pinned tools into the cache, once, keyed by version, and prints their paths as shell assignments:
-#   deploy/dev/tools.sh [temporal] [minio] [sqlc] [mailpit]     (default: temporal minio)
+#   deploy/dev/tools.sh [temporal] [minio] [sqlc] [mailpit] [temporal-server] [temporal-sql-tool]
+#                       [temporal-ui-server]                    (default: temporal minio)
 #   eval "$(deploy/dev/tools.sh)"                      # sets SKILLCERT_TEMPORAL_BIN, SKILLCERT_MINIO_BIN
-# Concurrent callers wait on a lock instead of building twice. Progress goes to stderr; stdout has only the paths.
+# Concurrent callers wait on a per-tool lock instead of building the same tool twice. Progress goes to stderr; stdout has only the paths.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -15,7 +16,7 @@ build() {
 	shift 3
 	[ -x "$target" ] && return 0
 	mkdir -p "$CACHE/bin"
-	exec 8>"$CACHE/bin/.build.lock"
+	exec 8>"$CACHE/bin/.build-$name.lock"
 	flock 8
 	if [ -x "$target" ]; then # built by someone else while we waited
 		exec 8>&-
@@ -61,6 +62,19 @@ for tool in "${want[@]}"; do
 		build mailpit "github.com/axllent/mailpit@$MAILPIT_VERSION" "$MAILPIT_BIN"
 		printf 'SKILLCERT_MAILPIT_BIN=%s\n' "$MAILPIT_BIN"
 		;;
-	*) die "unknown tool $tool (want temporal, minio, sqlc or mailpit)" ;;
+	temporal-server)
+		build temporal-server "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" "$TEMPORAL_SERVER_BIN"
+		printf 'SKILLCERT_TEMPORAL_SERVER_BIN=%s\n' "$TEMPORAL_SERVER_BIN"
+		;;
+	temporal-sql-tool)
+		build temporal-sql-tool "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" "$TEMPORAL_SQL_TOOL_BIN"
+		printf 'SKILLCERT_TEMPORAL_SQL_TOOL_BIN=%s\n' "$TEMPORAL_SQL_TOOL_BIN"
+		;;
+	temporal-ui-server)
+		build temporal-ui-server "github.com/temporalio/ui-server/v2/cmd/server@$TEMPORAL_UI_SERVER_VERSION" \
+			"$TEMPORAL_UI_SERVER_BIN"
+		printf 'SKILLCERT_TEMPORAL_UI_SERVER_BIN=%s\n' "$TEMPORAL_UI_SERVER_BIN"
+		;;
+	*) die "unknown tool $tool (want temporal, minio, sqlc, mailpit, temporal-server, temporal-sql-tool or temporal-ui-server)" ;;
 	esac
 done

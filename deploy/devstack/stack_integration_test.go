@@ -94,6 +94,18 @@ func TestStartStopRestart(t *testing.T) {
 	if pids, _ := filepath.Glob(filepath.Join(dir, "pids", "*.pid")); len(pids) != 0 {
 		t.Errorf("after Stop pid files remain: %v", pids)
 	}
+	// A data folder from before durable commits were enforced: the restart must turn them back on
+	// (checkPostgres below).
+	conf, err := os.OpenFile(filepath.Join(dir, "pg", "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conf.WriteString("synchronous_commit = off\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := conf.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	second, err := start(ctx, dir, removeOnExit)
 	if err != nil {
@@ -106,6 +118,9 @@ func TestStartStopRestart(t *testing.T) {
 	}()
 	if err := readMarkers(ctx, second, marker); err != nil {
 		t.Fatalf("after restart: %v", err)
+	}
+	if err := checkPostgres(ctx, second); err != nil {
+		t.Fatalf("after restart of an old data folder: %v", err)
 	}
 }
 
@@ -125,6 +140,15 @@ func checkPostgres(ctx context.Context, s *Stack) error {
 	}
 	if db != "skillcert" || version < "150000" {
 		return fmt.Errorf("postgres: database %q version %s, want skillcert on 15 or newer", db, version)
+	}
+	// Nothing acknowledged may be lost: every commit waits for its WAL flush.
+	var syncCommit, fsync string
+	if err := conn.QueryRow(ctx, "SELECT current_setting('synchronous_commit'), current_setting('fsync')").
+		Scan(&syncCommit, &fsync); err != nil {
+		return fmt.Errorf("query postgres settings: %w", err)
+	}
+	if syncCommit != "on" || fsync != "on" {
+		return fmt.Errorf("postgres: synchronous_commit = %s, fsync = %s; want both on (durable commits)", syncCommit, fsync)
 	}
 	return nil
 }

@@ -105,7 +105,7 @@ func (s *system) uploadAll(p person, app application) {
 		var grant uploadGrant
 		s.must(http.StatusCreated, "POST", "/api/v1/applications/"+app.ID+"/documents", p.token,
 			map[string]any{"doc_type": item.DocType, "filename": name, "content_type": ct, "size": len(data)}, &grant)
-		upload(s.t, grant, data, name)
+		s.upload(grant, data, name)
 		var done map[string]any
 		s.must(http.StatusOK, "POST", "/api/v1/applications/"+app.ID+"/documents/"+grant.DocumentID+"/complete", p.token, nil, &done)
 		if done["status"] != "accepted" {
@@ -114,7 +114,9 @@ func (s *system) uploadAll(p person, app application) {
 	}
 }
 
-// task finds the open task of taskType for app in the caller's inbox.
+// task finds the open task of taskType for app in the caller's inbox. A patient system waits up to a minute
+// for it: after a request whose first attempt was cut off, the step that opens the task may still be
+// finishing.
 func (s *system) task(token, app, taskType string) string {
 	s.t.Helper()
 	var page struct {
@@ -124,14 +126,22 @@ func (s *system) task(token, app, taskType string) string {
 			Status string `json:"status"`
 		} `json:"items"`
 	}
-	s.must(http.StatusOK, "GET", "/api/v1/tasks?application_id="+app+"&type="+taskType, token, nil, &page)
-	for _, it := range page.Items {
-		if it.Type == taskType && it.Status != "completed" {
-			return it.ID
-		}
+	deadline := time.Now()
+	if s.patient != nil {
+		deadline = deadline.Add(time.Minute)
 	}
-	s.t.Fatalf("no open %s task for %s in the inbox: %+v", taskType, app, page)
-	return ""
+	for {
+		s.must(http.StatusOK, "GET", "/api/v1/tasks?application_id="+app+"&type="+taskType, token, nil, &page)
+		for _, it := range page.Items {
+			if it.Type == taskType && it.Status != "completed" {
+				return it.ID
+			}
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("no open %s task for %s in the inbox: %+v", taskType, app, page)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 }
 
 func (s *system) decide(token, app, taskType, decision string) {

@@ -33,6 +33,7 @@ type system struct {
 	databaseURL string
 	worker      *exec.Cmd
 	gateway     *exec.Cmd
+	patient     *patience // nil: a connection error fails the test and 5xx answers are returned at once
 }
 
 func freeAddr(t *testing.T) string {

@@ -10,6 +10,10 @@
 //     second gateway: inbox, admin search, statistics and certificate verification, with their query plans.
 //
 // Results go to deploy/loadtest/results/latest.json and latest.md.
+//
+// Commits are durable (synchronous_commit = on), as in make dev and make test. SKILLCERT_BENCH_UNSAFE_COMMIT=1
+// turns them off in this run's private cluster only, prints a warning and labels the results "synchronous_commit
+// off (unsafe)"; it exists to compare with figures measured before durability was enforced.
 package main
 
 import (
@@ -182,7 +186,11 @@ func run(ctx context.Context, o options) error {
 			env.logf("stop stack: %v", err)
 		}
 	}()
-	env.logf("stack up; building worker and gateway")
+	commit, err := configureCommit(ctx, env, os.Getenv)
+	if err != nil {
+		return err
+	}
+	env.logf("stack up (synchronous_commit = %s); building worker and gateway", commit)
 	if env.bin, err = buildBinaries(ctx, root, dir); err != nil {
 		return err
 	}
@@ -190,6 +198,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	res.Settings["synchronous_commit"] = commit
 	if err := writeResults(o.out, res); err != nil {
 		return err
 	}

@@ -12,6 +12,11 @@ func markdown(r Result) string {
 	m := r.Machine
 	p("# Load test (%s mode), %s\n\n", r.Mode, r.GeneratedAt.Format("2006-01-02 15:04 MST"))
 	p("Machine: %s, %d cores, %d MiB RAM, %s, commit %s%s.\n\n", m.CPUModel, m.Cores, m.RAMMiB, m.GoVersion, short(m.Commit), dirty(m.Dirty))
+	if sc := r.Settings["synchronous_commit"]; sc == "off" {
+		p("**synchronous_commit off (unsafe, SKILLCERT_BENCH_UNSAFE_COMMIT=1): not the durable configuration.**\n\n")
+	} else if sc != "" {
+		p("Postgres synchronous_commit = %s (durable commits).\n\n", sc)
+	}
 	p("| figure | value |\n|---|---|\n")
 	p("| lifecycles completed (failed) | %d (%d) at concurrency %d in %.1f s |\n", r.Lifecycles.Completed, r.Lifecycles.Failed,
 		r.Lifecycles.Concurrency, r.Lifecycles.Seconds)

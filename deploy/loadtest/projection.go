@@ -104,8 +104,8 @@ func measureProjection(ctx context.Context, env *runEnv, apps, tasks, requests i
 	if !env.keep {
 		defer func() { _ = drop(context.WithoutCancel(ctx)) }()
 	}
-	// The dev cluster commits asynchronously (synchronous_commit = off); VACUUM cannot mark rows all-visible
-	// until their commit is flushed, so the loader commits synchronously.
+	// With SKILLCERT_BENCH_UNSAFE_COMMIT=1 the cluster commits asynchronously; VACUUM cannot mark rows
+	// all-visible until their commit is flushed, so the loader always commits synchronously.
 	loaderURL, err := withParams(dbURL, "synchronous_commit=on")
 	if err != nil {
 		return out, err
