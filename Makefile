@@ -11,7 +11,7 @@ TEST_ARGS ?= -count=1 -timeout 60m ./...
 # Extra flags for the load tester.
 BENCH_FLAGS ?=
 
-.PHONY: help dev dev-down test lint generate build bench bench-quick
+.PHONY: help dev dev-down test lint generate build bench bench-quick audit-verify
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,10 @@ lint: ## gofmt, go vet, staticcheck, workflowcheck
 
 generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
+
+audit-verify: ## check an exported audit trail offline: make audit-verify FILE=audit.jsonl (from GET /api/v1/admin/exports/audit.jsonl)
+	@test -n "$(FILE)" || { echo "usage: make audit-verify FILE=audit.jsonl"; exit 2; }
+	$(GO) run ./cmd/audit-verify "$(FILE)"
 
 build: ## build bin/worker and bin/gateway
 	$(GO) build -o bin/ ./cmd/worker ./cmd/gateway

@@ -238,12 +238,15 @@ func (a *app) revokeApplication(c *fiber.Ctx) error {
 	return c.JSON(revokeResponse{statusResponse: newStatusResponse(row.ID, res.Status), CertificateNumber: deref(row.CertificateNumber)})
 }
 
-// viewAudit renders an audit event.
-func viewAudit(e db.AuditEvent) auditEventView {
+// auditRow is an audit event as the audit lists read it.
+type auditRow = db.ListRecentAuditRow
+
+// viewAudit renders an audit event. A first score entry shows no score (blindScoreDetails).
+func viewAudit(e auditRow) auditEventView {
 	v := auditEventView{ID: e.ID, ApplicationID: e.ApplicationID, Seq: e.Seq, Action: e.Action, At: e.At,
 		ActorID: e.ActorID, ActorRole: e.ActorRole, FromStatus: e.FromStatus, ToStatus: e.ToStatus, Reason: e.Reason}
 	if len(e.Details) > 0 && json.Valid(e.Details) {
-		v.Details = json.RawMessage(e.Details)
+		v.Details = blindScoreDetails(e.Action, json.RawMessage(e.Details))
 	}
 	return v
 }
@@ -256,7 +259,7 @@ func (a *app) listAudit(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, off, lim := c.UserContext(), int32((page-1)*size), int32(size+1)
-	var rows []db.AuditEvent
+	var rows []auditRow
 	if id := trimmed(c.Query("application_id")); id != "" {
 		if !validUUID(id) {
 			return fieldInvalid("application_id", "申报编号格式无效")
@@ -264,7 +267,11 @@ func (a *app) listAudit(c *fiber.Ctx) error {
 		if _, err := a.loadScopedApplication(c, id); err != nil {
 			return err
 		}
-		rows, err = a.q.ListApplicationAudit(ctx, db.ListApplicationAuditParams{ApplicationID: id, Off: off, Lim: lim})
+		var own []db.ListApplicationAuditRow
+		own, err = a.q.ListApplicationAudit(ctx, db.ListApplicationAuditParams{ApplicationID: id, Off: off, Lim: lim})
+		for _, r := range own {
+			rows = append(rows, auditRow(r))
+		}
 	} else {
 		rows, err = a.q.ListRecentAudit(ctx, db.ListRecentAuditParams{ScopeRegion: ptr(regionScope(user(c))), Off: off, Lim: lim})
 	}
@@ -286,7 +293,7 @@ func (a *app) listAudit(c *fiber.Ctx) error {
 // adminRoutes are search, history, revoke, statistics, the roster export and the audit trail.
 func (a *app) adminRoutes() []route {
 	overseers := []string{roleAdmin, roleSupervisor, roleProvincialReviewer}
-	return []route{
+	routes := []route{
 		{Method: "GET", Path: "/api/v1/admin/applications", Roles: overseers, Handler: a.searchApplications, Tag: "admin",
 			Summary:  "Search applications (q: application ID prefix, phone number or masked name)",
 			Query:    []string{"status", "region", "occupation_code", "level", "batch_id", "q", "page", "page_size"},
@@ -307,6 +314,7 @@ func (a *app) adminRoutes() []route {
 			Summary: "Audit trail of an application (or the newest events)", Query: []string{"application_id", "page", "page_size"},
 			Response: auditPage{}, Errors: []int{404, 422}},
 	}
+	return append(routes, a.auditChainRoutes()...)
 }
 
 // statusResponse is an application's status after an action.
@@ -333,4 +341,14 @@ func levelParam(f fieldErrors, v string) *int32 {
 	}
 	l := int32(n)
 	return &l
+}
+
+// blindScoreDetails hides the score of a first score entry, also in events written before the projection
+// stopped recording it (skillcert.BlindAuditDetails).
+func blindScoreDetails(action string, details json.RawMessage) json.RawMessage {
+	out := skillcert.BlindAuditDetails(action, details)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
