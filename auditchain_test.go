@@ -65,9 +65,9 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 			rs[3].Hash = AuditHash(rs[3])
 			return rs
 		}(), headSeq: head, want: 5},
-		"deleted": {rs: slices.Delete(slices.Clone(good), 3, 4), headSeq: head, want: 4},
+		"deleted":       {rs: slices.Delete(slices.Clone(good), 3, 4), headSeq: head, want: 4},
 		"deleted first": {rs: slices.Clone(good)[1:], headSeq: head, want: 1},
-		"deleted last": {rs: slices.Clone(good)[:5], headSeq: head, want: 6},
+		"deleted last":  {rs: slices.Clone(good)[:5], headSeq: head, want: 6},
 		"inserted": {rs: func() []AuditRecord {
 			rs := slices.Clone(good)
 			fake := rs[2]

@@ -165,7 +165,7 @@ func startWorker(ctx context.Context, env map[string]string) error {
 		return err
 	}
 	bin := filepath.Join(dir, "worker")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./worker")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/worker")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("build worker: %w: %s", err, out)

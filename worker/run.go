@@ -29,6 +29,7 @@ type config struct {
 	CacheSize       int
 	MaxActivities   int
 	Storage         objectstore.Config
+	CertSerialKey   []byte // SKILLCERT_CERT_SERIAL_KEY: keys the permutation of certificate serials
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -43,6 +44,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.DatabaseURL == "" {
 		return c, fmt.Errorf("DATABASE_URL is required")
+	}
+	if v := getenv("SKILLCERT_CERT_SERIAL_KEY"); v != "" {
+		if len(v) < 16 {
+			return c, fmt.Errorf("SKILLCERT_CERT_SERIAL_KEY: want at least 16 characters")
+		}
+		c.CertSerialKey = []byte(v)
 	}
 	for name, dst := range map[string]*int{"SKILLCERT_WORKER_CACHE_SIZE": &c.CacheSize, "SKILLCERT_WORKER_MAX_ACTIVITIES": &c.MaxActivities} {
 		if v := getenv(name); v != "" {
@@ -105,7 +112,10 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 		WorkerStopTimeout:                  10 * time.Second,
 	})
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
-	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}, Logger: logger})
+	if cfg.CertSerialKey == nil {
+		logger.Warn("SKILLCERT_CERT_SERIAL_KEY is unset: certificate serials use the public development key")
+	}
+	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}, Logger: logger, CertSerialKey: cfg.CertSerialKey})
 	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
 	if err := w.Run(workerInterrupt(ctx)); err != nil {
 		return fmt.Errorf("worker: %w", err)
