@@ -38,6 +38,7 @@ type config struct {
 	BodyLimit         int
 	RateLimit         int // requests per minute per client IP, all routes
 	AuthRateLimit     int // requests per minute per client IP on /api/v1/auth/*
+	VerifyRateLimit   int // requests per minute per client IP on certificate verification
 	LoginFailures     int // failed logins per account within LoginWindow before 429
 	LoginWindow       time.Duration
 	UploadTTL         time.Duration
@@ -91,6 +92,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		{"SKILLCERT_BODY_LIMIT", 16 << 20, &c.BodyLimit},
 		{"SKILLCERT_RATE_LIMIT", 3000, &c.RateLimit},
 		{"SKILLCERT_AUTH_RATE_LIMIT", 600, &c.AuthRateLimit},
+		{"SKILLCERT_VERIFY_RATE_LIMIT", 30, &c.VerifyRateLimit},
 		{"SKILLCERT_LOGIN_FAILURES", 5, &c.LoginFailures},
 	}
 	for _, i := range ints {
@@ -152,7 +154,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.Policy, err = policyFromEnv(getenv); err != nil {
 		return config{}, err
 	}
-	if c.RateLimit <= 0 || c.AuthRateLimit <= 0 || c.LoginFailures <= 0 || c.BodyLimit <= 0 {
+	if c.RateLimit <= 0 || c.AuthRateLimit <= 0 || c.VerifyRateLimit <= 0 || c.LoginFailures <= 0 || c.BodyLimit <= 0 {
 		return config{}, fmt.Errorf("config: rate limits, login failures and body limit must be positive")
 	}
 	return c, nil

@@ -208,6 +208,9 @@ func (a *app) downloadDocument(c *fiber.Ctx) error {
 	if doc.Status == "pending" {
 		return skillcert.Errorf(skillcert.ENOTFOUND, "该材料尚未上传完成")
 	}
+	if hidesIDNumber(c) && committeeHiddenDocTypes[doc.DocType] {
+		return errNotFound("材料") // the ID card shows the full ID number (committee_access.go)
+	}
 	kind := skillcert.FileKind(deref(doc.Kind))
 	if !kind.Valid() {
 		kind = kindOfContentType[doc.DeclaredType]
@@ -217,6 +220,9 @@ func (a *app) downloadDocument(c *fiber.Ctx) error {
 		name, number, err := a.applicantIdentity(c, row.ApplicantID)
 		if err != nil {
 			return err
+		}
+		if hidesIDNumber(c) {
+			number = skillcert.MaskIDNumber(number)
 		}
 		filename = skillcert.PhotoFileName(name, number, kind)
 	}

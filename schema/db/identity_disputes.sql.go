@@ -149,13 +149,43 @@ func (q *Queries) ListIdentityDisputes(ctx context.Context, arg ListIdentityDisp
 	return items, nil
 }
 
-const lockIdentityDispute = `-- name: LockIdentityDispute :one
-SELECT id, account_id, reporter_name, reporter_phone, reporter_password_hash, statement, status, identity_check, resolution_reason, resolved_by, resolved_at, created_at FROM identity_disputes WHERE id = $1 FOR UPDATE
+const lockAccountForAudit = `-- name: LockAccountForAudit :one
+SELECT (SELECT coalesce(max(e.seq), 0) + 1 FROM audit_events e WHERE e.application_id = u.id AND e.subject = 'account')::bigint AS next_seq
+FROM users u WHERE u.id = $1 FOR UPDATE
 `
 
-func (q *Queries) LockIdentityDispute(ctx context.Context, id string) (IdentityDispute, error) {
+// Locks the account row and returns the sequence number of its next audit event.
+func (q *Queries) LockAccountForAudit(ctx context.Context, id string) (int64, error) {
+	row := q.db.QueryRow(ctx, lockAccountForAudit, id)
+	var next_seq int64
+	err := row.Scan(&next_seq)
+	return next_seq, err
+}
+
+const lockIdentityDispute = `-- name: LockIdentityDispute :one
+SELECT d.id, d.account_id, d.reporter_name, d.reporter_phone, d.reporter_password_hash, d.statement, d.status, d.identity_check, d.resolution_reason, d.resolved_by, d.resolved_at, d.created_at, u.name AS previous_name FROM identity_disputes d JOIN users u ON u.id = d.account_id
+WHERE d.id = $1 FOR UPDATE OF d
+`
+
+type LockIdentityDisputeRow struct {
+	ID                   string     `json:"id"`
+	AccountID            string     `json:"account_id"`
+	ReporterName         string     `json:"reporter_name"`
+	ReporterPhone        string     `json:"reporter_phone"`
+	ReporterPasswordHash string     `json:"reporter_password_hash"`
+	Statement            string     `json:"statement"`
+	Status               string     `json:"status"`
+	IdentityCheck        *string    `json:"identity_check"`
+	ResolutionReason     *string    `json:"resolution_reason"`
+	ResolvedBy           *string    `json:"resolved_by"`
+	ResolvedAt           *time.Time `json:"resolved_at"`
+	CreatedAt            time.Time  `json:"created_at"`
+	PreviousName         string     `json:"previous_name"`
+}
+
+func (q *Queries) LockIdentityDispute(ctx context.Context, id string) (LockIdentityDisputeRow, error) {
 	row := q.db.QueryRow(ctx, lockIdentityDispute, id)
-	var i IdentityDispute
+	var i LockIdentityDisputeRow
 	err := row.Scan(
 		&i.ID,
 		&i.AccountID,
@@ -169,6 +199,7 @@ func (q *Queries) LockIdentityDispute(ctx context.Context, id string) (IdentityD
 		&i.ResolvedBy,
 		&i.ResolvedAt,
 		&i.CreatedAt,
+		&i.PreviousName,
 	)
 	return i, err
 }

@@ -22,7 +22,8 @@ ORDER BY d.created_at, d.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
 -- name: LockIdentityDispute :one
-SELECT * FROM identity_disputes WHERE id = @id FOR UPDATE;
+SELECT d.*, u.name AS previous_name FROM identity_disputes d JOIN users u ON u.id = d.account_id
+WHERE d.id = @id FOR UPDATE OF d;
 
 -- name: ResolveIdentityDispute :exec
 UPDATE identity_disputes SET status = @status, identity_check = @identity_check, resolution_reason = @reason,
@@ -41,3 +42,8 @@ WHERE id = @id AND role = 'applicant';
 
 -- name: PhoneTaken :one
 SELECT EXISTS (SELECT 1 FROM users WHERE phone = @phone AND id <> @except_id);
+
+-- name: LockAccountForAudit :one
+-- Locks the account row and returns the sequence number of its next audit event.
+SELECT (SELECT coalesce(max(e.seq), 0) + 1 FROM audit_events e WHERE e.application_id = u.id AND e.subject = 'account')::bigint AS next_seq
+FROM users u WHERE u.id = @id FOR UPDATE;
