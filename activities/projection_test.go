@@ -19,7 +19,7 @@ import (
 func TestMain(m *testing.M) { os.Exit(devstack.Main(m)) }
 
 // testPool is a migrated database on the real test stack with one applicant, region, occupation and batch.
-func testPool(t *testing.T) (*pgxpool.Pool, string) {
+func testPool(t testing.TB) (*pgxpool.Pool, string) {
 	t.Helper()
 	stack := devstack.ForTest(t)
 	ctx := context.Background()
