@@ -74,3 +74,30 @@ func hidesIDNumber(c *fiber.Ctx) bool {
 	p := user(c)
 	return p != nil && p.Role == roleCommitteeMember
 }
+
+// committeeHiddenTasks returns the tasks of an inbox page that a committee member may not act on (a closed
+// task, the member's own employer, or an application the member already scored); nil for other roles.
+func (a *app) committeeHiddenTasks(c *fiber.Ctx, p *principal, rows []db.ListInboxTasksRow) (map[string]bool, error) {
+	if p.Role != roleCommitteeMember || len(rows) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.ApplicationID)
+	}
+	facts, err := a.q.CommitteeTaskFacts(c.UserContext(), db.CommitteeTaskFactsParams{ActorID: p.ID, Ids: ids})
+	if err != nil {
+		return nil, fmt.Errorf("committee inbox: %w", err)
+	}
+	may := map[string]bool{}
+	for _, f := range facts {
+		may[f.ID] = !f.Scored && !skillcert.SameEmployer(p.Employer, f.Employer)
+	}
+	hidden := map[string]bool{}
+	for _, r := range rows {
+		if !may[r.ApplicationID] || (r.Status != "open" && r.Status != "claimed") {
+			hidden[r.ID] = true
+		}
+	}
+	return hidden, nil
+}

@@ -80,6 +80,12 @@ func TestFinding8CommitteeRecusalAndAccess(t *testing.T) {
 	for _, colleague := range []staffAccount{campus, spaced} {
 		g.do(t, "POST", app+"/evaluations", colleague.Token, map[string]any{"score": 90, "comment": "同单位"}).wantError(t, 403, "forbidden", "")
 		g.do(t, "GET", app, colleague.Token, nil).wantError(t, 404, "not_found", "")
+		if r := g.do(t, "GET", "/api/v1/tasks?application_id="+id, colleague.Token, nil).want(t, 200); strings.Contains(string(r.Raw), id) {
+			t.Fatalf("a colleague of the applicant has the review in the inbox: %s", r.Raw)
+		}
+	}
+	if r := g.do(t, "GET", "/api/v1/tasks?application_id="+id, member.Token, nil).want(t, 200); !strings.Contains(string(r.Raw), id) {
+		t.Fatalf("the review is missing from a member's inbox: %s", r.Raw)
 	}
 
 	view := g.do(t, "GET", app, member.Token, nil).want(t, 200)
@@ -107,6 +113,9 @@ func TestFinding8CommitteeRecusalAndAccess(t *testing.T) {
 
 	g.do(t, "POST", app+"/evaluations", member.Token, map[string]any{"score": 75, "comment": "合格"}).want(t, 200)
 	g.do(t, "GET", app, member.Token, nil).wantError(t, 404, "not_found", "") // nothing left to act on
+	if r := g.do(t, "GET", "/api/v1/tasks?application_id="+id, member.Token, nil).want(t, 200); strings.Contains(string(r.Raw), id) {
+		t.Fatalf("the member still has the review they scored in the inbox: %s", r.Raw)
+	}
 	g.do(t, "POST", app+"/evaluations", member.Token, map[string]any{"score": 75, "comment": "再评"}).wantError(t, 409, "conflict", "")
 }
 

@@ -106,12 +106,19 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list tasks: %w", err)
 	}
+	hidden, err := a.committeeHiddenTasks(c, p, rows) // committee_access.go
+	if err != nil {
+		return err
+	}
 	out := inboxPage{Items: make([]taskView, 0, min(len(rows), size))}
 	for i, r := range rows {
 		if i == size {
 			next := page + 1
 			out.NextPage = &next
 			break
+		}
+		if hidden[r.ID] {
+			continue
 		}
 		out.Items = append(out.Items, taskView{ID: r.ID, Type: r.Type, ApplicationID: r.ApplicationID, Status: r.Status,
 			AssigneeID: r.AssigneeID, Role: r.Role, Region: r.Region, CreatedAt: r.CreatedAt, DueAt: r.DueAt,

@@ -9,6 +9,46 @@ import (
 	"context"
 )
 
+const committeeTaskFacts = `-- name: CommitteeTaskFacts :many
+SELECT a.id, a.employer,
+       EXISTS (SELECT 1 FROM audit_events e WHERE e.application_id = a.id AND e.action = 'evaluation_recorded'
+               AND e.actor_id = $1::uuid) AS scored
+FROM applications a
+WHERE a.id = ANY ($2::uuid[])
+`
+
+type CommitteeTaskFactsParams struct {
+	ActorID string   `json:"actor_id"`
+	Ids     []string `json:"ids"`
+}
+
+type CommitteeTaskFactsRow struct {
+	ID       string `json:"id"`
+	Employer string `json:"employer"`
+	Scored   bool   `json:"scored"`
+}
+
+// For the applications of a committee member's inbox page: the employer, and whether the member scored it.
+func (q *Queries) CommitteeTaskFacts(ctx context.Context, arg CommitteeTaskFactsParams) ([]CommitteeTaskFactsRow, error) {
+	rows, err := q.db.Query(ctx, committeeTaskFacts, arg.ActorID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CommitteeTaskFactsRow{}
+	for rows.Next() {
+		var i CommitteeTaskFactsRow
+		if err := rows.Scan(&i.ID, &i.Employer, &i.Scored); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const hasOpenTaskOfType = `-- name: HasOpenTaskOfType :one
 
 SELECT EXISTS (SELECT 1 FROM tasks WHERE application_id = $1 AND type = $2
