@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -111,6 +112,15 @@ func TestFinding8CommitteeRecusalAndAccess(t *testing.T) {
 		t.Fatalf("the photo's download name carries the ID number: %s", r.Header.Get("Location"))
 	}
 
+	for _, pdf := range []string{"/form.pdf", "/admission-ticket.pdf"} {
+		if text := pdfText(t, g.do(t, "GET", app+pdf, member.Token, nil)); text != "" &&
+			(strings.Contains(text, owner.IDNumber) || !strings.Contains(text, skillcert.MaskIDNumber(owner.IDNumber))) {
+			t.Fatalf("%s shows a committee member the full ID number (or no masked one): %s", pdf, text)
+		}
+	}
+	if text := pdfText(t, g.do(t, "GET", app+"/form.pdf", s.prov.Token, nil)); text != "" && !strings.Contains(text, owner.IDNumber) {
+		t.Fatalf("the form lost the ID number for reviewers: %s", text)
+	}
 	g.do(t, "POST", app+"/evaluations", member.Token, map[string]any{"score": 75, "comment": "合格"}).want(t, 200)
 	g.do(t, "GET", app, member.Token, nil).wantError(t, 404, "not_found", "") // nothing left to act on
 	if r := g.do(t, "GET", "/api/v1/tasks?application_id="+id, member.Token, nil).want(t, 200); strings.Contains(string(r.Raw), id) {
@@ -242,6 +252,26 @@ func TestFinding15IDSquatting(t *testing.T) {
 	if action != "account_reassigned" || actor != roleAdmin {
 		t.Fatalf("audit event %s by %s", action, actor)
 	}
+}
+
+// pdfText is the text of a PDF answer (pdftotext), or "" when the PDF cannot be rendered here (no CJK font:
+// 503) or pdftotext is missing.
+func pdfText(t *testing.T, r result) string {
+	t.Helper()
+	if r.Status == 503 {
+		return ""
+	}
+	r.want(t, 200)
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		return ""
+	}
+	cmd := exec.Command("pdftotext", "-layout", "-", "-")
+	cmd.Stdin = bytes.NewReader(r.Raw)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }
 
 // testDB connects to the gateway's database as the test stack's superuser.
