@@ -11,7 +11,7 @@ TEST_ARGS ?= -count=1 -timeout 60m ./...
 # Extra flags for the load tester.
 BENCH_FLAGS ?=
 
-.PHONY: help dev dev-down test lint generate build bench bench-quick audit-verify
+.PHONY: help dev dev-down test lint generate build bench bench-quick histories audit-verify
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,3 +47,6 @@ bench: ## full benchmark on a private stack: lifecycles, baseline, 1M-row projec
 
 bench-quick: ## the same with small numbers (under 5 minutes)
 	$(GO) run ./deploy/loadtest -quick $(BENCH_FLAGS)
+
+histories: ## record the replay corpus (workflows/testdata/histories) through the HTTP API on a private stack (~1 min)
+	$(GO) run ./deploy/histories $(HISTORIES_FLAGS)

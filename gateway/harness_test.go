@@ -21,7 +21,7 @@ import (
 )
 
 // The integration tests drive the real program: run() in this process against the real stack (Postgres,
-// Temporal, MinIO from deploy/devstack), with the real worker built from ./worker and started as a child
+// Temporal, MinIO from deploy/devstack), with the real worker built from ./cmd/worker and started as a child
 // process. One stack, one worker and one gateway serve every test of the package.
 
 const (
@@ -153,7 +153,7 @@ func freePort() (string, error) {
 	return port, err
 }
 
-// startWorker builds ./worker once and starts it against the stack; it stops with the tests (or, should
+// startWorker builds ./cmd/worker once and starts it against the stack; it stops with the tests (or, should
 // this process die, with its parent).
 func startWorker(ctx context.Context, env map[string]string) error {
 	root, err := devstack.RepoRoot()

@@ -251,7 +251,7 @@ func TestSeniorWorkerOnRealStack(t *testing.T) {
 	if status != "revoked" {
 		t.Fatalf("certificate %s after revocation", status)
 	}
-	saveHistory(t, rs.client, appID, "senior-worker-certified-revoked")
+	saveHistory(t, rs.client, appID, "level5-updates-certified-revoked")
 
 	// Search attributes carry the status and region (never personal data) and are kept current.
 	query := "WorkflowId = '" + workflows.WorkflowID(appID) + "' AND SkillcertStatus = 'revoked' AND SkillcertRegion = '包头市' AND SkillcertLevel = 5"

@@ -1,39 +1,138 @@
 package workflows_test
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 
 	"skillcert/codec"
 	"skillcert/workflows"
 )
 
-// TestReplayRecordedHistories replays histories recorded from real runs (go test -run RealStack -record)
-// against the current workflow code: a change that is not backward compatible fails here.
-func TestReplayRecordedHistories(t *testing.T) {
+// corpus names every recorded history (testdata/histories/<name>.json) and the status its application was
+// in when it was saved. `make histories` records all but the first; see testdata/histories/README.md.
+var corpus = map[string]string{
+	"level5-updates-certified-revoked": "revoked", // TestSeniorWorkerOnRealStack -record: direct Updates, no HTTP
+	"certified-level3":                 "certified",
+	"certified-technician-panel":       "certified",
+	"failed-scores":                    "failed",
+	"expired-unpaid":                   "expired",
+	"expired-after-window-extension":   "expired",
+	"withdrawn":                        "withdrawn",
+	"correction-resubmitted":           "awaiting_payment",
+	"correction-deadline-pending":      "correction_needed",
+	"no-show":                          "abandoned",
+	"skill-scores-escalated":           "certified",
+	"revoked-after-certification":      "revoked",
+	"duplicate-payment-callbacks":      "exam_scheduled",
+	"rejected-at-re-review":            "rejected",
+}
+
+// recorded is one history of the corpus.
+type recorded struct {
+	name    string
+	history *historypb.History
+}
+
+// loadCorpus reads every history in testdata/histories and checks the folder holds exactly the corpus.
+func loadCorpus(t *testing.T) []recorded {
+	t.Helper()
 	files, err := filepath.Glob(filepath.Join("testdata", "histories", "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) == 0 {
-		t.Fatal("no recorded histories in testdata/histories")
+	var out []recorded
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		if _, ok := corpus[name]; !ok {
+			t.Errorf("%s is not in the corpus list of replay_test.go", f)
+			continue
+		}
+		r, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := client.HistoryFromJSON(r, client.HistoryJSONOptions{})
+		r.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out = append(out, recorded{name: name, history: h})
 	}
+	for name := range corpus {
+		if !slices.ContainsFunc(out, func(r recorded) bool { return r.name == name }) {
+			t.Errorf("testdata/histories/%s.json is missing: run `make histories`", name)
+		}
+	}
+	return out
+}
+
+// replay replays h against ApplicationWorkflow as registered by register (the real one when nil), with
+// the development codec and the given interceptors.
+func replay(t *testing.T, h *historypb.History, register func(worker.WorkflowReplayer), ics ...interceptor.WorkerInterceptor) error {
+	t.Helper()
 	cdc, err := codec.Parse(codec.DevKeyring)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: cdc.DataConverter(), FailureConverter: cdc.FailureConverter()})
-			if err != nil {
-				t.Fatal(err)
+	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: cdc.DataConverter(),
+		FailureConverter: cdc.FailureConverter(), Interceptors: ics})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if register == nil {
+		r.RegisterWorkflow(workflows.ApplicationWorkflow)
+	} else {
+		register(r)
+	}
+	return r.ReplayWorkflowHistory(quietLogger{}, h)
+}
+
+// TestReplayCorpus replays every recorded history against the current workflow code: a change that is not
+// backward compatible (without workflow.GetVersion) fails here. Each history must also still be in the end
+// state it is named after, and carry its payloads encrypted.
+func TestReplayCorpus(t *testing.T) {
+	for _, rec := range loadCorpus(t) {
+		t.Run(rec.name, func(t *testing.T) {
+			if got := lastStatus(t, rec.history); got != corpus[rec.name] {
+				t.Errorf("history ends in status %q, want %q", got, corpus[rec.name])
 			}
-			r.RegisterWorkflow(workflows.ApplicationWorkflow)
-			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
-				t.Fatalf("replay %s: %v", f, err)
+			checkEncrypted(t, rec.history)
+			if err := replay(t, rec.history, nil); err != nil {
+				t.Fatalf("replay: %v", err)
 			}
+			t.Logf("%d events replayed", len(rec.history.Events))
 		})
 	}
 }
+
+// lastStatus is the last SkillcertStatus search attribute the workflow set.
+func lastStatus(t *testing.T, h *historypb.History) string {
+	t.Helper()
+	var status string
+	for _, e := range h.Events {
+		p := e.GetUpsertWorkflowSearchAttributesEventAttributes().GetSearchAttributes().GetIndexedFields()[workflows.SearchStatus]
+		if p == nil {
+			continue
+		}
+		if err := converter.GetDefaultDataConverter().FromPayload(p, &status); err != nil {
+			t.Fatalf("event %d: %v", e.EventId, err)
+		}
+	}
+	return status
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Debug(string, ...any) {}
+func (quietLogger) Info(string, ...any)  {}
+func (quietLogger) Warn(string, ...any)  {}
+func (quietLogger) Error(string, ...any) {}
