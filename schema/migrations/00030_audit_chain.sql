@@ -57,7 +57,8 @@ BEGIN
         r.chain_seq := n;
         r.prev_hash := h;
         h := audit_hash(r);
-        UPDATE audit_events SET chain_seq = n, prev_hash = r.prev_hash, hash = h WHERE id = r.id;
+        -- id becomes the chain position too (ascending, so no id is taken twice on the way).
+        UPDATE audit_events SET id = n, chain_seq = n, prev_hash = r.prev_hash, hash = h WHERE id = r.id;
     END LOOP;
     INSERT INTO audit_chain_head (id, last_seq, last_hash) VALUES (1, n, h);
 END;
@@ -71,7 +72,7 @@ ALTER TABLE audit_events
     ALTER COLUMN hash SET NOT NULL,
     ADD CONSTRAINT audit_events_chain_seq UNIQUE (chain_seq);
 
--- Every insert is appended to the chain. A repeat of an event already written (same application, seq and
+-- Every insert is appended to the chain, and its id is its chain position. A repeat of an event already written (same application, seq and
 -- action: a retried activity) is skipped here, before it takes a position, as ON CONFLICT DO NOTHING would.
 -- +goose StatementBegin
 CREATE FUNCTION audit_events_chain() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -84,6 +85,7 @@ BEGIN
         RETURN NULL;
     END IF;
     NEW.chain_seq := head.last_seq + 1;
+    NEW.id := NEW.chain_seq; -- the id is the chain position: gap-free, so a deleted row's id is the one missing
     NEW.prev_hash := head.last_hash;
     NEW.hash := audit_hash(NEW);
     UPDATE audit_chain_head SET last_seq = NEW.chain_seq, last_hash = NEW.hash WHERE id = 1;
