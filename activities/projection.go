@@ -98,7 +98,7 @@ func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord)
 				return fmt.Errorf("insert notification: %w", err)
 			}
 		}
-		// Last: the audit insert appends to the global hash chain under the chain head's row lock
+		// Last: the audit insert appends to the global hash chain under a transaction-level advisory lock
 		// (migration 00030), which is then held only until this commit.
 		return writeAudit(ctx, q, rec)
 	})

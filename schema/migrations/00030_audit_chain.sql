@@ -4,7 +4,7 @@
 --
 -- One global chain, not one per application: deleting every event of a case, or the newest events, must be
 -- detected too, and a global position (chain_seq, 1, 2, 3, … without gaps) names the first bad event. The
--- insert trigger appends under the row lock of audit_chain_head, so concurrent projection writes of different
+-- insert trigger appends under a transaction-level advisory lock, so concurrent projection writes of different
 -- cases are serialized only for the moment between their audit insert and their commit (RecordTransition
 -- writes the audit event last). The chain is computed in the database, so every writer of audit_events is
 -- chained, whatever code path it takes.
@@ -72,29 +72,54 @@ ALTER TABLE audit_events
     ALTER COLUMN hash SET NOT NULL,
     ADD CONSTRAINT audit_events_chain_seq UNIQUE (chain_seq);
 
--- Every insert is appended to the chain, and its id is its chain position. A repeat of an event already written (same application, seq and
--- action: a retried activity) is skipped here, before it takes a position, as ON CONFLICT DO NOTHING would.
+-- Every insert is appended to the chain, and its id is its chain position. Appends are serialized by a
+-- transaction-level advisory lock. The position and hash to continue from are the head's, or those of a row
+-- that an earlier row of the same statement appended (the head moves once per statement, see below). A repeat
+-- of an event already written (same application, seq and action: a retried activity) is skipped here, before
+-- it takes a position, as ON CONFLICT DO NOTHING would.
 -- +goose StatementBegin
 CREATE FUNCTION audit_events_chain() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    head audit_chain_head;
+    last_seq  bigint;
+    last_hash text;
 BEGIN
-    SELECT * INTO STRICT head FROM audit_chain_head WHERE id = 1 FOR UPDATE;
+    PERFORM pg_advisory_xact_lock(7711030);
     IF EXISTS (SELECT 1 FROM audit_events
                WHERE application_id = NEW.application_id AND seq = NEW.seq AND action = NEW.action) THEN
         RETURN NULL;
     END IF;
-    NEW.chain_seq := head.last_seq + 1;
-    NEW.id := NEW.chain_seq; -- the id is the chain position: gap-free, so a deleted row's id is the one missing
-    NEW.prev_hash := head.last_hash;
+    SELECT h.last_seq, h.last_hash INTO STRICT last_seq, last_hash FROM audit_chain_head h WHERE h.id = 1;
+    SELECT e.chain_seq, e.hash INTO last_seq, last_hash FROM audit_events e
+    WHERE e.chain_seq > last_seq ORDER BY e.chain_seq DESC LIMIT 1;
+    IF NOT FOUND THEN -- nothing appended yet by this statement: continue from the head
+        SELECT h.last_seq, h.last_hash INTO STRICT last_seq, last_hash FROM audit_chain_head h WHERE h.id = 1;
+    END IF;
+    NEW.chain_seq := last_seq + 1;
+    NEW.id := NEW.chain_seq; -- gap-free, so a deleted row's id is the one missing
+    NEW.prev_hash := last_hash;
     NEW.hash := audit_hash(NEW);
-    UPDATE audit_chain_head SET last_seq = NEW.chain_seq, last_hash = NEW.hash WHERE id = 1;
     RETURN NEW;
 END;
 $$;
 -- +goose StatementEnd
 CREATE TRIGGER audit_events_chain BEFORE INSERT ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_events_chain();
+
+-- The head moves once per INSERT statement, to its newest row (one update per statement rather than per row:
+-- the versions of the head row that one transaction leaves cannot be pruned before it ends, and reading
+-- through one per row made a bulk insert quadratic).
+-- +goose StatementBegin
+CREATE FUNCTION audit_chain_advance() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE audit_chain_head h SET last_seq = n.chain_seq, last_hash = n.hash
+    FROM (SELECT chain_seq, hash FROM new_rows ORDER BY chain_seq DESC LIMIT 1) n
+    WHERE h.id = 1;
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER audit_chain_advance AFTER INSERT ON audit_events
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit_chain_advance();
 
 -- The chain head is changed by the trigger only.
 -- +goose StatementBegin
@@ -113,6 +138,8 @@ CREATE TRIGGER audit_chain_head_guard BEFORE INSERT OR UPDATE OR DELETE ON audit
 -- +goose Down
 DROP TRIGGER audit_chain_head_guard ON audit_chain_head;
 DROP FUNCTION audit_chain_head_guard();
+DROP TRIGGER audit_chain_advance ON audit_events;
+DROP FUNCTION audit_chain_advance();
 DROP TRIGGER audit_events_chain ON audit_events;
 DROP FUNCTION audit_events_chain();
 DROP FUNCTION audit_hash(audit_events);
