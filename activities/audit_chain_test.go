@@ -194,3 +194,41 @@ func BenchmarkRecordTransitionParallel(b *testing.B) {
 		})
 	}
 }
+
+// TestAuditChainBulkAndAfterTailDeletion: many rows in one statement and many statements in one
+// transaction chain like single writes; and deleting the newest event stays visible after later appends,
+// because appends continue from the recorded head, not from the newest row left.
+func TestAuditChainBulkAndAfterTailDeletion(t *testing.T) {
+	pool, _ := testPool(t)
+	ctx := context.Background()
+	insert := `INSERT INTO audit_events (application_id, seq, action, at, actor_role, details)
+		SELECT gen_random_uuid(), g, 'bulk', now(), 'system', jsonb_build_object('n', g) FROM generate_series(1, $1::int) g`
+	if _, err := pool.Exec(ctx, insert, 50); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		if _, err := tx.Exec(ctx, insert, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := verifyChain(t, pool); !got.OK || got.Events != 65 {
+		t.Fatalf("after bulk inserts: %+v", got)
+	}
+	if _, err := pool.Exec(ctx, `BEGIN; SET LOCAL session_replication_role = replica;
+		DELETE FROM audit_events WHERE chain_seq = 65; COMMIT`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, insert, 2); err != nil {
+		t.Fatal(err)
+	}
+	if got := verifyChain(t, pool); got.OK || got.FirstBadSeq == nil || *got.FirstBadSeq != 65 {
+		t.Fatalf("newest event deleted, then two appended: %+v, want first_bad_seq 65", got)
+	}
+}
