@@ -233,6 +233,9 @@ func (a *app) applyDisputeDecision(c *fiber.Ctx, q *db.Queries, d db.LockIdentit
 		} else if taken {
 			return fieldConflict("phone", "申诉人的手机号码已被其他账号使用，无法改派")
 		}
+		// The previous holder's tokens must stop working too: once the token versions of issue 11 finding 12
+		// are merged, the reassignment raises the account's version in this transaction, as a password
+		// change does. Until then their sign-in lasts until the token expires.
 		n, err := q.ReassignAccount(ctx, db.ReassignAccountParams{ID: d.AccountID, Name: d.ReporterName,
 			Phone: &d.ReporterPhone, PasswordHash: d.ReporterPasswordHash})
 		if err != nil {
@@ -276,6 +279,6 @@ func (a *app) disputeRoutes() []route {
 			Response: disputePage{}, Errors: []int{422}},
 		{Method: "POST", Path: "/api/v1/admin/identity-disputes/:id/resolve", Roles: rolesAdmin, Handler: a.resolveDispute,
 			Tag: "admin", Summary: "Reassign the account to the reporter after an identity check (identity_check required), or reject; audited",
-			Request: disputeResolveRequest{}, Response: disputeReportResponse{}, Errors: []int{404, 409, 422}},
+			Request: disputeResolveRequest{}, Response: disputeReportResponse{}, Errors: []int{404, 409, 422}, Idempotent: true},
 	}
 }
