@@ -11,7 +11,7 @@ TEST_ARGS ?= -count=1 -timeout 60m ./...
 # Extra flags for the load tester.
 BENCH_FLAGS ?=
 
-.PHONY: help dev dev-down test lint generate build bench bench-quick histories audit-verify
+.PHONY: help dev dev-down test lint generate build bench bench-quick histories vuln audit-verify
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, 
 audit-verify: ## check an exported audit trail offline: make audit-verify FILE=audit.jsonl (from GET /api/v1/admin/exports/audit.jsonl)
 	@test -n "$(FILE)" || { echo "usage: make audit-verify FILE=audit.jsonl"; exit 2; }
 	$(GO) run ./cmd/audit-verify "$(FILE)"
+
+vuln: ## govulncheck against the Go vulnerability database; says so and passes when the database is unreachable
+	@deploy/dev/vuln.sh
 
 build: ## build bin/worker and bin/gateway
 	$(GO) build -o bin/ ./cmd/worker ./cmd/gateway

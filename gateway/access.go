@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
@@ -33,6 +34,9 @@ type principal struct {
 	Region   string // "" for roles without one (and supervisors of all regions)
 	Employer string
 	Name     string
+
+	TokenID      string    // the token of the request (logout revokes it)
+	TokenExpires time.Time // when that token expires
 }
 
 // actor is the principal as the workflow records it.
@@ -93,17 +97,23 @@ func (a *app) principalOf(c *fiber.Ctx, cookie string) (*principal, error) {
 		return nil, errUnauthorized("Authorization 头应为 Bearer <token>")
 	}
 	cl, err := a.tokens.verify(strings.TrimSpace(token), a.now())
-	if err != nil {
+	if err != nil || (cl.Audience != audienceAPI && !(cl.Audience == audienceCodec && cookie == codecCookie)) {
 		return nil, errUnauthorized("登录已失效，请重新登录")
 	}
-	u, err := a.q.GetUserByID(c.UserContext(), cl.Subject)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (u.Disabled || u.Role != cl.Role)) {
+	s, err := a.q.GetSessionUser(c.UserContext(), db.GetSessionUserParams{UserID: cl.Subject, Jti: cl.ID})
+	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, errUnauthorized("登录已失效，请重新登录")
 	}
 	if err != nil {
-		return nil, err
+		return nil, err // an unreachable database is a 503, never a 401
 	}
-	return principalFromUser(u), nil
+	u := s.User
+	if u.Disabled || u.Role != cl.Role || s.Revoked || s.TokenVersion != cl.Version {
+		return nil, errUnauthorized("登录已失效，请重新登录")
+	}
+	p := principalFromUser(u)
+	p.TokenID, p.TokenExpires = cl.ID, time.Unix(cl.ExpiresAt, 0)
+	return p, nil
 }
 
 func principalFromUser(u db.User) *principal {

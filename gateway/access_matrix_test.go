@@ -88,11 +88,14 @@ func (f *matrixFixture) rows() map[string]accessRow {
 	return map[string]accessRow{
 		"GET /healthz":               {want: all200},
 		"GET /readyz":                {want: all200},
-		"GET /metrics":               {want: all200},
 		"GET /api/v1/openapi.json":   {want: all200},
 		"POST /api/v1/auth/register": {body: map[string]any{}, want: "422 422 422 422 422 422 422 422 422"},
 		"POST /api/v1/auth/login":    {body: map[string]any{"login": ""}, want: "422 422 422 422 422 422 422 422 422"},
 		"GET /api/v1/auth/me":        {want: signed},
+		// Logging out would revoke the matrix's tokens: every caller sends a bad token here (the effect of
+		// logout is TestFinding12LogoutRevokesToken).
+		"POST /api/v1/auth/logout":   {headers: []string{"Authorization", "Bearer v1.bad.token"}, want: "401 401 401 401 401 401 401 401 401"},
+		"POST /api/v1/auth/password": {body: map[string]any{}, want: "401 422 422 422 422 422 422 422 422"},
 		"POST /api/v1/admin/users":   {body: map[string]any{}, want: "401 403 403 403 403 403 403 403 422"},
 		"GET /api/v1/admin/users":    {want: "401 403 403 403 403 403 403 403 200"},
 		"GET /api/v1/occupations":    {want: all200},
@@ -128,19 +131,19 @@ func (f *matrixFixture) rows() map[string]accessRow {
 			want: "404 404 404 404 404 404 404 404 404"},
 		"GET /api/v1/tasks": {want: "401 403 403 200 200 200 200 200 200"},
 		"POST /api/v1/tasks/:id/claim": {path: task + "/claim", after: unclaim,
-			want: "401 403 403 200 403 403 403 403 403"},
-		"POST /api/v1/tasks/:id/unclaim": {path: task + "/unclaim", want: "401 403 403 200 403 403 403 403 200"},
+			want: "401 403 403 200 404 403 403 403 403"},
+		"POST /api/v1/tasks/:id/unclaim": {path: task + "/unclaim", want: "401 403 403 200 404 403 403 403 200"},
 		"POST /api/v1/tasks/:id/assign": {path: task + "/assign", body: map[string]any{"user_id": f.s.city.ID},
-			after: unclaim, want: "401 403 403 200 403 403 403 403 200"},
+			after: unclaim, want: "401 403 403 200 404 403 403 403 200"},
 		"POST /api/v1/tasks/:id/complete": {path: task + "/complete", body: map[string]any{"decision": "maybe"},
-			want: "401 403 403 422 403 403 403 403 403"},
+			want: "401 403 403 422 404 403 403 403 403"},
 		"POST /api/v1/exam-sessions":            {body: map[string]any{}, want: "401 403 403 403 403 422 403 403 403"},
 		"GET /api/v1/exam-sessions":             {want: "401 403 403 200 200 200 403 200 200"},
-		"GET /api/v1/exam-sessions/:id":         {path: sess, want: "401 403 403 200 403 200 403 200 200"},
-		"POST /api/v1/exam-sessions/:id/roster": {path: sess + "/roster", want: "401 403 403 200 403 403 403 403 403"},
+		"GET /api/v1/exam-sessions/:id":         {path: sess, want: "401 403 403 200 404 200 403 200 200"},
+		"POST /api/v1/exam-sessions/:id/roster": {path: sess + "/roster", want: "401 403 403 200 404 403 403 403 403"},
 		"POST /api/v1/exam-sessions/:id/assign": {path: sess + "/assign", want: "401 403 403 403 403 200 403 403 403"},
 		"POST /api/v1/exam-sessions/:id/attendance": {path: sess + "/attendance",
-			body: map[string]any{"application_id": f.app, "present": true}, want: "401 403 403 422 403 422 403 403 403"},
+			body: map[string]any{"application_id": f.app, "present": true}, want: "401 403 403 422 404 422 403 403 403"},
 		"POST /api/v1/applications/:id/scores": {path: app + "/scores", body: map[string]any{"component": "skill", "score": 60},
 			want: "401 403 403 409 404 409 403 403 403"},
 		"POST /api/v1/scores/import": {body: "x,theory,60", want: "401 403 403 403 403 422 403 403 403"},
@@ -153,7 +156,7 @@ func (f *matrixFixture) rows() map[string]accessRow {
 			body: map[string]any{"reason": ""}, want: "401 403 403 403 403 403 403 403 422"},
 		"GET /api/v1/admin/stats": {want: "401 403 403 403 403 200 403 200 200"},
 		"GET /api/v1/admin/exports/roster.xlsx": {path: "/api/v1/admin/exports/roster.xlsx?exam_session_id=" + f.sess,
-			want: "401 403 403 200 403 200 403 403 200"},
+			want: "401 403 403 200 404 200 403 403 200"},
 		"GET /api/v1/admin/audit": {path: "/api/v1/admin/audit?application_id=" + f.app,
 			want: "401 403 403 403 403 200 403 200 200"},
 		"GET /api/v1/admin/audit/verify":        {want: "401 403 403 403 403 403 403 200 200"},
@@ -171,7 +174,7 @@ func (f *matrixFixture) rows() map[string]accessRow {
 		"POST /codec/decode":    {body: map[string]any{"payloads": []any{}}, want: "401 403 403 403 403 403 403 403 200"},
 		"GET /codec/login":      {want: all200},
 		"POST /codec/login": {bodyFor: func(role string) any { return "login=nobody_" + role + run + "&password=wrong" },
-			headers: []string{"Content-Type", "application/x-www-form-urlencoded"}, want: "401 401 401 401 401 401 401 401 401"},
+			headers: []string{"Content-Type", "application/x-www-form-urlencoded"}, want: "403 403 403 403 403 403 403 403 403"}, // no CSRF token
 	}
 }
 
@@ -200,7 +203,8 @@ func TestAccessMatrixIntegration(t *testing.T) {
 			t.Errorf("%s: %d statuses for %d roles", key, len(want), len(matrixRoles))
 			continue
 		}
-		if !r.Public && r.Method != http.MethodGet && want[7] != "403" {
+		selfService := key == "POST /api/v1/auth/logout" || key == "POST /api/v1/auth/password" // one's own account
+		if !r.Public && r.Method != http.MethodGet && want[7] != "403" && !selfService {
 			t.Errorf("%s: supervisors are read-only, yet the row admits them (%s)", key, want[7])
 		}
 		path := row.path

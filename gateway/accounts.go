@@ -1,13 +1,10 @@
 package gateway
 
 import (
-	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -15,7 +12,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"skillcert"
 	"skillcert/schema/db"
@@ -130,7 +126,7 @@ func (a *app) register(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	hash, err := hashPassword(req.Password)
+	hash, err := a.hashing.hashPassword(ctx, req.Password)
 	if err != nil {
 		return err
 	}
@@ -184,26 +180,11 @@ func (a *app) login(c *fiber.Ctx) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	now := a.now()
-	if blocked, wait := a.logins.blocked(req.Login, c.IP(), now); blocked {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		return &skillcert.Error{Code: skillcert.ERATELIMIT, Message: "登录失败次数过多，请稍后再试"}
+	u, err := a.checkLogin(c, req.Login, req.Password)
+	if err != nil {
+		return err
 	}
-	u, err := a.q.GetUserByLogin(c.UserContext(), req.Login)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("load account: %w", err)
-	}
-	found := err == nil
-	hash := dummyHash
-	if found {
-		hash = u.PasswordHash
-	}
-	if ok := checkPassword(hash, req.Password); !ok || !found || u.Disabled {
-		a.logins.fail(req.Login, c.IP(), now)
-		return errUnauthorized("账号或密码错误")
-	}
-	a.logins.succeed(req.Login)
-	token, exp, err := a.tokens.issue(u.ID, u.Role, now)
+	token, exp, err := a.issueToken(c, u, audienceAPI)
 	if err != nil {
 		return err
 	}
@@ -261,7 +242,7 @@ func (a *app) createStaffUser(c *fiber.Ctx) error {
 	if taken.UsernameTaken {
 		return skillcert.FieldError(skillcert.ECONFLICT, "username", "该用户名已存在")
 	}
-	hash, err := hashPassword(req.Password)
+	hash, err := a.hashing.hashPassword(ctx, req.Password)
 	if err != nil {
 		return err
 	}

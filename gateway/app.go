@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"skillcert"
+	"skillcert/gateway/websec"
 	"skillcert/schema/db"
 	"skillcert/workflows"
 )
@@ -29,7 +30,9 @@ type app struct {
 	tokens   *tokenSigner
 	ids      *idCipher
 	logins   *loginThrottle
+	hashing  *hashBudget // bounds the memory of concurrent argon2id
 	metrics  *metrics
+	csrf     *websec.CSRF // CSRF tokens of the HTML forms (routes with HTML set)
 	now      func() time.Time
 	routes   []route
 
@@ -92,6 +95,7 @@ type route struct {
 	Hidden      bool          // left out of the OpenAPI document (the document itself)
 	AuthLimited bool          // counted against the stricter per-IP limit of the auth endpoints
 	CookieAuth  string        // name of a cookie that may carry the token instead of Authorization
+	HTML        bool          // an HTML page: nonce CSP and page headers (websec.Headers), CSRF check of forms
 	Before      fiber.Handler // runs before authentication (CORS headers that 401s must carry too)
 }
 
@@ -116,7 +120,11 @@ func (a *app) registerRoutes(f *fiber.App) {
 		if r.Before != nil {
 			chain = append(chain, r.Before)
 		}
-		chain = append(chain, a.bodyLimit(r), a.authenticate(r))
+		chain = append(chain, a.bodyLimit(r))
+		if r.HTML {
+			chain = append(chain, websec.Headers(), a.csrf.Protect)
+		}
+		chain = append(chain, a.authenticate(r))
 		if r.Idempotent {
 			chain = append(chain, a.idempotent)
 		}

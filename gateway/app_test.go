@@ -24,7 +24,7 @@ func newOfflineApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	a := &app{cfg: cfg, log: slog.New(slog.NewJSONHandler(io.Discard, nil)), metrics: newMetrics(), now: time.Now,
-		tokens: &tokenSigner{key: cfg.TokenKey, ttl: time.Hour}, logins: newLoginThrottle(5, time.Minute),
+		tokens: &tokenSigner{key: cfg.TokenKey, ttl: time.Hour}, logins: newLoginThrottle(nil, cfg.IDHashKey, 5, time.Minute), hashing: newHashSlots(0), csrf: newCSRF(cfg),
 		fees: cfg.Fees, policy: cfg.Policy}
 	cdc, err := codec.Parse(codec.DevKeyring)
 	if err != nil {
@@ -151,7 +151,8 @@ func TestCommonHeaders(t *testing.T) {
 	if resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatal("API answers must not be cached")
 	}
-	metrics, _ := call(t, a, "GET", "/metrics", "", "")
+	metrics := httptest.NewRecorder()
+	a.metrics.handler().ServeHTTP(metrics, httptest.NewRequest("GET", "/metrics", nil))
 	text, _ := io.ReadAll(metrics.Body)
 	if !strings.Contains(string(text), `skillcert_http_requests_total{method="GET",route="/api/v1/applications",status="401"}`) {
 		t.Fatalf("metrics do not count the 401:\n%s", text)

@@ -10,7 +10,7 @@ import (
 func TestTokenVerify(t *testing.T) {
 	now := time.Date(2022, 6, 21, 9, 0, 0, 0, time.UTC)
 	signer := &tokenSigner{key: []byte("0123456789abcdef0123456789abcdef"), ttl: time.Hour}
-	token, exp, err := signer.issue("user-1", roleApplicant, now)
+	token, exp, err := signer.issue("user-1", roleApplicant, 0, audienceAPI, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,8 +19,8 @@ func TestTokenVerify(t *testing.T) {
 	}
 	payloadEnd := strings.LastIndexByte(token, '.')
 	otherKey := &tokenSigner{key: []byte("another key of enough length!!!"), ttl: time.Hour}
-	otherToken, _, _ := otherKey.issue("user-1", roleApplicant, now)
-	forged := tokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"admin-1","role":"admin","iat":0,"exp":9999999999}`)) +
+	otherToken, _, _ := otherKey.issue("user-1", roleApplicant, 0, audienceAPI, now)
+	forged := tokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"admin-1","role":"admin","iat":0,"exp":9999999999,"jti":"x","aud":"api"}`)) +
 		token[payloadEnd:]
 
 	tests := []struct {
@@ -60,7 +60,7 @@ func TestPasswordHash(t *testing.T) {
 	if hash == again {
 		t.Fatal("two hashes of the same password are equal: salt not random")
 	}
-	if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=7168,t=5,p=1$") {
 		t.Fatalf("hash %q is not an argon2id PHC string with the expected parameters", hash)
 	}
 	parts := strings.Split(hash, "$")
@@ -75,6 +75,7 @@ func TestPasswordHash(t *testing.T) {
 		{"empty password", hash, "", false},
 		{"other algorithm", strings.Replace(hash, "argon2id", "argon2i", 1), "correct horse 1", false},
 		{"huge memory refused", strings.Join([]string{"", "argon2id", "v=19", "m=4194304,t=2,p=1", parts[4], parts[5]}, "$"), "correct horse 1", false},
+		{"more than 64 MiB refused", strings.Join([]string{"", "argon2id", "v=19", "m=65537,t=5,p=1", parts[4], parts[5]}, "$"), "correct horse 1", false},
 		{"truncated", strings.Join(parts[:5], "$"), "correct horse 1", false},
 		{"not base64", strings.Join([]string{"", "argon2id", "v=19", "m=19456,t=2,p=1", "***", parts[5]}, "$"), "correct horse 1", false},
 	}
@@ -126,34 +127,17 @@ func TestIDCipher(t *testing.T) {
 	}
 }
 
-func TestLoginThrottle(t *testing.T) {
-	start := time.Date(2022, 6, 21, 9, 0, 0, 0, time.UTC)
-	th := newLoginThrottle(3, 10*time.Minute)
-	for i := range 3 {
-		if blocked, _ := th.blocked("13800000000", "1.2.3.4", start); blocked {
-			t.Fatalf("blocked after %d failures", i)
-		}
-		th.fail("13800000000", "1.2.3.4", start.Add(time.Duration(i)*time.Minute))
+// TestLoginThrottleDecision: a key is throttled once it has its limit of failures in the window, until the
+// failure that reached the limit leaves it.
+func TestLoginThrottleDecision(t *testing.T) {
+	now := time.Date(2022, 6, 21, 9, 10, 0, 0, time.UTC)
+	ago := func(m int) time.Time { return now.Add(-time.Duration(m) * time.Minute) }
+	window := 15 * time.Minute
+	if _, ok := throttled([]time.Time{ago(1), ago(2)}, 3, window, now); ok {
+		t.Fatal("throttled below the limit")
 	}
-	blocked, wait := th.blocked(" 13800000000 ", "5.6.7.8", start.Add(3*time.Minute))
-	if !blocked || wait != 7*time.Minute {
-		t.Fatalf("after 3 failures: blocked=%v wait=%v, want true 7m", blocked, wait)
-	}
-	if blocked, _ := th.blocked("13900000000", "1.2.3.4", start.Add(3*time.Minute)); blocked {
-		t.Fatal("another account from the same IP is blocked after 3 failures (IP limit is 30)")
-	}
-	if blocked, _ := th.blocked("13800000000", "1.2.3.4", start.Add(10*time.Minute)); blocked {
-		t.Fatal("still blocked after the first failure left the window")
-	}
-	th.succeed("13800000000")
-	th.fail("13800000000", "1.2.3.4", start.Add(11*time.Minute))
-	if blocked, _ := th.blocked("13800000000", "1.2.3.4", start.Add(11*time.Minute)); blocked {
-		t.Fatal("success did not clear the account's failures")
-	}
-	for i := range 30 {
-		th.fail("user"+string(rune('a'+i%26))+string(rune('a'+i/26)), "9.9.9.9", start)
-	}
-	if blocked, _ := th.blocked("fresh", "9.9.9.9", start); !blocked {
-		t.Fatal("an IP with 30 failures across accounts is not blocked")
+	wait, ok := throttled([]time.Time{ago(1), ago(2), ago(4), ago(9)}, 3, window, now)
+	if !ok || wait != 11*time.Minute {
+		t.Fatalf("4 failures, limit 3: throttled=%v wait=%v, want true 11m (the 3rd newest, 4 min ago, leaves in 11)", ok, wait)
 	}
 }

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -11,9 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
-	"github.com/jackc/pgx/v5"
-
+	"skillcert"
 	"skillcert/codec"
+	"skillcert/gateway/websec"
 )
 
 // The codec server lets admins see decrypted workflow histories. The Temporal CLI sends a bearer token
@@ -69,10 +68,11 @@ func (a *app) codecCORS(c *fiber.Ctx) error {
 
 var codecLoginPage = template.Must(template.New("codec").Parse(`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>工作流数据解密登录</title>
-<style>body{font-family:sans-serif;max-width:30em;margin:3em auto;color:#222}label{display:block;margin:.6em 0}</style>
+<style nonce="{{.Nonce}}">body{font-family:sans-serif;max-width:30em;margin:3em auto;color:#222}label{display:block;margin:.6em 0}</style>
 </head><body><h1>工作流数据解密（管理员）</h1>
 {{if .Message}}<p>{{.Message}}</p>{{end}}
 {{if not .Done}}<form method="post" action="/codec/login">
+<input type="hidden" name="csrf_token" value="{{.CSRF}}">
 <label>用户名 <input name="login" autocomplete="username" required></label>
 <label>密码 <input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">登录</button></form>{{end}}
@@ -80,7 +80,8 @@ var codecLoginPage = template.Must(template.New("codec").Parse(`<!doctype html>
 
 func (a *app) renderCodecLogin(c *fiber.Ctx, status int, msg string, done bool) error {
 	var buf bytes.Buffer
-	if err := codecLoginPage.Execute(&buf, map[string]any{"Message": msg, "Done": done}); err != nil {
+	data := map[string]any{"Message": msg, "Done": done, "Nonce": websec.Nonce(c), "CSRF": a.csrf.Token(c)}
+	if err := codecLoginPage.Execute(&buf, data); err != nil {
 		return fmt.Errorf("render codec login: %w", err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
@@ -94,24 +95,21 @@ func (a *app) codecLoginForm(c *fiber.Ctx) error {
 // codecLogin checks an admin's credentials (throttled like the API login) and sets the codec cookie.
 func (a *app) codecLogin(c *fiber.Ctx) error {
 	login, password := strings.TrimSpace(c.FormValue("login")), c.FormValue("password")
-	now := a.now()
-	if blocked, _ := a.logins.blocked(login, c.IP(), now); blocked {
+	u, err := a.checkLogin(c, login, password)
+	switch skillcert.ErrorCode(err) {
+	case "":
+	case skillcert.ERATELIMIT:
 		return a.renderCodecLogin(c, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试", false)
+	case skillcert.EUNAUTHORIZED:
+		return a.renderCodecLogin(c, http.StatusUnauthorized, "账号或密码错误，或该账号不是管理员", false)
+	default:
+		return err
 	}
-	u, err := a.q.GetUserByLogin(c.UserContext(), login)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("load account: %w", err)
-	}
-	hash := dummyHash
-	if err == nil {
-		hash = u.PasswordHash
-	}
-	if !checkPassword(hash, password) || err != nil || u.Disabled || u.Role != roleAdmin {
-		a.logins.fail(login, c.IP(), now)
+	if u.Role != roleAdmin {
 		return a.renderCodecLogin(c, http.StatusUnauthorized, "账号或密码错误，或该账号不是管理员", false)
 	}
-	a.logins.succeed(login)
-	token, exp, err := a.tokens.issue(u.ID, u.Role, now)
+	// The cookie's token is valid on the codec endpoints only: a stolen cookie does not open the API.
+	token, exp, err := a.issueToken(c, u, audienceCodec)
 	if err != nil {
 		return err
 	}
@@ -136,8 +134,8 @@ func (a *app) codecRoutes() []route {
 	}
 	return append(rs,
 		route{Method: "GET", Path: "/codec/login", Public: true, Handler: a.codecLoginForm, Tag: "operations",
-			Summary: "Admin sign-in for the codec server (sets the codec cookie)", ContentType: "text/html"},
+			Summary: "Admin sign-in for the codec server (sets the codec cookie)", ContentType: "text/html", HTML: true},
 		route{Method: "POST", Path: "/codec/login", Public: true, Handler: a.codecLogin, Tag: "operations",
-			Summary: "Admin sign-in for the codec server (form: login, password)", ContentType: "text/html",
-			Errors: []int{401, 429}, AuthLimited: true})
+			Summary:     "Admin sign-in for the codec server (form: login, password, csrf_token from the sign-in page)",
+			ContentType: "text/html", Errors: []int{401, 403, 429}, AuthLimited: true, HTML: true})
 }

@@ -20,6 +20,8 @@ import (
 // generated at start; generated tells run which ones to print.
 type config struct {
 	HTTPAddr          string
+	MetricsAddr       string // SKILLCERT_METRICS_ADDR: the metrics listener, "off" for none
+	MetricsAddrSet    bool   // whether SKILLCERT_METRICS_ADDR was given (a default address in use is not fatal)
 	PublicURL         string
 	AdminPassword     string
 	PaymentSecret     string
@@ -45,7 +47,7 @@ type config struct {
 	DownloadTTL       time.Duration
 	ShutdownTimeout   time.Duration
 	RequestTimeout    time.Duration
-	TrustProxy        bool
+	TrustProxy        trustedProxies // SKILLCERT_TRUST_PROXY: CIDRs of the reverse proxies whose X-Forwarded-For is believed
 	CodecOrigins      []string
 	Fees              skillcert.FeeTable
 	Policy            workflows.Policy
@@ -63,6 +65,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c := config{
 		HTTPAddr:          env("SKILLCERT_HTTP_ADDR", "127.0.0.1:8080"),
+		MetricsAddr:       env("SKILLCERT_METRICS_ADDR", defaultMetricsAddr),
+		MetricsAddrSet:    strings.TrimSpace(getenv("SKILLCERT_METRICS_ADDR")) != "",
 		DatabaseURL:       env("DATABASE_URL", "postgres://postgres@127.0.0.1:55432/skillcert?sslmode=disable"),
 		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
 		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
@@ -78,11 +82,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 	bools := []struct {
 		name string
 		dst  *bool
-	}{{"SKILLCERT_DEV_SEED", &c.DevSeed}, {"SKILLCERT_TRUST_PROXY", &c.TrustProxy}}
+	}{{"SKILLCERT_DEV_SEED", &c.DevSeed}}
 	for _, b := range bools {
 		if *b.dst, err = parseBool(b.name, getenv(b.name)); err != nil {
 			return config{}, err
 		}
+	}
+	if c.TrustProxy, err = parseTrustedProxies(getenv("SKILLCERT_TRUST_PROXY")); err != nil {
+		return config{}, err
 	}
 	ints := []struct {
 		name string

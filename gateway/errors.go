@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
@@ -80,6 +82,9 @@ func classify(err error) (int, apiError) {
 	)
 	switch {
 	case errors.As(err, &se):
+		if statusFor(se.Code) == http.StatusInternalServerError {
+			return internalError()
+		}
 		return statusFor(se.Code), apiError{Code: se.Code, Message: se.Message, Fields: nonNil(se.Fields), Details: se.Extra}
 	case errors.As(err, &fe):
 		return fiberError(fe)
@@ -91,6 +96,11 @@ func classify(err error) (int, apiError) {
 	case errors.Is(err, pgx.ErrNoRows):
 		return http.StatusNotFound, apiError{Code: skillcert.ENOTFOUND, Message: "未找到", Fields: map[string]string{}}
 	}
+	return internalError()
+}
+
+// internalError is every 500: a fixed message, never one that came from upstream (the log has the cause).
+func internalError() (int, apiError) {
 	return http.StatusInternalServerError, apiError{Code: skillcert.EINTERNAL, Message: "服务器内部错误", Fields: map[string]string{}}
 }
 
@@ -102,6 +112,9 @@ func statusFor(code string) int {
 }
 
 func fiberError(fe *fiber.Error) (int, apiError) {
+	if fe.Code >= 500 && fe.Code != http.StatusServiceUnavailable {
+		return internalError()
+	}
 	msg := fe.Message
 	switch fe.Code {
 	case http.StatusRequestEntityTooLarge:
@@ -134,9 +147,8 @@ func applicationError(ae *temporal.ApplicationError) (int, apiError) {
 			body.Message = fmt.Sprintf("%s（已有申报编号 %s）", strings.TrimSpace(body.Message), id)
 		}
 	}
-	if _, ok := statusOf[body.Code]; !ok {
-		body.Code = skillcert.EINTERNAL
-		return http.StatusInternalServerError, body
+	if _, ok := statusOf[body.Code]; !ok || body.Code == skillcert.EINTERNAL {
+		return internalError() // an unknown failure's message is the worker's or a dependency's: never shown
 	}
 	return statusFor(body.Code), body
 }
@@ -204,6 +216,10 @@ func isUnavailable(err error) bool {
 	case errors.As(err, &unavailable), errors.As(err, &deadline), errors.As(err, &connectErr),
 		errors.As(err, &opErr), errors.Is(err, context.DeadlineExceeded):
 		return true
+	case errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE),
+		pgconn.Timeout(err):
+		return true // a database connection that died under a query
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return true
 	}

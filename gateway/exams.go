@@ -193,7 +193,7 @@ func (a *app) createExamSession(c *fiber.Ctx) error {
 	return c.Status(http.StatusCreated).JSON(viewExamSession(s, a.now()))
 }
 
-// loadExamSession reads the session named by :id and checks the caller's region scope (403 outside it).
+// loadExamSession reads the session named by :id and checks the caller's region scope (404 outside it).
 func (a *app) loadExamSession(c *fiber.Ctx) (db.GetExamSessionRow, error) {
 	id := c.Params("id")
 	if !validUUID(id) {
@@ -207,7 +207,7 @@ func (a *app) loadExamSession(c *fiber.Ctx) (db.GetExamSessionRow, error) {
 		return s, fmt.Errorf("read exam session %s: %w", id, err)
 	}
 	if scope := regionScope(user(c)); scope != "" && scope != s.Region {
-		return s, errForbidden("该考场属于%s，不在您负责的盟市范围内", s.Region)
+		return s, errNotFound("考场") // another region's session: not yours, and its region is not said
 	}
 	return s, nil
 }

@@ -144,13 +144,13 @@ func TestExamSessionsIntegration(t *testing.T) {
 		}
 		g.do(t, "GET", "/api/v1/exam-sessions?region="+s.region, other.Token, nil).wantError(t, 403, "forbidden", "")
 		g.do(t, "GET", "/api/v1/exam-sessions?level=9", s.city.Token, nil).wantError(t, 422, "invalid", "level")
-		g.do(t, "GET", "/api/v1/exam-sessions/"+sid, other.Token, nil).wantError(t, 403, "forbidden", "")
+		g.do(t, "GET", "/api/v1/exam-sessions/"+sid, other.Token, nil).wantError(t, 404, "not_found", "")
 		g.do(t, "GET", "/api/v1/exam-sessions/00000000-0000-0000-0000-000000000000", s.prov.Token, nil).wantError(t, 404, "not_found", "")
 		if ids := sessionIDs(t, g, supervisor.Token, "batch_id="+s.batch); !slices.Contains(ids, sid) {
 			t.Fatalf("a supervisor of all regions sees %v", ids)
 		}
 
-		g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/roster", other.Token, nil).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/roster", other.Token, nil).wantError(t, 404, "not_found", "")
 		g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/roster", s.prov.Token, nil).wantError(t, 403, "forbidden", "")
 		done := g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/roster", s.city.Token, nil).want(t, 200)
 		if done.Body["roster_overdue"] != false || done.str("roster_submitted_at") == "" {
@@ -201,7 +201,7 @@ func TestExamSessionsIntegration(t *testing.T) {
 		path := "/api/v1/exam-sessions/" + small + "/attendance"
 		g.do(t, "POST", path, s.city.Token, map[string]any{"application_id": id3, "present": true}).wantError(t, 422, "invalid", "application_id")
 		g.do(t, "POST", path, s.city.Token, map[string]any{"application_id": id1}).wantError(t, 422, "invalid", "present")
-		g.do(t, "POST", path, other.Token, map[string]any{"application_id": id1, "present": true}).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", path, other.Token, map[string]any{"application_id": id1, "present": true}).wantError(t, 404, "not_found", "")
 		g.do(t, "POST", path, supervisor.Token, map[string]any{"application_id": id1, "present": true}).wantError(t, 403, "forbidden", "")
 		if r := g.do(t, "POST", path, s.city.Token, map[string]any{"application_id": id1, "present": true}).want(t, 200); r.str("status") != "scoring" {
 			t.Fatalf("present: %s", r.Raw)
@@ -261,7 +261,7 @@ func TestExamSessionsIntegration(t *testing.T) {
 		if rows[2][10] != id2 || rows[2][9] != "002" {
 			t.Fatalf("second roster row %v", rows[2])
 		}
-		g.do(t, "GET", path, other.Token, nil).wantError(t, 403, "forbidden", "")
+		g.do(t, "GET", path, other.Token, nil).wantError(t, 404, "not_found", "")
 		g.do(t, "GET", "/api/v1/admin/exports/roster.xlsx?region="+s.region, other.Token, nil).wantError(t, 403, "forbidden", "")
 		g.do(t, "GET", "/api/v1/admin/exports/roster.xlsx?region=火星", s.prov.Token, nil).wantError(t, 422, "invalid", "region")
 		g.do(t, "GET", "/api/v1/admin/exports/roster.xlsx", supervisor.Token, nil).wantError(t, 403, "forbidden", "")

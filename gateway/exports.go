@@ -90,7 +90,7 @@ func (a *app) exportRoster(c *fiber.Ctx) error {
 			return fmt.Errorf("read exam session: %w", err)
 		}
 		if scope := regionScope(p); scope != "" && s.Region != scope {
-			return errForbidden("该考场属于%s，您只能导出%s的名册", s.Region, scope)
+			return errNotFound("考场") // another region's session: not yours
 		}
 		name += "-" + sessionID[:8]
 	}

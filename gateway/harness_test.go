@@ -33,9 +33,10 @@ const (
 
 // testGateway is the running gateway and what the tests need to reach it.
 type testGateway struct {
-	baseURL string
-	client  *http.Client
-	env     map[string]string
+	baseURL    string
+	metricsURL string // the metrics listener (SKILLCERT_METRICS_ADDR)
+	client     *http.Client
+	env        map[string]string
 }
 
 var shared struct {
@@ -116,8 +117,15 @@ func bootGateway() (*testGateway, error) {
 		return nil, err
 	}
 	env["SKILLCERT_HTTP_ADDR"] = "127.0.0.1:" + port
-	addr := make(chan string, 1)
+	env["SKILLCERT_METRICS_ADDR"] = "127.0.0.1:0"
+	addr, metricsAddr := make(chan string, 1), make(chan string, 1)
 	listening = func(a string) { addr <- a }
+	metricsListening = func(a string) {
+		select {
+		case metricsAddr <- a:
+		default:
+		}
+	}
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(runCtx, []string{"gateway"}, func(k string) string { return env[k] }) }()
@@ -131,7 +139,7 @@ func bootGateway() (*testGateway, error) {
 	var gw *testGateway
 	select {
 	case a := <-addr:
-		gw = &testGateway{baseURL: "http://" + a, env: env, client: &http.Client{
+		gw = &testGateway{baseURL: "http://" + a, metricsURL: "http://" + <-metricsAddr, env: env, client: &http.Client{
 			Timeout:       time.Minute,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}}

@@ -3,15 +3,12 @@ package gateway
 import (
 	"context"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"go.temporal.io/sdk/client"
-
-	"skillcert"
 )
 
 // healthBody answers /healthz.
@@ -19,13 +16,10 @@ type healthBody struct {
 	Status string `json:"status"`
 }
 
-// readyBody answers /readyz: each dependency with "ok" or why it is down, and the list of those down.
-// When something is down the answer is 503 and also carries the usual error object.
+// readyBody answers /readyz: "ok", or "unavailable" (503) when Temporal, Postgres or MinIO cannot be
+// reached. Which one, and why, goes to the log only: outsiders learn nothing about the dependencies.
 type readyBody struct {
-	Status string            `json:"status"`
-	Checks map[string]string `json:"checks"`
-	Down   []string          `json:"down"`
-	Error  *apiError         `json:"error,omitempty"`
+	Status string `json:"status"`
 }
 
 func (a *app) healthz(c *fiber.Ctx) error {
@@ -44,31 +38,29 @@ func (a *app) readyz(c *fiber.Ctx) error {
 		},
 		"minio": func(ctx context.Context) error { return a.store.Ping(ctx) },
 	}
-	body := readyBody{Status: "ok", Checks: map[string]string{}, Down: []string{}}
+	down := map[string]string{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for name, check := range checks {
 		wg.Go(func() {
-			err := check(ctx)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				body.Checks[name] = "down: " + firstLine(err.Error())
-				body.Down = append(body.Down, name)
-				return
+			if err := check(ctx); err != nil {
+				mu.Lock()
+				defer mu.Unlock()
+				down[name] = firstLine(err.Error())
 			}
-			body.Checks[name] = "ok"
 		})
 	}
 	wg.Wait()
-	if len(body.Down) == 0 {
-		return c.JSON(body)
+	if len(down) == 0 {
+		return c.JSON(readyBody{Status: "ok"})
 	}
-	sort.Strings(body.Down)
-	body.Status = "unavailable"
-	body.Error = &apiError{Code: skillcert.EUNAVAILABLE, Message: "依赖服务不可用：" + strings.Join(body.Down, ", "),
-		Fields: map[string]string{}, RequestID: requestID(c)}
-	return c.Status(http.StatusServiceUnavailable).JSON(body)
+	attrs := []any{"request_id", requestID(c)}
+	for name, why := range down {
+		attrs = append(attrs, name, why)
+	}
+	a.log.Warn("not ready: dependencies down", attrs...)
+	c.Set(fiber.HeaderRetryAfter, "5")
+	return c.Status(http.StatusServiceUnavailable).JSON(readyBody{Status: "unavailable"})
 }
 
 func firstLine(s string) string {
@@ -81,15 +73,13 @@ func firstLine(s string) string {
 	return s
 }
 
-// operationsRoutes are the probes and the metrics endpoint.
+// operationsRoutes are the probes. The metrics have their own listener (SKILLCERT_METRICS_ADDR).
 func (a *app) operationsRoutes() []route {
 	return []route{
 		{Method: "GET", Path: "/healthz", Public: true, Handler: a.healthz, Tag: "operations",
 			Summary: "Process is up", Response: healthBody{}},
 		{Method: "GET", Path: "/readyz", Public: true, Handler: a.readyz, Tag: "operations",
-			Summary: "Temporal, Postgres and MinIO reachable (503 names those down)", Response: readyBody{},
-			Errors: []int{503}},
-		{Method: "GET", Path: "/metrics", Public: true, Handler: a.metrics.handler(), Tag: "operations",
-			Summary: "Prometheus metrics", ContentType: "text/plain"},
+			Summary:  "Temporal, Postgres and MinIO reachable: status ok, else 503 with status unavailable (no details)",
+			Response: readyBody{}, Errors: []int{503}},
 	}
 }

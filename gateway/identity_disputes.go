@@ -233,9 +233,6 @@ func (a *app) applyDisputeDecision(c *fiber.Ctx, q *db.Queries, d db.LockIdentit
 		} else if taken {
 			return fieldConflict("phone", "申诉人的手机号码已被其他账号使用，无法改派")
 		}
-		// The previous holder's tokens must stop working too: once the token versions of issue 11 finding 12
-		// are merged, the reassignment raises the account's version in this transaction, as a password
-		// change does. Until then their sign-in lasts until the token expires.
 		n, err := q.ReassignAccount(ctx, db.ReassignAccountParams{ID: d.AccountID, Name: d.ReporterName,
 			Phone: &d.ReporterPhone, PasswordHash: d.ReporterPasswordHash})
 		if err != nil {
@@ -243,6 +240,9 @@ func (a *app) applyDisputeDecision(c *fiber.Ctx, q *db.Queries, d db.LockIdentit
 		}
 		if n != 1 {
 			return fieldConflict("account_id", "该账号不是申报人账号，无法改派")
+		}
+		if err := q.RevokeAccountTokens(ctx, d.AccountID); err != nil { // the previous holder is signed out
+			return fmt.Errorf("revoke tokens: %w", err)
 		}
 		if err := q.RejectOtherIdentityDisputes(ctx, db.RejectOtherIdentityDisputesParams{AccountID: d.AccountID, ID: d.ID,
 			Reason: ptr("账号已改派给另一申诉人"), ResolvedBy: &admin.ID, At: &now}); err != nil {

@@ -1,11 +1,13 @@
 package gateway
 
 import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -45,7 +47,40 @@ func (m *metrics) observe(method, route string, status int, elapsed time.Duratio
 	m.duration.WithLabelValues(method, route).Observe(elapsed.Seconds())
 }
 
-// handler serves the registry in the Prometheus text format.
-func (m *metrics) handler() fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+// handler serves GET /metrics in the Prometheus text format, for the metrics listener.
+func (m *metrics) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// metricsListening, when set (by tests), is told the address of the metrics listener.
+var metricsListening func(addr string)
+
+// defaultMetricsAddr is the metrics listener when SKILLCERT_METRICS_ADDR is unset: loopback only.
+const defaultMetricsAddr = "127.0.0.1:9464"
+
+// serveMetrics starts the metrics listener on cfg.MetricsAddr ("off" disables it) and returns a function
+// that stops it. The API listener no longer serves /metrics: what the gateway counts is for operators, not
+// for the public. When the default address is taken (another gateway on this machine) the gateway runs on
+// without metrics and says so; an address that was set and cannot be bound stops the start.
+func (m *metrics) serve(addr string, explicit bool, log *slog.Logger) (func(), error) {
+	if addr == "off" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil && !explicit {
+		log.Warn("metrics listener not started: default address in use; set SKILLCERT_METRICS_ADDR", "addr", addr, "error", err.Error())
+		return func() {}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("metrics listener on %s (SKILLCERT_METRICS_ADDR): %w", addr, err)
+	}
+	srv := &http.Server{Handler: m.handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("metrics listening", "addr", ln.Addr().String())
+	if metricsListening != nil {
+		metricsListening(ln.Addr().String())
+	}
+	return func() { _ = srv.Close() }, nil
 }

@@ -59,13 +59,13 @@ func (a *app) observe(c *fiber.Ctx) error {
 	switch {
 	case status >= 500:
 		level = slog.LevelError
-	case pattern == "/healthz" || pattern == "/readyz" || pattern == "/metrics":
+	case pattern == "/healthz" || pattern == "/readyz":
 		level = slog.LevelDebug
 	}
 	attrs := []slog.Attr{
 		slog.String("request_id", id), slog.String("method", c.Method()), slog.String("route", pattern),
 		slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-		slog.String("ip", c.IP()),
+		slog.String("ip", a.clientIP(c)),
 	}
 	if p := user(c); p != nil {
 		attrs = append(attrs, slog.String("user_id", p.ID), slog.String("role", p.Role))
@@ -106,13 +106,13 @@ func (a *app) rateLimits() []fiber.Handler {
 	}
 	return []fiber.Handler{
 		limiter.New(limiter.Config{
-			Max: a.cfg.RateLimit, Expiration: time.Minute, LimitReached: reached,
+			Max: a.cfg.RateLimit, Expiration: time.Minute, LimitReached: reached, KeyGenerator: a.clientIP,
 			Next: func(c *fiber.Ctx) bool {
-				return c.Path() == "/healthz" || c.Path() == "/readyz" || c.Path() == "/metrics"
+				return c.Path() == "/healthz" || c.Path() == "/readyz"
 			},
 		}),
 		limiter.New(limiter.Config{
-			Max: a.cfg.AuthRateLimit, Expiration: time.Minute, LimitReached: reached,
+			Max: a.cfg.AuthRateLimit, Expiration: time.Minute, LimitReached: reached, KeyGenerator: a.clientIP,
 			Next: func(c *fiber.Ctx) bool { return !authLimited[c.Path()] },
 		}),
 	}
@@ -125,7 +125,7 @@ func (a *app) bodyLimit(r route) fiber.Handler {
 		limit = defaultBodyLimit
 	}
 	return func(c *fiber.Ctx) error {
-		if len(c.Body()) > limit {
+		if len(rawBody(c)) > limit {
 			return &skillcert.Error{Code: skillcert.ETOOLARGE,
 				Message: "请求体过大（上限 " + strconv.Itoa(limit) + " 字节）"}
 		}

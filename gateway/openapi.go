@@ -117,7 +117,11 @@ func (a *app) openAPI() map[string]any {
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "skillcert API", "version": "1",
 			"description": "职业技能等级认定 (vocational skill-level certification) case management. Errors have the body " +
-				`{"error": {"code", "message", "fields"}}; creating POSTs honour Idempotency-Key.`},
+				`{"error": {"code", "message", "fields"}}; creating POSTs honour Idempotency-Key. Request bodies with a ` +
+				"Content-Encoding are refused (415). Tokens end with POST /api/v1/auth/logout or a password change. " +
+				"Prometheus metrics are not served here but on a separate listener, SKILLCERT_METRICS_ADDR " +
+				"(default 127.0.0.1:9464), at GET /metrics.",
+			"x-metrics-listener": map[string]any{"env": "SKILLCERT_METRICS_ADDR", "default": defaultMetricsAddr, "path": "/metrics"}},
 		"servers": []any{map[string]any{"url": a.cfg.PublicURL}},
 		"paths":   paths,
 		"components": map[string]any{
@@ -131,7 +135,7 @@ func (a *app) openAPI() map[string]any {
 // errorDescriptions are the documented meanings of the error statuses (API.md, Conventions).
 var errorDescriptions = map[int]string{
 	400: "malformed body", 401: "no or invalid token", 403: "role, scope or separation of duties",
-	404: "not found or not yours", 409: "duplicate or stale", 413: "too large", 415: "wrong file type",
+	404: "not found or not yours", 409: "duplicate or stale", 413: "too large", 415: "wrong file type, or a compressed request body (Content-Encoding)",
 	422: "valid JSON but breaks a rule", 429: "rate limited", 503: "a dependency is down (nothing was lost; retry)",
 }
 

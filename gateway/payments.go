@@ -63,7 +63,7 @@ func (a *app) verifySignature(c *fiber.Ctx) error {
 		return errUnauthorized("签名无效")
 	}
 	mac := hmac.New(sha256.New, []byte(a.cfg.PaymentSecret))
-	mac.Write(c.Body())
+	mac.Write(rawBody(c)) // the bytes as sent: compressed bodies never get here (refuseContentEncoding)
 	if !hmac.Equal(sig, mac.Sum(nil)) {
 		return errUnauthorized("签名无效")
 	}

@@ -6,6 +6,7 @@ func (a *app) allRoutes() []route {
 	for _, group := range [][]route{
 		a.operationsRoutes(),
 		a.accountRoutes(),
+		a.sessionRoutes(),
 		a.referenceRoutes(),
 		a.applicationRoutes(),
 		a.documentRoutes(),

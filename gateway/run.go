@@ -27,7 +27,12 @@ var listening func(addr string)
 
 // Run is the whole gateway: it reads the configuration, migrates and seeds the database, connects to
 // Temporal and MinIO and serves HTTP until ctx is cancelled, then shuts down gracefully.
+//
+// `gateway set-password USERNAME` instead sets that account's password from SKILLCERT_NEW_PASSWORD and exits.
 func Run(ctx context.Context, args []string, getenv func(string) string) error {
+	if len(args) > 1 && args[1] == "set-password" {
+		return setPassword(ctx, args[2:], getenv, os.Stdout)
+	}
 	flags := flag.NewFlagSet("gateway", flag.ContinueOnError)
 	addr := flags.String("addr", "", "listen address (overrides SKILLCERT_HTTP_ADDR)")
 	if len(args) > 0 {
@@ -43,7 +48,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string) error {
 		cfg.HTTPAddr = *addr
 	}
 	log := newLogger(os.Stdout, getenv("SKILLCERT_LOG_LEVEL"))
-	announceGenerated(log, cfg)
+	announceGenerated(log, cfg, terminalOut())
 
 	a, closeAll, err := build(ctx, cfg, log, getenv)
 	if err != nil {
@@ -55,6 +60,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
+	stopMetrics, err := a.metrics.serve(cfg.MetricsAddr, cfg.MetricsAddrSet, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	f := a.fiber()
 	served := make(chan error, 1)
 	go func() { served <- f.Listener(ln) }()
@@ -129,7 +140,9 @@ func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string
 	a := &app{
 		cfg: cfg, log: log, pool: pool, q: db.New(pool), temporal: tc, store: store, ids: ids,
 		tokens:  &tokenSigner{key: cfg.TokenKey, ttl: cfg.TokenTTL},
-		logins:  newLoginThrottle(cfg.LoginFailures, cfg.LoginWindow),
+		logins:  newLoginThrottle(db.New(pool), cfg.IDHashKey, cfg.LoginFailures, cfg.LoginWindow),
+		hashing: newHashSlots(0),
+		csrf:    newCSRF(cfg),
 		metrics: newMetrics(), now: time.Now,
 		codec:         codecHandler(cdc),
 		dataConverter: dc, fees: cfg.Fees, policy: cfg.Policy,
@@ -156,11 +169,13 @@ func (a *app) fiber() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	}
-	if a.cfg.TrustProxy {
-		cfg.ProxyHeader = fiber.HeaderXForwardedFor
-	}
+	// Fiber believes X-Forwarded-Proto and -Host only from the trusted proxies (none by default). Client
+	// addresses come from a.clientIP, not from Fiber's ProxyHeader.
+	cfg.EnableTrustedProxyCheck = true
+	cfg.TrustedProxies = a.cfg.TrustProxy.strings()
+	cfg.EnableIPValidation = true
 	f := fiber.New(cfg)
-	f.Use(a.observe, a.securityHeaders)
+	f.Use(a.observe, a.securityHeaders, refuseContentEncoding)
 	for _, h := range a.rateLimits() {
 		f.Use(h)
 	}
@@ -199,18 +214,19 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
-// announceGenerated prints the secrets that were generated because their variable was unset, and warns
-// about development defaults.
-func announceGenerated(log *slog.Logger, cfg config) {
+// announceGenerated warns about secrets that were generated because their variable was unset. The
+// secrets themselves never go to the log: the payment secret is shown on the terminal only (stderr when it
+// is one), the admin password only when the account is created (announceAdmin).
+func announceGenerated(log *slog.Logger, cfg config, terminal io.Writer) {
 	for _, name := range cfg.generated {
 		switch name {
 		case "SKILLCERT_ADMIN_PASSWORD":
-			log.Warn("SKILLCERT_ADMIN_PASSWORD is unset: generated a password for the staff account admin",
-				"username", "admin", "password", cfg.AdminPassword)
-			fmt.Fprintf(os.Stderr, "skillcert gateway: admin password (generated): %s\n", cfg.AdminPassword)
+			// announced by the seed, which knows whether the account was created with it
 		case "SKILLCERT_PAYMENT_SECRET":
-			log.Warn("SKILLCERT_PAYMENT_SECRET is unset: generated the payment callback secret", "secret", cfg.PaymentSecret)
-			fmt.Fprintf(os.Stderr, "skillcert gateway: payment callback secret (generated): %s\n", cfg.PaymentSecret)
+			log.Warn("SKILLCERT_PAYMENT_SECRET is unset: generated the payment callback secret; it is shown on the terminal only")
+			if terminal != nil {
+				fmt.Fprintf(terminal, "skillcert gateway: payment callback secret (generated): %s\n", cfg.PaymentSecret)
+			}
 		case "SKILLCERT_TOKEN_KEY":
 			log.Warn("SKILLCERT_TOKEN_KEY is unset: tokens are signed with a random key and end with this process")
 		default:
@@ -219,13 +235,36 @@ func announceGenerated(log *slog.Logger, cfg config) {
 	}
 }
 
-// sweepIdempotencyKeys forgets stored answers after a day, hourly.
+// terminalOut is where generated secrets are shown: stderr when it is a terminal, else nowhere (a
+// redirected stderr ends up in log files). Tests replace it.
+var terminalOut = func() io.Writer {
+	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		return os.Stderr
+	}
+	return nil
+}
+
+// toTerminal shows line on the terminal, if there is one.
+func toTerminal(line string) {
+	if w := terminalOut(); w != nil {
+		fmt.Fprintln(w, line)
+	}
+}
+
+// sweepIdempotencyKeys forgets stored answers after a day, failed logins that left the throttling window,
+// and revoked tokens that expired anyway, hourly.
 func (a *app) sweepIdempotencyKeys(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if err := a.q.DeleteOldIdempotencyKeys(ctx, a.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			a.log.Warn("sweep idempotency keys", "error", err)
+		}
+		if err := a.logins.sweep(ctx, a.now()); err != nil && ctx.Err() == nil {
+			a.log.Warn("sweep login failures", "error", err)
+		}
+		if err := a.q.DeleteExpiredRevokedTokens(ctx, a.now()); err != nil && ctx.Err() == nil {
+			a.log.Warn("sweep revoked tokens", "error", err)
 		}
 		select {
 		case <-ctx.Done():

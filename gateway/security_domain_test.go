@@ -239,6 +239,7 @@ func TestFinding15IDSquatting(t *testing.T) {
 	g.do(t, "POST", resolve, admin, map[string]any{"decision": "reject", "reason": "重复处理"}).wantError(t, 409, "conflict", "status")
 
 	g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": squatter.Phone, "password": applicantPassword}).wantError(t, 401, "unauthorized", "")
+	g.do(t, "GET", "/api/v1/auth/me", squatter.Token, nil).wantError(t, 401, "unauthorized", "") // signed out
 	owner := g.login(t, phone, "Mine2022pass")
 	if me := g.do(t, "GET", "/api/v1/auth/me", owner, nil); me.Status == 200 && me.str("user_id") != squatter.ID {
 		t.Fatalf("the reporter got another account than the squatted one: %s", me.Raw)

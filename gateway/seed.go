@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,9 +47,11 @@ func (a *app) seed(ctx context.Context) error {
 			return fmt.Errorf("seed occupation %s: %w", o.Code, err)
 		}
 	}
-	if err := a.ensureStaff(ctx, staffSeed{Username: "admin", Name: "系统管理员", Role: roleAdmin}, a.cfg.AdminPassword, true); err != nil {
+	created, err := a.ensureStaff(ctx, staffSeed{Username: "admin", Name: "系统管理员", Role: roleAdmin}, a.cfg.AdminPassword)
+	if err != nil {
 		return err
 	}
+	a.announceAdmin(created)
 	if a.cfg.DevSeed {
 		return a.seedDemo(ctx)
 	}
@@ -60,34 +63,44 @@ type staffSeed struct {
 	Username, Name, Role, Region, Employer string
 }
 
-// ensureStaff creates the account, or (when resetPassword) makes its password the given one.
-func (a *app) ensureStaff(ctx context.Context, s staffSeed, password string, resetPassword bool) error {
-	u, err := a.q.GetUserByLogin(ctx, s.Username)
+// ensureStaff creates the account when it is absent and reports whether it did. An existing account is
+// left alone: its password is never reset at start (several gateways start, and an admin may have changed
+// it); `gateway set-password` sets one explicitly.
+func (a *app) ensureStaff(ctx context.Context, s staffSeed, password string) (bool, error) {
+	_, err := a.q.GetUserByLogin(ctx, s.Username)
 	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		hash, err := hashPassword(password)
-		if err != nil {
-			return err
-		}
-		err = a.q.CreateUser(ctx, db.CreateUserParams{ID: uuid.NewString(), Role: s.Role, Username: &s.Username,
-			Name: s.Name, PasswordHash: hash, Region: ptr(s.Region), Employer: ptr(s.Employer)})
-		if err != nil && !isUniqueViolation(err) { // a concurrent start created it
-			return fmt.Errorf("seed user %s: %w", s.Username, err)
-		}
-		return nil
-	case err != nil:
-		return fmt.Errorf("seed user %s: %w", s.Username, err)
+	case err == nil:
+		return false, nil
+	case !errors.Is(err, pgx.ErrNoRows):
+		return false, fmt.Errorf("seed user %s: %w", s.Username, err)
 	}
-	if resetPassword && !checkPassword(u.PasswordHash, password) {
-		hash, err := hashPassword(password)
-		if err != nil {
-			return err
-		}
-		if err := a.q.SetUserPassword(ctx, db.SetUserPasswordParams{ID: u.ID, PasswordHash: hash}); err != nil {
-			return fmt.Errorf("seed user %s: set password: %w", s.Username, err)
-		}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return false, err
 	}
-	return nil
+	err = a.q.CreateUser(ctx, db.CreateUserParams{ID: uuid.NewString(), Role: s.Role, Username: &s.Username,
+		Name: s.Name, PasswordHash: hash, Region: ptr(s.Region), Employer: ptr(s.Employer)})
+	if isUniqueViolation(err) { // a concurrent start created it
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("seed user %s: %w", s.Username, err)
+	}
+	return true, nil
+}
+
+// announceAdmin says whether the admin account was created, and prints a generated password to the
+// terminal (never to the log).
+func (a *app) announceAdmin(created bool) {
+	switch {
+	case !created:
+		a.log.Info("staff account admin exists; its password is left as it is (set one with: gateway set-password admin)")
+	case slices.Contains(a.cfg.generated, "SKILLCERT_ADMIN_PASSWORD"):
+		a.log.Warn("created the staff account admin with a generated password; it is shown on the terminal only")
+		toTerminal("skillcert gateway: admin password (generated): " + a.cfg.AdminPassword)
+	default:
+		a.log.Info("created the staff account admin with the password of SKILLCERT_ADMIN_PASSWORD")
+	}
 }
 
 // demoStaff lists the development accounts: a city reviewer per region, two provincial reviewers (初审 and
@@ -120,7 +133,7 @@ func demoStaff() []staffSeed {
 // move forward so the demo stays usable.
 func (a *app) seedDemo(ctx context.Context) error {
 	for _, s := range demoStaff() {
-		if err := a.ensureStaff(ctx, s, a.cfg.DemoPassword, true); err != nil {
+		if _, err := a.ensureStaff(ctx, s, a.cfg.DemoPassword); err != nil {
 			return err
 		}
 	}
@@ -142,7 +155,7 @@ func (a *app) seedDemo(ctx context.Context) error {
 			return fmt.Errorf("seed demo batch: move windows: %w", err)
 		}
 	}
-	a.log.Warn("development seed: demo staff accounts (password below)", slog.String("password", a.cfg.DemoPassword),
+	a.log.Warn("development seed: demo staff accounts (their password is SKILLCERT_DEMO_PASSWORD, shown by make dev)",
 		slog.String("city_reviewers", "city_<region> and city2_<region>, e.g. city_hohhot, city_baotou"),
 		slog.String("others", "provincial1 provincial2 committee1..committee4 supervisor supervisor_hohhot"),
 		slog.String("batch", DemoBatchID))

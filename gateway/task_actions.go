@@ -78,13 +78,14 @@ func (a *app) loadTask(ctx context.Context, id string) (db.GetTaskDetailRow, err
 	return t, nil
 }
 
-// checkTaskScope refuses (403) a caller whose role is not the task's, or a city reviewer of another region.
+// checkTaskScope refuses a caller whose role is not the task's (403), or a city reviewer of another region
+// (404, as for a task that does not exist).
 func checkTaskScope(p *principal, t db.GetTaskDetailRow) error {
 	if p.Role != t.Role {
 		return errForbidden("该任务属于其他角色（%s），您无权处理", t.Role)
 	}
 	if p.Role == roleCityReviewer && p.Region != t.Region {
-		return errForbidden("该任务属于%s，不在您负责的盟市范围内", t.Region)
+		return errNotFound("任务") // another region's task: not yours, and its region is not said
 	}
 	return nil
 }

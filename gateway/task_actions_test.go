@@ -235,9 +235,9 @@ func TestTaskActionsIntegration(t *testing.T) {
 	supervisor := s.staff(t, roleSupervisor, "", "")
 
 	t.Run("scope and role", func(t *testing.T) {
-		g.do(t, "POST", path("claim"), other.Token, nil).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", path("claim"), other.Token, nil).wantError(t, 404, "not_found", "")
 		g.do(t, "POST", path("claim"), s.prov.Token, nil).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", path("complete"), other.Token, map[string]any{"decision": "approve"}).wantError(t, 403, "forbidden", "")
+		g.do(t, "POST", path("complete"), other.Token, map[string]any{"decision": "approve"}).wantError(t, 404, "not_found", "")
 		g.do(t, "POST", path("claim"), supervisor.Token, nil).wantError(t, 403, "forbidden", "")
 		g.do(t, "POST", path("claim"), "", nil).wantError(t, 401, "unauthorized", "")
 		g.do(t, "POST", "/api/v1/tasks/00000000-0000-0000-0000-000000000001/claim", s.city.Token, nil).wantError(t, 404, "not_found", "")

@@ -1,82 +1,98 @@
 package gateway
 
 import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strings"
-	"sync"
 	"time"
+
+	"skillcert/schema/db"
 )
 
-// loginThrottle counts failed logins per account name and per client IP within a sliding window. Once an
-// account has max failures (or an IP ten times as many), further attempts are refused until the oldest
-// failure leaves the window; a successful login clears the account's count.
+// loginThrottle counts failed logins in Postgres, so that the count survives restarts and every gateway
+// sees the same one. It counts two things within a sliding window:
+//   - an account name together with a client IP: after max failures that pair is refused, while the same
+//     account from other addresses still signs in (so five wrong passwords from one address cannot lock
+//     admin out for everyone);
+//   - a client IP alone: after ten times as many failures, whatever account it tries.
+//
+// A refused attempt is not counted, so each key holds at most its limit of rows within the window. A
+// successful login clears its pair. Keys are HMACs, so the table holds no phone numbers or addresses.
 type loginThrottle struct {
-	mu       sync.Mutex
-	max      int
-	window   time.Duration
-	failures map[string][]time.Time
+	q      *db.Queries
+	key    []byte // HMAC key of the stored keys
+	max    int
+	window time.Duration
 }
 
-func newLoginThrottle(max int, window time.Duration) *loginThrottle {
-	return &loginThrottle{max: max, window: window, failures: map[string][]time.Time{}}
+func newLoginThrottle(q *db.Queries, key []byte, max int, window time.Duration) *loginThrottle {
+	return &loginThrottle{q: q, key: key, max: max, window: window}
 }
 
-func accountKey(login string) string { return "login:" + strings.ToLower(strings.TrimSpace(login)) }
-func ipKey(ip string) string         { return "ip:" + ip }
+// keys returns the stored keys of the account-and-IP pair and of the IP.
+func (t *loginThrottle) keys(login, ip string) (pair, addr string) {
+	sum := func(s string) string {
+		m := hmac.New(sha256.New, t.key)
+		m.Write([]byte("skillcert login throttle\x00" + s))
+		return hex.EncodeToString(m.Sum(nil))
+	}
+	account := strings.ToLower(strings.TrimSpace(login))
+	return sum("pair\x00" + account + "\x00" + ip), sum("ip\x00" + ip)
+}
 
 // blocked reports whether a login attempt must be refused now, and for how long.
-func (t *loginThrottle) blocked(login, ip string, now time.Time) (bool, time.Duration) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, k := range []struct {
-		key string
-		max int
-	}{{accountKey(login), t.max}, {ipKey(ip), t.max * 10}} {
-		recent := t.prune(k.key, now)
-		if len(recent) >= k.max {
-			return true, recent[len(recent)-k.max].Add(t.window).Sub(now)
+func (t *loginThrottle) blocked(ctx context.Context, login, ip string, now time.Time) (bool, time.Duration, error) {
+	pair, addr := t.keys(login, ip)
+	rows, err := t.q.RecentLoginFailures(ctx, db.RecentLoginFailuresParams{Keys: []string{pair, addr}, Since: now.Add(-t.window)})
+	if err != nil {
+		return false, 0, fmt.Errorf("read login failures: %w", err)
+	}
+	failures := map[string][]time.Time{}
+	for _, r := range rows {
+		failures[r.Key] = append(failures[r.Key], r.FailedAt) // newest first
+	}
+	limits := map[string]int{pair: t.max, addr: t.max * 10}
+	var wait time.Duration
+	for _, k := range []string{pair, addr} {
+		if w, ok := throttled(failures[k], limits[k], t.window, now); ok && w > wait {
+			wait = w
 		}
 	}
-	return false, 0
+	return wait > 0, wait, nil
 }
 
-// fail records a failed attempt.
-func (t *loginThrottle) fail(login, ip string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, k := range []string{accountKey(login), ipKey(ip)} {
-		t.failures[k] = append(t.prune(k, now), now)
+// throttled decides from the failures of one key (newest first) whether it is at its limit, and how long
+// until the failure that makes it so leaves the window.
+func throttled(newestFirst []time.Time, limit int, window time.Duration, now time.Time) (time.Duration, bool) {
+	if len(newestFirst) < limit {
+		return 0, false
 	}
-	if len(t.failures) > 100000 {
-		t.sweep(now)
-	}
+	wait := newestFirst[limit-1].Add(window).Sub(now)
+	return max(wait, time.Second), true
 }
 
-// succeed clears the account's failures.
-func (t *loginThrottle) succeed(login string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.failures, accountKey(login))
+// fail records a failed attempt of the pair and of the IP.
+func (t *loginThrottle) fail(ctx context.Context, login, ip string, now time.Time) error {
+	pair, addr := t.keys(login, ip)
+	if err := t.q.RecordLoginFailure(ctx, db.RecordLoginFailureParams{Keys: []string{pair, addr}, FailedAt: now}); err != nil {
+		return fmt.Errorf("record login failure: %w", err)
+	}
+	return nil
 }
 
-// prune drops failures older than the window and returns the rest.
-func (t *loginThrottle) prune(key string, now time.Time) []time.Time {
-	list := t.failures[key]
-	i := 0
-	for i < len(list) && now.Sub(list[i]) >= t.window {
-		i++
+// succeed clears the failures of the pair (not of the IP).
+func (t *loginThrottle) succeed(ctx context.Context, login, ip string) error {
+	pair, _ := t.keys(login, ip)
+	if err := t.q.ClearLoginFailures(ctx, pair); err != nil {
+		return fmt.Errorf("clear login failures: %w", err)
 	}
-	if i == len(list) {
-		delete(t.failures, key)
-		return nil
-	}
-	list = list[i:]
-	t.failures[key] = list
-	return list
+	return nil
 }
 
-// sweep forgets every key whose failures all left the window.
-func (t *loginThrottle) sweep(now time.Time) {
-	for k := range t.failures {
-		t.prune(k, now)
-	}
+// sweep forgets failures that left the window.
+func (t *loginThrottle) sweep(ctx context.Context, now time.Time) error {
+	return t.q.DeleteOldLoginFailures(ctx, now.Add(-t.window))
 }

@@ -65,6 +65,25 @@ set +a
 
 (cd "$SKILLCERT_ROOT" && go build -o bin/ ./cmd/worker ./cmd/gateway) || die "go build failed"
 
+# The admin password and the payment secret of this data folder: generated once into a file only root can
+# read, shown on this terminal only (never in the logs). SKILLCERT_ADMIN_PASSWORD, when given, is applied to
+# the existing admin by the explicit one-off command `gateway set-password` once the gateway is up: a
+# gateway start itself never changes a password.
+secrets="$DATA/dev-secrets.env"
+if [ ! -f "$secrets" ]; then
+	(
+		umask 077
+		printf 'DEV_ADMIN_PASSWORD=%s\nDEV_PAYMENT_SECRET=%s\n' \
+			"Adm1n$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')" "$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')" >"$secrets"
+	)
+fi
+# shellcheck disable=SC1090
+source "$secrets"
+admin_given="${SKILLCERT_ADMIN_PASSWORD:+1}"
+export SKILLCERT_ADMIN_PASSWORD="${SKILLCERT_ADMIN_PASSWORD:-$DEV_ADMIN_PASSWORD}"
+export SKILLCERT_PAYMENT_SECRET="${SKILLCERT_PAYMENT_SECRET:-$DEV_PAYMENT_SECRET}"
+export SKILLCERT_DEMO_PASSWORD="${SKILLCERT_DEMO_PASSWORD:-Demo2022skill}"
+
 export SKILLCERT_DEV_SEED="${SKILLCERT_DEV_SEED:-1}"
 # On one developer machine every client shares 127.0.0.1: per-IP limits far above production defaults.
 export SKILLCERT_RATE_LIMIT="${SKILLCERT_RATE_LIMIT:-60000}" SKILLCERT_AUTH_RATE_LIMIT="${SKILLCERT_AUTH_RATE_LIMIT:-12000}"
@@ -98,6 +117,10 @@ for ((i = 0; i < 600; i++)); do
 	sleep 0.2
 done
 [ "$ready" = 1 ] || log "dev: warning: $BASE_URL/readyz did not answer 200 within 120 s"
+if [ -n "$admin_given" ]; then
+	SKILLCERT_NEW_PASSWORD="$SKILLCERT_ADMIN_PASSWORD" "$SKILLCERT_ROOT/bin/gateway" set-password admin >/dev/null ||
+		log "dev: warning: could not set the admin password from SKILLCERT_ADMIN_PASSWORD"
+fi
 
 cat >&2 <<EOF
 
@@ -107,7 +130,15 @@ cat >&2 <<EOF
     Temporal UI  $TEMPORAL_UI_URL
     MinIO        $MINIO_CONSOLE_URL  (user $SKILLCERT_MINIO_ACCESS_KEY, password $SKILLCERT_MINIO_SECRET_KEY)
     Postgres     $DATABASE_URL
+    Metrics      http://${SKILLCERT_METRICS_ADDR:-127.0.0.1:9464}/metrics
     Logs         $LOGS/
+
+  Credentials (shown here only, never logged):
+    admin        admin / $SKILLCERT_ADMIN_PASSWORD   (unless changed since; to reset it:
+                 SKILLCERT_NEW_PASSWORD=... bin/gateway set-password admin)
+    demo staff   city_<region> and city2_<region> (e.g. city_hohhot), provincial1, provincial2,
+                 committee1..committee4, supervisor, supervisor_hohhot / $SKILLCERT_DEMO_PASSWORD
+    payments     X-Signature secret $SKILLCERT_PAYMENT_SECRET
 
 EOF
 

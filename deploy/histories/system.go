@@ -58,7 +58,7 @@ func startSystem(ctx context.Context, root, dir string, stack *devstack.Stack) (
 	env := childEnv(stack, "SKILLCERT_CODEC_KEYS="+codec.DevKeyring, "SKILLCERT_PAYMENT_REMINDER=3s", "SKILLCERT_LOG_LEVEL=warn")
 	gwEnv := append(env, "SKILLCERT_HTTP_ADDR="+addr, "SKILLCERT_ADMIN_PASSWORD="+s.adminPassword,
 		"SKILLCERT_PAYMENT_SECRET="+s.paymentSecret, "SKILLCERT_TOKEN_KEY=corpus-token-key-"+randomHex(16),
-		"SKILLCERT_RATE_LIMIT=100000000", "SKILLCERT_AUTH_RATE_LIMIT=100000000")
+		"SKILLCERT_RATE_LIMIT=100000000", "SKILLCERT_AUTH_RATE_LIMIT=100000000", "SKILLCERT_METRICS_ADDR=off")
 	for _, p := range []struct {
 		name string
 		env  []string

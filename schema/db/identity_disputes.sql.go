@@ -297,3 +297,14 @@ func (q *Queries) ResolveIdentityDispute(ctx context.Context, arg ResolveIdentit
 	)
 	return err
 }
+
+const revokeAccountTokens = `-- name: RevokeAccountTokens :exec
+INSERT INTO token_versions (user_id, version) VALUES ($1, 1)
+ON CONFLICT (user_id) DO UPDATE SET version = token_versions.version + 1
+`
+
+// Raises the account's token version (migration 00021), which refuses every token issued before.
+func (q *Queries) RevokeAccountTokens(ctx context.Context, userID string) error {
+	_, err := q.db.Exec(ctx, revokeAccountTokens, userID)
+	return err
+}

@@ -158,6 +158,11 @@ type IdentityDispute struct {
 	CreatedAt            time.Time  `json:"created_at"`
 }
 
+type LoginFailure struct {
+	Key      string    `json:"key"`
+	FailedAt time.Time `json:"failed_at"`
+}
+
 type Notification struct {
 	ID            int64      `json:"id"`
 	DedupeKey     string     `json:"dedupe_key"`
@@ -203,6 +208,11 @@ type Region struct {
 	SortOrder int32  `json:"sort_order"`
 }
 
+type RevokedToken struct {
+	Jti       string    `json:"jti"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
 type ScoreImport struct {
 	ID         string          `json:"id"`
 	ImportedBy string          `json:"imported_by"`
@@ -228,6 +238,11 @@ type Task struct {
 	DueAt         *time.Time `json:"due_at"`
 	CompletedAt   *time.Time `json:"completed_at"`
 	CompletedBy   *string    `json:"completed_by"`
+}
+
+type TokenVersion struct {
+	UserID  string `json:"user_id"`
+	Version int64  `json:"version"`
 }
 
 type User struct {

@@ -47,3 +47,8 @@ SELECT EXISTS (SELECT 1 FROM users WHERE phone = @phone AND id <> @except_id);
 -- Locks the account row and returns the sequence number of its next audit event.
 SELECT (SELECT coalesce(max(e.seq), 0) + 1 FROM audit_events e WHERE e.application_id = u.id AND e.subject = 'account')::bigint AS next_seq
 FROM users u WHERE u.id = @id FOR UPDATE;
+
+-- name: RevokeAccountTokens :exec
+-- Raises the account's token version (migration 00021), which refuses every token issued before.
+INSERT INTO token_versions (user_id, version) VALUES (@user_id, 1)
+ON CONFLICT (user_id) DO UPDATE SET version = token_versions.version + 1;

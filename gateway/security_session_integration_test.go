@@ -1,0 +1,227 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestFinding12LogoutRevokesToken: logout answers 204 and that token is refused (401) from then on, on
+// this gateway and on another one; other sessions of the same user go on.
+func TestFinding12LogoutRevokesToken(t *testing.T) {
+	g := startGateway(t)
+	a := g.registerApplicant(t, "郑十")
+	other := g.login(t, a.Phone, applicantPassword)
+	g.do(t, "GET", "/api/v1/auth/me", a.Token, nil).want(t, 200)
+	g.do(t, "POST", "/api/v1/auth/logout", a.Token, nil).want(t, 204)
+	g.do(t, "GET", "/api/v1/auth/me", a.Token, nil).wantError(t, 401, "unauthorized", "")
+	g.do(t, "GET", "/api/v1/applications", a.Token, nil).wantError(t, 401, "unauthorized", "")
+	g.do(t, "POST", "/api/v1/auth/logout", a.Token, nil).wantError(t, 401, "unauthorized", "")
+	g.do(t, "GET", "/api/v1/auth/me", other, nil).want(t, 200)
+	second := g.extraGateway(t, nil)
+	second.do(t, "GET", "/api/v1/auth/me", a.Token, nil).wantError(t, 401, "unauthorized", "")
+	second.do(t, "GET", "/api/v1/auth/me", other, nil).want(t, 200)
+	g.do(t, "POST", "/api/v1/auth/logout", "", nil).wantError(t, 401, "unauthorized", "")
+}
+
+// TestFinding12PasswordChangeRevokesAllTokens: changing the password refuses every earlier token of the
+// user, and only the new password signs in.
+func TestFinding12PasswordChangeRevokesAllTokens(t *testing.T) {
+	g := startGateway(t)
+	a := g.registerApplicant(t, "冯十一")
+	other := g.login(t, a.Phone, applicantPassword)
+	g.do(t, "POST", "/api/v1/auth/password", a.Token, map[string]any{"current_password": "wrong-Passw0rd",
+		"new_password": "NewPassw0rd2026"}).wantError(t, 422, "invalid", "current_password")
+	g.do(t, "POST", "/api/v1/auth/password", a.Token, map[string]any{"current_password": applicantPassword,
+		"new_password": "short"}).wantError(t, 422, "invalid", "new_password")
+	g.do(t, "GET", "/api/v1/auth/me", a.Token, nil).want(t, 200) // refused changes revoke nothing
+	g.do(t, "POST", "/api/v1/auth/password", a.Token, map[string]any{"current_password": applicantPassword,
+		"new_password": "NewPassw0rd2026"}).want(t, 204)
+	for _, token := range []string{a.Token, other} {
+		g.do(t, "GET", "/api/v1/auth/me", token, nil).wantError(t, 401, "unauthorized", "")
+	}
+	g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": a.Phone, "password": applicantPassword}).
+		wantError(t, 401, "unauthorized", "")
+	fresh := g.login(t, a.Phone, "NewPassw0rd2026")
+	g.do(t, "GET", "/api/v1/auth/me", fresh, nil).want(t, 200)
+	// Guessing the current password with a token is throttled like logins (one wrong guess above).
+	for range 4 {
+		g.do(t, "POST", "/api/v1/auth/password", fresh, map[string]any{"current_password": "guess-Passw0rd",
+			"new_password": "Another2026pass"}).wantError(t, 422, "invalid", "current_password")
+	}
+	g.do(t, "POST", "/api/v1/auth/password", fresh, map[string]any{"current_password": "NewPassw0rd2026",
+		"new_password": "Another2026pass"}).wantError(t, 429, "rate_limited", "")
+}
+
+// TestFinding12CodecCookieIsForCodecOnly: the token in the codec cookie opens the codec endpoints and
+// nothing else, whether sent as the cookie or as a bearer token.
+func TestFinding12CodecCookieIsForCodecOnly(t *testing.T) {
+	g := startGateway(t)
+	login := codecSignIn(t, g, "admin", testAdminPassword).want(t, 200)
+	var token string
+	for _, c := range (&http.Response{Header: login.Header}).Cookies() {
+		if c.Name == codecCookie {
+			token = c.Value
+		}
+	}
+	if token == "" {
+		t.Fatalf("no codec cookie: %v", login.Header["Set-Cookie"])
+	}
+	plain := `{"payloads":[{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"eyJhIjoxfQ=="}]}`
+	g.do(t, "POST", "/codec/encode", "", plain, "Cookie", codecCookie+"="+token).want(t, 200)
+	g.do(t, "POST", "/codec/encode", token, plain).want(t, 200) // as a bearer token too: the audience decides
+	g.do(t, "GET", "/api/v1/auth/me", token, nil).wantError(t, 401, "unauthorized", "")
+	g.do(t, "GET", "/api/v1/admin/users", token, nil).wantError(t, 401, "unauthorized", "")
+	// An API token still works on the codec endpoints (the Temporal CLI sends one).
+	g.do(t, "POST", "/codec/encode", g.adminToken(t), plain).want(t, 200)
+}
+
+// loginFrom tries a login as if from the client ip behind a trusted proxy at 127.0.0.1, with what a
+// client may have put in front of X-Forwarded-For itself.
+func loginFrom(t *testing.T, g *testGateway, ip, spoofed, login, password string) result {
+	t.Helper()
+	xff := ip
+	if spoofed != "" {
+		xff = spoofed + ", " + ip
+	}
+	return g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": login, "password": password},
+		"X-Forwarded-For", xff)
+}
+
+// testNet returns a random address of TEST-NET-2, so runs do not share throttle state.
+func testNet() string { return fmt.Sprintf("198.51.100.%d", 1+rand.IntN(254)) }
+
+// TestFinding11ThrottleIsPerAccountAndAddress: five wrong admin passwords from one address throttle that
+// address for admin, not admin for everyone; the count lives in Postgres, so another gateway (or this one
+// after a restart) sees it too.
+func TestFinding11ThrottleIsPerAccountAndAddress(t *testing.T) {
+	g := startGateway(t)
+	proxied := map[string]string{"SKILLCERT_TRUST_PROXY": "127.0.0.1/32"}
+	first := g.extraGateway(t, proxied)
+	attacker, colleague := testNet(), testNet()
+	for colleague == attacker {
+		colleague = testNet()
+	}
+	for range 5 {
+		loginFrom(t, first, attacker, "", "admin", "wrong-Passw0rd").wantError(t, 401, "unauthorized", "")
+	}
+	r := loginFrom(t, first, attacker, "", "admin", testAdminPassword).wantError(t, 429, "rate_limited", "")
+	if r.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	loginFrom(t, first, colleague, "", "admin", testAdminPassword).want(t, 200)
+	// Another gateway, started after the failures, knows them.
+	second := g.extraGateway(t, proxied)
+	loginFrom(t, second, attacker, "", "admin", testAdminPassword).wantError(t, 429, "rate_limited", "")
+	loginFrom(t, second, colleague, "", "admin", testAdminPassword).want(t, 200)
+	// One address failing across many accounts is throttled on its own (ten times the limit).
+	sprayer := testNet()
+	for i := range 50 {
+		loginFrom(t, second, sprayer, "", fmt.Sprintf("nobody%d", i), "wrong-Passw0rd").wantError(t, 401, "unauthorized", "")
+	}
+	loginFrom(t, second, sprayer, "", "admin", testAdminPassword).wantError(t, 429, "rate_limited", "")
+}
+
+// TestFinding05ForwardedForDoesNotBypassThrottle: behind a trusted proxy, a random X-Forwarded-For per
+// attempt does not reset the login throttle.
+func TestFinding05ForwardedForDoesNotBypassThrottle(t *testing.T) {
+	g := startGateway(t)
+	a := g.registerApplicant(t, "陈十二")
+	proxied := g.extraGateway(t, map[string]string{"SKILLCERT_TRUST_PROXY": "127.0.0.1/32"})
+	client := testNet()
+	for range 5 {
+		loginFrom(t, proxied, client, testNet(), a.Phone, "wrong-Passw0rd").wantError(t, 401, "unauthorized", "")
+	}
+	loginFrom(t, proxied, client, testNet(), a.Phone, applicantPassword).wantError(t, 429, "rate_limited", "")
+	// Without a trusted proxy, X-Forwarded-For is not read at all: every attempt is 127.0.0.1's.
+	b := g.registerApplicant(t, "陈十三")
+	for range 5 {
+		g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": b.Phone, "password": "wrong-Passw0rd"},
+			"X-Forwarded-For", testNet()).wantError(t, 401, "unauthorized", "")
+	}
+	g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": b.Phone, "password": applicantPassword},
+		"X-Forwarded-For", testNet()).wantError(t, 429, "rate_limited", "")
+}
+
+// TestIssue12SeedNeverResetsAdminPassword: a gateway started with another SKILLCERT_ADMIN_PASSWORD leaves
+// the existing admin's password alone; `gateway set-password` sets a password explicitly and revokes the
+// account's tokens.
+func TestIssue12SeedNeverResetsAdminPassword(t *testing.T) {
+	g := startGateway(t)
+	adminBefore := g.adminToken(t)
+	other := g.extraGateway(t, map[string]string{"SKILLCERT_ADMIN_PASSWORD": "Another2022admin"})
+	other.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": "admin", "password": "Another2022admin"}).
+		wantError(t, 401, "unauthorized", "")
+	other.login(t, "admin", testAdminPassword)
+	g.do(t, "GET", "/api/v1/auth/me", adminBefore, nil).want(t, 200)
+
+	username := fmt.Sprintf("setpw_%d", rand.IntN(1_000_000_000))
+	g.do(t, "POST", "/api/v1/admin/users", adminBefore, map[string]any{"username": username,
+		"password": "Staff2022pass", "name": "改密测试", "role": roleSupervisor}).want(t, 201)
+	old := g.login(t, username, "Staff2022pass")
+	env := func(extra map[string]string) func(string) string {
+		return func(k string) string {
+			if v, ok := extra[k]; ok {
+				return v
+			}
+			return g.env[k]
+		}
+	}
+	run := func(extra map[string]string, args ...string) error {
+		return Run(context.Background(), append([]string{"gateway", "set-password"}, args...), env(extra))
+	}
+	if err := run(nil, username); err == nil || !strings.Contains(err.Error(), newPasswordVar) {
+		t.Fatalf("set-password without %s: %v", newPasswordVar, err)
+	}
+	if err := run(map[string]string{newPasswordVar: "weak"}, username); err == nil {
+		t.Fatal("set-password accepted a weak password")
+	}
+	if err := run(map[string]string{newPasswordVar: "Fresh2026secret"}, "nobody_"+username); err == nil {
+		t.Fatal("set-password of an unknown account succeeded")
+	}
+	if err := run(map[string]string{newPasswordVar: "Fresh2026secret"}, username); err != nil {
+		t.Fatalf("set-password: %v", err)
+	}
+	g.do(t, "GET", "/api/v1/auth/me", old, nil).wantError(t, 401, "unauthorized", "")
+	g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": username, "password": "Staff2022pass"}).
+		wantError(t, 401, "unauthorized", "")
+	g.login(t, username, "Fresh2026secret")
+}
+
+// codecSignIn posts the codec sign-in form as a browser does: it opens the page first, for the CSRF cookie
+// and the form's token.
+func codecSignIn(t *testing.T, g *testGateway, login, password string) result {
+	t.Helper()
+	page := g.do(t, "GET", "/codec/login", "", nil).want(t, 200)
+	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(string(page.Raw))
+	if m == nil {
+		t.Fatalf("no CSRF token in the sign-in page: %s", page.Raw)
+	}
+	var cookies []string
+	for _, c := range (&http.Response{Header: page.Header}).Cookies() {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	form := url.Values{"login": {login}, "password": {password}, "csrf_token": {m[1]}}.Encode()
+	return g.do(t, "POST", "/codec/login", "", form, "Content-Type", "application/x-www-form-urlencoded",
+		"Cookie", strings.Join(cookies, "; "))
+}
+
+// TestFindingAlsoCodecSignInIsCSRFProtected: the codec sign-in page (the gateway's one HTML form so far)
+// carries the page headers with a fresh nonce, and its form is refused without the page's CSRF token.
+func TestFindingAlsoCodecSignInIsCSRFProtected(t *testing.T) {
+	g := startGateway(t)
+	page := g.do(t, "GET", "/codec/login", "", nil).want(t, 200)
+	csp := page.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "'nonce-") || strings.Contains(csp, "unsafe-inline") || page.Header.Get("Referrer-Policy") != "same-origin" {
+		t.Fatalf("sign-in page headers: %v", page.Header)
+	}
+	form := "application/x-www-form-urlencoded"
+	g.do(t, "POST", "/codec/login", "", "login=admin&password="+testAdminPassword, "Content-Type", form).
+		wantError(t, 403, "forbidden", "csrf_token")
+	codecSignIn(t, g, "admin", testAdminPassword).want(t, 200)
+}
