@@ -32,8 +32,9 @@ lint: ## gofmt, go vet, staticcheck, workflowcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION) ./workflows/...
 
-generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc
+generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc, and docs/CONFIG.md
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
+	$(GO) run ./config/gendoc > docs/CONFIG.md
 
 audit-verify: ## check an exported audit trail offline: make audit-verify FILE=audit.jsonl (from GET /api/v1/admin/exports/audit.jsonl)
 	@test -n "$(FILE)" || { echo "usage: make audit-verify FILE=audit.jsonl"; exit 2; }

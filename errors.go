@@ -71,6 +71,26 @@ func (e *Error) WithField(field, reason string) *Error {
 	return e
 }
 
+// IsCode reports whether code is one of the error codes above.
+func IsCode(code string) bool {
+	switch code {
+	case EMALFORMED, EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT, ETOOLARGE, EUNSUPPORTED, EINVALID,
+		ERATELIMIT, EUNAVAILABLE, EINTERNAL:
+		return true
+	}
+	return false
+}
+
+// DuplicateApplication is the conflict of a second active application of one person for the same batch,
+// occupation and level: it names the existing application in its message, in the field
+// existing_application_id and in the extra application_id.
+func DuplicateApplication(existingID string) *Error {
+	return &Error{Code: ECONFLICT,
+		Message: fmt.Sprintf("已有同一批次、职业和等级的有效申报（已有申报编号 %s）", existingID),
+		Fields:  map[string]string{"existing_application_id": existingID},
+		Extra:   map[string]any{"application_id": existingID}}
+}
+
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for other errors and "" for nil.
 func ErrorCode(err error) string {
 	if err == nil {

@@ -15,26 +15,25 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/temporal"
 
+	"skillcert/objectstore"
 	"skillcert/schema/db"
 )
 
-// Error types of non-retryable activity failures, read by the workflow.
-const (
-	ErrDuplicate = "duplicate" // another active application exists; details: its ID
-	ErrInvalid   = "invalid"   // the input can never succeed
-)
-
-// ObjectReader reads an uploaded object back, refusing objects larger than maxBytes with a *skillcert.Error
-// ETOOLARGE and missing ones with ENOTFOUND. The worker adapts the MinIO store to it.
-type ObjectReader interface {
-	ReadObject(ctx context.Context, key string, maxBytes int64) ([]byte, error)
+// ObjectStore is the document bucket as the activities use it; *objectstore.Store implements it.
+type ObjectStore interface {
+	// GetVersion reads one version of key (the current one when versionID is empty), refusing objects
+	// larger than maxBytes with a *skillcert.Error ETOOLARGE and missing ones with ENOTFOUND; the info
+	// names the version read.
+	GetVersion(ctx context.Context, key, versionID string, maxBytes int64) ([]byte, objectstore.ObjectInfo, error)
+	// Put stores data as a new version of key.
+	Put(ctx context.Context, key string, data []byte, contentType string) (objectstore.ObjectInfo, error)
 }
 
 // Activities are the worker's side effects. Register a *Activities with the worker; workflows refer to
 // its methods.
 type Activities struct {
 	Pool   *pgxpool.Pool
-	Store  ObjectReader
+	Store  ObjectStore
 	Now    func() time.Time
 	Logger *slog.Logger
 	// CertSerialKey keys the permutation of certificate serials (skillcert.SerialPermutation); nil uses a
@@ -60,7 +59,7 @@ func isUniqueViolation(err error, constraint string) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505" && (constraint == "" || pgErr.ConstraintName == constraint)
 }
 
-// invalid wraps err as a non-retryable failure.
+// invalid returns a non-retryable failure (type ErrInvalid) with the formatted message.
 func invalid(format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrInvalid, nil)
 }

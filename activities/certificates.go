@@ -13,17 +13,6 @@ import (
 	"skillcert/schema/db"
 )
 
-// IssueInput asks for the certificate of a certified application.
-type IssueInput struct {
-	ApplicationID  string          `json:"application_id"`
-	ApplicantID    string          `json:"applicant_id"`
-	OccupationCode string          `json:"occupation_code"`
-	OccupationName string          `json:"occupation_name"`
-	Level          skillcert.Level `json:"level"`
-	IssuedOn       skillcert.Date  `json:"issued_on"`
-	SiteCode       string          `json:"site_code"`
-}
-
 // IssueCertificate numbers and registers the certificate of an application. It is idempotent: an
 // application has at most one certificate, and a retry returns the number already issued.
 func (a *Activities) IssueCertificate(ctx context.Context, in IssueInput) (string, error) {
@@ -100,13 +89,6 @@ func (a *Activities) nextCertificateNumber(ctx context.Context, q *db.Queries, i
 		}
 	}
 	return "", invalid("no free certificate number after %d tries", maxSerialCollisions)
-}
-
-// RevokeInput cancels the certificate of an application.
-type RevokeInput struct {
-	ApplicationID string    `json:"application_id"`
-	Reason        string    `json:"reason"`
-	At            time.Time `json:"at"`
 }
 
 // RevokeCertificate marks the application's certificate revoked (a no-op when there is none or it is

@@ -9,20 +9,17 @@ import (
 
 	"skillcert"
 	"skillcert/inspect"
+	"skillcert/pdfdoc"
 	"skillcert/schema/db"
 )
 
-// InspectInput names an uploaded object and the rule it must meet.
-type InspectInput struct {
-	ApplicationID string            `json:"application_id"`
-	DocumentID    string            `json:"document_id"`
-	Rule          skillcert.DocRule `json:"rule"`
-}
-
-// InspectDocument reads the uploaded object back from storage, decides by its content (never the client's
-// claims) whether it meets rule, and records the verdict on the document row. A document that is missing
-// from storage is refused, not retried forever. An accepted document supersedes earlier accepted uploads of
-// the same type.
+// InspectDocument reads the current version of the uploaded object back from storage, decides by its
+// content (never the client's claims) whether it meets rule, and records the verdict on the document row
+// with the version read and its SHA-256: every later read uses that version, so a second upload through
+// the same presigned policy (a new version) counts only once it is completed and inspected in turn. An
+// accepted photo also gets a downscaled JPEG copy for the PDFs. A document that is missing from storage is
+// refused, not retried forever. An accepted document supersedes earlier accepted uploads of the same type;
+// a refused new version leaves an accepted document as it was.
 func (a *Activities) InspectDocument(ctx context.Context, in InspectInput) (inspect.Result, error) {
 	q := db.New(a.Pool)
 	doc, err := q.LoadDocumentForInspection(ctx, db.LoadDocumentForInspectionParams{ID: in.DocumentID, ApplicationID: in.ApplicationID})
@@ -35,7 +32,7 @@ func (a *Activities) InspectDocument(ctx context.Context, in InspectInput) (insp
 	if doc.DocType != string(in.Rule.DocType) {
 		return inspect.Result{}, invalid("document %s is a %s, not a %s", in.DocumentID, doc.DocType, in.Rule.DocType)
 	}
-	data, err := a.Store.ReadObject(ctx, doc.ObjectKey, in.Rule.MaxBytes)
+	data, info, err := a.Store.GetVersion(ctx, doc.ObjectKey, "", in.Rule.MaxBytes)
 	var res inspect.Result
 	switch code := skillcert.ErrorCode(err); {
 	case err == nil:
@@ -52,8 +49,14 @@ func (a *Activities) InspectDocument(ctx context.Context, in InspectInput) (insp
 		return inspect.Result{}, fmt.Errorf("inspect document %s: %s", in.DocumentID, res.Reason)
 	}
 	status := "rejected"
+	var copyKey, copyVersion *string
 	if res.Accepted {
 		status = "accepted"
+		if in.Rule.DocType == skillcert.DocPhoto {
+			if copyKey, copyVersion, err = a.storePhotoCopy(ctx, doc.ObjectKey, data, res.Kind); err != nil {
+				return inspect.Result{}, err
+			}
+		}
 	}
 	err = a.inTx(ctx, func(q *db.Queries) error {
 		if res.Accepted {
@@ -62,13 +65,41 @@ func (a *Activities) InspectDocument(ctx context.Context, in InspectInput) (insp
 			}
 		}
 		size, chars, at := res.Size, int32(res.TextChars), a.now()
-		return q.RecordInspection(ctx, db.RecordInspectionParams{
+		return q.RecordDocumentInspection(ctx, db.RecordDocumentInspectionParams{
 			ID: doc.ID, Status: status, Kind: optional(string(res.Kind)), Size: &size, Sha256: optional(res.SHA256),
-			TextChars: &chars, Reason: optional(res.Reason), At: &at,
+			TextChars: &chars, Reason: optional(res.Reason), At: &at, VersionID: optional(info.VersionID),
+			PdfPhotoKey: copyKey, PdfPhotoVersion: copyVersion,
 		})
 	})
 	if err != nil {
 		return inspect.Result{}, fmt.Errorf("record inspection of %s: %w", in.DocumentID, err)
 	}
 	return res, nil
+}
+
+// PhotoCopySuffix names the PDF copy of a photo: its key is the photo's key with this suffix, which no
+// upload policy names (the gateway presigns exact keys of the form applications/<id>/<uuid>).
+const PhotoCopySuffix = ".pdf.jpg"
+
+// storePhotoCopy stores the downscaled JPEG copy of an accepted photo that the PDFs embed, and returns its
+// key and version. A photo that cannot be decoded again (it just was) gets no copy, logged: the PDFs then
+// use the accepted version itself.
+func (a *Activities) storePhotoCopy(ctx context.Context, key string, data []byte, kind skillcert.FileKind) (*string, *string, error) {
+	img, err := inspect.DecodeImage(data, kind, skillcert.MaxPhotoPixels)
+	var copyData []byte
+	if err == nil {
+		copyData, err = pdfdoc.PhotoCopy(img)
+	}
+	if err != nil {
+		if a.Logger != nil {
+			a.Logger.Warn("no PDF copy of the photo", "object_key", key, "error", err)
+		}
+		return nil, nil, nil
+	}
+	copyKey := key + PhotoCopySuffix
+	info, err := a.Store.Put(ctx, copyKey, copyData, "image/jpeg")
+	if err != nil {
+		return nil, nil, fmt.Errorf("store the PDF copy of %s: %w", key, err)
+	}
+	return &copyKey, optional(info.VersionID), nil
 }

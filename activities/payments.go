@@ -3,19 +3,9 @@ package activities
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"skillcert/schema/db"
 )
-
-// OrderInput is a payment order to register.
-type OrderInput struct {
-	OrderID       string    `json:"order_id"`
-	ApplicationID string    `json:"application_id"`
-	AmountFen     int64     `json:"amount_fen"`
-	DueAt         time.Time `json:"due_at"`
-	At            time.Time `json:"at"`
-}
 
 // CreatePaymentOrder registers a payment order so the payment platform's callback can be matched to it.
 // Repeats keep one order and refresh its due time.
@@ -27,17 +17,6 @@ func (a *Activities) CreatePaymentOrder(ctx context.Context, in OrderInput) erro
 		return fmt.Errorf("create payment order %s: %w", in.OrderID, err)
 	}
 	return nil
-}
-
-// PaymentInput is a payment reported by the platform.
-type PaymentInput struct {
-	TransactionID string    `json:"transaction_id"`
-	OrderID       string    `json:"order_id"`
-	ApplicationID string    `json:"application_id"`
-	AmountFen     int64     `json:"amount_fen"`
-	PaidAt        time.Time `json:"paid_at"`
-	Outcome       string    `json:"outcome"` // "applied" or "refund_due"
-	Reason        string    `json:"reason,omitempty"`
 }
 
 // RecordPayment stores a payment once per transaction and marks its order paid when it was applied.
@@ -58,14 +37,6 @@ func (a *Activities) RecordPayment(ctx context.Context, in PaymentInput) error {
 		return fmt.Errorf("record payment %s: %w", in.TransactionID, err)
 	}
 	return nil
-}
-
-// NotifyInput is a message for the outbox that is not tied to a transition (reminders, escalations).
-type NotifyInput struct {
-	DedupeKey     string       `json:"dedupe_key"`
-	ApplicationID string       `json:"application_id"`
-	Notification  Notification `json:"notification"`
-	At            time.Time    `json:"at"`
 }
 
 // Notify puts a message in the outbox once per dedupe key.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/temporal"
@@ -13,61 +12,6 @@ import (
 	"skillcert"
 	"skillcert/schema/db"
 )
-
-// TaskSpec is an open human task as the workflow sees it.
-type TaskSpec struct {
-	ID         string     `json:"id"`
-	Type       string     `json:"type"`
-	Role       string     `json:"role"`
-	Region     string     `json:"region"`
-	AssigneeID string     `json:"assignee_id,omitempty"`
-	DueAt      *time.Time `json:"due_at,omitempty"`
-}
-
-// ApplicationRow is the projection row of an application after a transition.
-type ApplicationRow struct {
-	ApplicantID       string     `json:"applicant_id"`
-	BatchID           string     `json:"batch_id"`
-	Region            string     `json:"region"`
-	Employer          string     `json:"employer"`
-	OccupationCode    string     `json:"occupation_code"`
-	Level             int        `json:"level"`
-	Pathway           string     `json:"pathway"`
-	Status            string     `json:"status"`
-	View              any        `json:"view"` // the workflow's View; stored as JSON
-	PaymentDueAt      *time.Time `json:"payment_due_at,omitempty"`
-	CorrectionDueAt   *time.Time `json:"correction_due_at,omitempty"`
-	ExamSessionID     string     `json:"exam_session_id,omitempty"`
-	Seat              int        `json:"seat,omitempty"`
-	CertificateNumber string     `json:"certificate_number,omitempty"`
-}
-
-// Notification is a message for the outbox.
-type Notification struct {
-	Kind          string `json:"kind"`
-	RecipientRole string `json:"recipient_role"`
-	RecipientID   string `json:"recipient_id,omitempty"`
-	Message       string `json:"message"`
-}
-
-// TransitionRecord is everything one step of the workflow writes: the projection row, the open tasks,
-// the audit event and notifications. Seq orders the writes of one application.
-type TransitionRecord struct {
-	ApplicationID   string         `json:"application_id"`
-	Seq             int64          `json:"seq"`
-	At              time.Time      `json:"at"`
-	Action          string         `json:"action"`
-	FromStatus      string         `json:"from_status,omitempty"`
-	ToStatus        string         `json:"to_status"`
-	ActorID         string         `json:"actor_id,omitempty"`
-	ActorRole       string         `json:"actor_role"`
-	Reason          string         `json:"reason,omitempty"`
-	Details         any            `json:"details,omitempty"` // stored as JSON
-	Row             ApplicationRow `json:"row"`
-	Tasks           []TaskSpec     `json:"tasks"`
-	CompletedTaskID string         `json:"completed_task_id,omitempty"`
-	Notifications   []Notification `json:"notifications,omitempty"`
-}
 
 // RecordTransition writes rec in one transaction. The row and the tasks change only when rec.Seq is newer
 // than what is stored, so a retried or late write never overwrites a newer one; the audit event and the
@@ -119,7 +63,7 @@ func (a *Activities) duplicate(ctx context.Context, rec TransitionRecord) error 
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("find duplicate: %w", err)
 	}
-	return temporal.NewNonRetryableApplicationError("已有同一批次、职业和等级的有效申报", ErrDuplicate, nil, existing)
+	return temporal.NewNonRetryableApplicationError(skillcert.DuplicateApplication(existing).Message, ErrDuplicate, nil, existing)
 }
 
 func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, error) {

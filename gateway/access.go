@@ -14,18 +14,24 @@ import (
 	"skillcert/workflows"
 )
 
-// Short names of the roles.
+// Short names of the roles (skillcert.Role), as the strings of principals and rows.
 const (
-	roleApplicant          = workflows.RoleApplicant
-	roleCityReviewer       = workflows.RoleCityReviewer
-	roleProvincialReviewer = workflows.RoleProvincialReviewer
-	roleCommitteeMember    = workflows.RoleCommitteeMember
-	roleSupervisor         = workflows.RoleSupervisor
-	roleAdmin              = workflows.RoleAdmin
+	roleApplicant          = string(skillcert.RoleApplicant)
+	roleCityReviewer       = string(skillcert.RoleCityReviewer)
+	roleProvincialReviewer = string(skillcert.RoleProvincialReviewer)
+	roleCommitteeMember    = string(skillcert.RoleCommitteeMember)
+	roleSupervisor         = string(skillcert.RoleSupervisor)
+	roleAdmin              = string(skillcert.RoleAdmin)
 )
 
 // staffRoles are the roles an admin may give to a staff account.
-var staffRoles = []string{roleCityReviewer, roleProvincialReviewer, roleCommitteeMember, roleSupervisor, roleAdmin}
+var staffRoles = func() []string {
+	out := make([]string, len(skillcert.StaffRoles))
+	for i, r := range skillcert.StaffRoles {
+		out[i] = string(r)
+	}
+	return out
+}()
 
 // principal is the signed-in user of a request.
 type principal struct {

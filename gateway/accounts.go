@@ -30,23 +30,6 @@ type userIDResponse struct {
 	UserID string `json:"user_id"`
 }
 
-// loginRequest is the body of POST /api/v1/auth/login: login is the phone of an applicant or the
-// username of a staff member.
-type loginRequest struct {
-	Login    string `json:"login"`
-	Password string `json:"password"`
-}
-
-// loginResponse carries the bearer token.
-type loginResponse struct {
-	Token     string    `json:"token"`
-	ExpiresAt time.Time `json:"expires_at"`
-	Role      string    `json:"role"`
-	Region    *string   `json:"region"`
-	UserID    string    `json:"user_id"`
-	Name      string    `json:"name"`
-}
-
 // meResponse describes the signed-in account.
 type meResponse struct {
 	UserID         string  `json:"user_id"`

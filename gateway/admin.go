@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,56 +21,9 @@ import (
 // live in history.go, stats.go and exports.go). Supervisors read everything in their region (or all regions
 // when they have none) and change nothing.
 
-// adminApplicationView is one row of the admin search. The applicant's name is masked.
-type adminApplicationView struct {
-	ID                  string    `json:"id"`
-	Status              string    `json:"status"`
-	StatusLabel         string    `json:"status_label"`
-	BatchID             string    `json:"batch_id"`
-	Region              string    `json:"region"`
-	Employer            string    `json:"employer"`
-	OccupationCode      string    `json:"occupation_code"`
-	OccupationName      string    `json:"occupation_name"`
-	Level               int32     `json:"level"`
-	Pathway             string    `json:"pathway"`
-	ApplicantNameMasked string    `json:"applicant_name_masked"`
-	CertificateNumber   *string   `json:"certificate_number,omitempty"`
-	ExamSessionID       *string   `json:"exam_session_id,omitempty"`
-	Seat                *int32    `json:"seat,omitempty"`
-	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt           time.Time `json:"updated_at"`
-}
-
-// adminApplicationPage is the answer of GET /api/v1/admin/applications.
-type adminApplicationPage struct {
-	Items    []adminApplicationView `json:"items"`
-	NextPage *int                   `json:"next_page,omitempty"`
-}
-
 // revokeRequest is the body of POST /api/v1/admin/applications/{id}/revoke.
 type revokeRequest struct {
 	Reason string `json:"reason"`
-}
-
-// auditEventView is one entry of the append-only audit trail.
-type auditEventView struct {
-	ID            int64           `json:"id"`
-	ApplicationID string          `json:"application_id"`
-	Seq           int64           `json:"seq"`
-	Action        string          `json:"action"`
-	At            time.Time       `json:"at"`
-	ActorID       *string         `json:"actor_id,omitempty"`
-	ActorRole     string          `json:"actor_role"`
-	FromStatus    *string         `json:"from_status,omitempty"`
-	ToStatus      *string         `json:"to_status,omitempty"`
-	Reason        *string         `json:"reason,omitempty"`
-	Details       json.RawMessage `json:"details,omitempty"`
-}
-
-// auditPage is the answer of GET /api/v1/admin/audit.
-type auditPage struct {
-	Items    []auditEventView `json:"items"`
-	NextPage *int             `json:"next_page,omitempty"`
 }
 
 // regionScope is the only region the caller may see: a city reviewer's region, a regional supervisor's;
@@ -136,7 +88,7 @@ func searchTerms(q string) (idPrefix, phone, namePattern *string, err error) {
 
 // searchApplications is the admin search within the caller's scope, newest first.
 func (a *app) searchApplications(c *fiber.Ctx) error {
-	page, size, err := pageParams(c)
+	pg, err := readPage(c, applicationsList)
 	if err != nil {
 		return err
 	}
@@ -154,25 +106,22 @@ func (a *app) searchApplications(c *fiber.Ctx) error {
 		ScopeRegion: ptr(regionScope(p)), Status: filter.Status, Region: filter.Region,
 		OccupationCode: filter.OccupationCode, Level: filter.Level, BatchID: filter.BatchID,
 		HasQ: q != "", IDPrefix: idPrefix, Phone: phone, NamePattern: name,
-		Off: int32((page - 1) * size), Lim: int32(size + 1),
+		AfterAt: pg.afterAt(), AfterID: pg.afterID(), Off: pg.offset(), Lim: pg.limit(),
 	})
 	if err != nil {
 		return fmt.Errorf("search applications: %w", err)
 	}
-	out := adminApplicationPage{Items: make([]adminApplicationView, 0, min(len(rows), size))}
-	for i, r := range rows {
-		if i == size {
-			next := page + 1
-			out.NextPage = &next
-			break
-		}
-		out.Items = append(out.Items, adminApplicationView{ID: r.ID, Status: r.Status,
-			StatusLabel: skillcert.Status(r.Status).Label(), BatchID: r.BatchID, Region: r.Region, Employer: r.Employer,
-			OccupationCode: r.OccupationCode, OccupationName: r.OccupationName, Level: r.Level, Pathway: r.Pathway,
-			ApplicantNameMasked: skillcert.MaskName(r.ApplicantName), CertificateNumber: r.CertificateNumber,
-			ExamSessionID: r.ExamSessionID, Seat: r.Seat, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
-	}
-	return c.JSON(out)
+	return c.JSON(makePage(pg, applicationsList, rows, viewSearchedApplication,
+		func(r db.SearchApplicationsRow) pageKey { return pageKey{At: r.CreatedAt, ID: r.ID} }))
+}
+
+// viewSearchedApplication renders a row of the admin search.
+func viewSearchedApplication(r db.SearchApplicationsRow) adminApplicationView {
+	return adminApplicationView{ID: r.ID, Status: r.Status,
+		StatusLabel: skillcert.Status(r.Status).Label(), BatchID: r.BatchID, Region: r.Region, Employer: r.Employer,
+		OccupationCode: r.OccupationCode, OccupationName: r.OccupationName, Level: r.Level, Pathway: r.Pathway,
+		ApplicantNameMasked: skillcert.MaskName(r.ApplicantName), CertificateNumber: r.CertificateNumber,
+		ExamSessionID: r.ExamSessionID, Seat: r.Seat, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 // loadScopedApplication reads the application named by id for staff: 404 when it does not exist or lies
@@ -254,13 +203,18 @@ func viewAudit(e auditRow) auditEventView {
 // listAudit is the audit trail of one application (oldest first), or the newest events of the caller's
 // scope when no application is named.
 func (a *app) listAudit(c *fiber.Ctx) error {
-	page, size, err := pageParams(c)
+	id := trimmed(c.Query("application_id"))
+	kind := recentAuditList
+	if id != "" {
+		kind = auditTrailList
+	}
+	pg, err := readPage(c, kind)
 	if err != nil {
 		return err
 	}
-	ctx, off, lim := c.UserContext(), int32((page-1)*size), int32(size+1)
+	ctx := c.UserContext()
 	var rows []auditRow
-	if id := trimmed(c.Query("application_id")); id != "" {
+	if id != "" {
 		if !validUUID(id) {
 			return fieldInvalid("application_id", "申报编号格式无效")
 		}
@@ -268,26 +222,21 @@ func (a *app) listAudit(c *fiber.Ctx) error {
 			return err
 		}
 		var own []db.ListApplicationAuditRow
-		own, err = a.q.ListApplicationAudit(ctx, db.ListApplicationAuditParams{ApplicationID: id, Off: off, Lim: lim})
+		own, err = a.q.ListApplicationAudit(ctx, db.ListApplicationAuditParams{ApplicationID: id,
+			AfterAt: pg.afterAt(), AfterSeq: pg.afterSeq(), AfterID: pg.afterNum(), Off: pg.offset(), Lim: pg.limit()})
 		for _, r := range own {
 			rows = append(rows, auditRow(r))
 		}
 	} else {
-		rows, err = a.q.ListRecentAudit(ctx, db.ListRecentAuditParams{ScopeRegion: ptr(regionScope(user(c))), Off: off, Lim: lim})
+		rows, err = a.q.ListRecentAudit(ctx, db.ListRecentAuditParams{ScopeRegion: ptr(regionScope(user(c))),
+			AfterAt: pg.afterAt(), AfterID: pg.afterNum(), Off: pg.offset(), Lim: pg.limit()})
 	}
 	if err != nil {
 		return fmt.Errorf("list audit events: %w", err)
 	}
-	out := auditPage{Items: make([]auditEventView, 0, min(len(rows), size))}
-	for i, r := range rows {
-		if i == size {
-			next := page + 1
-			out.NextPage = &next
-			break
-		}
-		out.Items = append(out.Items, viewAudit(r))
-	}
-	return c.JSON(out)
+	return c.JSON(makePage(pg, kind, rows, viewAudit, func(e auditRow) pageKey {
+		return pageKey{At: e.At, Seq: e.Seq, ID: strconv.FormatInt(e.ID, 10)}
+	}))
 }
 
 // adminRoutes are search, history, revoke, statistics, the roster export and the audit trail.
@@ -296,8 +245,8 @@ func (a *app) adminRoutes() []route {
 	routes := []route{
 		{Method: "GET", Path: "/api/v1/admin/applications", Roles: overseers, Handler: a.searchApplications, Tag: "admin",
 			Summary:  "Search applications (q: application ID prefix, phone number or masked name)",
-			Query:    []string{"status", "region", "occupation_code", "level", "batch_id", "q", "page", "page_size"},
-			Response: adminApplicationPage{}, Errors: []int{422}},
+			Query:    append([]string{"status", "region", "occupation_code", "level", "batch_id", "q"}, pageQuery...),
+			Response: page[adminApplicationView]{}, Errors: []int{422}},
 		{Method: "GET", Path: "/api/v1/admin/applications/:id/history", Roles: rolesAdmin, Handler: a.workflowHistory,
 			Tag: "admin", Summary: "The application's workflow event history, payloads decoded",
 			Response: historyResponse{}, Errors: []int{404, 503}},
@@ -311,8 +260,8 @@ func (a *app) adminRoutes() []route {
 			Handler: a.exportRoster, Tag: "admin", Summary: "The exam roster (考务手册 名册) as XLSX",
 			Query: []string{"region", "exam_session_id"}, ContentType: xlsxContentType, Errors: []int{404, 422}},
 		{Method: "GET", Path: "/api/v1/admin/audit", Roles: overseers, Handler: a.listAudit, Tag: "admin",
-			Summary: "Audit trail of an application (or the newest events)", Query: []string{"application_id", "page", "page_size"},
-			Response: auditPage{}, Errors: []int{404, 422}},
+			Summary: "Audit trail of an application (or the newest events)", Query: append([]string{"application_id"}, pageQuery...),
+			Response: page[auditEventView]{}, Errors: []int{404, 422}},
 	}
 	return append(routes, a.auditChainRoutes()...)
 }

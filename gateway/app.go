@@ -48,10 +48,15 @@ type fiberHandler = fiber.Handler
 type objectStore interface {
 	// PresignUpload returns a presigned POST policy for key admitting at most maxBytes of contentType.
 	PresignUpload(ctx context.Context, key, contentType string, maxBytes int64, ttl time.Duration) (upload, error)
-	// PresignDownload returns a short-lived GET URL that downloads key as filename.
-	PresignDownload(ctx context.Context, key, filename string, ttl time.Duration) (string, error)
-	// Read returns the object's bytes, refusing objects over maxBytes.
-	Read(ctx context.Context, key string, maxBytes int64) ([]byte, error)
+	// PresignDownload returns a short-lived GET URL of one version of key (the current one when versionID
+	// is empty) that downloads as filename (the stored Content-Disposition when filename is empty).
+	PresignDownload(ctx context.Context, key, versionID, filename string, ttl time.Duration) (string, error)
+	// Read returns the bytes of one version of key (the current one when versionID is empty) and the
+	// version read, refusing objects over maxBytes.
+	Read(ctx context.Context, key, versionID string, maxBytes int64) ([]byte, string, error)
+	// NamedCopy returns the version of dstKey that is a copy of srcKey's version srcVersion stored with
+	// the Content-Disposition disposition, making it when missing.
+	NamedCopy(ctx context.Context, srcKey, srcVersion, dstKey, contentType, disposition string) (string, error)
 	// Ping checks that the bucket is reachable.
 	Ping(ctx context.Context) error
 }

@@ -165,7 +165,7 @@ func (a *app) createApplication(c *fiber.Ctx) error {
 	existing, err := a.q.FindActiveApplication(ctx, db.FindActiveApplicationParams{ApplicantID: p.ID,
 		BatchID: batch.ID, OccupationCode: occ.Code, Level: int32(er.Level)})
 	if err == nil {
-		return duplicateApplication(existing)
+		return skillcert.DuplicateApplication(existing)
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("check duplicate application: %w", err)
@@ -192,14 +192,6 @@ func (a *app) createApplication(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/applications/"+in.ApplicationID)
 	return c.Status(http.StatusCreated).JSON(view)
-}
-
-// duplicateApplication is the 409 naming the active application that already exists.
-func duplicateApplication(id string) error {
-	return &skillcert.Error{Code: skillcert.ECONFLICT,
-		Message: fmt.Sprintf("已有同一批次、职业和等级的有效申报（已有申报编号 %s）", id),
-		Fields:  map[string]string{"existing_application_id": id},
-		Extra:   map[string]any{"application_id": id}}
 }
 
 func (a *app) listMyApplications(c *fiber.Ctx) error {

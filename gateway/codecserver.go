@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"skillcert"
 	"skillcert/codec"
+	appconfig "skillcert/config"
 	"skillcert/gateway/websec"
 )
 
@@ -33,8 +34,8 @@ func codecHandler(c *codec.Codec) fiber.Handler {
 }
 
 // codecOrigins are the browser origins allowed to call the codec endpoints.
-func codecOrigins(getenv func(string) string) []string {
-	if v := strings.TrimSpace(getenv("SKILLCERT_CODEC_ORIGINS")); v != "" {
+func codecOrigins(env appconfig.Env) []string {
+	if v := env.String("SKILLCERT_CODEC_ORIGINS"); v != "" {
 		var out []string
 		for _, o := range strings.Split(v, ",") {
 			if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
@@ -43,7 +44,7 @@ func codecOrigins(getenv func(string) string) []string {
 		}
 		return out
 	}
-	if ui := strings.TrimRight(strings.TrimSpace(getenv("TEMPORAL_UI_URL")), "/"); ui != "" {
+	if ui := strings.TrimRight(env.String("TEMPORAL_UI_URL"), "/"); ui != "" {
 		return []string{ui}
 	}
 	return []string{"http://127.0.0.1:8233", "http://localhost:8233"}

@@ -3,5 +3,6 @@
 // documents, payments, inboxes, exams, scores, evaluations, certificates and administration, the codec
 // server and the OpenAPI document. It owns translating HTTP to Workflow Updates and projection reads, and
 // the one mapping from errors to HTTP statuses; the rules themselves live in package skillcert and the case
-// state in package workflows. Run is the whole program; cmd/gateway only handles signals.
+// state in package workflows. Its answers are the types of package api, which package client decodes; the
+// OpenAPI document names them as components. Run is the whole program; cmd/gateway only handles signals.
 package gateway

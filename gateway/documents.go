@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"skillcert"
+	"skillcert/objectstore"
 	"skillcert/schema/db"
 	"skillcert/workflows"
 )
@@ -199,7 +200,9 @@ func (a *app) completeUpload(c *fiber.Ctx) error {
 		Size: res.Size, SHA256: res.SHA256, TextChars: res.TextChars, ApplicationStatus: string(res.Status)})
 }
 
-// downloadDocument redirects to a short-lived download URL. Photos download as 姓名_身份证号.ext.
+// downloadDocument redirects to a short-lived download URL of the inspected version of the document (a
+// later upload through the same policy is not what counts). Photos download as 姓名_身份证号.ext: that name
+// is stored on a copy of the photo (the object key plus namedCopySuffix), never put in the URL.
 func (a *app) downloadDocument(c *fiber.Ctx) error {
 	row, doc, err := a.loadDocument(c)
 	if err != nil {
@@ -211,28 +214,42 @@ func (a *app) downloadDocument(c *fiber.Ctx) error {
 	if hidesIDNumber(c) && committeeHiddenDocTypes[doc.DocType] {
 		return errNotFound("材料") // the ID card shows the full ID number (committee_access.go)
 	}
+	ctx := c.UserContext()
+	version, err := a.inspectedVersion(ctx, doc, skillcert.MaxScanBytes)
+	if err != nil {
+		return err
+	}
 	kind := skillcert.FileKind(deref(doc.Kind))
 	if !kind.Valid() {
 		kind = kindOfContentType[doc.DeclaredType]
 	}
-	filename := doc.Filename
+	key, filename := doc.ObjectKey, doc.Filename
 	if doc.DocType == string(skillcert.DocPhoto) && kind.Valid() {
 		name, number, err := a.applicantIdentity(c, row.ApplicantID)
 		if err != nil {
 			return err
 		}
-		if hidesIDNumber(c) {
-			number = skillcert.MaskIDNumber(number)
+		key = doc.ObjectKey + namedCopySuffix
+		if hidesIDNumber(c) { // committee members get a copy named with the masked ID number
+			number, key = skillcert.MaskIDNumber(number), key+".masked"
 		}
-		filename = skillcert.PhotoFileName(name, number, kind)
+		version, err = a.store.NamedCopy(ctx, doc.ObjectKey, version, key, kind.ContentType(),
+			objectstore.ContentDisposition(skillcert.PhotoFileName(name, number, kind)))
+		if err != nil {
+			return fmt.Errorf("name the photo copy: %w", err)
+		}
+		filename = "" // the copy carries it
 	}
-	url, err := a.store.PresignDownload(c.UserContext(), doc.ObjectKey, filename, a.cfg.DownloadTTL)
+	url, err := a.store.PresignDownload(ctx, key, version, filename, a.cfg.DownloadTTL)
 	if err != nil {
 		return fmt.Errorf("presign download: %w", err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Redirect(url, http.StatusFound)
 }
+
+// namedCopySuffix names the copy of a photo that carries its download name: a key no upload policy names.
+const namedCopySuffix = ".named"
 
 // applicantIdentity returns the applicant's name and decrypted ID number.
 func (a *app) applicantIdentity(c *fiber.Ctx, applicantID string) (name, idNumber string, err error) {

@@ -17,25 +17,10 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
+	"skillcert/failure"
 )
-
-// errorBody is the body of every error answer: {"error": {"code", "message", "fields", ...}}.
-type errorBody struct {
-	Error apiError `json:"error"`
-}
-
-// apiError is the documented error object. Fields is always present (possibly empty) so clients can read
-// error.fields.<name> without checking for null.
-type apiError struct {
-	Code      string            `json:"code"`
-	Message   string            `json:"message"`
-	Fields    map[string]string `json:"fields"`
-	Details   map[string]any    `json:"details,omitempty"`
-	RequestID string            `json:"request_id,omitempty"`
-}
 
 // statusOf maps a skillcert error code to its HTTP status: the one table of the gateway.
 var statusOf = map[string]int{
@@ -68,28 +53,22 @@ func codeOfStatus(status int) string {
 	return skillcert.EMALFORMED
 }
 
-// typeDuplicate is the ApplicationError type the workflow uses when an active application already exists.
-const typeDuplicate = "duplicate"
-
 // classify turns any error into the status and body to answer with. It is the only place where errors
 // become HTTP statuses.
 func classify(err error) (int, apiError) {
 	var (
-		se  *skillcert.Error
 		fe  *fiber.Error
-		ae  *temporal.ApplicationError
 		upd *client.WorkflowUpdateServiceTimeoutOrCanceledError
 	)
-	switch {
-	case errors.As(err, &se):
+	if se, ok := failure.Decode(err); ok { // raised here, or by the workflow through Temporal
 		if statusFor(se.Code) == http.StatusInternalServerError {
-			return internalError()
+			return internalError() // its message may be a dependency's: never shown
 		}
 		return statusFor(se.Code), apiError{Code: se.Code, Message: se.Message, Fields: nonNil(se.Fields), Details: se.Extra}
+	}
+	switch {
 	case errors.As(err, &fe):
 		return fiberError(fe)
-	case errors.As(err, &ae):
-		return applicationError(ae)
 	case errors.As(err, &upd), isUnavailable(err):
 		return http.StatusServiceUnavailable, apiError{Code: skillcert.EUNAVAILABLE,
 			Message: "服务暂时不可用，请稍后重试（请求未丢失）", Fields: map[string]string{}}
@@ -127,77 +106,6 @@ func fiberError(fe *fiber.Error) (int, apiError) {
 		msg = "请求过于频繁，请稍后再试"
 	}
 	return fe.Code, apiError{Code: codeOfStatus(fe.Code), Message: msg, Fields: map[string]string{}}
-}
-
-// applicationError maps an error raised by a workflow or an update validator: its type is a skillcert
-// error code (or "duplicate"), its details may carry fields and extra data.
-func applicationError(ae *temporal.ApplicationError) (int, apiError) {
-	body := apiError{Code: ae.Type(), Message: ae.Message(), Fields: map[string]string{}}
-	if ae.HasDetails() {
-		var d any
-		if ae.Details(&d) == nil {
-			mergeDetails(&body, d)
-		}
-	}
-	if ae.Type() == typeDuplicate || ae.Type() == skillcert.ECONFLICT {
-		if ae.Type() == typeDuplicate {
-			body.Code = skillcert.ECONFLICT
-		}
-		if id := duplicateID(&body); id != "" && !strings.Contains(body.Message, id) {
-			body.Message = fmt.Sprintf("%s（已有申报编号 %s）", strings.TrimSpace(body.Message), id)
-		}
-	}
-	if _, ok := statusOf[body.Code]; !ok || body.Code == skillcert.EINTERNAL {
-		return internalError() // an unknown failure's message is the worker's or a dependency's: never shown
-	}
-	return statusFor(body.Code), body
-}
-
-// mergeDetails copies the details of an ApplicationError into body. The workflow sends a map of field
-// reasons; a *skillcert.Error-shaped map ({fields, details}) and a bare string (an application ID) are
-// understood too.
-func mergeDetails(body *apiError, d any) {
-	switch v := d.(type) {
-	case map[string]any:
-		if _, shaped := v["fields"]; !shaped {
-			for k, reason := range v {
-				body.Fields[k] = fmt.Sprint(reason)
-			}
-			return
-		}
-		if f, ok := v["fields"].(map[string]any); ok {
-			for k, reason := range f {
-				body.Fields[k] = fmt.Sprint(reason)
-			}
-		}
-		if m, ok := v["details"].(map[string]any); ok && len(m) > 0 {
-			body.Details = m
-		}
-	case map[string]string: // details of an error raised in this process (tests)
-		for k, reason := range v {
-			body.Fields[k] = reason
-		}
-	case string:
-		body.Details = map[string]any{"application_id": v}
-	}
-}
-
-// duplicateID finds the existing application's ID in a duplicate or conflict error, and names it under
-// details.application_id.
-func duplicateID(body *apiError) string {
-	id, _ := body.Details["application_id"].(string)
-	for _, k := range []string{"existing_application_id", "application_id"} {
-		if id == "" {
-			id = body.Fields[k]
-		}
-	}
-	if id != "" {
-		if body.Details == nil {
-			body.Details = map[string]any{}
-		}
-		body.Details["application_id"] = id
-	}
-	return id
 }
 
 // isUnavailable reports whether err means a dependency could not be reached (→ 503).

@@ -14,15 +14,17 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
+	"skillcert/failure"
 )
 
 func TestClassify(t *testing.T) {
 	// appErr makes the error as the client receives it: through the failure converter, as over the wire.
 	fc := temporal.GetDefaultFailureConverter()
-	appErr := func(code string, details ...any) error {
-		sent := temporal.NewApplicationErrorWithOptions("refused: "+code, code,
-			temporal.ApplicationErrorOptions{NonRetryable: true, Details: details})
+	wire := func(sent error) error {
 		return fmt.Errorf("update submit: %w", fc.FailureToError(fc.ErrorToFailure(sent)))
+	}
+	appErr := func(code string, fields map[string]string) error {
+		return wire(failure.Refuse(code, "refused: "+code, fields))
 	}
 	tests := []struct {
 		name       string
@@ -46,12 +48,12 @@ func TestClassify(t *testing.T) {
 		{"fiber 413", fiber.ErrRequestEntityTooLarge, 413, skillcert.ETOOLARGE, "", "过大"},
 		{"fiber 405", fiber.ErrMethodNotAllowed, 405, skillcert.ENOTFOUND, "", ""},
 		{"validator invalid with fields", appErr(skillcert.EINVALID, map[string]string{"checklist": "缺少照片"}), 422, skillcert.EINVALID, "checklist", "refused"},
-		{"validator forbidden", appErr(skillcert.EFORBIDDEN), 403, skillcert.EFORBIDDEN, "", ""},
-		{"validator conflict", appErr(skillcert.ECONFLICT), 409, skillcert.ECONFLICT, "", ""},
-		{"validator not found", appErr(skillcert.ENOTFOUND), 404, skillcert.ENOTFOUND, "", ""},
-		{"duplicate with id", appErr(typeDuplicate, "0b7c1f7e-3a37-4a4b-9a55-4f0e3c3a9d11"), 409, skillcert.ECONFLICT, "", "0b7c1f7e-3a37-4a4b-9a55-4f0e3c3a9d11"},
-		{"conflict naming existing", appErr(skillcert.ECONFLICT, map[string]string{"existing_application_id": "abc-123"}), 409, skillcert.ECONFLICT, "existing_application_id", "abc-123"},
-		{"unknown application error type", appErr("PanicError"), 500, skillcert.EINTERNAL, "", ""},
+		{"validator forbidden", appErr(skillcert.EFORBIDDEN, nil), 403, skillcert.EFORBIDDEN, "", ""},
+		{"validator conflict", appErr(skillcert.ECONFLICT, nil), 409, skillcert.ECONFLICT, "", ""},
+		{"validator not found", appErr(skillcert.ENOTFOUND, nil), 404, skillcert.ENOTFOUND, "", ""},
+		{"duplicate naming existing", wire(failure.Encode(skillcert.DuplicateApplication("abc-123"))), 409, skillcert.ECONFLICT, "existing_application_id", "abc-123"},
+		{"unknown application error type", wire(temporal.NewApplicationError("panic", "PanicError")), 500, skillcert.EINTERNAL, "", ""},
+		{"activity failure type", wire(temporal.NewNonRetryableApplicationError("dup", "duplicate", nil, "x")), 500, skillcert.EINTERNAL, "", ""},
 		{"temporal unavailable", fmt.Errorf("start: %w", serviceerror.NewUnavailable("connection refused")), 503, skillcert.EUNAVAILABLE, "", ""},
 		{"deadline", fmt.Errorf("update: %w", context.DeadlineExceeded), 503, skillcert.EUNAVAILABLE, "", ""},
 		{"dial error", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, 503, skillcert.EUNAVAILABLE, "", ""},
@@ -80,16 +82,19 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+// TestDuplicateNamesApplication: the gateway's pre-check and the workflow's refusal (through Temporal)
+// answer the same body, naming the existing application.
 func TestDuplicateNamesApplication(t *testing.T) {
-	err := temporal.NewApplicationErrorWithOptions("已有同一批次、职业和等级的有效申报", skillcert.ECONFLICT,
-		temporal.ApplicationErrorOptions{Details: []any{map[string]string{"existing_application_id": "app-7"}}})
-	_, body := classify(err)
-	if body.Details["application_id"] != "app-7" {
-		t.Fatalf("details = %v, want application_id app-7", body.Details)
+	fc := temporal.GetDefaultFailureConverter()
+	fromWorkflow := fc.FailureToError(fc.ErrorToFailure(failure.Encode(skillcert.DuplicateApplication("app-7"))))
+	_, body := classify(fromWorkflow)
+	_, pre := classify(skillcert.DuplicateApplication("app-7"))
+	if body.Details["application_id"] != "app-7" || body.Fields["existing_application_id"] != "app-7" ||
+		!strings.Contains(body.Message, "app-7") || body.Code != skillcert.ECONFLICT {
+		t.Fatalf("workflow's duplicate: %+v", body)
 	}
-	_, pre := classify(duplicateApplication("app-7"))
-	if pre.Details["application_id"] != "app-7" || pre.Fields["existing_application_id"] != "app-7" || pre.Code != skillcert.ECONFLICT {
-		t.Fatalf("pre-check body %+v does not match the workflow's", pre)
+	if fmt.Sprint(pre) != fmt.Sprint(body) {
+		t.Fatalf("pre-check body %+v differs from the workflow's %+v", pre, body)
 	}
 }
 

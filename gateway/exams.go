@@ -30,32 +30,6 @@ type createExamSessionRequest struct {
 	Capacity       int    `json:"capacity"`
 }
 
-// examSessionView is an exam session with its 考务手册 (roster) due date: the 5th working day before the
-// exam. roster_overdue is set while the roster is not submitted after that day.
-type examSessionView struct {
-	ID                 string     `json:"id"`
-	BatchID            string     `json:"batch_id"`
-	Region             string     `json:"region"`
-	OccupationCode     string     `json:"occupation_code"`
-	Level              int32      `json:"level"`
-	StartsAt           time.Time  `json:"starts_at"`
-	Venue              string     `json:"venue"`
-	Capacity           int32      `json:"capacity"`
-	Seated             int32      `json:"seated"`
-	RosterDueOn        string     `json:"roster_due_on"`
-	RosterDueEstimated bool       `json:"roster_due_estimated"`
-	RosterDueNote      string     `json:"roster_due_note,omitempty"`
-	RosterSubmittedAt  *time.Time `json:"roster_submitted_at,omitempty"`
-	RosterOverdue      bool       `json:"roster_overdue"`
-	CreatedAt          time.Time  `json:"created_at"`
-}
-
-// examSessionPage is the answer of GET /api/v1/exam-sessions.
-type examSessionPage struct {
-	Items    []examSessionView `json:"items"`
-	NextPage *int              `json:"next_page,omitempty"`
-}
-
 // seatView is one seat given by an assignment.
 type seatView struct {
 	ApplicationID string `json:"application_id"`
@@ -223,7 +197,7 @@ func (a *app) getExamSession(c *fiber.Ctx) error {
 
 // listExamSessions lists the sessions of the caller's scope, filtered; overdue=true keeps overdue rosters.
 func (a *app) listExamSessions(c *fiber.Ctx) error {
-	page, size, err := pageParams(c)
+	pg, err := readPage(c, examSessionsList)
 	if err != nil {
 		return err
 	}
@@ -234,7 +208,7 @@ func (a *app) listExamSessions(c *fiber.Ctx) error {
 	}
 	params := db.ListExamSessionsParams{ScopeRegion: ptr(regionScope(p)), Region: filter.Region,
 		BatchID: filter.BatchID, OccupationCode: filter.OccupationCode, Level: filter.Level,
-		Off: int32((page - 1) * size), Lim: int32(size + 1)}
+		AfterAt: pg.afterAt(), AfterID: pg.afterID(), Off: pg.offset(), Lim: pg.limit()}
 	switch c.Query("overdue") {
 	case "", "false":
 	case "true":
@@ -246,17 +220,10 @@ func (a *app) listExamSessions(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list exam sessions: %w", err)
 	}
-	out := examSessionPage{Items: make([]examSessionView, 0, min(len(rows), size))}
 	now := a.now()
-	for i, r := range rows {
-		if i == size {
-			next := page + 1
-			out.NextPage = &next
-			break
-		}
-		out.Items = append(out.Items, viewExamSession(db.GetExamSessionRow(r), now))
-	}
-	return c.JSON(out)
+	return c.JSON(makePage(pg, examSessionsList, rows,
+		func(r db.ListExamSessionsRow) examSessionView { return viewExamSession(db.GetExamSessionRow(r), now) },
+		func(r db.ListExamSessionsRow) pageKey { return pageKey{At: r.StartsAt, ID: r.ID} }))
 }
 
 // submitRoster records that the region's co-organizer submitted the session's 考务手册.
@@ -315,7 +282,7 @@ func (a *app) recordAttendance(c *fiber.Ctx) error {
 func (a *app) examRoutes() []route {
 	readers := []string{roleCityReviewer, roleProvincialReviewer, roleSupervisor, roleAdmin}
 	provincial := []string{roleProvincialReviewer}
-	filters := []string{"batch_id", "region", "occupation_code", "level", "overdue", "page", "page_size"}
+	filters := append([]string{"batch_id", "region", "occupation_code", "level", "overdue"}, pageQuery...)
 	return []route{
 		{Method: "POST", Path: "/api/v1/exam-sessions", Roles: provincial, Handler: a.createExamSession, Tag: "exams",
 			Summary: "Create an exam session; its roster (考务手册) is due 5 working days before the exam",
@@ -323,7 +290,7 @@ func (a *app) examRoutes() []route {
 			Errors: []int{422}, Idempotent: true},
 		{Method: "GET", Path: "/api/v1/exam-sessions", Roles: readers, Handler: a.listExamSessions, Tag: "exams",
 			Summary: "Exam sessions (city reviewers: their region, overdue rosters flagged)", Query: filters,
-			Response: examSessionPage{}, Errors: []int{422}},
+			Response: page[examSessionView]{}, Errors: []int{422}},
 		{Method: "GET", Path: "/api/v1/exam-sessions/:id", Roles: readers, Handler: a.getExamSession, Tag: "exams",
 			Summary: "One exam session", Response: examSessionView{}, Errors: []int{404}},
 		{Method: "POST", Path: "/api/v1/exam-sessions/:id/roster", Roles: []string{roleCityReviewer},

@@ -17,6 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"skillcert/client"
 	"skillcert/deploy/devstack"
 )
 
@@ -37,6 +40,7 @@ type testGateway struct {
 	metricsURL string // the metrics listener (SKILLCERT_METRICS_ADDR)
 	client     *http.Client
 	env        map[string]string
+	api        *client.Client // the typed client in its test mode: every answer is checked against the OpenAPI document
 }
 
 var shared struct {
@@ -148,7 +152,29 @@ func bootGateway() (*testGateway, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	return gw, gw.waitReady(ctx)
+	if err := gw.waitReady(ctx); err != nil {
+		return nil, err
+	}
+	return gw, gw.checkAnswers(ctx)
+}
+
+// checkAnswers loads the OpenAPI document the gateway serves and makes the client check every answer
+// against it.
+func (g *testGateway) checkAnswers(ctx context.Context) error {
+	g.api = &client.Client{BaseURL: g.baseURL, HTTP: g.client}
+	var raw json.RawMessage
+	if err := g.api.Do(ctx, "GET", "/api/v1/openapi.json", nil, &raw); err != nil {
+		return fmt.Errorf("read the OpenAPI document: %w", err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		return fmt.Errorf("load the OpenAPI document: %w", err)
+	}
+	doc.Servers = nil // the document names the public URL; the tests call the listener
+	if g.api.Check, err = openAPIChecker(doc); err != nil {
+		return fmt.Errorf("OpenAPI router: %w", err)
+	}
+	return nil
 }
 
 // freePort returns a loopback port that was free a moment ago.
@@ -273,13 +299,18 @@ func (g *testGateway) do(t *testing.T, method, path, token string, body any, hea
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := g.client.Do(req)
-	if err != nil {
+	api := g.api
+	if api == nil { // a gateway a test started for itself: no document checks
+		api = &client.Client{HTTP: g.client}
+	}
+	resp, raw, err := api.Send(req)
+	if resp == nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
-	r := result{Status: resp.StatusCode, Header: resp.Header}
-	r.Raw, _ = io.ReadAll(resp.Body)
+	if err != nil {
+		t.Errorf("%v\n%s", err, raw)
+	}
+	r := result{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && len(r.Raw) > 0 {
 		if r.Raw[0] == '[' {
 			_ = json.Unmarshal(r.Raw, &r.List)

@@ -55,7 +55,7 @@ func jsonTypeName(kind string) string {
 	return "对象"
 }
 
-// isUniqueViolation reports whether err is a Postgres unique violation; constraint names the index.
+// isUniqueViolation reports whether err is a Postgres unique violation (violatedConstraint names which).
 func isUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"

@@ -53,10 +53,10 @@ type disputeView struct {
 }
 
 // disputePage is the answer of GET /api/v1/admin/identity-disputes.
-type disputePage struct {
-	Items    []disputeView `json:"items"`
-	NextPage *int          `json:"next_page,omitempty"`
-}
+type disputePage = page[disputeView]
+
+// disputesList is the keyset-paged list of reports (oldest first).
+var disputesList = listKind{name: "identity_disputes"}
 
 // disputeResolveRequest is the body of POST /api/v1/admin/identity-disputes/{id}/resolve. identity_check
 // says how the reporter's identity was verified (required to reassign).
@@ -126,7 +126,7 @@ func (a *app) reportSquatting(c *fiber.Ctx) error {
 
 // listDisputes lists the reports, oldest first (?status=open|reassigned|rejected).
 func (a *app) listDisputes(c *fiber.Ctx) error {
-	page, size, err := pageParams(c)
+	pg, err := readPage(c, disputesList)
 	if err != nil {
 		return err
 	}
@@ -135,23 +135,20 @@ func (a *app) listDisputes(c *fiber.Ctx) error {
 		return fieldInvalid("status", "status 只能是 open、reassigned 或 rejected")
 	}
 	rows, err := a.q.ListIdentityDisputes(c.UserContext(), db.ListIdentityDisputesParams{Status: status,
-		Off: int32((page - 1) * size), Lim: int32(size + 1)})
+		AfterAt: pg.afterAt(), AfterID: pg.afterID(), Off: pg.offset(), Lim: pg.limit()})
 	if err != nil {
 		return fmt.Errorf("list reports: %w", err)
 	}
-	out := disputePage{Items: make([]disputeView, 0, min(len(rows), size))}
-	for i, r := range rows {
-		if i == size {
-			next := page + 1
-			out.NextPage = &next
-			break
-		}
-		out.Items = append(out.Items, disputeView{ID: r.ID, Status: r.Status, AccountID: r.AccountID, AccountName: r.AccountName,
-			AccountPhone: r.AccountPhone, AccountIDNumberMasked: r.IDNumberMasked, ReporterName: r.ReporterName,
-			ReporterPhone: r.ReporterPhone, Statement: r.Statement, IdentityCheck: r.IdentityCheck,
-			ResolutionReason: r.ResolutionReason, ResolvedBy: r.ResolvedBy, ResolvedAt: r.ResolvedAt, CreatedAt: r.CreatedAt})
-	}
-	return c.JSON(out)
+	return c.JSON(makePage(pg, disputesList, rows, viewDispute,
+		func(r db.ListIdentityDisputesRow) pageKey { return pageKey{At: r.CreatedAt, ID: r.ID} }))
+}
+
+// viewDispute renders a report for admins.
+func viewDispute(r db.ListIdentityDisputesRow) disputeView {
+	return disputeView{ID: r.ID, Status: r.Status, AccountID: r.AccountID, AccountName: r.AccountName,
+		AccountPhone: r.AccountPhone, AccountIDNumberMasked: r.IDNumberMasked, ReporterName: r.ReporterName,
+		ReporterPhone: r.ReporterPhone, Statement: r.Statement, IdentityCheck: r.IdentityCheck,
+		ResolutionReason: r.ResolutionReason, ResolvedBy: r.ResolvedBy, ResolvedAt: r.ResolvedAt, CreatedAt: r.CreatedAt}
 }
 
 // checkResolveRequest validates a decision on a report.
@@ -275,7 +272,7 @@ func (a *app) disputeRoutes() []route {
 			Request: disputeReportRequest{}, Response: disputeReportResponse{}, Status: 201, Errors: []int{409, 422, 429},
 			AuthLimited: true},
 		{Method: "GET", Path: "/api/v1/admin/identity-disputes", Roles: rolesAdmin, Handler: a.listDisputes, Tag: "admin",
-			Summary: "Reports of squatted ID numbers", Query: []string{"status", "page", "page_size"},
+			Summary: "Reports of squatted ID numbers", Query: append([]string{"status"}, pageQuery...),
 			Response: disputePage{}, Errors: []int{422}},
 		{Method: "POST", Path: "/api/v1/admin/identity-disputes/:id/resolve", Roles: rolesAdmin, Handler: a.resolveDispute,
 			Tag: "admin", Summary: "Reassign the account to the reporter after an identity check (identity_check required), or reject; audited",

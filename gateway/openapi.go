@@ -23,11 +23,11 @@ var (
 	rawType   = reflect.TypeFor[json.RawMessage]()
 )
 
-// schemaOf returns the JSON schema of t, as encoding/json writes it.
-func schemaOf(t reflect.Type) map[string]any {
+// of returns the JSON schema of t, as encoding/json writes it.
+func (g *schemas) of(t reflect.Type) map[string]any {
 	switch t {
 	case timeType:
-		return map[string]any{"type": "string", "format": "date-time"}
+		return map[string]any{"type": "string", "format": "date-time", "example": "2022-06-21T09:00:00+08:00"}
 	case dateType:
 		return map[string]any{"type": "string", "format": "date", "example": "2022-06-21"}
 	case scoreType:
@@ -37,7 +37,10 @@ func schemaOf(t reflect.Type) map[string]any {
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		s := schemaOf(t.Elem())
+		s := g.of(t.Elem())
+		if _, isRef := s["$ref"]; isRef {
+			return map[string]any{"allOf": []any{s}, "nullable": true}
+		}
 		s["nullable"] = true
 		return s
 	case reflect.Bool:
@@ -53,13 +56,16 @@ func schemaOf(t reflect.Type) map[string]any {
 		if t.Elem().Kind() == reflect.Uint8 {
 			return map[string]any{"type": "string", "format": "byte"}
 		}
-		return map[string]any{"type": "array", "items": schemaOf(t.Elem())}
+		return map[string]any{"type": "array", "items": g.of(t.Elem())}
 	case reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem())}
+		return map[string]any{"type": "object", "additionalProperties": g.of(t.Elem())}
 	case reflect.Struct:
+		if t.Name() != "" {
+			return g.ref(t)
+		}
 		props := map[string]any{}
 		var required []string
-		addStructFields(t, props, &required)
+		g.addStructFields(t, props, &required)
 		s := map[string]any{"type": "object", "properties": props}
 		if len(required) > 0 {
 			s["required"] = required
@@ -70,7 +76,8 @@ func schemaOf(t reflect.Type) map[string]any {
 }
 
 // addStructFields adds t's JSON fields (flattening embedded structs) to props.
-func addStructFields(t reflect.Type, props map[string]any, required *[]string) {
+func (g *schemas) addStructFields(t reflect.Type, props map[string]any, required *[]string) {
+	owner := g.names[t]
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -79,17 +86,30 @@ func addStructFields(t reflect.Type, props map[string]any, required *[]string) {
 		}
 		name, opts, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			addStructFields(f.Type, props, required)
+			g.addStructFields(f.Type, props, required)
 			continue
 		}
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = schemaOf(f.Type)
+		props[name] = withEnum(g.of(f.Type), owner, name)
 		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") && f.Type.Kind() != reflect.Pointer {
 			*required = append(*required, name)
 		}
 	}
+}
+
+// pagingParams document the query parameters of every list (paging.go); values outside them are a 422.
+var pagingParams = map[string]struct {
+	schema map[string]any
+	doc    string
+}{
+	"page": {map[string]any{"type": "integer", "minimum": 1, "maximum": maxPage, "default": 1},
+		"页码 page number, from 1; deeper positions are read with after"},
+	"page_size": {map[string]any{"type": "integer", "minimum": 1, "maximum": maxPageSize, "default": defaultPageSize},
+		"每页条数 items per page"},
+	"after": {map[string]any{"type": "string", "maxLength": maxCursorLen},
+		"翻页游标 keyset paging: the next_cursor of the previous page; the page then starts after its last item"},
 }
 
 // operationID names an operation after its method and path: post_api_v1_applications_id_submit.
@@ -100,7 +120,8 @@ func operationID(r route) string {
 
 // openAPI builds the document from the route table.
 func (a *app) openAPI() map[string]any {
-	paths := map[string]any{}
+	paths, g := map[string]any{}, newSchemas()
+	g.componentName(reflect.TypeFor[errorBody]()) // "ErrorBody", referred to by the error responses
 	for _, r := range a.routes {
 		if r.Hidden {
 			continue
@@ -110,9 +131,9 @@ func (a *app) openAPI() map[string]any {
 			item = map[string]any{}
 			paths[r.openAPIPath()] = item
 		}
-		item[strings.ToLower(r.Method)] = operation(r)
+		item[strings.ToLower(r.Method)] = g.operation(r)
 	}
-	errorSchema := schemaOf(reflect.TypeFor[errorBody]())
+	g.of(reflect.TypeFor[errorBody]())
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "skillcert API", "version": "1",
@@ -126,7 +147,7 @@ func (a *app) openAPI() map[string]any {
 		"paths":   paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas":         map[string]any{"Error": errorSchema},
+			"schemas":         g.components,
 			"responses":       errorResponses(),
 		},
 	}
@@ -143,13 +164,13 @@ func errorResponses() map[string]any {
 	out := map[string]any{}
 	for status, desc := range errorDescriptions {
 		out["E"+strconv.Itoa(status)] = map[string]any{"description": desc, "content": map[string]any{
-			"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+			"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/ErrorBody"}}}}
 	}
 	return out
 }
 
 // operation describes one route.
-func operation(r route) map[string]any {
+func (g *schemas) operation(r route) map[string]any {
 	op := map[string]any{"operationId": operationID(r), "summary": r.Summary}
 	if r.Tag != "" {
 		op["tags"] = []string{r.Tag}
@@ -162,7 +183,11 @@ func operation(r route) map[string]any {
 		}
 	}
 	for _, q := range r.Query {
-		params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
+		p := map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}}
+		if d, ok := pagingParams[q]; ok {
+			p["schema"], p["description"] = d.schema, d.doc
+		}
+		params = append(params, p)
 	}
 	if r.Idempotent {
 		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
@@ -173,7 +198,7 @@ func operation(r route) map[string]any {
 	}
 	if r.Request != nil {
 		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-			"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(r.Request))}}}
+			"application/json": map[string]any{"schema": g.of(reflect.TypeOf(r.Request))}}}
 	}
 	statuses := slices.Clone(r.Errors)
 	if r.Public {
@@ -188,14 +213,25 @@ func operation(r route) map[string]any {
 	if r.Request != nil {
 		statuses = append(statuses, 400, 413)
 	}
+	if r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH" {
+		statuses = append(statuses, 415) // a body with a Content-Encoding (API.md, Additions)
+	}
 	statuses = append(statuses, 429)
 	responses := map[string]any{}
+	html := strings.HasPrefix(r.ContentType, "text/html")
 	for _, s := range statuses {
-		if _, ok := errorDescriptions[s]; ok {
+		desc, ok := errorDescriptions[s]
+		switch {
+		case !ok:
+		case html: // pages answer their errors as pages, or in the JSON error shape before the page's handler
+			responses[strconv.Itoa(s)] = map[string]any{"description": desc, "content": map[string]any{
+				r.ContentType:      map[string]any{"schema": map[string]any{"type": "string"}},
+				"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/ErrorBody"}}}}
+		default:
 			responses[strconv.Itoa(s)] = map[string]any{"$ref": "#/components/responses/E" + strconv.Itoa(s)}
 		}
 	}
-	responses[strconv.Itoa(successStatus(r))] = successResponse(r)
+	responses[strconv.Itoa(successStatus(r))] = g.successResponse(r)
 	op["responses"] = responses
 	return op
 }
@@ -207,7 +243,7 @@ func successStatus(r route) int {
 	return 200
 }
 
-func successResponse(r route) map[string]any {
+func (g *schemas) successResponse(r route) map[string]any {
 	switch {
 	case r.Status == 302:
 		return map[string]any{"description": "redirect to a short-lived URL",
@@ -219,7 +255,7 @@ func successResponse(r route) map[string]any {
 		return map[string]any{"description": "success"}
 	}
 	return map[string]any{"description": "success", "content": map[string]any{
-		"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(r.Response))}}}
+		"application/json": map[string]any{"schema": g.of(reflect.TypeOf(r.Response))}}}
 }
 
 func (a *app) serveOpenAPI(c *fiber.Ctx) error {

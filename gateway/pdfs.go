@@ -67,16 +67,24 @@ func (a *app) person(c *fiber.Ctx, applicantID string) (person, error) {
 	return p, nil
 }
 
-// photo returns the accepted photo's bytes when it is a JPEG or PNG (what the PDFs can embed), else nil.
+// photo returns the accepted photo for the PDFs: the downscaled JPEG copy made at acceptance, or for
+// photos accepted before copies were made, the inspected version itself when it is a JPEG or PNG (its
+// SHA-256 checked). Else nil: the documents then print an empty photo box.
 func (a *app) photo(ctx context.Context, applicationID string) []byte {
 	doc, err := a.q.GetAcceptedDocument(ctx, db.GetAcceptedDocumentParams{ApplicationID: applicationID, DocType: string(skillcert.DocPhoto)})
 	if err != nil {
 		return nil
 	}
-	if k := skillcert.FileKind(deref(doc.Kind)); k != skillcert.KindPNG && k != skillcert.KindJPEG {
+	var data []byte
+	if doc.PdfPhotoKey != nil && doc.PdfPhotoVersion != nil {
+		data, _, err = a.store.Read(ctx, *doc.PdfPhotoKey, *doc.PdfPhotoVersion, skillcert.MaxPhotoBytes)
+	} else if k := skillcert.FileKind(deref(doc.Kind)); k == skillcert.KindPNG || k == skillcert.KindJPEG {
+		if data, _, err = a.inspectedBytes(ctx, doc, skillcert.MaxPhotoBytes); err == nil {
+			err = pdfdoc.CheckPhoto(data) // accepted under older, larger pixel caps
+		}
+	} else {
 		return nil
 	}
-	data, err := a.store.Read(ctx, doc.ObjectKey, skillcert.MaxPhotoBytes)
 	if err != nil {
 		a.log.Warn("read photo for PDF", "application_id", applicationID, "error", err)
 		return nil

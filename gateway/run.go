@@ -47,7 +47,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string) error {
 	if *addr != "" {
 		cfg.HTTPAddr = *addr
 	}
-	log := newLogger(os.Stdout, getenv("SKILLCERT_LOG_LEVEL"))
+	log := newLogger(os.Stdout, cfg.LogLevel)
 	announceGenerated(log, cfg, terminalOut())
 
 	a, closeAll, err := build(ctx, cfg, log, getenv)

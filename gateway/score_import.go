@@ -1,22 +1,16 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"skillcert"
 	"skillcert/schema/db"
@@ -70,138 +64,6 @@ type importResponse struct {
 	Applied  int               `json:"applied"`
 	Failed   int               `json:"failed"`
 	Results  []importRowResult `json:"results"`
-}
-
-// readImportFile returns the uploaded file: the part named "file" of a multipart form, or the raw body.
-func readImportFile(c *fiber.Ctx) (name string, data []byte, err error) {
-	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
-		fh, err := c.FormFile("file")
-		if err != nil {
-			return "", nil, errMalformed("请以 multipart/form-data 的 file 字段上传成绩文件")
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return "", nil, fmt.Errorf("open uploaded file: %w", err)
-		}
-		defer f.Close()
-		data, err = io.ReadAll(io.LimitReader(f, maxImportBytes+1))
-		if err != nil {
-			return "", nil, fmt.Errorf("read uploaded file: %w", err)
-		}
-		name = fh.Filename
-	} else {
-		data, name = c.Body(), c.Query("filename")
-	}
-	if len(data) > maxImportBytes {
-		return "", nil, &skillcert.Error{Code: skillcert.ETOOLARGE, Message: "成绩文件过大（上限 8 MiB）"}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return "", nil, errMalformed("成绩文件为空")
-	}
-	if utf8.RuneCountInString(name) > 200 || name == "" {
-		name = "scores"
-	}
-	return name, data, nil
-}
-
-// detectFormat tells a CSV file from an XLSX workbook by content; anything else is 415.
-func detectFormat(data []byte) (string, error) {
-	switch {
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return "xlsx", nil
-	case bytes.IndexByte(data, 0) >= 0, bytes.HasPrefix(data, []byte("%PDF")), bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")):
-		return "", &skillcert.Error{Code: skillcert.EUNSUPPORTED, Message: "仅支持 CSV 或 XLSX 格式的成绩文件（不支持 XLS 等其他格式）"}
-	}
-	return "csv", nil
-}
-
-// csvRecords reads CSV text in UTF-8 (with or without BOM) or GBK, as spreadsheet programs in China save it.
-func csvRecords(data []byte) ([][]string, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		decoded, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
-		if err != nil {
-			return nil, &skillcert.Error{Code: skillcert.EUNSUPPORTED, Message: "CSV 文件编码无法识别，请保存为 UTF-8"}
-		}
-		data = decoded
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	records, err := r.ReadAll()
-	if err != nil {
-		return nil, skillcert.FieldError(skillcert.EINVALID, "file", "CSV 格式错误："+err.Error())
-	}
-	return records, nil
-}
-
-// xlsxRecords reads the first worksheet's cells as text (raw values, so 60.5 is not reformatted).
-func xlsxRecords(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, &skillcert.Error{Code: skillcert.EUNSUPPORTED, Message: "不是有效的 XLSX 文件"}
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, fieldInvalid("file", "工作簿中没有工作表")
-	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fieldInvalid("file", "无法读取工作表："+err.Error())
-	}
-	return rows, nil
-}
-
-// importColumns are the accepted header names of each column.
-var importColumns = map[string][]string{
-	"application_id": {"application_id", "申报编号", "申报id"},
-	"component":      {"component", "科目", "考核科目", "成绩类型"},
-	"score":          {"score", "成绩", "分数"},
-}
-
-// headerIndexes maps the columns to their positions when the first record is a header row.
-func headerIndexes(first []string) (map[string]int, bool) {
-	idx := map[string]int{}
-	for i, cell := range first {
-		cell = strings.ToLower(trimmed(strings.TrimPrefix(cell, "\ufeff")))
-		for col, names := range importColumns {
-			for _, n := range names {
-				if cell == n {
-					idx[col] = i
-				}
-			}
-		}
-	}
-	return idx, len(idx) == len(importColumns)
-}
-
-// importRows turns records into rows: the header (if any) decides the column order, else the order is
-// application_id, component, score. Blank rows are skipped.
-func importRows(records [][]string) []importRow {
-	idx := map[string]int{"application_id": 0, "component": 1, "score": 2}
-	start := 0
-	if len(records) > 0 {
-		if h, ok := headerIndexes(records[0]); ok {
-			idx, start = h, 1
-		}
-	}
-	cell := func(rec []string, col string) string {
-		if i := idx[col]; i < len(rec) {
-			return trimmed(rec[i])
-		}
-		return ""
-	}
-	var rows []importRow
-	for i := start; i < len(records); i++ {
-		rec := records[i]
-		if strings.TrimSpace(strings.Join(rec, "")) == "" {
-			continue
-		}
-		rows = append(rows, importRow{Row: i + 1, ApplicationID: strings.ToLower(cell(rec, "application_id")),
-			Component: cell(rec, "component"), ScoreText: cell(rec, "score")})
-	}
-	return rows
 }
 
 // componentAliases accepts the Chinese names of the components in files.

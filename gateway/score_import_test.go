@@ -77,7 +77,7 @@ func uploadScores(t *testing.T, g *testGateway, token, filename string, data []b
 }
 
 // scoresWorkbook is an XLSX of header + rows, scores written as numbers.
-func scoresWorkbook(t *testing.T, rows [][]any) []byte {
+func scoresWorkbook(t testing.TB, rows [][]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()

@@ -118,7 +118,7 @@ func (a *app) scoreRoutes() []route {
 			Request: scoreRequest{}, Response: scoreResponse{}, Errors: []int{404, 409, 422, 503}},
 		{Method: "POST", Path: "/api/v1/scores/import", Roles: []string{roleProvincialReviewer}, Handler: a.importScores,
 			Tag: "scores", Summary: "Import scores from CSV or XLSX (application_id, component, score); nothing is applied when a row is bad",
-			Response: importResponse{}, Errors: []int{415, 422, 503}, BodyLimit: maxImportBytes, Idempotent: true},
+			Response: importResponse{}, Errors: []int{400, 413, 415, 422, 503}, BodyLimit: maxImportBytes, Idempotent: true},
 	}
 }
 

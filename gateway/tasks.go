@@ -2,39 +2,12 @@ package gateway
 
 import (
 	"fmt"
-	"strconv"
-	"time"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
+	"skillcert"
 	"skillcert/schema/db"
-)
-
-// taskView is one inbox entry.
-type taskView struct {
-	ID                string     `json:"id"`
-	Type              string     `json:"type"`
-	ApplicationID     string     `json:"application_id"`
-	Status            string     `json:"status"`
-	AssigneeID        *string    `json:"assignee_id,omitempty"`
-	Role              string     `json:"role"`
-	Region            string     `json:"region"`
-	CreatedAt         time.Time  `json:"created_at"`
-	DueAt             *time.Time `json:"due_at,omitempty"`
-	OccupationCode    string     `json:"occupation_code"`
-	Level             int32      `json:"level"`
-	ApplicationStatus string     `json:"application_status"`
-}
-
-// inboxPage is the answer of GET /api/v1/tasks.
-type inboxPage struct {
-	Items    []taskView `json:"items"`
-	NextPage *int       `json:"next_page,omitempty"`
-}
-
-const (
-	defaultPageSize = 50
-	maxPageSize     = 200
 )
 
 // inboxScope returns the task roles and the region the caller's inbox covers (nil and "" mean all).
@@ -52,38 +25,15 @@ func inboxScope(p *principal) (roles []string, region string) {
 	return nil, "" // admin
 }
 
-// pageParams reads page (from 1) and page_size from the query.
-func pageParams(c *fiber.Ctx) (page, size int, err error) {
-	f := fieldErrors{}
-	page, size = 1, defaultPageSize
-	if v := c.Query("page"); v != "" {
-		if n, perr := strconv.Atoi(v); perr != nil || n < 1 {
-			f.add("page", "页码应为正整数")
-		} else {
-			page = n
-		}
-	}
-	if v := c.Query("page_size"); v != "" {
-		if n, perr := strconv.Atoi(v); perr != nil || n < 1 || n > maxPageSize {
-			f.add("page_size", fmt.Sprintf("每页条数应为1至%d", maxPageSize))
-		} else {
-			size = n
-		}
-	}
-	return page, size, f.err()
-}
-
 // listTasks is the inbox, scoped to the caller's role and region and filtered by the query.
 func (a *app) listTasks(c *fiber.Ctx) error {
-	page, size, err := pageParams(c)
+	pg, err := readPage(c, tasksList)
 	if err != nil {
 		return err
 	}
 	f := fieldErrors{}
 	status := c.Query("status")
-	switch status {
-	case "", "open", "claimed", "completed", "cancelled":
-	default:
+	if status != "" && !skillcert.TaskStatus(status).Valid() {
 		f.add("status", "状态应为 open、claimed 或 completed")
 	}
 	appID := c.Query("application_id")
@@ -95,36 +45,29 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 	}
 	p := user(c)
 	roles, scope := inboxScope(p)
-	if (page-1)*size > 1<<30 {
-		return fieldInvalid("page", "页码过大")
-	}
 	rows, err := a.q.ListInboxTasks(c.UserContext(), db.ListInboxTasksParams{
 		Roles: roles, ScopeRegion: ptr(scope), Type: ptr(c.Query("type")), Status: ptr(status),
 		Region: ptr(c.Query("region")), ApplicationID: ptr(appID), Q: ptr(trimmed(c.Query("q"))),
-		Off: int32((page - 1) * size), Lim: int32(size + 1),
+		AfterAt: pg.afterAt(), AfterID: pg.afterID(), Off: pg.offset(), Lim: pg.limit(),
 	})
 	if err != nil {
 		return fmt.Errorf("list tasks: %w", err)
 	}
+	out := makePage(pg, tasksList, rows, viewInboxTask,
+		func(r db.ListInboxTasksRow) pageKey { return pageKey{At: r.CreatedAt, ID: r.ID} })
 	hidden, err := a.committeeHiddenTasks(c, p, rows) // committee_access.go
 	if err != nil {
 		return err
 	}
-	out := inboxPage{Items: make([]taskView, 0, min(len(rows), size))}
-	for i, r := range rows {
-		if i == size {
-			next := page + 1
-			out.NextPage = &next
-			break
-		}
-		if hidden[r.ID] {
-			continue
-		}
-		out.Items = append(out.Items, taskView{ID: r.ID, Type: r.Type, ApplicationID: r.ApplicationID, Status: r.Status,
-			AssigneeID: r.AssigneeID, Role: r.Role, Region: r.Region, CreatedAt: r.CreatedAt, DueAt: r.DueAt,
-			OccupationCode: r.OccupationCode, Level: r.Level, ApplicationStatus: r.ApplicationStatus})
-	}
+	out.Items = slices.DeleteFunc(out.Items, func(t taskView) bool { return hidden[t.ID] })
 	return c.JSON(out)
+}
+
+// viewInboxTask renders an inbox row.
+func viewInboxTask(r db.ListInboxTasksRow) taskView {
+	return taskView{ID: r.ID, Type: r.Type, ApplicationID: r.ApplicationID, Status: r.Status,
+		AssigneeID: r.AssigneeID, Role: r.Role, Region: r.Region, CreatedAt: r.CreatedAt, DueAt: r.DueAt,
+		OccupationCode: r.OccupationCode, Level: r.Level, ApplicationStatus: r.ApplicationStatus}
 }
 
 // taskRoutes are the inboxes. Claiming and completing tasks are added by the task routes of the other
@@ -133,7 +76,7 @@ func (a *app) taskRoutes() []route {
 	return []route{
 		{Method: "GET", Path: "/api/v1/tasks", Roles: rolesStaff, Handler: a.listTasks, Tag: "tasks",
 			Summary:  "Inbox scoped to the caller's role and region",
-			Query:    []string{"type", "status", "region", "application_id", "q", "page", "page_size"},
-			Response: inboxPage{}, Errors: []int{422}},
+			Query:    append([]string{"type", "status", "region", "application_id", "q"}, pageQuery...),
+			Response: page[taskView]{}, Errors: []int{422}},
 	}
 }

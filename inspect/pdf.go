@@ -109,8 +109,8 @@ func parsePDFInfo(out []byte) (pages int, encrypted bool, err error) {
 // errToolMissing is returned when poppler-utils is not installed.
 var errToolMissing = errors.New("poppler-utils is not installed")
 
-// runTool runs a poppler tool on data (given on standard input) under the time, CPU and memory limits
-// and returns its standard output, which may be at most maxOut bytes. A tool that fails on the file is
+// runTool runs a poppler tool on data (given on standard input), confined (see SandboxMode) and under the
+// time, CPU and memory limits, and returns its standard output, which may be at most maxOut bytes. A tool that fails on the file is
 // reported as ErrEncrypted, ErrDamaged or ErrTooHeavy.
 func runTool(name string, data []byte, maxOut int, args ...string) ([]byte, error) {
 	path, err := exec.LookPath(name)
@@ -121,9 +121,7 @@ func runTool(name string, data []byte, maxOut int, args ...string) ([]byte, erro
 	defer func() { <-toolSlots }()
 	ctx, cancel := context.WithTimeout(context.Background(), ToolTimeout)
 	defer cancel()
-	// The shell applies the limits to itself and then becomes the tool, so they hold for the tool only.
-	script := fmt.Sprintf(`ulimit -v %d 2>/dev/null; ulimit -t %d 2>/dev/null; exec "$0" "$@"`, ToolMemoryKB, ToolCPU)
-	cmd := exec.CommandContext(ctx, "/bin/sh", append([]string{"-c", script, path}, args...)...)
+	cmd := sandboxed(ctx, path, args...)
 	cmd.Stdin = bytes.NewReader(data)
 	stdout := &cappedBuffer{limit: maxOut, onOverflow: cancel}
 	stderr := &cappedBuffer{limit: 16 << 10, quiet: true}
@@ -144,9 +142,13 @@ func runTool(name string, data []byte, maxOut int, args ...string) ([]byte, erro
 	if !errors.As(err, &exit) {
 		return nil, fmt.Errorf("run %s: %w", name, err)
 	}
-	if status, ok := exit.Sys().(syscall.WaitStatus); ok && status.Signaled() {
-		switch status.Signal() {
-		case syscall.SIGXCPU, syscall.SIGKILL: // the CPU limit
+	if status, ok := exit.Sys().(syscall.WaitStatus); ok {
+		// Killed by the CPU limit: the tool itself, or (bubblewrap reports it as 128 + the signal) inside.
+		sig := status.Signal()
+		if !status.Signaled() && status.ExitStatus() > 128 {
+			sig = syscall.Signal(status.ExitStatus() - 128)
+		}
+		if (status.Signaled() || status.ExitStatus() > 128) && (sig == syscall.SIGXCPU || sig == syscall.SIGKILL) {
 			return nil, ErrTooHeavy
 		}
 	}

@@ -14,10 +14,16 @@ import (
 
 // Stat describes the current version of key; a missing object gives *skillcert.Error ENOTFOUND.
 func (s *Store) Stat(ctx context.Context, key string) (ObjectInfo, error) {
+	return s.StatVersion(ctx, key, "")
+}
+
+// StatVersion describes one version of key (the current one when versionID is empty); a missing object
+// or version gives *skillcert.Error ENOTFOUND.
+func (s *Store) StatVersion(ctx context.Context, key, versionID string) (ObjectInfo, error) {
 	if err := validKey(key); err != nil {
 		return ObjectInfo{}, fmt.Errorf("stat: %w", err)
 	}
-	info, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
+	info, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{VersionID: versionID})
 	if err != nil {
 		return ObjectInfo{}, classify("stat "+key, err)
 	}
@@ -25,12 +31,18 @@ func (s *Store) Stat(ctx context.Context, key string) (ObjectInfo, error) {
 }
 
 // Get reads the current version of key. An object larger than maxBytes is refused with *skillcert.Error
-// ETOOLARGE before its body is read; a missing object gives ENOTFOUND.
+// ETOOLARGE before its body is read; a missing object gives ENOTFOUND. The returned info names the version
+// read (its VersionID), taken from the same response as the bytes.
 func (s *Store) Get(ctx context.Context, key string, maxBytes int64) ([]byte, ObjectInfo, error) {
+	return s.GetVersion(ctx, key, "", maxBytes)
+}
+
+// GetVersion reads one version of key (the current one when versionID is empty), as Get does.
+func (s *Store) GetVersion(ctx context.Context, key, versionID string, maxBytes int64) ([]byte, ObjectInfo, error) {
 	if err := validKey(key); err != nil {
 		return nil, ObjectInfo{}, fmt.Errorf("get: %w", err)
 	}
-	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{VersionID: versionID})
 	if err != nil {
 		return nil, ObjectInfo{}, classify("get "+key, err)
 	}
@@ -69,5 +81,6 @@ func (s *Store) Put(ctx context.Context, key string, data []byte, contentType st
 }
 
 func objectInfo(info minio.ObjectInfo) ObjectInfo {
-	return ObjectInfo{Size: info.Size, ETag: info.ETag, ContentType: info.ContentType, VersionID: info.VersionID}
+	return ObjectInfo{Size: info.Size, ETag: info.ETag, ContentType: info.ContentType, VersionID: info.VersionID,
+		SourceVersion: info.UserMetadata[sourceVersionMeta], ContentDisposition: info.Metadata.Get("Content-Disposition")}
 }

@@ -2,6 +2,12 @@
 // default server-side encryption (SSE-S3). Clients upload and download directly with short-lived presigned
 // requests; the upload policy fixes the key, the content type and the size range, so MinIO itself refuses
 // anything else. Object keys are ASCII identifiers chosen by the system and carry no personal data.
+//
+// A policy stays valid until it expires, so a client can upload through it again; in the versioned bucket
+// that makes a new version of the same key. What counts is the version that was inspected: the caller
+// records the VersionID that Get returned with the bytes it inspected, and reads that version afterwards
+// (GetVersion, StatVersion, PresignDownload with a version). Copy makes server-side copies of one version
+// under keys no policy names, e.g. to store a download name as metadata instead of putting it in a URL.
 package objectstore
 
 import (
@@ -19,6 +25,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/sse"
 
 	"skillcert"
+	"skillcert/config"
 )
 
 // Config says where the bucket is.
@@ -31,7 +38,7 @@ type Config struct {
 	UseSSL    bool
 }
 
-// Defaults of ConfigFromEnv.
+// Defaults of Config, as package config lists them for ConfigFromEnv (the unit tests keep them equal).
 const (
 	DefaultEndpoint = "127.0.0.1:9000"
 	DefaultBucket   = "skillcert-documents"
@@ -42,19 +49,14 @@ const (
 // SKILLCERT_MINIO_SECRET_KEY, SKILLCERT_MINIO_BUCKET (default skillcert-documents),
 // SKILLCERT_MINIO_REGION (default us-east-1) and SKILLCERT_MINIO_USE_SSL (true/1/yes).
 func ConfigFromEnv(getenv func(string) string) Config {
-	get := func(key, def string) string {
-		if v := strings.TrimSpace(getenv(key)); v != "" {
-			return v
-		}
-		return def
-	}
-	ssl := strings.ToLower(get("SKILLCERT_MINIO_USE_SSL", "false"))
+	env := config.Env(getenv)
+	ssl := strings.ToLower(env.String("SKILLCERT_MINIO_USE_SSL"))
 	return Config{
-		Endpoint:  get("SKILLCERT_MINIO_ENDPOINT", DefaultEndpoint),
-		AccessKey: get("SKILLCERT_MINIO_ACCESS_KEY", ""),
-		SecretKey: get("SKILLCERT_MINIO_SECRET_KEY", ""),
-		Bucket:    get("SKILLCERT_MINIO_BUCKET", DefaultBucket),
-		Region:    get("SKILLCERT_MINIO_REGION", DefaultRegion),
+		Endpoint:  env.String("SKILLCERT_MINIO_ENDPOINT"),
+		AccessKey: env.String("SKILLCERT_MINIO_ACCESS_KEY"),
+		SecretKey: env.String("SKILLCERT_MINIO_SECRET_KEY"),
+		Bucket:    env.String("SKILLCERT_MINIO_BUCKET"),
+		Region:    env.String("SKILLCERT_MINIO_REGION"),
 		UseSSL:    ssl == "true" || ssl == "1" || ssl == "yes",
 	}
 }
@@ -71,6 +73,10 @@ type ObjectInfo struct {
 	ETag        string
 	ContentType string
 	VersionID   string
+	// SourceVersion is the version of the object a copy was made from (Copy), else empty.
+	SourceVersion string
+	// ContentDisposition is the stored Content-Disposition header, if any.
+	ContentDisposition string
 }
 
 // Open connects to the bucket, creating it when missing, refuses a bucket open to anonymous users, and

@@ -184,7 +184,7 @@ func TestDownloadCarriesFilename(t *testing.T) {
 		t.Fatal(err)
 	}
 	const filename = "张三_11010519491231002X.jpg"
-	url, err := store.PresignDownload(ctx, key, filename, time.Minute)
+	url, err := store.PresignDownload(ctx, key, "", filename, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,15 +43,22 @@ func (s *Store) PresignUpload(ctx context.Context, key, contentType string, maxB
 	return u.String(), fields, nil
 }
 
-// PresignDownload returns a GET URL for key, valid for ttl (clamped to 1 minute … 24 hours), whose
-// response carries Content-Disposition: attachment with filename — as RFC 6266/5987 say, an ASCII
-// fallback and the UTF-8 name, so 张三_11010519491231002X.jpg arrives with its Chinese name.
-func (s *Store) PresignDownload(ctx context.Context, key, filename string, ttl time.Duration) (string, error) {
+// PresignDownload returns a GET URL for one version of key (the current one when versionID is empty),
+// valid for ttl (clamped to 1 minute … 24 hours). When filename is not empty the response carries
+// Content-Disposition: attachment with filename — as RFC 6266/5987 say, an ASCII fallback and the UTF-8
+// name; the name then travels in the URL's query, so names with personal data (the photo's
+// 姓名_身份证号) are set on a copy instead (Copy) and downloaded with an empty filename.
+func (s *Store) PresignDownload(ctx context.Context, key, versionID, filename string, ttl time.Duration) (string, error) {
 	if err := validKey(key); err != nil {
 		return "", fmt.Errorf("presign download: %w", err)
 	}
 	params := url.Values{}
-	params.Set("response-content-disposition", ContentDisposition(filename))
+	if filename != "" {
+		params.Set("response-content-disposition", ContentDisposition(filename))
+	}
+	if versionID != "" {
+		params.Set("versionId", versionID)
+	}
 	u, err := s.client.PresignedGetObject(ctx, s.bucket, key, ttlBounds(ttl), params)
 	if err != nil {
 		return "", classify("presign download of "+key, err)

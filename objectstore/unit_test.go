@@ -44,7 +44,7 @@ func TestKeysAreCheckedBeforeAnyRequest(t *testing.T) {
 		if _, _, err := s.PresignUpload(ctx, key, "image/png", 10, time.Minute); err == nil {
 			t.Errorf("upload key %q accepted", key)
 		}
-		if _, err := s.PresignDownload(ctx, key, "x", time.Minute); err == nil {
+		if _, err := s.PresignDownload(ctx, key, "", "x", time.Minute); err == nil {
 			t.Errorf("download key %q accepted", key)
 		}
 	}

@@ -10,25 +10,79 @@ import (
 	_ "image/png" // photos may be PNG
 
 	"github.com/signintech/gopdf"
+
+	"skillcert"
 )
 
 // pixelsPerPoint is the resolution photos are embedded at: 4 px/pt ≈ 288 dpi, enough for print.
 const pixelsPerPoint = 4
 
+// The PDF copy of a photo (PhotoCopy) fits in CopyWidth×CopyHeight pixels: the largest photo box of the
+// documents (110×150 pt, the certificate's) at pixelsPerPoint, rounded up.
+const (
+	CopyWidth  = 480
+	CopyHeight = 640
+)
+
+// MaxPhotoPixels bounds the photos a document embeds: the declared size is read first (DecodeConfig),
+// and larger images are refused before a pixel is decoded.
+const MaxPhotoPixels = skillcert.MaxPhotoPixels
+
+// DecodePhoto decodes a JPEG or PNG photo after checking its declared size against MaxPhotoPixels, so a
+// tiny file declaring a huge image (a decompression bomb) costs nothing.
+func DecodePhoto(data []byte) (image.Image, error) {
+	if err := CheckPhoto(data); err != nil {
+		return nil, err
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("decode photo: %w", err)
+	}
+	return img, nil
+}
+
+// CheckPhoto reads only the header of a photo and refuses what DecodePhoto would: not JPEG or PNG, no
+// pixels, or more than MaxPhotoPixels.
+func CheckPhoto(data []byte) error {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("decode photo: %w", err)
+	}
+	if format != "jpeg" && format != "png" {
+		return fmt.Errorf("decode photo: %s is not JPEG or PNG", format)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPhotoPixels {
+		return fmt.Errorf("decode photo: %d×%d pixels is over the limit of %d", cfg.Width, cfg.Height, MaxPhotoPixels)
+	}
+	return nil
+}
+
+// PhotoCopy is the copy of an accepted photo that the documents embed: scaled down to fit in
+// CopyWidth×CopyHeight (never up), laid on white and encoded as JPEG.
+func PhotoCopy(img image.Image) ([]byte, error) {
+	b := img.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 {
+		return nil, errors.New("photo copy: empty image")
+	}
+	scale := min(1, float64(CopyWidth)/float64(b.Dx()), float64(CopyHeight)/float64(b.Dy()))
+	w, h := max(1, int(float64(b.Dx())*scale)), max(1, int(float64(b.Dy())*scale))
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, downscale(img, w, h), &jpeg.Options{Quality: 90}); err != nil {
+		return nil, fmt.Errorf("photo copy: %w", err)
+	}
+	return out.Bytes(), nil
+}
+
 // photo embeds a JPEG or PNG image fitted into the box (x, y, w, h), centered. The image is scaled down
 // to the print resolution, laid on white (transparent parts print white) and embedded as JPEG, so a large
-// phone photo does not bloat the PDF. Undecodable data is an error: the caller vouched for it.
+// phone photo does not bloat the PDF. Undecodable or oversized data is an error (DecodePhoto).
 func (d *doc) photo(data []byte, x, y, w, h float64) {
-	src, _, err := image.Decode(bytes.NewReader(data))
+	src, err := DecodePhoto(data)
 	if err != nil {
-		d.fail(fmt.Errorf("decode photo: %w", err))
+		d.fail(err)
 		return
 	}
 	b := src.Bounds()
-	if b.Dx() == 0 || b.Dy() == 0 {
-		d.fail(errors.New("decode photo: empty image"))
-		return
-	}
 	scale := min(w/float64(b.Dx()), h/float64(b.Dy()))
 	iw, ih := float64(b.Dx())*scale, float64(b.Dy())*scale
 	pw := min(b.Dx(), max(1, int(iw*pixelsPerPoint)))

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -15,6 +14,8 @@ import (
 
 	"skillcert/activities"
 	"skillcert/codec"
+	appconfig "skillcert/config"
+	"skillcert/inspect"
 	"skillcert/objectstore"
 	"skillcert/schema"
 	"skillcert/workflows"
@@ -32,42 +33,34 @@ type config struct {
 	CertSerialKey   []byte // SKILLCERT_CERT_SERIAL_KEY: keys the permutation of certificate serials
 }
 
+// loadConfig reads the worker's settings; the defaults and the documentation of every variable are in
+// package config (docs/CONFIG.md). In production it refuses to start without the keys.
 func loadConfig(getenv func(string) string) (config, error) {
+	if err := appconfig.CheckProduction(getenv); err != nil {
+		return config{}, err
+	}
+	env := appconfig.Env(getenv)
 	c := config{
-		DatabaseURL:     getenv("DATABASE_URL"),
-		TemporalAddress: or(getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"),
-		Namespace:       or(getenv("TEMPORAL_NAMESPACE"), "default"),
-		TaskQueue:       or(getenv("SKILLCERT_TASK_QUEUE"), workflows.TaskQueue),
-		CacheSize:       1000,
-		MaxActivities:   64,
+		DatabaseURL:     env.String("DATABASE_URL"),
+		TemporalAddress: env.String("TEMPORAL_ADDRESS"),
+		Namespace:       env.String("TEMPORAL_NAMESPACE"),
+		TaskQueue:       env.String("SKILLCERT_TASK_QUEUE"),
 		Storage:         objectstore.ConfigFromEnv(getenv),
 	}
-	if c.DatabaseURL == "" {
-		return c, fmt.Errorf("DATABASE_URL is required")
+	var err error
+	if c.CacheSize, err = env.PositiveInt("SKILLCERT_WORKER_CACHE_SIZE"); err != nil {
+		return c, err
 	}
-	if v := getenv("SKILLCERT_CERT_SERIAL_KEY"); v != "" {
+	if c.MaxActivities, err = env.PositiveInt("SKILLCERT_WORKER_MAX_ACTIVITIES"); err != nil {
+		return c, err
+	}
+	if v := env.Raw("SKILLCERT_CERT_SERIAL_KEY"); v != "" {
 		if len(v) < 16 {
-			return c, fmt.Errorf("SKILLCERT_CERT_SERIAL_KEY: want at least 16 characters")
+			return c, fmt.Errorf("config: SKILLCERT_CERT_SERIAL_KEY must have at least 16 characters")
 		}
 		c.CertSerialKey = []byte(v)
 	}
-	for name, dst := range map[string]*int{"SKILLCERT_WORKER_CACHE_SIZE": &c.CacheSize, "SKILLCERT_WORKER_MAX_ACTIVITIES": &c.MaxActivities} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				return c, fmt.Errorf("%s: want a positive integer, got %q", name, v)
-			}
-			*dst = n
-		}
-	}
 	return c, nil
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // Run is the whole worker: it reads the configuration, connects to Temporal, Postgres and MinIO, registers
@@ -115,8 +108,9 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	if cfg.CertSerialKey == nil {
 		logger.Warn("SKILLCERT_CERT_SERIAL_KEY is unset: certificate serials use the public development key")
 	}
-	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}, Logger: logger, CertSerialKey: cfg.CertSerialKey})
-	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
+	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger, CertSerialKey: cfg.CertSerialKey})
+	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
+		"pdf_sandbox", inspect.SandboxMode(), "image_decode_slots", cap(inspect.DecodeSlots))
 	if err := w.Run(workerInterrupt(ctx)); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

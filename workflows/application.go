@@ -8,11 +8,9 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
+	"skillcert/contract"
+	"skillcert/failure"
 )
-
-// acts is used only for method references to activities; the worker registers the real instance.
-var acts *activities.Activities
 
 // State is everything the workflow knows about its application. Handlers change it under the mutex.
 type State struct {
@@ -117,10 +115,10 @@ func (w *application) create(ctx workflow.Context) {
 	defer w.mu.Unlock()
 	if _, err := w.apply(ctx, step{action: "created", actor: w.in.Actor}); err != nil {
 		var appErr *temporal.ApplicationError
-		if errors.As(err, &appErr) && appErr.Type() == activities.ErrDuplicate {
+		if errors.As(err, &appErr) && appErr.Type() == contract.ErrDuplicate {
 			var existing string
 			_ = appErr.Details(&existing)
-			w.createErr = refuse(skillcert.ECONFLICT, "已有同一批次、职业和等级的有效申报", map[string]string{"existing_application_id": existing})
+			w.createErr = failure.Encode(skillcert.DuplicateApplication(existing))
 			return
 		}
 		w.createErr = err
@@ -218,7 +216,7 @@ func (w *application) awaitSkillScores(ctx workflow.Context) {
 			if w.st.Status == skillcert.StatusScoring && w.st.Skill.Confirmed == nil {
 				w.st.Escalated = true
 				_, _ = w.apply(ctx, step{action: "skill_scores_overdue", actor: Actor{Role: RoleSystem},
-					notify: []activities.Notification{{Kind: "skill_scores_overdue", RecipientRole: RoleProvincialReviewer,
+					notify: []contract.Notification{{Kind: "skill_scores_overdue", RecipientRole: RoleProvincialReviewer,
 						Message: "技能考核成绩已超过评价结束后10个工作日的录入期限，请督促盟市协办单位尽快录入。"}}})
 			}
 		})
@@ -235,10 +233,10 @@ func (w *application) remind(ctx workflow.Context, kind string, deadline time.Ti
 		if kind == "correction" {
 			msg = "您的申报材料需补正，请于 " + deadline.In(skillcert.ChinaZone).Format("2006-01-02 15:04") + " 前补正并重新提交。"
 		}
-		err := workflow.ExecuteActivity(activityContext(ctx), acts.Notify, activities.NotifyInput{
+		err := workflow.ExecuteActivity(activityContext(ctx), contract.Notify, contract.NotifyInput{
 			DedupeKey:     w.in.ApplicationID + ":remind:" + kind + ":" + deadline.UTC().Format(time.RFC3339),
 			ApplicationID: w.in.ApplicationID,
-			Notification:  activities.Notification{Kind: kind + "_reminder", RecipientRole: RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg},
+			Notification:  contract.Notification{Kind: kind + "_reminder", RecipientRole: RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg},
 			At:            workflow.Now(ctx),
 		}).Get(ctx, nil)
 		if err != nil {

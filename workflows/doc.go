@@ -1,5 +1,9 @@
 // Package workflows holds ApplicationWorkflow, the durable case of one application (申报), and the names
-// and types of its messages (updates, the batch signal, the state query), which the gateway uses.
+// and types of its messages (updates, the batch signal, the state query), which the gateway uses. It owns
+// the order of a case's steps and its deadlines; the rules are the domain's (package skillcert), the side
+// effects are activities it names through package contract, and its refusals are domain errors sent whole
+// through package failure. It imports nothing else of the module (TestImportGraph), so it links neither
+// the database nor storage.
 //
 // # Determinism
 //

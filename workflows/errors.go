@@ -1,18 +1,14 @@
 package workflows
 
 import (
-	"go.temporal.io/sdk/temporal"
-
 	"skillcert"
+	"skillcert/failure"
 )
 
-// refuse returns the error an update validator or handler gives back. Its type is a skillcert error
-// code, which the gateway maps to an HTTP status; fields (when any) travel as the error's details.
+// refuse returns the error an update validator or handler gives back: a *skillcert.Error with code,
+// message and field reasons, encoded by package failure (the gateway decodes it whole).
 func refuse(code, message string, fields map[string]string) error {
-	if len(fields) == 0 {
-		return temporal.NewApplicationErrorWithOptions(message, code, temporal.ApplicationErrorOptions{NonRetryable: true})
-	}
-	return temporal.NewApplicationErrorWithOptions(message, code, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{fields}})
+	return failure.Refuse(code, message, fields)
 }
 
 func forbidden(message string) error { return refuse(skillcert.EFORBIDDEN, message, nil) }
@@ -21,10 +17,11 @@ func invalidInput(field, message string) error {
 	return refuse(skillcert.EINVALID, message, map[string]string{field: message})
 }
 
-// fromDomain turns a *skillcert.Error into a refusal with the same code, message and fields.
+// fromDomain encodes a *skillcert.Error whole (code, message, fields and extra); other errors pass as
+// they are.
 func fromDomain(err error) error {
 	if e, ok := err.(*skillcert.Error); ok {
-		return refuse(e.Code, e.Message, e.Fields)
+		return failure.Encode(e)
 	}
 	return err
 }

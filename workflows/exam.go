@@ -7,7 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
+	"skillcert/contract"
 )
 
 func (w *application) validateCreateOrder(ctx workflow.Context, req ActorRequest) error {
@@ -38,7 +38,7 @@ func (w *application) createOrder(ctx workflow.Context, req ActorRequest) (Payme
 	}
 	order := PaymentOrder{AmountFen: w.in.FeeFen, DueAt: due,
 		OrderID: uuid.NewSHA1(uuid.MustParse(w.in.ApplicationID), []byte("payment-order")).String()}
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.CreatePaymentOrder, activities.OrderInput{
+	err := workflow.ExecuteActivity(activityContext(ctx), contract.CreatePaymentOrder, contract.OrderInput{
 		OrderID: order.OrderID, ApplicationID: w.in.ApplicationID, AmountFen: order.AmountFen, DueAt: due, At: workflow.Now(ctx),
 	}).Get(ctx, nil)
 	if err != nil {
@@ -80,7 +80,7 @@ func (w *application) confirmPayment(ctx workflow.Context, req ConfirmPaymentReq
 	if slices.Contains(w.st.Transactions, req.TransactionID) {
 		return ConfirmPaymentResult{Status: w.st.Status, Duplicate: true}, nil
 	}
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.RecordPayment, activities.PaymentInput{
+	err := workflow.ExecuteActivity(activityContext(ctx), contract.RecordPayment, contract.PaymentInput{
 		TransactionID: req.TransactionID, OrderID: req.OrderID, ApplicationID: w.in.ApplicationID,
 		AmountFen: req.AmountFen, PaidAt: req.PaidAt, Outcome: "applied",
 	}).Get(ctx, nil)

@@ -4,6 +4,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
+	"skillcert/contract"
 )
 
 // handle registers an update whose validator runs before the update is accepted (a refusal never reaches
@@ -130,7 +131,7 @@ func (w *application) validateRevoke(_ workflow.Context, req ActorRequest) error
 func (w *application) revoke(ctx workflow.Context, req ActorRequest) (Result, error) {
 	if w.st.CertificateNumber != "" {
 		in := revokeInput(w.in.ApplicationID, req.Reason, workflow.Now(ctx))
-		if err := workflow.ExecuteActivity(activityContext(ctx), acts.RevokeCertificate, in).Get(ctx, nil); err != nil {
+		if err := workflow.ExecuteActivity(activityContext(ctx), contract.RevokeCertificate, in).Get(ctx, nil); err != nil {
 			return Result{}, err
 		}
 	}

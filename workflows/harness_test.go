@@ -20,6 +20,9 @@ import (
 	"skillcert/inspect"
 )
 
+// acts names the activities for the mocks: method values resolve to the registered activity names.
+var acts *activities.Activities
+
 // harness drives ApplicationWorkflow in the SDK's test environment (time skipping) with recorded
 // activities. Actions are scheduled an hour apart of workflow time so each completes before the next.
 type harness struct {

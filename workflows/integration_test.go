@@ -45,13 +45,6 @@ type realStack struct {
 	dir    string            // the stack's data folder
 }
 
-type storeReader struct{ s *objectstore.Store }
-
-func (r storeReader) ReadObject(ctx context.Context, key string, max int64) ([]byte, error) {
-	data, _, err := r.s.Get(ctx, key, max)
-	return data, err
-}
-
 func startReal(t *testing.T) *realStack {
 	t.Helper()
 	stack := devstack.ForTest(t)
@@ -83,7 +76,7 @@ func startReal(t *testing.T) *realStack {
 	queue := "itest-" + uuid.NewString()
 	w := worker.New(c, queue, worker.Options{})
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
-	w.RegisterActivity(&activities.Activities{Pool: pool, Store: storeReader{store}})
+	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

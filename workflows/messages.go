@@ -44,25 +44,25 @@ const (
 	SearchLevel      = "SkillcertLevel"
 )
 
-// Roles of users (DOMAIN.md, "Actors and roles").
+// Roles of users, as the strings the messages carry (the vocabulary is skillcert.Role).
 const (
-	RoleApplicant          = "applicant"
-	RoleCityReviewer       = "city_reviewer"
-	RoleProvincialReviewer = "provincial_reviewer"
-	RoleCommitteeMember    = "committee_member"
-	RoleSupervisor         = "supervisor"
-	RoleAdmin              = "admin"
-	RoleSystem             = "system" // timers and the payment platform
+	RoleApplicant          = string(skillcert.RoleApplicant)
+	RoleCityReviewer       = string(skillcert.RoleCityReviewer)
+	RoleProvincialReviewer = string(skillcert.RoleProvincialReviewer)
+	RoleCommitteeMember    = string(skillcert.RoleCommitteeMember)
+	RoleSupervisor         = string(skillcert.RoleSupervisor)
+	RoleAdmin              = string(skillcert.RoleAdmin)
+	RoleSystem             = string(skillcert.RoleSystem) // timers and the payment platform
 )
 
-// Task types of the inboxes (API.md, "Human tasks").
+// Task types of the inboxes, as strings (the vocabulary is skillcert.TaskType).
 const (
-	TaskPreliminaryReview   = "preliminary_review"
-	TaskReReview            = "re_review"
-	TaskCorrectionReview    = "correction_review"
-	TaskScoreEntry          = "score_entry"
-	TaskScoreConfirmation   = "score_confirmation"
-	TaskComprehensiveReview = "comprehensive_review"
+	TaskPreliminaryReview   = string(skillcert.TaskPreliminaryReview)
+	TaskReReview            = string(skillcert.TaskReReview)
+	TaskCorrectionReview    = string(skillcert.TaskCorrectionReview)
+	TaskScoreEntry          = string(skillcert.TaskScoreEntry)
+	TaskScoreConfirmation   = string(skillcert.TaskScoreConfirmation)
+	TaskComprehensiveReview = string(skillcert.TaskComprehensiveReview)
 )
 
 // Actor is who does something to an application, as authenticated by the gateway.
@@ -87,7 +87,7 @@ type Policy struct {
 	CorrectionWorkdays    int           `json:"correction_workdays"`     // 退回补正 deadline, working days
 	ScoreDueWorkdays      int           `json:"score_due_workdays"`      // skill scores due after the exam
 	PanelSize             int           `json:"panel_size"`              // committee members whose mean decides
-	PaymentReminderBefore time.Duration `json:"payment_reminder_before"` // reminder ahead of the payment deadline
+	PaymentReminderBefore time.Duration `json:"payment_reminder_before"` // reminder ahead of the payment and the correction deadlines
 	SiteCode              string        `json:"site_code"`               // 6-digit site code in certificate numbers
 }
 

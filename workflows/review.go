@@ -9,16 +9,15 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
-	"skillcert/inspect"
+	"skillcert/contract"
 )
 
-func applicantNote(w *application, kind, msg string) []activities.Notification {
-	return []activities.Notification{{Kind: kind, RecipientRole: RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg}}
+func applicantNote(w *application, kind, msg string) []contract.Notification {
+	return []contract.Notification{{Kind: kind, RecipientRole: RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg}}
 }
 
-func revokeInput(applicationID, reason string, at time.Time) activities.RevokeInput {
-	return activities.RevokeInput{ApplicationID: applicationID, Reason: reason, At: at}
+func revokeInput(applicationID, reason string, at time.Time) contract.RevokeInput {
+	return contract.RevokeInput{ApplicationID: applicationID, Reason: reason, At: at}
 }
 
 func (w *application) ruleFor(dt skillcert.DocType) (skillcert.DocRule, bool) {
@@ -60,9 +59,9 @@ func (w *application) validateAttach(_ workflow.Context, req AttachDocumentReque
 func (w *application) attach(ctx workflow.Context, req AttachDocumentRequest) (AttachDocumentResult, error) {
 	rule, _ := w.ruleFor(req.DocType)
 	actx := workflow.WithActivityOptions(activityContext(ctx), workflow.ActivityOptions{StartToCloseTimeout: 2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{MaximumInterval: 10 * time.Second, MaximumAttempts: 5, NonRetryableErrorTypes: []string{activities.ErrInvalid}}})
-	var res inspect.Result
-	err := workflow.ExecuteActivity(actx, acts.InspectDocument, activities.InspectInput{
+		RetryPolicy: &temporal.RetryPolicy{MaximumInterval: 10 * time.Second, MaximumAttempts: 5, NonRetryableErrorTypes: []string{contract.ErrInvalid}}})
+	var res contract.Inspection
+	err := workflow.ExecuteActivity(actx, contract.InspectDocument, contract.InspectInput{
 		ApplicationID: w.in.ApplicationID, DocumentID: req.DocumentID, Rule: rule,
 	}).Get(ctx, &res)
 	if err != nil {
@@ -137,13 +136,13 @@ func (w *application) submit(ctx workflow.Context, req ActorRequest) (Result, er
 }
 
 // currentTask returns the open task with id, if any.
-func (w *application) currentTask(id string) (activities.TaskSpec, bool) {
+func (w *application) currentTask(id string) (contract.TaskSpec, bool) {
 	for _, t := range w.tasks() {
 		if t.ID == id {
 			return t, true
 		}
 	}
-	return activities.TaskSpec{}, false
+	return contract.TaskSpec{}, false
 }
 
 func (w *application) validateCompleteTask(_ workflow.Context, req CompleteTaskRequest) error {

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"skillcert"
 	"skillcert/activities"
+	"skillcert/failure"
 	"skillcert/inspect"
 )
 
@@ -143,6 +145,11 @@ func TestDuplicateAndIneligibleCreationProjectNothing(t *testing.T) {
 		created := h.updateAfter(-h.next, UpdateCreated, nil)
 		h.run()
 		mustRefuse(t, "duplicate", created, skillcert.ECONFLICT)
+		const existing = "11111111-1111-4111-8111-111111111111"
+		if se, ok := failure.Decode(created.err); !ok || se.Extra["application_id"] != existing ||
+			se.Fields["existing_application_id"] != existing || !strings.Contains(se.Message, existing) {
+			t.Fatalf("the duplicate refusal does not carry the existing application whole: %+v", se)
+		}
 		if !h.env.IsWorkflowCompleted() {
 			t.Fatal("duplicate workflow left running")
 		}

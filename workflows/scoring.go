@@ -7,7 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
+	"skillcert/contract"
 )
 
 func (w *application) slot(c skillcert.Component) *ScoreSlot {
@@ -116,7 +116,7 @@ func (w *application) judge(ctx workflow.Context, s *step) error {
 
 func (w *application) issueCertificate(ctx workflow.Context) (string, error) {
 	var number string
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.IssueCertificate, activities.IssueInput{
+	err := workflow.ExecuteActivity(activityContext(ctx), contract.IssueCertificate, contract.IssueInput{
 		ApplicationID: w.in.ApplicationID, ApplicantID: w.in.ApplicantID, OccupationCode: w.in.OccupationCode,
 		OccupationName: w.in.OccupationName, Level: w.in.Level, IssuedOn: skillcert.DateOf(workflow.Now(ctx)),
 		SiteCode: w.in.Policy.SiteCode,

@@ -9,7 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
-	"skillcert/activities"
+	"skillcert/contract"
 )
 
 // step is one change of the application: an optional lifecycle event plus what to record about it.
@@ -20,7 +20,7 @@ type step struct {
 	reason        string
 	details       any
 	completedTask string
-	notify        []activities.Notification
+	notify        []contract.Notification
 }
 
 // Search attribute keys (no personal data).
@@ -39,7 +39,7 @@ func activityContext(ctx workflow.Context) workflow.Context {
 			InitialInterval:        500 * time.Millisecond,
 			BackoffCoefficient:     2,
 			MaximumInterval:        30 * time.Second,
-			NonRetryableErrorTypes: []string{activities.ErrDuplicate, activities.ErrInvalid},
+			NonRetryableErrorTypes: []string{contract.ErrDuplicate, contract.ErrInvalid},
 		},
 	})
 }
@@ -63,7 +63,7 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 	if to != from {
 		w.enter(ctx, from, to)
 	}
-	rec := activities.TransitionRecord{
+	rec := contract.TransitionRecord{
 		ApplicationID: w.in.ApplicationID, Seq: w.st.Seq, At: workflow.Now(ctx), Action: s.action,
 		ToStatus: string(to), ActorID: s.actor.UserID, ActorRole: s.actor.Role, Reason: s.reason,
 		Row: w.row(), Tasks: w.tasks(), CompletedTaskID: s.completedTask, Notifications: s.notify,
@@ -77,7 +77,7 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 			workflow.GetLogger(ctx).Warn("search attributes not updated", "error", err)
 		}
 	}
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.RecordTransition, rec).Get(ctx, nil)
+	err := workflow.ExecuteActivity(activityContext(ctx), contract.RecordTransition, rec).Get(ctx, nil)
 	return Result{Status: to, Seq: w.st.Seq}, err
 }
 
@@ -134,7 +134,7 @@ func (w *application) taskID(kind string, round int) string {
 }
 
 // tasks are the open human tasks for the current state.
-func (w *application) tasks() []activities.TaskSpec {
+func (w *application) tasks() []contract.TaskSpec {
 	region := w.in.Region
 	switch w.st.Status {
 	case skillcert.StatusPreliminaryReview, skillcert.StatusReReview:
@@ -142,19 +142,19 @@ func (w *application) tasks() []activities.TaskSpec {
 		if w.st.Status == skillcert.StatusReReview {
 			role = RoleProvincialReviewer
 		}
-		t := activities.TaskSpec{ID: w.taskID(string(w.st.Status), w.st.ReviewRound), Type: reviewTaskType(w.st.Status), Role: role, Region: region}
+		t := contract.TaskSpec{ID: w.taskID(string(w.st.Status), w.st.ReviewRound), Type: reviewTaskType(w.st.Status), Role: role, Region: region}
 		if w.st.ReturnedFrom == w.st.Status && w.st.ReturnedBy != "" {
 			t.Type, t.AssigneeID = TaskCorrectionReview, w.st.ReturnedBy
 		}
-		return []activities.TaskSpec{t}
+		return []contract.TaskSpec{t}
 	case skillcert.StatusScoring:
-		var out []activities.TaskSpec
+		var out []contract.TaskSpec
 		for _, c := range []skillcert.Component{skillcert.ComponentTheory, skillcert.ComponentSkill} {
 			slot := w.slot(c)
 			if slot.Confirmed != nil {
 				continue
 			}
-			t := activities.TaskSpec{Type: TaskScoreEntry, Role: RoleProvincialReviewer, Region: region}
+			t := contract.TaskSpec{Type: TaskScoreEntry, Role: RoleProvincialReviewer, Region: region}
 			if c == skillcert.ComponentSkill {
 				t.Role, t.DueAt = RoleCityReviewer, w.st.SkillScoresDueAt
 			}
@@ -166,7 +166,7 @@ func (w *application) tasks() []activities.TaskSpec {
 		}
 		return out
 	case skillcert.StatusComprehensiveReview:
-		return []activities.TaskSpec{{ID: w.taskID(TaskComprehensiveReview, w.st.ReviewRound), Type: TaskComprehensiveReview, Role: RoleCommitteeMember, Region: region}}
+		return []contract.TaskSpec{{ID: w.taskID(TaskComprehensiveReview, w.st.ReviewRound), Type: TaskComprehensiveReview, Role: RoleCommitteeMember, Region: region}}
 	}
 	return nil
 }
@@ -215,8 +215,8 @@ func (w *application) view() View {
 	return v
 }
 
-func (w *application) row() activities.ApplicationRow {
-	r := activities.ApplicationRow{
+func (w *application) row() contract.ApplicationRow {
+	r := contract.ApplicationRow{
 		ApplicantID: w.in.ApplicantID, BatchID: w.in.Batch.BatchID, Region: w.in.Region, Employer: w.in.Employer,
 		OccupationCode: w.in.OccupationCode, Level: int(w.in.Level), Pathway: string(w.in.Pathway),
 		Status: string(w.st.Status), View: w.view(), CertificateNumber: w.st.CertificateNumber,

@@ -1,6 +1,6 @@
 // Command gateway serves the skillcert HTTP API (API.md) with Fiber: accounts, applications, documents,
 // payments, inboxes, certificates, the codec server and the OpenAPI document. Configuration comes from the
-// environment (gateway/CONFIG.md). Everything but signal handling lives in package gateway.
+// environment (docs/CONFIG.md). Everything but signal handling lives in package gateway.
 package main
 
 import (

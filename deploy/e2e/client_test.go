@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"skillcert/client"
 )
 
 // call is one HTTP exchange with the gateway.
@@ -27,6 +29,9 @@ func (c call) decode(t *testing.T, v any) {
 }
 
 var httpClient = &http.Client{Timeout: 90 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// api sends through the typed client's transport.
+var api = &client.Client{HTTP: httpClient}
 
 func (s *system) do(method, path, token string, body any, headers ...string) call {
 	s.t.Helper()
@@ -51,12 +56,10 @@ func (s *system) do(method, path, token string, body any, headers ...string) cal
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := httpClient.Do(req)
+	resp, b, err := api.Send(req)
 	if err != nil {
 		s.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
 	return call{status: resp.StatusCode, body: b}
 }
 
@@ -90,12 +93,10 @@ func (s *system) callback(body map[string]any) call {
 	req, _ := http.NewRequest("POST", s.baseURL+"/api/v1/payments/callback", bytes.NewReader(raw))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Signature", hex.EncodeToString(mac.Sum(nil)))
-	resp, err := httpClient.Do(req)
+	resp, b, err := api.Send(req)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
 	return call{status: resp.StatusCode, body: b}
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -68,12 +67,10 @@ func (s *system) rawPost(path, token string, body any) (int, string, error) {
 	req, _ := http.NewRequest("POST", s.baseURL+path, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := httpClient.Do(req)
+	resp, out, err := api.Send(req)
 	if err != nil {
 		return 0, "", err
 	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(out), nil
 }
 

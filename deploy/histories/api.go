@@ -12,6 +12,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"time"
+
+	"skillcert/client"
 )
 
 // api drives the gateway over HTTP exactly as a client would.
@@ -49,12 +51,10 @@ func (a *api) send(ctx context.Context, method, path, token string, body any, he
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := a.http.Do(req)
-	if err != nil {
+	resp, b, err := (&client.Client{HTTP: a.http}).Send(req)
+	if resp == nil {
 		return 0, nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, b, err
 }
 
@@ -89,12 +89,10 @@ func (a *api) callback(ctx context.Context, body map[string]any) (int, []byte, e
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Signature", hex.EncodeToString(mac.Sum(nil)))
-	resp, err := a.http.Do(req)
-	if err != nil {
+	resp, b, err := (&client.Client{HTTP: a.http}).Send(req)
+	if resp == nil {
 		return 0, nil, fmt.Errorf("payment callback: %w", err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, b, err
 }
 

@@ -5,26 +5,27 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
+
+	"skillcert/client"
 )
 
-// apiClient drives the gateway over HTTP and records every request's latency under its route template.
+// apiClient drives the gateway over HTTP through the typed client's transport (client.Client.Send) and
+// records every request's latency under its route template.
 type apiClient struct {
-	base   string
-	http   *http.Client
+	api    *client.Client
 	rec    *recorder
 	errors *errorLog
 }
 
 func newAPIClient(base string, conns int, rec *recorder, errs *errorLog) *apiClient {
 	tr := &http.Transport{MaxIdleConns: conns * 2, MaxIdleConnsPerHost: conns * 2, IdleConnTimeout: time.Minute}
-	return &apiClient{base: strings.TrimRight(base, "/"), http: &http.Client{Transport: tr, Timeout: 2 * time.Minute,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		rec: rec, errors: errs}
+	api := client.New(base)
+	api.HTTP = &http.Client{Transport: tr, Timeout: 2 * time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &apiClient{api: api, rec: rec, errors: errs}
 }
 
 // call is one request: the route template names it in the report, path is the concrete path (with query).
@@ -48,7 +49,7 @@ func (a *apiClient) do(ctx context.Context, c call) error {
 			return fmt.Errorf("encode %s %s: %w", c.method, c.route, err)
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, c.method, a.base+c.path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, c.method, a.api.BaseURL+c.path, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("request %s: %w", c.route, err)
 	}
@@ -63,13 +64,11 @@ func (a *apiClient) do(ctx context.Context, c call) error {
 	}
 	endpoint := c.method + " " + c.route
 	start := time.Now()
-	resp, err := a.http.Do(req)
-	if err != nil {
+	resp, data, err := a.api.Send(req)
+	if resp == nil {
 		a.errors.add(endpoint, 0, err.Error())
 		return fmt.Errorf("%s: %w", endpoint, err)
 	}
-	data, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	a.rec.add(endpoint, time.Since(start))
 	if err != nil {
 		a.errors.add(endpoint, resp.StatusCode, err.Error())

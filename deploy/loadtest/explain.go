@@ -2,44 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"skillcert/schema/capture"
 )
-
-// capture is a db.DBTX that runs nothing: it keeps the SQL and arguments the generated query code would
-// send, so the plans explained are those of the exact statements the gateway runs.
-type capture struct {
-	sql  string
-	args []any
-}
-
-var errCaptured = errors.New("captured")
-
-func (c *capture) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	c.sql, c.args = sql, args
-	return pgconn.CommandTag{}, errCaptured
-}
-
-func (c *capture) Query(_ context.Context, sql string, args ...any) (pgx.Rows, error) {
-	c.sql, c.args = sql, args
-	return nil, errCaptured
-}
-
-func (c *capture) QueryRow(_ context.Context, sql string, args ...any) pgx.Row {
-	c.sql, c.args = sql, args
-	return capturedRow{}
-}
-
-type capturedRow struct{}
-
-func (capturedRow) Scan(...any) error { return errCaptured }
 
 // Plan is a query's plans: the custom plan Postgres makes for the given arguments (what EXPLAIN with
 // parameters shows), and the generic plan it may switch to once the gateway's prepared statement has run
@@ -66,10 +38,10 @@ func seqScans(plan string) []string {
 
 // explain runs EXPLAIN (ANALYZE, BUFFERS) of the captured statement with its arguments, and of its
 // generic plan (PREPARE, plan_cache_mode = force_generic_plan, EXPLAIN EXECUTE with the arguments as literals).
-func explain(ctx context.Context, pool *pgxpool.Pool, name string, c *capture) (Plan, error) {
-	p := Plan{Query: name, SQL: strings.TrimSpace(c.sql)}
-	lits := make([]string, len(c.args))
-	for i, a := range c.args {
+func explain(ctx context.Context, pool *pgxpool.Pool, name string, c *capture.Statement) (Plan, error) {
+	p := Plan{Query: name, SQL: strings.TrimSpace(c.SQL)}
+	lits := make([]string, len(c.Args))
+	for i, a := range c.Args {
 		lit, err := literal(a)
 		if err != nil {
 			return p, fmt.Errorf("explain %s: argument %d: %w", name, i+1, err)
@@ -77,7 +49,7 @@ func explain(ctx context.Context, pool *pgxpool.Pool, name string, c *capture) (
 		lits[i] = lit
 	}
 	p.Args = lits
-	custom, err := planText(ctx, pool, "EXPLAIN (ANALYZE, BUFFERS) "+c.sql, c.args...)
+	custom, err := planText(ctx, pool, "EXPLAIN (ANALYZE, BUFFERS) "+c.SQL, c.Args...)
 	if err != nil {
 		return p, fmt.Errorf("explain %s: %w", name, err)
 	}
@@ -88,7 +60,7 @@ func explain(ctx context.Context, pool *pgxpool.Pool, name string, c *capture) (
 	}
 	defer conn.Release()
 	stmt := "loadtest_" + strings.ToLower(regexp.MustCompile(`\W+`).ReplaceAllString(name, "_"))
-	if _, err := conn.Exec(ctx, "PREPARE "+stmt+" AS "+c.sql); err != nil {
+	if _, err := conn.Exec(ctx, "PREPARE "+stmt+" AS "+c.SQL); err != nil {
 		return p, fmt.Errorf("prepare %s: %w", name, err)
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "DEALLOCATE "+stmt) //nolint:errcheck // the session ends with the pool anyway

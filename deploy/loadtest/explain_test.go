@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"skillcert/schema/capture"
 	"skillcert/schema/db"
 )
 
@@ -43,17 +44,17 @@ func TestSeqScans(t *testing.T) {
 }
 
 func TestCaptureKeepsTheGatewaysStatement(t *testing.T) {
-	c := &capture{}
+	c := &capture.Statement{}
 	region := "包头市"
 	_, err := db.New(c).ListInboxTasks(context.Background(), db.ListInboxTasksParams{Roles: []string{"city_reviewer"},
 		ScopeRegion: &region, Off: 4950, Lim: 51})
-	if err != errCaptured {
-		t.Fatalf("err = %v, want errCaptured", err)
+	if err != capture.ErrCaptured {
+		t.Fatalf("err = %v, want ErrCaptured", err)
 	}
-	if len(c.args) != 9 || c.sql == "" {
-		t.Fatalf("captured %d args, sql %q", len(c.args), c.sql)
+	if len(c.Args) != 11 || c.SQL == "" {
+		t.Fatalf("captured %d args, sql %q", len(c.Args), c.SQL)
 	}
-	if got := c.args[len(c.args)-2]; got != int32(4950) {
+	if got := c.Args[len(c.Args)-2]; got != int32(4950) {
 		t.Errorf("offset argument = %v, want 4950", got)
 	}
 }

@@ -210,7 +210,7 @@ func (d *driver) sendObject(ctx context.Context, method, url string, fields, hea
 	}
 	endpoint := method + " (object storage) presigned upload"
 	start := time.Now()
-	resp, err := d.api.http.Do(req)
+	resp, err := d.api.api.HTTP.Do(req) // object storage, not the gateway: the bare transport
 	if err != nil {
 		d.api.errors.add(endpoint, 0, err.Error())
 		return fmt.Errorf("upload: %w", err)

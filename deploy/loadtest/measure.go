@@ -91,7 +91,7 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 	rec := newRecorder()
 	api := newAPIClient(base, o.concurrency*2, rec, env.errors)
 	setupRec := newRecorder()
-	setupAPI := &apiClient{base: api.base, http: api.http, rec: setupRec, errors: env.errors}
+	setupAPI := &apiClient{api: api.api, rec: setupRec, errors: env.errors}
 	t := time.Now()
 	staff, err := setupStaff(ctx, setupAPI, env.gateway.adminPassword, "lt", regionsOf(o.lifecycles))
 	if err != nil {

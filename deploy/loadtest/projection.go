@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"skillcert"
+	"skillcert/schema/capture"
 	"skillcert/schema/db"
 )
 
@@ -122,8 +123,8 @@ func measureProjection(ctx context.Context, env *runEnv, apps, tasks, requests i
 		out.Loaded.LoadSeconds, out.Loaded.VacuumSecs, out.Loaded.AllVisible, out.Loaded.Applications, out.Loaded.OpenTasks, out.Loaded.Certificates)
 	queries := projectionQueries(ctx, out.Loaded.inboxRegion, out.Loaded.certNumbers)
 	for _, pq := range queries {
-		c := &capture{}
-		if err := pq.capture(db.New(c)); err != errCaptured {
+		c := &capture.Statement{}
+		if err := pq.capture(db.New(c)); err != capture.ErrCaptured {
 			return out, fmt.Errorf("capture %s: %v", pq.name, err)
 		}
 		plan, err := explain(ctx, pool, pq.name, c)
@@ -206,7 +207,7 @@ func measureVariant(ctx context.Context, env *runEnv, v Variant, dbURL string, f
 // at least 100 requests); the summary's count says how many were made.
 func timeEndpoint(ctx context.Context, api *apiClient, pq projectionQuery, token string, n int, budget time.Duration) (Latency, int, error) {
 	sub := newRecorder()
-	measured := &apiClient{base: api.base, http: api.http, rec: sub, errors: api.errors}
+	measured := &apiClient{api: api.api, rec: sub, errors: api.errors}
 	items := 0
 	start := time.Now()
 	for i := 0; i < n && (i < 100 || time.Since(start) < budget); i++ {

@@ -48,7 +48,7 @@ func (q *Queries) CompleteTask(ctx context.Context, arg CompleteTaskParams) erro
 const findActiveDuplicate = `-- name: FindActiveDuplicate :one
 SELECT id FROM applications
 WHERE applicant_id = $1 AND batch_id = $2 AND occupation_code = $3 AND level = $4
-  AND status NOT IN ('rejected','expired','withdrawn','abandoned','revoked','failed')
+  AND application_holds_place(status)
   AND id <> $5
 LIMIT 1
 `
@@ -346,7 +346,7 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) error {
 }
 
 const loadDocumentForInspection = `-- name: LoadDocumentForInspection :one
-SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at FROM documents WHERE id = $1 AND application_id = $2
+SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at, version_id, pdf_photo_key, pdf_photo_version FROM documents WHERE id = $1 AND application_id = $2
 `
 
 type LoadDocumentForInspectionParams struct {
@@ -374,6 +374,9 @@ func (q *Queries) LoadDocumentForInspection(ctx context.Context, arg LoadDocumen
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.InspectedAt,
+		&i.VersionID,
+		&i.PdfPhotoKey,
+		&i.PdfPhotoVersion,
 	)
 	return i, err
 }

@@ -134,7 +134,7 @@ func (q *Queries) DeleteOldIdempotencyKeys(ctx context.Context, createdAt time.T
 const findActiveApplication = `-- name: FindActiveApplication :one
 SELECT id FROM applications
 WHERE applicant_id = $1 AND batch_id = $2 AND occupation_code = $3 AND level = $4
-  AND status NOT IN ('rejected','expired','withdrawn','abandoned','revoked','failed')
+  AND application_holds_place(status)
 LIMIT 1
 `
 
@@ -207,7 +207,7 @@ func (q *Queries) FinishIdempotencyKey(ctx context.Context, arg FinishIdempotenc
 }
 
 const getAcceptedDocument = `-- name: GetAcceptedDocument :one
-SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at FROM documents WHERE application_id = $1 AND doc_type = $2 AND status = 'accepted'
+SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at, version_id, pdf_photo_key, pdf_photo_version FROM documents WHERE application_id = $1 AND doc_type = $2 AND status = 'accepted'
 ORDER BY inspected_at DESC NULLS LAST, created_at DESC LIMIT 1
 `
 
@@ -237,6 +237,9 @@ func (q *Queries) GetAcceptedDocument(ctx context.Context, arg GetAcceptedDocume
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.InspectedAt,
+		&i.VersionID,
+		&i.PdfPhotoKey,
+		&i.PdfPhotoVersion,
 	)
 	return i, err
 }
@@ -316,7 +319,7 @@ func (q *Queries) GetCertificate(ctx context.Context, number string) (Certificat
 }
 
 const getDocument = `-- name: GetDocument :one
-SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at FROM documents WHERE id = $1 AND application_id = $2
+SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at, version_id, pdf_photo_key, pdf_photo_version FROM documents WHERE id = $1 AND application_id = $2
 `
 
 type GetDocumentParams struct {
@@ -344,6 +347,9 @@ func (q *Queries) GetDocument(ctx context.Context, arg GetDocumentParams) (Docum
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.InspectedAt,
+		&i.VersionID,
+		&i.PdfPhotoKey,
+		&i.PdfPhotoVersion,
 	)
 	return i, err
 }
@@ -614,20 +620,24 @@ WHERE ($1::text[] IS NULL OR t.role = ANY ($1::text[]))
        OR a.id::text LIKE $7::text || '%'
        OR a.occupation_code = $7::text
        OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id AND u.name LIKE '%' || $7::text || '%'))
+  AND ($8::timestamptz IS NULL
+       OR (t.created_at, t.id) > ($8::timestamptz, $9::uuid))
 ORDER BY t.created_at, t.id
-LIMIT $9 OFFSET $8
+LIMIT $11 OFFSET $10
 `
 
 type ListInboxTasksParams struct {
-	Roles         []string `json:"roles"`
-	ScopeRegion   *string  `json:"scope_region"`
-	Type          *string  `json:"type"`
-	Status        *string  `json:"status"`
-	Region        *string  `json:"region"`
-	ApplicationID *string  `json:"application_id"`
-	Q             *string  `json:"q"`
-	Off           int32    `json:"off"`
-	Lim           int32    `json:"lim"`
+	Roles         []string   `json:"roles"`
+	ScopeRegion   *string    `json:"scope_region"`
+	Type          *string    `json:"type"`
+	Status        *string    `json:"status"`
+	Region        *string    `json:"region"`
+	ApplicationID *string    `json:"application_id"`
+	Q             *string    `json:"q"`
+	AfterAt       *time.Time `json:"after_at"`
+	AfterID       *string    `json:"after_id"`
+	Off           int32      `json:"off"`
+	Lim           int32      `json:"lim"`
 }
 
 type ListInboxTasksRow struct {
@@ -645,7 +655,8 @@ type ListInboxTasksRow struct {
 	ApplicationStatus string     `json:"application_status"`
 }
 
-// The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered.
+// The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
+// first; after_at/after_id (keyset paging) start after that task.
 func (q *Queries) ListInboxTasks(ctx context.Context, arg ListInboxTasksParams) ([]ListInboxTasksRow, error) {
 	rows, err := q.db.Query(ctx, listInboxTasks,
 		arg.Roles,
@@ -655,6 +666,8 @@ func (q *Queries) ListInboxTasks(ctx context.Context, arg ListInboxTasksParams) 
 		arg.Region,
 		arg.ApplicationID,
 		arg.Q,
+		arg.AfterAt,
+		arg.AfterID,
 		arg.Off,
 		arg.Lim,
 	)
@@ -751,7 +764,7 @@ func (q *Queries) ListRegions(ctx context.Context) ([]string, error) {
 
 const listRunningApplicationsOfBatch = `-- name: ListRunningApplicationsOfBatch :many
 SELECT id FROM applications
-WHERE batch_id = $1 AND status NOT IN ('certified','failed','rejected','expired','withdrawn','abandoned','revoked')
+WHERE batch_id = $1 AND NOT application_status_final(status)
 ORDER BY id
 `
 

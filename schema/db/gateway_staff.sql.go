@@ -362,14 +362,19 @@ SELECT e.id, e.application_id, e.seq, e.action, e.at, e.actor_id, e.actor_role, 
        e.reason, e.details
 FROM audit_events e
 WHERE e.application_id = $1
+  AND ($2::timestamptz IS NULL
+       OR (e.at, e.seq, e.id) > ($2::timestamptz, $3::bigint, $4::bigint))
 ORDER BY e.at, e.seq, e.id
-LIMIT $3 OFFSET $2
+LIMIT $6 OFFSET $5
 `
 
 type ListApplicationAuditParams struct {
-	ApplicationID string `json:"application_id"`
-	Off           int32  `json:"off"`
-	Lim           int32  `json:"lim"`
+	ApplicationID string     `json:"application_id"`
+	AfterAt       *time.Time `json:"after_at"`
+	AfterSeq      *int64     `json:"after_seq"`
+	AfterID       *int64     `json:"after_id"`
+	Off           int32      `json:"off"`
+	Lim           int32      `json:"lim"`
 }
 
 type ListApplicationAuditRow struct {
@@ -388,7 +393,14 @@ type ListApplicationAuditRow struct {
 
 // The full audit trail of one application, oldest first.
 func (q *Queries) ListApplicationAudit(ctx context.Context, arg ListApplicationAuditParams) ([]ListApplicationAuditRow, error) {
-	rows, err := q.db.Query(ctx, listApplicationAudit, arg.ApplicationID, arg.Off, arg.Lim)
+	rows, err := q.db.Query(ctx, listApplicationAudit,
+		arg.ApplicationID,
+		arg.AfterAt,
+		arg.AfterSeq,
+		arg.AfterID,
+		arg.Off,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -469,8 +481,10 @@ WHERE ($1::text IS NULL OR s.region = $1::text)
   AND ($5::int IS NULL OR s.level = $5::int)
   AND ($6::date IS NULL
        OR (s.roster_submitted_at IS NULL AND s.roster_due_on < $6::date))
+  AND ($7::timestamptz IS NULL
+       OR (s.starts_at, s.id) > ($7::timestamptz, $8::uuid))
 ORDER BY s.starts_at, s.id
-LIMIT $8 OFFSET $7
+LIMIT $10 OFFSET $9
 `
 
 type ListExamSessionsParams struct {
@@ -480,6 +494,8 @@ type ListExamSessionsParams struct {
 	OccupationCode *string     `json:"occupation_code"`
 	Level          *int32      `json:"level"`
 	OverdueOn      pgtype.Date `json:"overdue_on"`
+	AfterAt        *time.Time  `json:"after_at"`
+	AfterID        *string     `json:"after_id"`
 	Off            int32       `json:"off"`
 	Lim            int32       `json:"lim"`
 }
@@ -512,6 +528,8 @@ func (q *Queries) ListExamSessions(ctx context.Context, arg ListExamSessionsPara
 		arg.OccupationCode,
 		arg.Level,
 		arg.OverdueOn,
+		arg.AfterAt,
+		arg.AfterID,
 		arg.Off,
 		arg.Lim,
 	)
@@ -553,16 +571,20 @@ const listRecentAudit = `-- name: ListRecentAudit :many
 SELECT e.id, e.application_id, e.seq, e.action, e.at, e.actor_id, e.actor_role, e.from_status, e.to_status,
        e.reason, e.details
 FROM audit_events e
-WHERE $1::text IS NULL
-   OR EXISTS (SELECT 1 FROM applications a WHERE a.id = e.application_id AND a.region = $1::text)
+WHERE ($1::text IS NULL
+       OR EXISTS (SELECT 1 FROM applications a WHERE a.id = e.application_id AND a.region = $1::text))
+  AND ($2::timestamptz IS NULL
+       OR (e.at, e.id) < ($2::timestamptz, $3::bigint))
 ORDER BY e.at DESC, e.id DESC
-LIMIT $3 OFFSET $2
+LIMIT $5 OFFSET $4
 `
 
 type ListRecentAuditParams struct {
-	ScopeRegion *string `json:"scope_region"`
-	Off         int32   `json:"off"`
-	Lim         int32   `json:"lim"`
+	ScopeRegion *string    `json:"scope_region"`
+	AfterAt     *time.Time `json:"after_at"`
+	AfterID     *int64     `json:"after_id"`
+	Off         int32      `json:"off"`
+	Lim         int32      `json:"lim"`
 }
 
 type ListRecentAuditRow struct {
@@ -581,7 +603,13 @@ type ListRecentAuditRow struct {
 
 // The newest audit events within the scope region (NULL = all).
 func (q *Queries) ListRecentAudit(ctx context.Context, arg ListRecentAuditParams) ([]ListRecentAuditRow, error) {
-	rows, err := q.db.Query(ctx, listRecentAudit, arg.ScopeRegion, arg.Off, arg.Lim)
+	rows, err := q.db.Query(ctx, listRecentAudit,
+		arg.ScopeRegion,
+		arg.AfterAt,
+		arg.AfterID,
+		arg.Off,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -869,23 +897,28 @@ WHERE ($1::text IS NULL OR a.region = $1::text)
        OR ($8::text IS NOT NULL AND a.id::text LIKE $8::text || '%')
        OR ($9::text IS NOT NULL AND u.phone = $9::text)
        OR ($10::text IS NOT NULL AND u.name LIKE $10::text))
-ORDER BY a.created_at DESC, a.id DESC
-LIMIT $12 OFFSET $11
+  AND ($11::timestamptz IS NULL
+       OR (a.created_at <= $11::timestamptz
+           AND (a.created_at < $11::timestamptz OR a.id > $12::uuid)))
+ORDER BY a.created_at DESC, a.id
+LIMIT $14 OFFSET $13
 `
 
 type SearchApplicationsParams struct {
-	ScopeRegion    *string `json:"scope_region"`
-	Status         *string `json:"status"`
-	Region         *string `json:"region"`
-	OccupationCode *string `json:"occupation_code"`
-	Level          *int32  `json:"level"`
-	BatchID        *string `json:"batch_id"`
-	HasQ           bool    `json:"has_q"`
-	IDPrefix       *string `json:"id_prefix"`
-	Phone          *string `json:"phone"`
-	NamePattern    *string `json:"name_pattern"`
-	Off            int32   `json:"off"`
-	Lim            int32   `json:"lim"`
+	ScopeRegion    *string    `json:"scope_region"`
+	Status         *string    `json:"status"`
+	Region         *string    `json:"region"`
+	OccupationCode *string    `json:"occupation_code"`
+	Level          *int32     `json:"level"`
+	BatchID        *string    `json:"batch_id"`
+	HasQ           bool       `json:"has_q"`
+	IDPrefix       *string    `json:"id_prefix"`
+	Phone          *string    `json:"phone"`
+	NamePattern    *string    `json:"name_pattern"`
+	AfterAt        *time.Time `json:"after_at"`
+	AfterID        *string    `json:"after_id"`
+	Off            int32      `json:"off"`
+	Lim            int32      `json:"lim"`
 }
 
 type SearchApplicationsRow struct {
@@ -908,6 +941,8 @@ type SearchApplicationsRow struct {
 
 // The admin search: filters, the scope region (NULL = all), and q as an application ID prefix, an exact phone
 // number, or a masked-name pattern (LIKE, '_' for each masked character). No full-text search on personal data.
+// Newest first, ties by ID in the order of the indexes (created_at DESC, id); after_at/after_id (keyset paging)
+// start after that application.
 func (q *Queries) SearchApplications(ctx context.Context, arg SearchApplicationsParams) ([]SearchApplicationsRow, error) {
 	rows, err := q.db.Query(ctx, searchApplications,
 		arg.ScopeRegion,
@@ -920,6 +955,8 @@ func (q *Queries) SearchApplications(ctx context.Context, arg SearchApplications
 		arg.IDPrefix,
 		arg.Phone,
 		arg.NamePattern,
+		arg.AfterAt,
+		arg.AfterID,
 		arg.Off,
 		arg.Lim,
 	)

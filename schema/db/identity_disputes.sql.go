@@ -87,14 +87,18 @@ SELECT d.id, d.account_id, d.reporter_name, d.reporter_phone, d.statement, d.sta
        u.phone AS account_phone, u.id_number_masked
 FROM identity_disputes d JOIN users u ON u.id = d.account_id
 WHERE ($1::text IS NULL OR d.status = $1::text)
+  AND ($2::timestamptz IS NULL
+       OR (d.created_at, d.id) > ($2::timestamptz, $3::uuid))
 ORDER BY d.created_at, d.id
-LIMIT $3 OFFSET $2
+LIMIT $5 OFFSET $4
 `
 
 type ListIdentityDisputesParams struct {
-	Status *string `json:"status"`
-	Off    int32   `json:"off"`
-	Lim    int32   `json:"lim"`
+	Status  *string    `json:"status"`
+	AfterAt *time.Time `json:"after_at"`
+	AfterID *string    `json:"after_id"`
+	Off     int32      `json:"off"`
+	Lim     int32      `json:"lim"`
 }
 
 type ListIdentityDisputesRow struct {
@@ -115,7 +119,13 @@ type ListIdentityDisputesRow struct {
 }
 
 func (q *Queries) ListIdentityDisputes(ctx context.Context, arg ListIdentityDisputesParams) ([]ListIdentityDisputesRow, error) {
-	rows, err := q.db.Query(ctx, listIdentityDisputes, arg.Status, arg.Off, arg.Lim)
+	rows, err := q.db.Query(ctx, listIdentityDisputes,
+		arg.Status,
+		arg.AfterAt,
+		arg.AfterID,
+		arg.Off,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -91,22 +91,25 @@ type CertificateSerial struct {
 }
 
 type Document struct {
-	ID            string     `json:"id"`
-	ApplicationID string     `json:"application_id"`
-	DocType       string     `json:"doc_type"`
-	ObjectKey     string     `json:"object_key"`
-	Filename      string     `json:"filename"`
-	DeclaredType  string     `json:"declared_type"`
-	DeclaredSize  int64      `json:"declared_size"`
-	Status        string     `json:"status"`
-	Kind          *string    `json:"kind"`
-	Size          *int64     `json:"size"`
-	Sha256        *string    `json:"sha256"`
-	TextChars     *int32     `json:"text_chars"`
-	Reason        *string    `json:"reason"`
-	CreatedBy     string     `json:"created_by"`
-	CreatedAt     time.Time  `json:"created_at"`
-	InspectedAt   *time.Time `json:"inspected_at"`
+	ID              string     `json:"id"`
+	ApplicationID   string     `json:"application_id"`
+	DocType         string     `json:"doc_type"`
+	ObjectKey       string     `json:"object_key"`
+	Filename        string     `json:"filename"`
+	DeclaredType    string     `json:"declared_type"`
+	DeclaredSize    int64      `json:"declared_size"`
+	Status          string     `json:"status"`
+	Kind            *string    `json:"kind"`
+	Size            *int64     `json:"size"`
+	Sha256          *string    `json:"sha256"`
+	TextChars       *int32     `json:"text_chars"`
+	Reason          *string    `json:"reason"`
+	CreatedBy       string     `json:"created_by"`
+	CreatedAt       time.Time  `json:"created_at"`
+	InspectedAt     *time.Time `json:"inspected_at"`
+	VersionID       *string    `json:"version_id"`
+	PdfPhotoKey     *string    `json:"pdf_photo_key"`
+	PdfPhotoVersion *string    `json:"pdf_photo_version"`
 }
 
 type ExamSeat struct {

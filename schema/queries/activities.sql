@@ -23,7 +23,7 @@ WHERE id = @id
 -- name: FindActiveDuplicate :one
 SELECT id FROM applications
 WHERE applicant_id = @applicant_id AND batch_id = @batch_id AND occupation_code = @occupation_code AND level = @level
-  AND status NOT IN ('rejected','expired','withdrawn','abandoned','revoked','failed')
+  AND application_holds_place(status)
   AND id <> @id
 LIMIT 1;
 

@@ -65,7 +65,7 @@ RETURNING *;
 -- name: ListRunningApplicationsOfBatch :many
 -- Applications whose workflow may still be running (not in a final status).
 SELECT id FROM applications
-WHERE batch_id = $1 AND status NOT IN ('certified','failed','rejected','expired','withdrawn','abandoned','revoked')
+WHERE batch_id = $1 AND NOT application_status_final(status)
 ORDER BY id;
 
 -- name: GetApplication :one
@@ -78,7 +78,7 @@ SELECT * FROM applications WHERE applicant_id = $1 ORDER BY created_at DESC, id;
 -- The active application of this person for the same batch, occupation and level, if any.
 SELECT id FROM applications
 WHERE applicant_id = $1 AND batch_id = $2 AND occupation_code = $3 AND level = $4
-  AND status NOT IN ('rejected','expired','withdrawn','abandoned','revoked','failed')
+  AND application_holds_place(status)
 LIMIT 1;
 
 -- name: ApplicationHasTaskType :one
@@ -108,7 +108,8 @@ ON CONFLICT (transaction_id) DO NOTHING;
 SELECT * FROM certificates WHERE number = $1;
 
 -- name: ListInboxTasks :many
--- The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered.
+-- The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
+-- first; after_at/after_id (keyset paging) start after that task.
 SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
 FROM tasks t
@@ -124,6 +125,8 @@ WHERE (sqlc.narg(roles)::text[] IS NULL OR t.role = ANY (sqlc.narg(roles)::text[
        OR a.id::text LIKE sqlc.narg(q)::text || '%'
        OR a.occupation_code = sqlc.narg(q)::text
        OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id AND u.name LIKE '%' || sqlc.narg(q)::text || '%'))
+  AND (sqlc.narg(after_at)::timestamptz IS NULL
+       OR (t.created_at, t.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
 ORDER BY t.created_at, t.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

@@ -56,6 +56,8 @@ WHERE (sqlc.narg(scope_region)::text IS NULL OR s.region = sqlc.narg(scope_regio
   AND (sqlc.narg(level)::int IS NULL OR s.level = sqlc.narg(level)::int)
   AND (sqlc.narg(overdue_on)::date IS NULL
        OR (s.roster_submitted_at IS NULL AND s.roster_due_on < sqlc.narg(overdue_on)::date))
+  AND (sqlc.narg(after_at)::timestamptz IS NULL
+       OR (s.starts_at, s.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
 ORDER BY s.starts_at, s.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
@@ -118,6 +120,8 @@ VALUES (@id, @imported_by, @filename, @format, @sha256, @row_count, @applied, @r
 -- name: SearchApplications :many
 -- The admin search: filters, the scope region (NULL = all), and q as an application ID prefix, an exact phone
 -- number, or a masked-name pattern (LIKE, '_' for each masked character). No full-text search on personal data.
+-- Newest first, ties by ID in the order of the indexes (created_at DESC, id); after_at/after_id (keyset paging)
+-- start after that application.
 SELECT a.id, a.status, a.batch_id, a.region, a.employer, a.occupation_code, o.name AS occupation_name, a.level,
        a.pathway, a.certificate_number, a.exam_session_id, a.seat, a.created_at, a.updated_at, u.name AS applicant_name
 FROM applications a
@@ -133,7 +137,10 @@ WHERE (sqlc.narg(scope_region)::text IS NULL OR a.region = sqlc.narg(scope_regio
        OR (sqlc.narg(id_prefix)::text IS NOT NULL AND a.id::text LIKE sqlc.narg(id_prefix)::text || '%')
        OR (sqlc.narg(phone)::text IS NOT NULL AND u.phone = sqlc.narg(phone)::text)
        OR (sqlc.narg(name_pattern)::text IS NOT NULL AND u.name LIKE sqlc.narg(name_pattern)::text))
-ORDER BY a.created_at DESC, a.id DESC
+  AND (sqlc.narg(after_at)::timestamptz IS NULL
+       OR (a.created_at <= sqlc.narg(after_at)::timestamptz
+           AND (a.created_at < sqlc.narg(after_at)::timestamptz OR a.id > sqlc.narg(after_id)::uuid)))
+ORDER BY a.created_at DESC, a.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
 -- name: CountApplicationsGrouped :many
@@ -174,7 +181,9 @@ ORDER BY s.starts_at, s.id, es.seat;
 SELECT e.id, e.application_id, e.seq, e.action, e.at, e.actor_id, e.actor_role, e.from_status, e.to_status,
        e.reason, e.details
 FROM audit_events e
-WHERE e.application_id = $1
+WHERE e.application_id = @application_id
+  AND (sqlc.narg(after_at)::timestamptz IS NULL
+       OR (e.at, e.seq, e.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_seq)::bigint, sqlc.narg(after_id)::bigint))
 ORDER BY e.at, e.seq, e.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
@@ -183,7 +192,9 @@ LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 SELECT e.id, e.application_id, e.seq, e.action, e.at, e.actor_id, e.actor_role, e.from_status, e.to_status,
        e.reason, e.details
 FROM audit_events e
-WHERE sqlc.narg(scope_region)::text IS NULL
-   OR EXISTS (SELECT 1 FROM applications a WHERE a.id = e.application_id AND a.region = sqlc.narg(scope_region)::text)
+WHERE (sqlc.narg(scope_region)::text IS NULL
+       OR EXISTS (SELECT 1 FROM applications a WHERE a.id = e.application_id AND a.region = sqlc.narg(scope_region)::text))
+  AND (sqlc.narg(after_at)::timestamptz IS NULL
+       OR (e.at, e.id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::bigint))
 ORDER BY e.at DESC, e.id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

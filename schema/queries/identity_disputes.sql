@@ -18,6 +18,8 @@ SELECT d.id, d.account_id, d.reporter_name, d.reporter_phone, d.statement, d.sta
        u.phone AS account_phone, u.id_number_masked
 FROM identity_disputes d JOIN users u ON u.id = d.account_id
 WHERE (sqlc.narg(status)::text IS NULL OR d.status = sqlc.narg(status)::text)
+  AND (sqlc.narg(after_at)::timestamptz IS NULL
+       OR (d.created_at, d.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
 ORDER BY d.created_at, d.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

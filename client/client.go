@@ -1,0 +1,130 @@
+// Package client is the typed Go client of the skillcert HTTP API (docs/API.md). It sends JSON, decodes
+// answers into the types of package api, turns every error answer into an *Error carrying the status and
+// the documented error object, and walks the paged lists by cursor. It holds no state but the base URL and
+// the bearer token, so server-side Go (the web UI) can make one per user cheaply with WithToken.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"skillcert/api"
+)
+
+// Client calls one gateway.
+type Client struct {
+	BaseURL string       // e.g. http://127.0.0.1:8080, without a trailing slash
+	HTTP    *http.Client // http.DefaultClient when nil
+	Token   string       // bearer token; empty for public routes
+	// Check, when set, sees every answer with its body before it is decoded; an error it returns is the
+	// call's error. Tests use it to validate answers against the OpenAPI document.
+	Check func(req *http.Request, resp *http.Response, body []byte) error
+}
+
+// New returns a client of the gateway at baseURL.
+func New(baseURL string) *Client { return &Client{BaseURL: strings.TrimRight(baseURL, "/")} }
+
+// WithToken returns a copy of c that sends token.
+func (c *Client) WithToken(token string) *Client {
+	cp := *c
+	cp.Token = token
+	return &cp
+}
+
+// Error is an error answer: its HTTP status and the documented error object (Body; Body.Code is empty
+// when the answer was not one, and Body.Message then holds its text).
+type Error struct {
+	Status int
+	Body   api.Error
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Body.Code, e.Body.Message)
+}
+
+// Field returns the reason the error gives for field ("" when none).
+func (e *Error) Field(field string) string { return e.Body.Fields[field] }
+
+// Do sends a request with body encoded as JSON (none when nil) and decodes a 2xx answer into out (unless
+// out is nil). headers are name, value pairs. A non-2xx answer is an *Error.
+func (c *Client) Do(ctx context.Context, method, path string, body, out any, headers ...string) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("encode %s %s: %w", method, path, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, data, err := c.Send(req)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := &Error{Status: resp.StatusCode}
+		var b api.ErrorBody
+		if json.Unmarshal(data, &b) == nil && b.Error.Code != "" {
+			e.Body = b.Error
+		} else {
+			e.Body.Message = strings.TrimSpace(string(data))
+		}
+		return e
+	}
+	if out == nil || len(data) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("decode %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+// Send sends req as it is, with the bearer token when it has no Authorization header, and returns the
+// answer with its whole body (read and closed), after Check.
+func (c *Client) Send(req *http.Request) (*http.Response, []byte, error) {
+	if c.Token != "" && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp, nil, fmt.Errorf("read %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	if c.Check != nil {
+		if err := c.Check(req, resp, data); err != nil {
+			return resp, data, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
+		}
+	}
+	return resp, data, nil
+}
+
+// Login signs in (a phone for applicants, a username for staff) and returns the token and who it is for.
+func (c *Client) Login(ctx context.Context, login, password string) (api.LoginResponse, error) {
+	var out api.LoginResponse
+	err := c.Do(ctx, http.MethodPost, "/api/v1/auth/login", api.LoginRequest{Login: login, Password: password}, &out)
+	return out, err
+}

@@ -1,0 +1,121 @@
+package gateway
+
+import (
+	"reflect"
+	"strings"
+	"unicode"
+
+	"skillcert"
+)
+
+// schemas builds the JSON schemas of the request and response types: every named struct becomes a
+// component (#/components/schemas/Name) that operations refer to, and fields whose values the domain
+// enumerates carry their enum, description and example.
+type schemas struct {
+	components map[string]any
+	names      map[reflect.Type]string
+}
+
+func newSchemas() *schemas {
+	return &schemas{components: map[string]any{}, names: map[reflect.Type]string{}}
+}
+
+// componentName names t's component: its Go name, exported, with generic arguments appended
+// (Page[api.Task] → PageTask); a second type of the same name gets a number.
+func (g *schemas) componentName(t reflect.Type) string {
+	if n, ok := g.names[t]; ok {
+		return n
+	}
+	name := t.Name()
+	if base, args, ok := strings.Cut(name, "["); ok {
+		name = base
+		for _, a := range strings.Split(strings.TrimSuffix(args, "]"), ",") {
+			name += a[strings.LastIndexAny(a, "./")+1:]
+		}
+	}
+	r := []rune(name)
+	r[0] = unicode.ToUpper(r[0])
+	name = string(r)
+	for n, taken := 2, true; taken; n++ {
+		taken = false
+		for _, other := range g.names {
+			if other == name {
+				taken, name = true, string(r)+"_"+string(rune('0'+n))
+			}
+		}
+	}
+	g.names[t] = name
+	return name
+}
+
+// ref returns the schema of a named struct as a reference to its component, building it on first use.
+func (g *schemas) ref(t reflect.Type) map[string]any {
+	name := g.componentName(t)
+	if _, done := g.components[name]; !done {
+		g.components[name] = map[string]any{} // placeholder: recursive types stop here
+		props := map[string]any{}
+		var required []string
+		g.addStructFields(t, props, &required)
+		s := map[string]any{"type": "object", "properties": props}
+		if len(required) > 0 {
+			s["required"] = required
+		}
+		g.components[name] = s
+	}
+	return map[string]any{"$ref": "#/components/schemas/" + name}
+}
+
+// fieldEnums are the values of fields the domain enumerates, by JSON name, with a description in
+// Chinese and English.
+var fieldEnums = map[string]struct {
+	values []any
+	doc    string
+}{
+	"level":           {anys(skillcert.AllLevels), "等级 level: 1 高级技师, 2 技师, 3 高级工, 4 中级工, 5 初级工"},
+	"treatment_level": {anys(skillcert.AllLevels), "工资待遇对应等级 the level whose wage treatment a veteran is paid at"},
+	"pathway": {anys([]skillcert.Pathway{skillcert.PathwayStandard, skillcert.PathwayLateral, skillcert.PathwayTitle, skillcert.PathwayVeteran}),
+		"申报途径 pathway: standard 初次/晋级, lateral 平转, title 贯通, veteran 退役军人"},
+	"education": {anys([]skillcert.Education{skillcert.EducationJuniorHigh, skillcert.EducationHighSchool,
+		skillcert.EducationTechnicalSchool, skillcert.EducationSeniorTechnicalSchool, skillcert.EducationVocationalCollege,
+		skillcert.EducationBachelor, skillcert.EducationMaster, skillcert.EducationDoctor}), "学历 education"},
+	"employer_type": {anys([]skillcert.EmployerType{skillcert.EmployerAgency, skillcert.EmployerInstitution}),
+		"单位性质 employer type: agency 机关, institution 事业单位"},
+	"doc_type": {anys([]skillcert.DocType{skillcert.DocApplicationForm, skillcert.DocIDCardFront, skillcert.DocIDCardBack,
+		skillcert.DocEducationCertificate, skillcert.DocIntegrityPledge, skillcert.DocPhoto, skillcert.DocPreviousCertificate,
+		skillcert.DocTitleCertificate, skillcert.DocVeteranProof, skillcert.DocTechnicalSummary, skillcert.DocTechnicalPaper}),
+		"材料类型 document type (DOMAIN.md, materials)"},
+	"verdict": {anys([]skillcert.Verdict{skillcert.VerdictOK, skillcert.VerdictBad}), "材料审核意见 a reviewer's verdict on a document"},
+}
+
+// typeEnums are enums of fields whose meaning depends on the type: "Type.json_name".
+var typeEnums = map[string]struct {
+	values []any
+	doc    string
+}{
+	"AdminApplication.status": {anys(skillcert.AllStatuses), "申报状态 application status"},
+	"ApplicationView.status":  {anys(skillcert.AllStatuses), "申报状态 application status"},
+	"StatusResponse.status":   {anys(skillcert.AllStatuses), "申报状态 application status"},
+	"Task.status": {anys([]skillcert.TaskStatus{skillcert.TaskOpen, skillcert.TaskClaimed, skillcert.TaskCompleted, skillcert.TaskCancelled}),
+		"任务状态 task status"},
+}
+
+func anys[T any](values []T) []any {
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = v
+	}
+	return out
+}
+
+// withEnum adds the enum and description of field name of the component named owner to s.
+func withEnum(s map[string]any, owner, name string) map[string]any {
+	e, ok := typeEnums[owner+"."+name]
+	if !ok {
+		e, ok = fieldEnums[name]
+	}
+	if !ok || s["type"] == nil {
+		return s
+	}
+	s["enum"], s["description"], s["example"] = e.values, e.doc, e.values[0]
+	return s
+}

@@ -1,0 +1,42 @@
+package worker
+
+import (
+	"strings"
+	"testing"
+
+	"skillcert/codec"
+	appconfig "skillcert/config"
+)
+
+// TestConfigTableMatchesWorker fails when the worker reads a variable that docs/CONFIG.md (config.Vars)
+// does not list for it, or the table lists one for the worker that it never reads.
+func TestConfigTableMatchesWorker(t *testing.T) {
+	set := map[string]string{"SKILLCERT_ENV": "production", "SKILLCERT_CODEC_KEYS": codec.DevKeyring,
+		"SKILLCERT_ID_HASH_KEY": "k", "SKILLCERT_ID_ENC_KEY": "k", "SKILLCERT_PAYMENT_SECRET": "k", "SKILLCERT_TOKEN_KEY": "k"}
+	read := map[string]bool{}
+	getenv := func(name string) string { read[name] = true; return set[name] }
+	if _, err := loadConfig(getenv); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := codec.FromEnv(getenv); err != nil {
+		t.Fatal(err)
+	}
+	if err := appconfig.CompareReads(appconfig.Worker, read); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadConfig(t *testing.T) {
+	c, err := loadConfig(func(string) string { return "" })
+	if err != nil || c.CacheSize != 1000 || c.MaxActivities != 64 || c.TaskQueue != "skillcert-applications" {
+		t.Fatalf("defaults: %+v, %v", c, err)
+	}
+	if _, err := loadConfig(func(k string) string {
+		return map[string]string{"SKILLCERT_WORKER_CACHE_SIZE": "0"}[k]
+	}); err == nil || !strings.Contains(err.Error(), "SKILLCERT_WORKER_CACHE_SIZE") {
+		t.Fatalf("a zero cache size: %v", err)
+	}
+	if _, err := loadConfig(func(k string) string { return map[string]string{"SKILLCERT_ENV": "production"}[k] }); err == nil {
+		t.Fatal("production without keys")
+	}
+}
