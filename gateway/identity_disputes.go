@@ -111,12 +111,8 @@ func (a *app) reportSquatting(c *fiber.Ctx) error {
 	}
 	reportID, err := a.q.CreateIdentityDispute(ctx, db.CreateIdentityDisputeParams{ID: uuid.NewString(), AccountID: account.ID,
 		ReporterName: req.Name, ReporterPhone: req.Phone, ReporterPasswordHash: hash, Statement: req.Statement})
-	if errors.Is(err, pgx.ErrNoRows) { // the same report is already open
+	if errors.Is(err, pgx.ErrNoRows) { // the same report is already open: answered like the first time
 		reportID, err = a.q.FindOpenIdentityDispute(ctx, db.FindOpenIdentityDisputeParams{AccountID: account.ID, ReporterPhone: req.Phone})
-		if err != nil {
-			return fmt.Errorf("find open report: %w", err)
-		}
-		return c.JSON(disputeReportResponse{ReportID: reportID, Status: disputeOpen})
 	}
 	if err != nil {
 		return fmt.Errorf("create report: %w", err)
