@@ -11,7 +11,7 @@ TEST_ARGS ?= -count=1 -timeout 60m ./...
 # Extra flags for the load tester.
 BENCH_FLAGS ?=
 
-.PHONY: help dev dev-down test lint generate build bench bench-quick histories vuln audit-verify
+.PHONY: help dev dev-down test test-ui lint generate build bench bench-quick histories vuln fanout audit-verify
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -24,6 +24,13 @@ dev-down: ## stop everything `make dev` started (from another terminal)
 
 test: ## unit and integration tests against one private real stack (started and stopped here)
 	@deploy/dev/test.sh $(TEST_ARGS)
+
+test-ui: ## every web UI journey in headless Chromium on a private stack (screenshots in testout/ui/)
+	@SKILLCERT_UI_FULL=1 deploy/dev/test.sh -count=1 -timeout 30m ./web/...
+
+fanout: ## durable batch fan-out with 200 open cases: signals lost halfway, and the gateway SIGKILLed mid-fan-out (make test runs a few)
+	@SKILLCERT_FANOUT_CASES=$${SKILLCERT_FANOUT_CASES:-200} deploy/dev/test.sh -count=1 -v -timeout 60m \
+		-run 'TestLostBatchSignalsStillReachCases|TestBatchFanOutSurvivesGatewayKill' ./workflows/ ./deploy/e2e/
 
 lint: ## gofmt, go vet, staticcheck, workflowcheck
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.data/*' -not -path './bin/*')); \

@@ -51,6 +51,10 @@ type EligibilityRequest struct {
 	Veteran             *Veteran             `json:"veteran,omitempty"`
 
 	AsOf Date `json:"as_of"` // the date the rules are judged on (the application date)
+
+	// RuleSets, when set, replaces the embedded rule sets (data/conditions.json): a caller that must judge
+	// with a frozen copy of the rules (a workflow replaying an old history) passes that copy here.
+	RuleSets map[string]RuleSet `json:"-"`
 }
 
 // Violation is one unmet rule.

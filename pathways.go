@@ -10,6 +10,9 @@ import (
 func (c *checker) checkStandard() {
 	r := c.req
 	rs, ok := RuleSetNamed(r.Conditions)
+	if r.RuleSets != nil {
+		rs, ok = ruleSetIn(r.RuleSets, r.Conditions)
+	}
 	if !ok {
 		c.add("conditions.unknown", "occupation_code", fmt.Sprintf("该职业（工种）的申报条件「%s」尚未配置，请联系管理员", r.Conditions))
 		return

@@ -118,11 +118,13 @@ func (a Alternative) validate(l Level) error {
 }
 
 // RuleSetNamed returns the rule set of that name; "" names DefaultConditions.
-func RuleSetNamed(name string) (RuleSet, bool) {
+func RuleSetNamed(name string) (RuleSet, bool) { return ruleSetIn(ruleSets, name) }
+
+func ruleSetIn(sets map[string]RuleSet, name string) (RuleSet, bool) {
 	if name == "" {
 		name = DefaultConditions
 	}
-	rs, ok := ruleSets[name]
+	rs, ok := sets[name]
 	return rs, ok
 }
 

@@ -68,6 +68,7 @@ type AdminApplication struct {
 	Seat                *int32    `json:"seat,omitempty"`
 	CreatedAt           time.Time `json:"created_at"`
 	UpdatedAt           time.Time `json:"updated_at"`
+	OpenIncident        bool      `json:"open_incident,omitempty"` // a side effect failed: see GET /api/v1/tasks?type=incident
 }
 
 // AuditEvent is one event of the audit trail (GET /api/v1/admin/audit).

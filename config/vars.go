@@ -79,6 +79,15 @@ var Vars = []Var{
 	// The worker.
 	{Name: "SKILLCERT_WORKER_CACHE_SIZE", Default: "1000", Programs: Worker, Doc: "sticky workflow cache of the worker"},
 	{Name: "SKILLCERT_WORKER_MAX_ACTIVITIES", Default: "64", Programs: Worker, Doc: "concurrent activities per worker"},
+	{Name: "SKILLCERT_SMTP_ADDR", Shown: "none (no e-mail; `make dev` sets its mailpit)", Programs: Worker,
+		Doc: "host:port of the SMTP server the notification outbox is mailed through (package notify)"},
+	{Name: "SKILLCERT_SMTP_FROM", Default: "noreply@skillcert.invalid", Programs: Worker, Doc: "sender address of the e-mails"},
+	{Name: "SKILLCERT_SMTP_USERNAME", Shown: "none", Programs: Worker, Doc: "SMTP PLAIN login, when the server wants one"},
+	{Name: "SKILLCERT_SMTP_PASSWORD", Shown: "none", Programs: Worker, Doc: "SMTP PLAIN password"},
+	{Name: "SKILLCERT_NOTIFY_DISABLED", Shown: "unset", Programs: Worker,
+		Doc: "`1` stops this worker from delivering the outbox (another worker may); otherwise it leases due rows, mails them or sends an SMS (logged only, until a provider is configured), retries with backoff and dead-letters"},
+	{Name: "SKILLCERT_WORKER_METRICS_ADDR", Default: "127.0.0.1:9465", Programs: Worker,
+		Doc: "the worker's Prometheus `/metrics`: Temporal SDK metrics and `skillcert_worker_activity_failed_attempts_total{activity,class}`; `off` disables it; a set address that is taken stops the start, the default one does not"},
 	{Name: "SKILLCERT_CERT_SERIAL_KEY", Shown: "fixed development key (warning logged)", Programs: Worker,
 		Doc: "secret (≥16 characters) of the keyed Feistel permutation that draws certificate serials (`skillcert.SerialPermutation`); set it in production, and never change it once certificates are issued"},
 }

@@ -20,12 +20,18 @@ const (
 	CreatePaymentOrder = "CreatePaymentOrder"
 	RecordPayment      = "RecordPayment"
 	Notify             = "Notify"
+	RecordIncident     = "RecordIncident"    // an incident's admin task
+	LoadBatchWindows   = "LoadBatchWindows"  // a batch's stored windows, before a payment deadline acts
+	RevokeApplication  = "RevokeApplication" // a certified case whose workflow completed (RevocationWorkflow)
 )
 
 // Error types of non-retryable activity failures, read by the workflow.
 const (
 	ErrDuplicate = "duplicate" // another active application exists; details: its ID
 	ErrInvalid   = "invalid"   // the input can never succeed
+	// ErrPermanent is a failure no retry can fix: a Postgres error of SQLSTATE class 22 (data exception)
+	// or 23 (integrity constraint violation), or a domain error (the worker classifies every activity error).
+	ErrPermanent = "permanent"
 )
 
 // TaskSpec is an open human task as the workflow sees it.
@@ -146,4 +152,39 @@ type NotifyInput struct {
 	ApplicationID string       `json:"application_id"`
 	Notification  Notification `json:"notification"`
 	At            time.Time    `json:"at"`
+}
+
+// IncidentInput is an incident to record as an admin task (RecordIncident).
+type IncidentInput struct {
+	TaskID        string    `json:"task_id"`
+	ApplicationID string    `json:"application_id"`
+	Region        string    `json:"region"`
+	Action        string    `json:"action"`
+	Error         string    `json:"error"`
+	Seq           int64     `json:"seq"`
+	At            time.Time `json:"at"`
+}
+
+// BatchDates are the windows of a batch as stored (LoadBatchWindows).
+type BatchDates struct {
+	RegistrationClosesAt time.Time `json:"registration_closes_at"`
+	PaymentOpensAt       time.Time `json:"payment_opens_at"`
+	PaymentClosesAt      time.Time `json:"payment_closes_at"`
+	ExamStartsAt         time.Time `json:"exam_starts_at"`
+}
+
+// RevocationInput revokes a certified application whose workflow has completed (RevokeApplication).
+type RevocationInput struct {
+	ApplicationID string    `json:"application_id"`
+	Reason        string    `json:"reason"`
+	ActorID       string    `json:"actor_id"`
+	ActorRole     string    `json:"actor_role"`
+	At            time.Time `json:"at"`
+}
+
+// RevocationResult is the application after revocation.
+type RevocationResult struct {
+	Status            string `json:"status"`
+	Seq               int64  `json:"seq"`
+	CertificateNumber string `json:"certificate_number,omitempty"`
 }

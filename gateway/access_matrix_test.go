@@ -86,12 +86,16 @@ func (f *matrixFixture) rows() map[string]accessRow {
 		signed = "401 200 200 200 200 200 200 200 200"
 	)
 	return map[string]accessRow{
-		"GET /healthz":               {want: all200},
-		"GET /readyz":                {want: all200},
-		"GET /api/v1/openapi.json":   {want: all200},
-		"POST /api/v1/auth/register": {body: map[string]any{}, want: "422 422 422 422 422 422 422 422 422"},
-		"POST /api/v1/auth/login":    {body: map[string]any{"login": ""}, want: "422 422 422 422 422 422 422 422 422"},
-		"GET /api/v1/auth/me":        {want: signed},
+		"GET /healthz":                      {want: all200},
+		"GET /readyz":                       {want: all200},
+		"GET /api/v1/openapi.json":          {want: all200},
+		"POST /api/v1/auth/register":        {body: map[string]any{}, want: "422 422 422 422 422 422 422 422 422"},
+		"POST /api/v1/auth/login":           {body: map[string]any{"login": ""}, want: "422 422 422 422 422 422 422 422 422"},
+		"GET /api/v1/auth/me":               {want: signed},
+		"POST /api/v1/eligibility/check":    {body: map[string]any{}, want: "401 422 422 403 403 403 403 403 403"},
+		"GET /api/v1/notifications":         {want: signed},
+		"GET /api/v1/auth/me/notifications": {want: signed},
+		"PUT /api/v1/auth/me/notifications": {body: map[string]any{"email": "not an address"}, want: "401 422 422 422 422 422 422 403 422"},
 		// Logging out would revoke the matrix's tokens: every caller sends a bad token here (the effect of
 		// logout is TestFinding12LogoutRevokesToken).
 		"POST /api/v1/auth/logout":   {headers: []string{"Authorization", "Bearer v1.bad.token"}, want: "401 401 401 401 401 401 401 401 401"},

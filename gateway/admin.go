@@ -14,7 +14,6 @@ import (
 
 	"skillcert"
 	"skillcert/schema/db"
-	"skillcert/workflows"
 )
 
 // Admin and supervision: search, revoke and the audit trail (history, statistics and the roster export
@@ -111,8 +110,12 @@ func (a *app) searchApplications(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("search applications: %w", err)
 	}
-	return c.JSON(makePage(pg, applicationsList, rows, viewSearchedApplication,
-		func(r db.SearchApplicationsRow) pageKey { return pageKey{At: r.CreatedAt, ID: r.ID} }))
+	out := makePage(pg, applicationsList, rows, viewSearchedApplication,
+		func(r db.SearchApplicationsRow) pageKey { return pageKey{At: r.CreatedAt, ID: r.ID} })
+	if err := a.markIncidents(c.UserContext(), out.Items); err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 // viewSearchedApplication renders a row of the admin search.
@@ -179,9 +182,8 @@ func (a *app) revokeApplication(c *fiber.Ctx) error {
 		return &skillcert.Error{Code: skillcert.ECONFLICT, Fields: map[string]string{"status": row.Status},
 			Message: fmt.Sprintf("该申报已办结（%s），流程已结束，无法再取消资格", status.Label())}
 	}
-	var res workflows.Result
-	if err := a.update(c.UserContext(), row.ID, workflows.UpdateRevoke,
-		workflows.ActorRequest{Actor: user(c).actor(), Reason: reason}, &res); err != nil {
+	res, err := a.revoke(c.UserContext(), row.ID, status, user(c).actor(), reason)
+	if err != nil {
 		return err
 	}
 	return c.JSON(revokeResponse{statusResponse: newStatusResponse(row.ID, res.Status), CertificateNumber: deref(row.CertificateNumber)})

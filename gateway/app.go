@@ -36,6 +36,9 @@ type app struct {
 	now      func() time.Time
 	routes   []route
 
+	internalSecret string          // value of internalHeader on the web UI's in-process API calls
+	webRoutes      map[string]bool // "METHOD /path" of the web UI's pages (not part of the API document)
+
 	dataConverter converter.DataConverter // decodes payloads of workflow histories (admin history)
 	fees          skillcert.FeeTable
 	policy        workflows.Policy
@@ -104,6 +107,12 @@ type route struct {
 	Before      fiber.Handler // runs before authentication (CORS headers that 401s must carry too)
 }
 
+// honoursIdempotencyKey reports whether the route runs the idempotency middleware: routes marked
+// Idempotent and every signed-in POST (every POST that acts on a case), except the codec's decoding.
+func (r route) honoursIdempotencyKey() bool {
+	return r.Idempotent || (r.Method == fiber.MethodPost && !r.Public && !strings.HasPrefix(r.Path, "/codec"))
+}
+
 // defaultBodyLimit bounds JSON bodies; routes that take files raise it.
 const defaultBodyLimit = 64 << 10
 
@@ -130,7 +139,7 @@ func (a *app) registerRoutes(f *fiber.App) {
 			chain = append(chain, websec.Headers(), a.csrf.Protect)
 		}
 		chain = append(chain, a.authenticate(r))
-		if r.Idempotent {
+		if r.honoursIdempotencyKey() {
 			chain = append(chain, a.idempotent)
 		}
 		chain = append(chain, r.Handler)

@@ -112,6 +112,7 @@ func bootGateway() (*testGateway, error) {
 	shared.stop = append(shared.stop, func() { _ = drop(context.Background()) })
 	env["DATABASE_URL"] = dbURL
 	env["SKILLCERT_TASK_QUEUE"] = fmt.Sprintf("gateway-test-%d", time.Now().UnixNano())
+	env["SKILLCERT_WORKER_METRICS_ADDR"] = "127.0.0.1:0" // not the default port another worker may hold
 
 	if err := startWorker(ctx, env); err != nil {
 		return nil, err

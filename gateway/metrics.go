@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,8 +42,11 @@ func newMetrics() *metrics {
 	return m
 }
 
-// observe records one finished request.
+// observe records one finished request. Fiber's strings point into reused request buffers and the
+// registry keeps the label values it is given, so they are copied first (else a stored label changes
+// under the registry and /metrics fails with duplicate series).
 func (m *metrics) observe(method, route string, status int, elapsed time.Duration) {
+	method, route = strings.Clone(method), strings.Clone(route)
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(elapsed.Seconds())
 }

@@ -2,9 +2,6 @@ package gateway
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -14,10 +11,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"skillcert"
-	"skillcert/schema/db"
 )
 
 const localsRequestID = "skillcert.request_id"
@@ -108,12 +103,12 @@ func (a *app) rateLimits() []fiber.Handler {
 		limiter.New(limiter.Config{
 			Max: a.cfg.RateLimit, Expiration: time.Minute, LimitReached: reached, KeyGenerator: a.clientIP,
 			Next: func(c *fiber.Ctx) bool {
-				return c.Path() == "/healthz" || c.Path() == "/readyz"
+				return c.Path() == "/healthz" || c.Path() == "/readyz" || a.isInternal(c)
 			},
 		}),
 		limiter.New(limiter.Config{
 			Max: a.cfg.AuthRateLimit, Expiration: time.Minute, LimitReached: reached, KeyGenerator: a.clientIP,
-			Next: func(c *fiber.Ctx) bool { return !authLimited[c.Path()] },
+			Next: func(c *fiber.Ctx) bool { return !authLimited[c.Path()] || a.isInternal(c) },
 		}),
 	}
 }
@@ -131,67 +126,4 @@ func (a *app) bodyLimit(r route) fiber.Handler {
 		}
 		return c.Next()
 	}
-}
-
-// anonymousUser keys the idempotency records of requests made without a token (registration).
-const anonymousUser = "00000000-0000-0000-0000-000000000000"
-
-// idempotent makes a creating POST repeatable: with an Idempotency-Key header, the first successful answer
-// is stored and returned again for every repeat of the same request by the same user. A key reused for a
-// different request is refused (422); a repeat while the first is still running gets 409.
-func (a *app) idempotent(c *fiber.Ctx) error {
-	key := c.Get("Idempotency-Key")
-	if key == "" {
-		return c.Next()
-	}
-	if len(key) > 200 {
-		return errMalformed("Idempotency-Key 过长（上限 200 个字符）")
-	}
-	owner := anonymousUser
-	if p := user(c); p != nil {
-		owner = p.ID
-	}
-	sum := sha256.Sum256(c.Body())
-	fingerprint := c.Method() + " " + c.Path() + " " + hex.EncodeToString(sum[:])
-	ctx := c.UserContext()
-
-	_, err := a.q.ReserveIdempotencyKey(ctx, db.ReserveIdempotencyKeyParams{UserID: owner, Key: key, Request: fingerprint})
-	switch {
-	case err == nil:
-	case errors.Is(err, pgx.ErrNoRows):
-		prev, err := a.q.GetIdempotencyKey(ctx, db.GetIdempotencyKeyParams{UserID: owner, Key: key})
-		if err != nil {
-			return err
-		}
-		if prev.Request != fingerprint {
-			return skillcert.FieldError(skillcert.EINVALID, "Idempotency-Key", "该 Idempotency-Key 已用于另一个请求")
-		}
-		if prev.Status == 0 {
-			return errConflict("相同 Idempotency-Key 的请求仍在处理中，请稍后重试")
-		}
-		c.Set("Idempotent-Replayed", "true")
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-		return c.Status(int(prev.Status)).Send(prev.Body)
-	default:
-		return err
-	}
-
-	release := func() {
-		_ = a.q.ReleaseIdempotencyKey(detached(c), db.ReleaseIdempotencyKeyParams{UserID: owner, Key: key})
-	}
-	if err := c.Next(); err != nil {
-		release()
-		return err
-	}
-	status := c.Response().StatusCode()
-	if status < 200 || status > 299 {
-		release()
-		return nil
-	}
-	body := append([]byte(nil), c.Response().Body()...)
-	if err := a.q.FinishIdempotencyKey(detached(c), db.FinishIdempotencyKeyParams{UserID: owner, Key: key,
-		Status: int32(status), Body: body}); err != nil {
-		a.log.Warn("store idempotent answer", "error", err, "request_id", requestID(c))
-	}
-	return nil
 }

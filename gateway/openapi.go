@@ -138,7 +138,7 @@ func (a *app) openAPI() map[string]any {
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "skillcert API", "version": "1",
 			"description": "职业技能等级认定 (vocational skill-level certification) case management. Errors have the body " +
-				`{"error": {"code", "message", "fields"}}; creating POSTs honour Idempotency-Key. Request bodies with a ` +
+				`{"error": {"code", "message", "fields"}}; every POST that acts on a case honours Idempotency-Key. Request bodies with a ` +
 				"Content-Encoding are refused (415). Tokens end with POST /api/v1/auth/logout or a password change. " +
 				"Prometheus metrics are not served here but on a separate listener, SKILLCERT_METRICS_ADDR " +
 				"(default 127.0.0.1:9464), at GET /metrics.",
@@ -189,9 +189,10 @@ func (g *schemas) operation(r route) map[string]any {
 		}
 		params = append(params, p)
 	}
-	if r.Idempotent {
+	if r.honoursIdempotencyKey() {
 		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
-			"description": "a repeat with the same key returns the first result", "schema": map[string]any{"type": "string"}})
+			"description": "a repeat with the same key and body returns the first outcome (status and body); another body → 422",
+			"schema":      map[string]any{"type": "string"}})
 	}
 	if len(params) > 0 {
 		op["parameters"] = params

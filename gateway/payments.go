@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
+	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
 	"skillcert/schema/db"
@@ -110,9 +111,20 @@ func (a *app) paymentCallback(c *fiber.Ctx) error {
 	if err := f.err(); err != nil {
 		return err
 	}
+	// A repeated callback is answered from state: the payment is on record, and nothing reaches the workflow.
+	prev, err := a.q.GetPaymentByTransaction(ctx, req.TransactionID)
+	switch {
+	case err == nil:
+		return a.repeatedCallback(c, order, req, prev)
+	case !errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("read payment: %w", err)
+	}
 	var res workflows.ConfirmPaymentResult
-	err := a.update(ctx, order.ApplicationID, workflows.UpdateConfirmPayment, workflows.ConfirmPaymentRequest{
+	err = a.update(ctx, order.ApplicationID, workflows.UpdateConfirmPayment, workflows.ConfirmPaymentRequest{
 		OrderID: order.ID, TransactionID: req.TransactionID, AmountFen: req.AmountFen, PaidAt: paidAt}, &res)
+	if dup, ok := duplicatePayment(err); ok { // the workflow has the transaction: its validator refused the repeat
+		return c.JSON(paymentCallbackResponse{Status: "duplicate", ApplicationID: order.ApplicationID, ApplicationStatus: dup})
+	}
 	if status, _ := classify(err); err != nil && (status == http.StatusConflict || workflowEnded(err)) {
 		return a.refundDue(c, order, req, paidAt, err)
 	}
@@ -124,6 +136,36 @@ func (a *app) paymentCallback(c *fiber.Ctx) error {
 		status = "duplicate"
 	}
 	return c.JSON(paymentCallbackResponse{Status: status, ApplicationID: order.ApplicationID, ApplicationStatus: string(res.Status)})
+}
+
+// repeatedCallback answers a callback whose transaction is already recorded: 200 duplicate when it was
+// applied, the same 409 as the first time when it is owed back, 422 when the transaction belongs to
+// another order.
+func (a *app) repeatedCallback(c *fiber.Ctx, order db.PaymentOrder, req paymentCallback, prev db.Payment) error {
+	if prev.OrderID != order.ID || prev.AmountFen != req.AmountFen {
+		return fieldInvalid("transaction_id", "该交易流水号已用于另一笔支付")
+	}
+	if prev.Outcome != "applied" {
+		return &skillcert.Error{Code: skillcert.ECONFLICT, Message: "该申报已不在待缴费状态，款项已登记待退回",
+			Extra: map[string]any{"outcome": "refund_due", "application_id": order.ApplicationID}}
+	}
+	row, err := a.q.GetApplication(c.UserContext(), order.ApplicationID)
+	if err != nil {
+		return fmt.Errorf("read application: %w", err)
+	}
+	return c.JSON(paymentCallbackResponse{Status: "duplicate", ApplicationID: order.ApplicationID, ApplicationStatus: row.Status})
+}
+
+// duplicatePayment reports whether err is the workflow's refusal of a transaction it already has, and the
+// application's status from the refusal's details.
+func duplicatePayment(err error) (string, bool) {
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != workflows.ErrDuplicatePayment {
+		return "", false
+	}
+	var fields map[string]string
+	_ = appErr.Details(&fields)
+	return fields["status"], true
 }
 
 // refundDue records a payment the application can no longer take and answers 409.
@@ -147,6 +189,6 @@ func (a *app) paymentRoutes() []route {
 			Status: 201, Errors: []int{404, 409, 503}, Idempotent: true},
 		{Method: "POST", Path: "/api/v1/payments/callback", Public: true, Handler: a.paymentCallback, Tag: "payments",
 			Summary: "Payment platform callback, signed with X-Signature: hex(HMAC-SHA256(secret, body))",
-			Request: paymentCallback{}, Response: paymentCallbackResponse{}, Errors: []int{401, 409, 422, 503}},
+			Request: paymentCallback{}, Response: paymentCallbackResponse{}, Errors: []int{401, 409, 422, 503}, Idempotent: true},
 	}
 }

@@ -9,6 +9,8 @@ func (a *app) allRoutes() []route {
 		a.sessionRoutes(),
 		a.referenceRoutes(),
 		a.applicationRoutes(),
+		a.eligibilityRoutes(),
+		a.notificationRoutes(),
 		a.documentRoutes(),
 		a.pdfRoutes(),
 		a.paymentRoutes(),

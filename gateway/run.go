@@ -143,7 +143,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string
 		logins:  newLoginThrottle(db.New(pool), cfg.IDHashKey, cfg.LoginFailures, cfg.LoginWindow),
 		hashing: newHashSlots(0),
 		csrf:    newCSRF(cfg),
-		metrics: newMetrics(), now: time.Now,
+		metrics: newMetrics(), now: time.Now, internalSecret: newInternalSecret(),
 		codec:         codecHandler(cdc),
 		dataConverter: dc, fees: cfg.Fees, policy: cfg.Policy,
 	}
@@ -180,6 +180,7 @@ func (a *app) fiber() *fiber.App {
 		f.Use(h)
 	}
 	a.registerRoutes(f)
+	a.mountWeb(f)
 	return f
 }
 

@@ -3,6 +3,7 @@ package gateway
 import (
 	"fmt"
 	"net/netip"
+	"skillcert/web"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -108,6 +109,10 @@ const localsClientIP = "skillcert.client_ip"
 func (a *app) clientIP(c *fiber.Ctx) string {
 	if ip, ok := c.Locals(localsClientIP).(string); ok {
 		return ip
+	}
+	if ip, err := netip.ParseAddr(c.Get(web.ClientIPHeader)); err == nil && a.isInternal(c) {
+		c.Locals(localsClientIP, ip.String()) // the web UI's call on behalf of the browser's request
+		return ip.String()
 	}
 	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
 	var forwarded []string

@@ -283,6 +283,9 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	if t.Status != "open" && t.Status != "claimed" {
 		return taskNotActive(t)
 	}
+	if t.Type == workflows.TaskIncident {
+		return a.resolveIncident(c, t, req)
+	}
 	if !slices.Contains(reviewTaskTypes, t.Type) {
 		return fieldInvalid("type", "该类任务不能在此完成：成绩录入请使用成绩接口，综合评审请使用评审接口")
 	}
@@ -332,9 +335,9 @@ func (a *app) taskActionRoutes() []route {
 		{Method: "POST", Path: "/api/v1/tasks/:id/assign", Roles: []string{roleCityReviewer, roleProvincialReviewer, roleAdmin},
 			Handler: a.assignTask, Tag: "tasks", Summary: "Give a task to a colleague of its role (and region)",
 			Request: assignTaskRequest{}, Response: taskView{}, Errors: []int{404, 409, 422}},
-		{Method: "POST", Path: "/api/v1/tasks/:id/complete", Roles: []string{roleCityReviewer, roleProvincialReviewer},
+		{Method: "POST", Path: "/api/v1/tasks/:id/complete", Roles: []string{roleCityReviewer, roleProvincialReviewer, roleAdmin},
 			Handler: a.completeTask, Tag: "tasks",
-			Summary: "Decide a review task: approve, reject or return for correction",
+			Summary: "Decide a review task (approve, reject or return for correction) or, as an admin, an incident (retry or abandon)",
 			Request: completeTaskRequest{}, Response: completeTaskResponse{}, Errors: []int{404, 409, 422, 503}},
 	}
 }

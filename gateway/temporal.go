@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
+	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
+	"skillcert/schema/db"
 	"skillcert/workflows"
 )
 
@@ -18,9 +22,23 @@ const workflowType = "ApplicationWorkflow"
 
 // update sends the named Update to the application's workflow, waits until it completed and decodes its
 // result into result (which may be nil). Refusals come back as ApplicationErrors whose type is a skillcert
-// error code (classify maps them); a workflow that has already ended answers 409.
+// error code (classify maps them); a workflow that has already ended answers 409. Its Update ID derives from
+// the request (updateID), so a repeated request gets the first outcome; a transient failure (5xx) moves
+// the request to a new generation of the ID, so a retry of it runs again.
 func (a *app) update(ctx context.Context, applicationID, name string, arg, result any) error {
+	base := a.updateID(ctx, applicationID, name)
+	id, gen := base, int32(0)
+	if base != "" {
+		g, err := a.q.GetUpdateGeneration(ctx, base)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("read update generation: %w", err)
+		}
+		if gen = g; gen > 0 {
+			id = base + "/" + strconv.Itoa(int(gen))
+		}
+	}
 	h, err := a.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		UpdateID:     id,
 		WorkflowID:   workflows.WorkflowID(applicationID),
 		UpdateName:   name,
 		Args:         []any{arg},
@@ -31,17 +49,35 @@ func (a *app) update(ctx context.Context, applicationID, name string, arg, resul
 	}
 	a.countUpdate(name, err)
 	if err != nil {
+		if status, _ := classify(err); base != "" && status >= 500 && completedFailure(err) {
+			if berr := a.q.BumpUpdateGeneration(context.WithoutCancel(ctx), db.BumpUpdateGenerationParams{BaseID: base, Generation: gen + 1}); berr != nil {
+				a.log.Warn("bump update generation", "error", berr)
+			}
+		}
 		return updateError(name, err)
 	}
 	return nil
+}
+
+// completedFailure reports whether err is the outcome of an update that ran and failed (as opposed to an
+// update whose outcome is unknown: timed out, cancelled, the server unreachable). Only a completed
+// failure moves the request to a new Update ID; an unknown one may still be running.
+func completedFailure(err error) bool {
+	var (
+		appErr   *temporal.ApplicationError
+		actErr   *temporal.ActivityError
+		canceled *temporal.CanceledError
+		timeout  *temporal.TimeoutError
+	)
+	return errors.As(err, &appErr) || errors.As(err, &actErr) || errors.As(err, &canceled) || errors.As(err, &timeout)
 }
 
 // updateError adds context to an update's error and turns "the workflow has ended" into a conflict.
 func updateError(name string, err error) error {
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
-		return fmt.Errorf("update %s: %w", name,
-			skillcert.Errorf(skillcert.ECONFLICT, "该申报已办结，无法再执行此操作"))
+		return fmt.Errorf("update %s: %w (%w)", name,
+			skillcert.Errorf(skillcert.ECONFLICT, "该申报已办结，无法再执行此操作"), err)
 	}
 	return fmt.Errorf("update %s: %w", name, err)
 }
@@ -88,19 +124,52 @@ func (a *app) startApplication(ctx context.Context, in workflows.ApplicationInpu
 	return res, nil
 }
 
-// signalBatchChanged tells every running application of the batch about its new windows. Workflows that
-// ended meanwhile are skipped; it returns how many were signalled.
+// signalBatchChanged tells every running application of the batch about its new windows through a
+// BatchWindowsWorkflow, which finishes the fan-out even if this gateway is killed halfway, and waits for it.
+// A fan-out of the same batch still running (older dates) is replaced. It returns how many were signalled.
 func (a *app) signalBatchChanged(ctx context.Context, ids []string, w workflows.BatchWindows) (int, error) {
-	n := 0
-	for _, id := range ids {
-		err := a.temporal.SignalWorkflow(ctx, workflows.WorkflowID(id), "", workflows.SignalBatchChanged, w)
-		if workflowEnded(err) {
-			continue
-		}
-		if err != nil {
-			return n, fmt.Errorf("signal application %s: %w", id, err)
-		}
-		n++
+	run, err := a.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.BatchWindowsWorkflowID(w.BatchID),
+		TaskQueue:                a.cfg.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+	}, workflows.BatchWindowsWorkflowName, workflows.BatchWindowsInput{Windows: w, ApplicationIDs: ids})
+	if err != nil {
+		return 0, fmt.Errorf("start the fan-out of batch %s: %w", w.BatchID, err)
+	}
+	var n int
+	if err := run.Get(ctx, &n); err != nil {
+		return 0, fmt.Errorf("fan-out of batch %s: %w", w.BatchID, err)
 	}
 	return n, nil
+}
+
+// revoke cancels an application's qualification: through its workflow while that runs (every running
+// case, and certified cases whose workflow started before certified workflows completed), else, for a
+// certified application whose workflow has completed, through a RevocationWorkflow of its own. One
+// application is revoked once: a second revocation workflow is refused (409).
+func (a *app) revoke(ctx context.Context, applicationID string, status skillcert.Status, actor workflows.Actor, reason string) (workflows.Result, error) {
+	var res workflows.Result
+	err := a.update(ctx, applicationID, workflows.UpdateRevoke, workflows.ActorRequest{Actor: actor, Reason: reason}, &res)
+	if err == nil || status != skillcert.StatusCertified || !workflowEnded(err) {
+		return res, err
+	}
+	run, err := a.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                                       workflows.RevocationWorkflowID(applicationID),
+		TaskQueue:                                a.cfg.TaskQueue,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}, workflows.RevocationWorkflowName, workflows.RevocationInput{ApplicationID: applicationID, Reason: reason, Actor: actor})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return res, skillcert.Errorf(skillcert.ECONFLICT, "该申报已被取消资格")
+	}
+	if err == nil {
+		err = run.Get(ctx, &res)
+	}
+	if err != nil {
+		return res, fmt.Errorf("revocation of %s: %w", applicationID, err)
+	}
+	return res, nil
 }

@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -16,6 +20,7 @@ import (
 	"skillcert/codec"
 	appconfig "skillcert/config"
 	"skillcert/inspect"
+	"skillcert/notify"
 	"skillcert/objectstore"
 	"skillcert/schema"
 	"skillcert/workflows"
@@ -30,6 +35,9 @@ type config struct {
 	CacheSize       int
 	MaxActivities   int
 	Storage         objectstore.Config
+	Notify          notify.Config
+	MetricsAddr     string // the worker's /metrics listener ("off": none)
+	MetricsExplicit bool   // set in the environment (taken → the start fails), not the default
 	CertSerialKey   []byte // SKILLCERT_CERT_SERIAL_KEY: keys the permutation of certificate serials
 }
 
@@ -46,6 +54,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Namespace:       env.String("TEMPORAL_NAMESPACE"),
 		TaskQueue:       env.String("SKILLCERT_TASK_QUEUE"),
 		Storage:         objectstore.ConfigFromEnv(getenv),
+		Notify:          notify.ConfigFromEnv(getenv),
+		MetricsAddr:     env.String("SKILLCERT_WORKER_METRICS_ADDR"),
+		MetricsExplicit: strings.TrimSpace(getenv("SKILLCERT_WORKER_METRICS_ADDR")) != "",
 	}
 	var err error
 	if c.CacheSize, err = env.PositiveInt("SKILLCERT_WORKER_CACHE_SIZE"); err != nil {
@@ -90,9 +101,12 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	if dev {
 		logger.Warn("SKILLCERT_CODEC_KEYS is unset: payloads are encrypted with the development key")
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	tc, err := client.DialContext(ctx, client.Options{
 		HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: log.NewStructuredLogger(logger),
 		DataConverter: cdc.DataConverter(), FailureConverter: cdc.FailureConverter(),
+		MetricsHandler: promHandler{m: newPromMetrics(reg)},
 	})
 	if err != nil {
 		return fmt.Errorf("temporal: %w", err)
@@ -103,14 +117,23 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	w := sdkworker.New(tc, cfg.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxActivities,
 		WorkerStopTimeout:                  10 * time.Second,
+		Interceptors:                       []interceptor.WorkerInterceptor{newFailedAttempts(reg)},
 	})
+	if err := serveMetrics(ctx, cfg.MetricsAddr, cfg.MetricsExplicit, reg, logger); err != nil {
+		return err
+	}
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
 	if cfg.CertSerialKey == nil {
 		logger.Warn("SKILLCERT_CERT_SERIAL_KEY is unset: certificate serials use the public development key")
 	}
+	w.RegisterWorkflow(workflows.RevocationWorkflow)
+	w.RegisterWorkflow(workflows.BatchWindowsWorkflow)
 	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger, CertSerialKey: cfg.CertSerialKey})
 	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
 		"pdf_sandbox", inspect.SandboxMode(), "image_decode_slots", cap(inspect.DecodeSlots))
+	if sender := notify.New(pool, logger, cfg.Notify); sender != nil {
+		go sender.Run(ctx) // delivers the notification outbox (e-mail, SMS) until ctx ends
+	}
 	if err := w.Run(workerInterrupt(ctx)); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

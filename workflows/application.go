@@ -35,6 +35,10 @@ type State struct {
 	Reasons           []string             `json:"reasons,omitempty"`
 	Reminded          map[string]time.Time `json:"reminded,omitempty"` // reminder kind → the deadline it was for
 	Escalated         bool                 `json:"escalated,omitempty"`
+	// Uploads counts the inspected uploads per document type (capped by MaxUploadsPerDocType).
+	Uploads   map[skillcert.DocType]int `json:"uploads,omitempty"`
+	Incident  *Incident                 `json:"incident,omitempty"`  // the open incident, if any
+	Incidents int                       `json:"incidents,omitempty"` // incidents raised so far
 }
 
 // ScoreSlot is the double entry of one score component.
@@ -63,14 +67,18 @@ type application struct {
 	mu        workflow.Mutex
 	created   bool
 	createErr error
-	windows   int // bumped when the batch windows change, so waiting timers re-arm
+	windows   int              // bumped when the batch windows change, so waiting timers re-arm
+	version   workflow.Version // of changeLongLived; see versions.go
 }
 
 // ApplicationWorkflow carries one application (申报) from draft to a final status, exactly as the lifecycle
 // in DOMAIN.md. Human decisions arrive as Updates, batch changes as a Signal, and deadlines are timers. It
-// returns the final status; a certified application stays open so that fraud found later can revoke it.
+// returns the final status. A certified application completes its workflow (the certificate registry in
+// Postgres is its record, and RevocationWorkflow revokes it later); executions started before the
+// long-lived-2026-11 change stay open after certification, waiting for a revocation.
 func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (skillcert.Status, error) {
 	w := &application{in: in, st: State{Status: skillcert.StatusDraft}}
+	w.decideVersion(ctx)
 	if err := w.setup(ctx); err != nil {
 		return "", err
 	}
@@ -86,6 +94,9 @@ func (w *application) setup(ctx workflow.Context) error {
 		return err
 	}
 	workflow.Go(ctx, w.receiveBatchChanges)
+	if w.longLived() {
+		workflow.Go(ctx, w.reportIncidents)
+	}
 	return nil
 }
 
@@ -94,7 +105,8 @@ func (w *application) run(ctx workflow.Context) (skillcert.Status, error) {
 	if w.createErr == nil {
 		w.loop(ctx)
 	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	// Running handlers finish first; an open incident keeps the case open until an admin decides it.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.st.Incident == nil }); err != nil {
 		return w.st.Status, err
 	}
 	return w.st.Status, nil
@@ -130,7 +142,7 @@ func (w *application) validateInput(ctx workflow.Context) error {
 	if in.ApplicationID == "" || in.ApplicantID == "" || in.Batch.BatchID == "" {
 		return refuse(skillcert.EINVALID, "申报数据不完整", nil)
 	}
-	violations := skillcert.CheckEligibility(skillcert.EligibilityRequest{
+	violations := w.eligibility(ctx, skillcert.EligibilityRequest{
 		OccupationCode: in.OccupationCode, Conditions: in.Conditions, OccupationLevels: in.OccupationLevels,
 		Level: in.Level, Pathway: in.Pathway, Education: in.Education, OccupationStartedOn: in.OccupationStartedOn,
 		PreviousCertificate: in.PreviousCertificate, Title: in.Title, Veteran: in.Veteran,
@@ -146,7 +158,7 @@ func (w *application) validateInput(ctx workflow.Context) error {
 func (w *application) loop(ctx workflow.Context) {
 	for ctx.Err() == nil {
 		status := w.st.Status
-		if status.Final() && status != skillcert.StatusCertified {
+		if status.Final() && (status != skillcert.StatusCertified || w.longLived()) {
 			return
 		}
 		switch status {
@@ -179,14 +191,17 @@ func (w *application) awaitDeadline(ctx workflow.Context, status skillcert.Statu
 		changed := func() bool { return w.st.Status != status || w.windows != version || !due().Equal(deadline) }
 		remindAt := deadline.Add(-w.in.Policy.PaymentReminderBefore)
 		if w.in.Policy.PaymentReminderBefore > 0 && now.Before(remindAt) && !w.st.Reminded[kind].Equal(deadline) {
-			if ok, _ := workflow.AwaitWithTimeout(ctx, remindAt.Sub(now), changed); !ok {
+			if ok, _ := w.awaitWithTimeout(ctx, remindAt.Sub(now), changed); !ok {
 				w.remind(ctx, kind, deadline)
 			}
 			continue
 		}
 		if now.Before(deadline) {
-			_, _ = workflow.AwaitWithTimeout(ctx, deadline.Sub(now), changed)
+			_, _ = w.awaitWithTimeout(ctx, deadline.Sub(now), changed)
 			continue
+		}
+		if kind == "payment" && w.longLived() && w.refreshBatch(ctx) {
+			continue // the batch changed and its signal has not arrived (yet): follow the stored windows
 		}
 		w.withLock(ctx, func() {
 			if w.st.Status == status && !workflow.Now(ctx).Before(due()) {
@@ -206,7 +221,7 @@ func (w *application) awaitSkillScores(ctx workflow.Context) {
 		}
 		due := *w.st.SkillScoresDueAt
 		if now := workflow.Now(ctx); now.Before(due) {
-			if ok, _ := workflow.AwaitWithTimeout(ctx, due.Sub(now), func() bool {
+			if ok, _ := w.awaitWithTimeout(ctx, due.Sub(now), func() bool {
 				return w.st.Status != skillcert.StatusScoring || w.st.Skill.Confirmed != nil
 			}); ok {
 				continue
@@ -243,26 +258,6 @@ func (w *application) remind(ctx workflow.Context, kind string, deadline time.Ti
 			workflow.GetLogger(ctx).Warn("reminder not sent", "kind", kind, "error", err)
 		}
 	})
-}
-
-// receiveBatchChanges applies batch window changes: running timers re-arm, the projection shows new dates.
-func (w *application) receiveBatchChanges(ctx workflow.Context) {
-	ch := workflow.GetSignalChannel(ctx, SignalBatchChanged)
-	for {
-		var b BatchWindows
-		ch.Receive(ctx, &b)
-		if b.BatchID != w.in.Batch.BatchID {
-			workflow.GetLogger(ctx).Warn("batch change for another batch ignored", "batch", b.BatchID)
-			continue
-		}
-		w.withLock(ctx, func() {
-			w.in.Batch = b
-			w.windows++
-			if !w.st.Status.Final() && w.created && w.createErr == nil {
-				_, _ = w.apply(ctx, step{action: "batch_windows_changed", actor: Actor{Role: RoleSystem}})
-			}
-		})
-	}
 }
 
 func (w *application) withLock(ctx workflow.Context, fn func()) {

@@ -65,7 +65,8 @@ func (w *application) validateConfirmPayment(ctx workflow.Context, req ConfirmPa
 		return invalidInput("transaction_id", "缺少交易流水号")
 	}
 	if slices.Contains(w.st.Transactions, req.TransactionID) {
-		return nil // a repeated callback: harmless
+		// A repeated callback is refused before it reaches the history; the gateway answers it from state.
+		return refuse(ErrDuplicatePayment, "该笔支付已处理", map[string]string{"status": string(w.st.Status)})
 	}
 	if err := w.requireStatus(skillcert.StatusAwaitingPayment); err != nil {
 		return err
@@ -75,6 +76,10 @@ func (w *application) validateConfirmPayment(ctx workflow.Context, req ConfirmPa
 	}
 	return nil
 }
+
+// ErrDuplicatePayment is the refusal of a payment callback whose transaction the application already has;
+// its details carry the application's status. It is not a failure: the first callback was applied.
+const ErrDuplicatePayment = "duplicate_payment"
 
 func (w *application) confirmPayment(ctx workflow.Context, req ConfirmPaymentRequest) (ConfirmPaymentResult, error) {
 	if slices.Contains(w.st.Transactions, req.TransactionID) {

@@ -7,22 +7,34 @@ import (
 	"skillcert/contract"
 )
 
-// handle registers an update whose validator runs before the update is accepted (a refusal never reaches
-// the history) and again under the mutex, because an earlier update may have changed the state meanwhile.
-func handle[Req, Res any](ctx workflow.Context, w *application, name string,
-	validate func(workflow.Context, Req) error, run func(workflow.Context, Req) (Res, error)) error {
+// handle registers an update. Its validator runs before the update is accepted (a refusal never reaches
+// the history) and never on replay, so validators may change freely. Under the mutex the handler runs
+// recheck, which repeats only what an earlier update, a timer or the clock may have changed meanwhile
+// (status, stale task, the same operator, an occupied panel): recheck is part of the recorded behaviour
+// and changes only behind a version (VERSIONING.md).
+func handle[Req, Res any](ctx workflow.Context, w *application, name string, validate, recheck func(workflow.Context, Req) error,
+	run func(workflow.Context, Req) (Res, error)) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name, func(ctx workflow.Context, req Req) (Res, error) {
 		var zero Res
 		if err := w.mu.Lock(ctx); err != nil {
 			return zero, err
 		}
 		defer w.mu.Unlock()
-		if err := validate(ctx, req); err != nil {
+		if err := recheck(ctx, req); err != nil {
 			return zero, err
 		}
 		return run(ctx, req)
-	}, workflow.UpdateHandlerOptions{Validator: validate})
+	}, workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req Req) error {
+		if err := validate(ctx, req); err != nil {
+			return err
+		}
+		return extraValidation(name, req)
+	}})
 }
+
+// extraValidation runs after every validator. It accepts everything; tests set it to a stricter rule to
+// prove that validators can change without breaking replay.
+var extraValidation = func(string, any) error { return nil }
 
 func (w *application) registerUpdates(ctx workflow.Context) error {
 	err := workflow.SetUpdateHandler(ctx, UpdateCreated, func(ctx workflow.Context) (Result, error) {
@@ -35,17 +47,34 @@ func (w *application) registerUpdates(ctx workflow.Context) error {
 		return Result{Status: w.st.Status, Seq: w.st.Seq}, nil
 	})
 	for _, register := range []func() error{
-		func() error { return handle(ctx, w, UpdateAttachDocument, w.validateAttach, w.attach) },
-		func() error { return handle(ctx, w, UpdateSubmit, w.validateSubmit, w.submit) },
-		func() error { return handle(ctx, w, UpdateWithdraw, w.validateWithdraw, w.withdraw) },
-		func() error { return handle(ctx, w, UpdateCompleteTask, w.validateCompleteTask, w.completeTask) },
-		func() error { return handle(ctx, w, UpdateCreatePaymentOrder, w.validateCreateOrder, w.createOrder) },
-		func() error { return handle(ctx, w, UpdateConfirmPayment, w.validateConfirmPayment, w.confirmPayment) },
-		func() error { return handle(ctx, w, UpdateAssignExam, w.validateAssignExam, w.assignExam) },
-		func() error { return handle(ctx, w, UpdateRecordAttendance, w.validateAttendance, w.recordAttendance) },
-		func() error { return handle(ctx, w, UpdateEnterScore, w.validateEnterScore, w.enterScore) },
-		func() error { return handle(ctx, w, UpdateEvaluate, w.validateEvaluate, w.evaluate) },
-		func() error { return handle(ctx, w, UpdateRevoke, w.validateRevoke, w.revoke) },
+		func() error { return w.registerAttach(ctx) },
+		func() error {
+			return handle(ctx, w, UpdateSubmit, w.validateSubmit, w.recheckDraftOrCorrection, w.submit)
+		},
+		func() error { return handle(ctx, w, UpdateWithdraw, w.validateWithdraw, w.recheckNotFinal, w.withdraw) },
+		func() error {
+			return handle(ctx, w, UpdateCompleteTask, w.validateCompleteTask, w.recheckCompleteTask, w.completeTask)
+		},
+		func() error {
+			return handle(ctx, w, UpdateCreatePaymentOrder, w.validateCreateOrder, w.recheckAwaitingPayment, w.createOrder)
+		},
+		func() error {
+			return handle(ctx, w, UpdateConfirmPayment, w.validateConfirmPayment, w.recheckConfirmPayment, w.confirmPayment)
+		},
+		func() error {
+			return handle(ctx, w, UpdateAssignExam, w.validateAssignExam, w.recheckExamScheduled, w.assignExam)
+		},
+		func() error {
+			return handle(ctx, w, UpdateRecordAttendance, w.validateAttendance, w.recheckAttendance, w.recordAttendance)
+		},
+		func() error {
+			return handle(ctx, w, UpdateEnterScore, w.validateEnterScore, w.recheckEnterScore, w.enterScore)
+		},
+		func() error { return handle(ctx, w, UpdateEvaluate, w.validateEvaluate, w.recheckEvaluate, w.evaluate) },
+		func() error { return handle(ctx, w, UpdateRevoke, w.validateRevoke, w.recheckRevoke, w.revoke) },
+		func() error {
+			return handle(ctx, w, UpdateResolveIncident, w.validateResolveIncident, w.recheckResolveIncident, w.resolveIncident)
+		},
 	} {
 		if err != nil {
 			return err

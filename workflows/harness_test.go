@@ -38,7 +38,15 @@ type harness struct {
 	recordErr func(activities.TransitionRecord) error
 	inspect   func(activities.InspectInput) inspect.Result
 	next      time.Duration
+	// storedBatch, when set, is what LoadBatchWindows reads (a change whose signal never came).
+	storedBatch *activities.BatchDates
+	incidents   []activities.IncidentInput
+	// issueErr, when set, may fail an IssueCertificate call.
+	issueErr func() error
 }
+
+// inspectDelay is how long (workflow time) a harness's inspections take; 0 unless a test sets it.
+var inspectDelay time.Duration
 
 var start = time.Date(2026, 7, 1, 9, 0, 0, 0, skillcert.ChinaZone)
 
@@ -106,17 +114,38 @@ func newHarness(t *testing.T, in ApplicationInput) *harness {
 		h.records = append(h.records, rec)
 		return nil
 	})
-	h.env.OnActivity(acts.InspectDocument, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.InspectInput) (inspect.Result, error) {
+	h.env.OnActivity(acts.InspectDocument, mock.Anything, mock.Anything).After(inspectDelay).Return(func(_ context.Context, in activities.InspectInput) (inspect.Result, error) {
 		return h.inspect(in), nil
 	})
 	h.env.OnActivity(acts.IssueCertificate, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.IssueInput) (string, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		if h.issueErr != nil {
+			if err := h.issueErr(); err != nil {
+				return "", err
+			}
+		}
 		h.issued++
 		return "S00001500000126" + "3" + "000001", nil
 	})
 	h.env.OnActivity(acts.RevokeCertificate, mock.Anything, mock.Anything).Return(func(context.Context, activities.RevokeInput) error {
 		h.revoked++
+		return nil
+	})
+	h.env.OnActivity(acts.LoadBatchWindows, mock.Anything, mock.Anything).Return(func(context.Context, string) (activities.BatchDates, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.storedBatch != nil {
+			return *h.storedBatch, nil
+		}
+		b := h.in.Batch
+		return activities.BatchDates{RegistrationClosesAt: b.RegistrationClosesAt, PaymentOpensAt: b.PaymentOpensAt,
+			PaymentClosesAt: b.PaymentClosesAt, ExamStartsAt: b.ExamStartsAt}, nil
+	})
+	h.env.OnActivity(acts.RecordIncident, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.IncidentInput) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.incidents = append(h.incidents, in)
 		return nil
 	})
 	h.env.OnActivity(acts.CreatePaymentOrder, mock.Anything, mock.Anything).Return(nil)

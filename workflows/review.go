@@ -1,11 +1,10 @@
 package workflows
 
 import (
-	"slices"
+	"fmt"
 	"strings"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
@@ -51,36 +50,18 @@ func (w *application) validateAttach(_ workflow.Context, req AttachDocumentReque
 	if req.DocumentID == "" {
 		return invalidInput("document_id", "缺少材料编号")
 	}
-	return nil
+	return w.uploadCapReached(req.DocType)
 }
 
-// attach inspects an uploaded document and, when it passes, puts it on the checklist. A refused upload
-// does not replace an earlier accepted one.
-func (w *application) attach(ctx workflow.Context, req AttachDocumentRequest) (AttachDocumentResult, error) {
-	rule, _ := w.ruleFor(req.DocType)
-	actx := workflow.WithActivityOptions(activityContext(ctx), workflow.ActivityOptions{StartToCloseTimeout: 2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{MaximumInterval: 10 * time.Second, MaximumAttempts: 5, NonRetryableErrorTypes: []string{contract.ErrInvalid}}})
-	var res contract.Inspection
-	err := workflow.ExecuteActivity(actx, contract.InspectDocument, contract.InspectInput{
-		ApplicationID: w.in.ApplicationID, DocumentID: req.DocumentID, Rule: rule,
-	}).Get(ctx, &res)
-	if err != nil {
-		return AttachDocumentResult{}, refuse(skillcert.EINVALID, "材料检查失败，请重新上传", map[string]string{"document_id": req.DocumentID})
+// MaxUploadsPerDocType bounds the uploads inspected for one document type of an application, so that
+// the history of a case stays bounded whatever a client sends.
+const MaxUploadsPerDocType = 10
+
+func (w *application) uploadCapReached(dt skillcert.DocType) error {
+	if w.st.Uploads[dt] >= MaxUploadsPerDocType {
+		return invalidInput("doc_type", fmt.Sprintf("该类材料已上传%d次，达到上限，不能再上传；如需更正请联系审核人员", MaxUploadsPerDocType))
 	}
-	out := AttachDocumentResult{DocumentID: req.DocumentID, Accepted: res.Accepted, Code: res.Code, Reason: res.Reason,
-		Kind: string(res.Kind), Size: res.Size, SHA256: res.SHA256, TextChars: res.TextChars}
-	it := w.item(req.DocType)
-	action := "document_rejected"
-	if res.Accepted {
-		action = "document_accepted"
-		it.Status, it.DocumentID, it.Reason = DocAccepted, req.DocumentID, ""
-	} else if it.Status != DocAccepted {
-		it.Status, it.Reason = DocRejected, res.Reason
-	}
-	details := map[string]any{"document_id": req.DocumentID, "doc_type": req.DocType, "sha256": res.SHA256, "size": res.Size, "kind": res.Kind}
-	r, err := w.apply(ctx, step{action: action, actor: req.Actor, reason: res.Reason, details: details})
-	out.Status = r.Status
-	return out, err
+	return nil
 }
 
 // missingDocuments lists required documents not yet accepted (or marked bad by a reviewer).
@@ -145,19 +126,12 @@ func (w *application) currentTask(id string) (contract.TaskSpec, bool) {
 	return contract.TaskSpec{}, false
 }
 
-func (w *application) validateCompleteTask(_ workflow.Context, req CompleteTaskRequest) error {
+func (w *application) validateCompleteTask(ctx workflow.Context, req CompleteTaskRequest) error {
 	if err := w.ready(); err != nil {
 		return err
 	}
-	task, ok := w.currentTask(req.TaskID)
-	if !ok || (w.st.Status != skillcert.StatusPreliminaryReview && w.st.Status != skillcert.StatusReReview) {
-		return conflict("该任务已完成或已失效")
-	}
-	if err := w.requireRole(req.Actor, task.Role); err != nil {
+	if err := w.recheckCompleteTask(ctx, req); err != nil {
 		return err
-	}
-	if w.st.Status == skillcert.StatusReReview && slices.Contains(w.st.PreliminaryActors, req.Actor.UserID) {
-		return forbidden("资格初审和资格复审不能由同一人完成")
 	}
 	switch req.Decision {
 	case "approve":

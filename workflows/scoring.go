@@ -17,7 +17,7 @@ func (w *application) slot(c skillcert.Component) *ScoreSlot {
 	return &w.st.Skill
 }
 
-func (w *application) validateEnterScore(_ workflow.Context, req EnterScoreRequest) error {
+func (w *application) validateEnterScore(ctx workflow.Context, req EnterScoreRequest) error {
 	if err := w.ready(); err != nil {
 		return err
 	}
@@ -36,17 +36,7 @@ func (w *application) validateEnterScore(_ workflow.Context, req EnterScoreReque
 	if _, err := skillcert.ParseScore(req.Score.Float()); err != nil {
 		return fromDomain(err)
 	}
-	if err := w.requireStatus(skillcert.StatusScoring); err != nil {
-		return err
-	}
-	slot := w.slot(req.Component)
-	if slot.Confirmed != nil {
-		return conflict("该成绩已确认")
-	}
-	if slot.First != nil && slot.First.OperatorID == req.Actor.UserID {
-		return forbidden("成绩须由另一名操作员复核录入")
-	}
-	return nil
+	return w.recheckEnterScore(ctx, req)
 }
 
 // enterScore is double entry: the first entry waits; a second operator's matching entry confirms it; a
@@ -73,6 +63,9 @@ func (w *application) enterScore(ctx workflow.Context, req EnterScoreRequest) (E
 		out.State = ScoreConfirmed
 		s = step{action: "score_confirmed", actor: req.Actor, details: details}
 		if err := w.judge(ctx, &s); err != nil {
+			if w.longLived() {
+				slot.Confirmed = nil // the certificate was not issued: the same entry may be sent again
+			}
 			return EnterScoreResult{}, err
 		}
 	}
@@ -163,6 +156,9 @@ func (w *application) evaluate(ctx workflow.Context, req EvaluateRequest) (Evalu
 		mean := skillcert.PanelMean(scores)
 		w.st.Comprehensive = &mean
 		if err := w.judge(ctx, &s); err != nil {
+			if w.longLived() { // the certificate was not issued: the member may send the evaluation again
+				w.st.Panel, w.st.Comprehensive = w.st.Panel[:len(w.st.Panel)-1], nil
+			}
 			return EvaluateResult{}, err
 		}
 	}

@@ -32,16 +32,37 @@ var (
 	searchLevel      = temporal.NewSearchAttributeKeyInt64(SearchLevel)
 )
 
+// activityContext bounds the retries of a side effect: transient errors retry with backoff for at most
+// ActivityMaxAttempts attempts (about three minutes), permanent ones (invalid input, SQLSTATE classes 22
+// and 23, domain errors: contract.Classify) fail at once. A projection write that still fails raises an
+// incident; other failures go back to the caller. The mutex is never held longer than this.
 func activityContext(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        500 * time.Millisecond,
-			BackoffCoefficient:     2,
-			MaximumInterval:        30 * time.Second,
-			NonRetryableErrorTypes: []string{contract.ErrDuplicate, contract.ErrInvalid},
-		},
-	})
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryPolicy()})
+}
+
+// retryPolicy is the bounded, classified retry policy of the workflow's side effects.
+func retryPolicy() *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:        500 * time.Millisecond,
+		BackoffCoefficient:     2,
+		MaximumInterval:        30 * time.Second,
+		MaximumAttempts:        ActivityMaxAttempts,
+		NonRetryableErrorTypes: []string{contract.ErrDuplicate, contract.ErrInvalid, contract.ErrPermanent},
+	}
+}
+
+// ActivityMaxAttempts is the attempt limit of the workflow's side effects.
+const ActivityMaxAttempts = 10
+
+// recordTransition writes rec. Long-lived executions write it with a local activity (one marker event
+// instead of three activity events and a workflow task round trip: the projection write is a short,
+// idempotent transaction), under the same bounded retry policy; older ones keep the activity.
+func (w *application) recordTransition(ctx workflow.Context, rec contract.TransitionRecord) error {
+	if !w.longLived() {
+		return workflow.ExecuteActivity(activityContext(ctx), contract.RecordTransition, rec).Get(ctx, nil)
+	}
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryPolicy()})
+	return workflow.ExecuteLocalActivity(lctx, contract.RecordTransition, rec).Get(ctx, nil)
 }
 
 // apply moves the application by s.event (when set), then writes the projection, tasks, audit event and
@@ -66,7 +87,7 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 	rec := contract.TransitionRecord{
 		ApplicationID: w.in.ApplicationID, Seq: w.st.Seq, At: workflow.Now(ctx), Action: s.action,
 		ToStatus: string(to), ActorID: s.actor.UserID, ActorRole: s.actor.Role, Reason: s.reason,
-		Row: w.row(), Tasks: w.tasks(), CompletedTaskID: s.completedTask, Notifications: s.notify,
+		Row: w.row(), Tasks: w.openTasks(), CompletedTaskID: s.completedTask, Notifications: s.notify,
 	}
 	if to != from {
 		rec.FromStatus = string(from)
@@ -77,7 +98,10 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 			workflow.GetLogger(ctx).Warn("search attributes not updated", "error", err)
 		}
 	}
-	err := workflow.ExecuteActivity(activityContext(ctx), contract.RecordTransition, rec).Get(ctx, nil)
+	err := w.recordTransition(ctx, rec)
+	if err != nil && w.longLived() && w.raiseIncident(ctx, rec, err) {
+		err = refuse(skillcert.EUNAVAILABLE, "处理结果暂未能保存，已转管理员处理，请稍后查看", nil)
+	}
 	return Result{Status: to, Seq: w.st.Seq}, err
 }
 
@@ -106,25 +130,6 @@ func (w *application) enter(ctx workflow.Context, from, to skillcert.Status) {
 	if from == skillcert.StatusCorrectionNeeded {
 		w.st.CorrectionDueAt = nil
 	}
-}
-
-// workdaysFrom is the end (23:59:59 China time) of the n-th working day after t. Where the State Council
-// calendar is not yet published for a year, weekends alone are skipped and a warning is logged.
-func (w *application) workdaysFrom(ctx workflow.Context, t time.Time, n int) time.Time {
-	start := skillcert.DateOf(t)
-	// The calendar is immutable data embedded in the binary; building its lookup map once is deterministic.
-	d, err := skillcert.DefaultCalendar().AddWorkdays(start, n) //workflowcheck:ignore
-	if err != nil {
-		workflow.GetLogger(ctx).Warn("working-day calendar unavailable; counting weekdays only", "error", err)
-		d = start
-		for added := 0; added < n; {
-			d = d.AddDays(1)
-			if wd := d.Start().Weekday(); wd != time.Saturday && wd != time.Sunday {
-				added++
-			}
-		}
-	}
-	return d.End()
 }
 
 // taskID is a stable ID for a task: the same inputs give the same ID on every replay and retry.
@@ -169,6 +174,11 @@ func (w *application) tasks() []contract.TaskSpec {
 		return []contract.TaskSpec{{ID: w.taskID(TaskComprehensiveReview, w.st.ReviewRound), Type: TaskComprehensiveReview, Role: RoleCommitteeMember, Region: region}}
 	}
 	return nil
+}
+
+// openTasks are the human tasks plus the open incident's admin task.
+func (w *application) openTasks() []contract.TaskSpec {
+	return append(w.tasks(), w.incidentTask()...)
 }
 
 func reviewTaskType(s skillcert.Status) string {

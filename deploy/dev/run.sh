@@ -34,6 +34,8 @@ fi
 started=$SECONDS
 "$DEV_DIR/setup.sh"
 "$DEV_DIR/tools.sh" >/dev/null
+# mailpit receives the e-mail reminders (stack.sh starts it when SKILLCERT_MAILPIT_BIN is set).
+eval "export $("$DEV_DIR/tools.sh" mailpit)"
 
 export SKILLCERT_HTTP_ADDR="${SKILLCERT_HTTP_ADDR:-127.0.0.1:8080}"
 http_host="${SKILLCERT_HTTP_ADDR%:*}"
@@ -125,9 +127,14 @@ fi
 cat >&2 <<EOF
 
   skillcert is running (up in $((SECONDS - started)) s); Ctrl-C or \`make dev-down\` stops everything.
+    Web UI       $BASE_URL/  (applicants)   $BASE_URL/staff/  (staff)   $BASE_URL/verify  (certificates)
+    Demo staff   admin (password above), provincial1, provincial2, city_hohhot, city_baotou, … (city_<region>),
+                 committee1…committee4, supervisor; password ${SKILLCERT_DEMO_PASSWORD:-Demo2022skill}
+                 Applicants register themselves at $BASE_URL/register
     API          $BASE_URL/api/v1
     OpenAPI      $BASE_URL/api/v1/openapi.json
     Temporal UI  $TEMPORAL_UI_URL
+    Mail         ${MAILPIT_URL:-}  (mailpit: every e-mail the system sends)
     MinIO        $MINIO_CONSOLE_URL  (user $SKILLCERT_MINIO_ACCESS_KEY, password $SKILLCERT_MINIO_SECRET_KEY)
     Postgres     $DATABASE_URL
     Metrics      http://${SKILLCERT_METRICS_ADDR:-127.0.0.1:9464}/metrics

@@ -4,6 +4,7 @@
 #   poppler-utils         pdftotext, used by tests that read generated PDFs
 #   fonts-droid-fallback  DroidSansFallbackFull.ttf, the CJK font embedded in generated PDFs
 #   fonts-dejavu-core     DejaVuSans.ttf, for digits and Latin letters (the CJK font has none)
+#   chromium              headless browser of the web UI tests (web/uitest)
 #   bubblewrap            bwrap, the sandbox of pdfinfo/pdftotext (namespaces; inspect/README.md)
 # Installs only as root with apt-get; otherwise prints the command to run. Silent when nothing is missing.
 set -euo pipefail
@@ -17,6 +18,7 @@ fi
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -f "$CJK_FONT" ] || missing+=(fonts-droid-fallback)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 
 [ ${#missing[@]} -eq 0 ] && exit 0

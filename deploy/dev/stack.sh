@@ -198,6 +198,34 @@ wait_ready() {
 	die "$name not ready after $limit s (log: $LOGS/$name.log)"
 }
 
+# ---- mailpit (only when SKILLCERT_MAILPIT_BIN names it; make dev does) -----------------------------------
+# The local SMTP server that receives the e-mail reminders, with a web inbox.
+
+MAILPIT_SMTP_PORT="${SKILLCERT_MAILPIT_SMTP_PORT:-1025}"
+MAILPIT_PORT="${SKILLCERT_MAILPIT_PORT:-8025}"
+mailpit_on() { [ -n "${SKILLCERT_MAILPIT_BIN:-}" ] && [ -x "$SKILLCERT_MAILPIT_BIN" ]; }
+mailpit_pid() { owned_pid mailpit mailpit "$DATA/mailpit.db"; } # found for `down` without the variable too
+mailpit_ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$MAILPIT_PORT/readyz"; }
+mailpit_start() {
+	mailpit_on || return 0
+	mailpit_pid >/dev/null && return 0
+	port_busy "$MAILPIT_SMTP_PORT" && die "port $MAILPIT_SMTP_PORT (SKILLCERT_MAILPIT_SMTP_PORT) is already in use"
+	port_busy "$MAILPIT_PORT" && die "port $MAILPIT_PORT (SKILLCERT_MAILPIT_PORT) is already in use"
+	setsid "$SKILLCERT_MAILPIT_BIN" --database "$DATA/mailpit.db" --smtp "127.0.0.1:$MAILPIT_SMTP_PORT" \
+		--listen "127.0.0.1:$MAILPIT_PORT" >>"$LOGS/mailpit.log" 2>&1 </dev/null 9>&- &
+	echo $! >"$PIDS/mailpit.pid"
+	wait_ready mailpit mailpit_pid mailpit_ready 30
+}
+mailpit_stop() {
+	local pid
+	if pid=$(mailpit_pid); then stop_pid "$pid" mailpit; fi
+	rm -f "$PIDS/mailpit.pid"
+}
+mailpit_env() {
+	mailpit_on || return 0
+	printf 'SKILLCERT_SMTP_ADDR=127.0.0.1:%s\nMAILPIT_URL=http://127.0.0.1:%s\n' "$MAILPIT_SMTP_PORT" "$MAILPIT_PORT"
+}
+
 database_url() {
 	if [ -n "${DATABASE_URL:-}" ]; then
 		printf '%s\n' "$DATABASE_URL"
@@ -218,6 +246,7 @@ print_env() {
 		MINIO_CONSOLE_URL=http://127.0.0.1:$MINIO_CONSOLE_PORT
 		SKILLCERT_DATA_DIR=$DATA
 	ENV
+	mailpit_env
 }
 
 lock_stack() {
@@ -263,6 +292,7 @@ cmd_up() {
 	wait_ready minio minio_pid minio_ready 60
 	wait_ready temporal temporal_pid temporal_ready 120
 	[ "$temporal_was" = 1 ] || temporal_search_attributes
+	mailpit_start
 	trap - EXIT INT TERM HUP
 	print_env >"$DATA/stack.env.tmp"
 	mv -f "$DATA/stack.env.tmp" "$DATA/stack.env"
@@ -283,6 +313,7 @@ stop_services() {
 	rm -f "$PIDS/temporal.pid"
 	if pid=$(minio_pid); then stop_pid "$pid" minio; fi
 	rm -f "$PIDS/minio.pid"
+	mailpit_stop
 	pg_down
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the pinned tools into the cache, once, keyed by version, and prints their paths as shell assignments:
-#   deploy/dev/tools.sh [temporal] [minio] [sqlc]     (default: temporal minio)
+#   deploy/dev/tools.sh [temporal] [minio] [sqlc] [mailpit]     (default: temporal minio)
 #   eval "$(deploy/dev/tools.sh)"                      # sets SKILLCERT_TEMPORAL_BIN, SKILLCERT_MINIO_BIN
 # Concurrent callers wait on a lock instead of building twice. Progress goes to stderr; stdout has only the paths.
 set -euo pipefail
@@ -55,6 +55,12 @@ for tool in "${want[@]}"; do
 		build sqlc "github.com/sqlc-dev/sqlc/cmd/sqlc@$SQLC_VERSION" "$SQLC_BIN" CGO_ENABLED=1
 		printf 'SKILLCERT_SQLC_BIN=%s\n' "$SQLC_BIN"
 		;;
-	*) die "unknown tool $tool (want temporal, minio or sqlc)" ;;
+	mailpit) # local SMTP server with a web inbox, for the e-mail reminders in make dev and the tests
+		MAILPIT_VERSION="${MAILPIT_VERSION:-v1.33.1}"
+		MAILPIT_BIN="$CACHE/bin/mailpit-$MAILPIT_VERSION/mailpit"
+		build mailpit "github.com/axllent/mailpit@$MAILPIT_VERSION" "$MAILPIT_BIN"
+		printf 'SKILLCERT_MAILPIT_BIN=%s\n' "$MAILPIT_BIN"
+		;;
+	*) die "unknown tool $tool (want temporal, minio, sqlc or mailpit)" ;;
 	esac
 done

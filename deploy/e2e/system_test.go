@@ -68,7 +68,8 @@ func startSystem(t *testing.T) *system {
 	s.env = append(os.Environ(), stack.Env()...)
 	s.env = append(s.env, "DATABASE_URL="+dbURL, "SKILLCERT_HTTP_ADDR="+addr, "SKILLCERT_ADMIN_PASSWORD="+adminPassword,
 		"SKILLCERT_PAYMENT_SECRET="+paymentSecret, "SKILLCERT_MINIO_BUCKET=e2e-"+strings.ToLower(strconv.FormatInt(time.Now().UnixNano(), 36)),
-		"SKILLCERT_TOKEN_KEY=e2e-token-key-0123456789abcdef", "SKILLCERT_METRICS_ADDR=127.0.0.1:0", "SKILLCERT_TASK_QUEUE=e2e-"+strconv.FormatInt(time.Now().UnixNano(), 36), "SKILLCERT_LOG_LEVEL=warn")
+		"SKILLCERT_TOKEN_KEY=e2e-token-key-0123456789abcdef", "SKILLCERT_METRICS_ADDR=127.0.0.1:0", "SKILLCERT_TASK_QUEUE=e2e-"+strconv.FormatInt(time.Now().UnixNano(), 36), "SKILLCERT_LOG_LEVEL=warn",
+		"SKILLCERT_WORKER_METRICS_ADDR=127.0.0.1:0")
 	s.gateway = s.start("gateway")
 	s.worker = s.start("worker")
 	t.Cleanup(s.stop)

@@ -413,7 +413,7 @@ func (q *Queries) GetPaymentOrder(ctx context.Context, id string) (PaymentOrder,
 }
 
 const getUserByID = `-- name: GetUserByID :one
-SELECT id, role, username, phone, name, id_number_hash, id_number_enc, id_number_masked, password_hash, region, employer, disabled, created_at FROM users WHERE id = $1
+SELECT id, role, username, phone, name, id_number_hash, id_number_enc, id_number_masked, password_hash, region, employer, disabled, created_at, email FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUserByID(ctx context.Context, id string) (User, error) {
@@ -433,12 +433,13 @@ func (q *Queries) GetUserByID(ctx context.Context, id string) (User, error) {
 		&i.Employer,
 		&i.Disabled,
 		&i.CreatedAt,
+		&i.Email,
 	)
 	return i, err
 }
 
 const getUserByLogin = `-- name: GetUserByLogin :one
-SELECT id, role, username, phone, name, id_number_hash, id_number_enc, id_number_masked, password_hash, region, employer, disabled, created_at FROM users WHERE phone = $1::text OR username = $1::text LIMIT 1
+SELECT id, role, username, phone, name, id_number_hash, id_number_enc, id_number_masked, password_hash, region, employer, disabled, created_at, email FROM users WHERE phone = $1::text OR username = $1::text LIMIT 1
 `
 
 // Applicants log in with their phone, staff with their username.
@@ -459,6 +460,7 @@ func (q *Queries) GetUserByLogin(ctx context.Context, login string) (User, error
 		&i.Employer,
 		&i.Disabled,
 		&i.CreatedAt,
+		&i.Email,
 	)
 	return i, err
 }

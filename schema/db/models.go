@@ -161,6 +161,15 @@ type IdentityDispute struct {
 	CreatedAt            time.Time  `json:"created_at"`
 }
 
+type Incident struct {
+	TaskID        string    `json:"task_id"`
+	ApplicationID string    `json:"application_id"`
+	Action        string    `json:"action"`
+	Error         string    `json:"error"`
+	Seq           int64     `json:"seq"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
 type LoginFailure struct {
 	Key      string    `json:"key"`
 	FailedAt time.Time `json:"failed_at"`
@@ -176,6 +185,12 @@ type Notification struct {
 	Message       string     `json:"message"`
 	CreatedAt     time.Time  `json:"created_at"`
 	SentAt        *time.Time `json:"sent_at"`
+	Attempts      int32      `json:"attempts"`
+	NextAttemptAt time.Time  `json:"next_attempt_at"`
+	LeasedBy      *string    `json:"leased_by"`
+	LeasedUntil   *time.Time `json:"leased_until"`
+	LastError     *string    `json:"last_error"`
+	DeadAt        *time.Time `json:"dead_at"`
 }
 
 type Occupation struct {
@@ -248,6 +263,12 @@ type TokenVersion struct {
 	Version int64  `json:"version"`
 }
 
+type UpdateAttempt struct {
+	BaseID     string    `json:"base_id"`
+	Generation int32     `json:"generation"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
 type User struct {
 	ID             string    `json:"id"`
 	Role           string    `json:"role"`
@@ -262,4 +283,5 @@ type User struct {
 	Employer       *string   `json:"employer"`
 	Disabled       bool      `json:"disabled"`
 	CreatedAt      time.Time `json:"created_at"`
+	Email          *string   `json:"email"`
 }

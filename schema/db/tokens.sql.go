@@ -20,7 +20,7 @@ func (q *Queries) DeleteExpiredRevokedTokens(ctx context.Context, before time.Ti
 }
 
 const getSessionUser = `-- name: GetSessionUser :one
-SELECT u.id, u.role, u.username, u.phone, u.name, u.id_number_hash, u.id_number_enc, u.id_number_masked, u.password_hash, u.region, u.employer, u.disabled, u.created_at,
+SELECT u.id, u.role, u.username, u.phone, u.name, u.id_number_hash, u.id_number_enc, u.id_number_masked, u.password_hash, u.region, u.employer, u.disabled, u.created_at, u.email,
        COALESCE((SELECT v.version FROM token_versions v WHERE v.user_id = u.id), 0)::bigint AS token_version,
        EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $1::text)                   AS revoked
 FROM users u WHERE u.id = $2
@@ -56,6 +56,7 @@ func (q *Queries) GetSessionUser(ctx context.Context, arg GetSessionUserParams) 
 		&i.User.Employer,
 		&i.User.Disabled,
 		&i.User.CreatedAt,
+		&i.User.Email,
 		&i.TokenVersion,
 		&i.Revoked,
 	)
