@@ -14,7 +14,7 @@ BENCH_FLAGS ?=
 # `make dev PROFILE=production` is `make prod-local`.
 PROFILE ?= dev
 
-.PHONY: help dev dev-down test test-ui lint generate build bench bench-quick histories vuln fanout prod-local prod-local-down test-production chaos
+.PHONY: help dev dev-down test test-ui lint generate build bench bench-quick histories vuln fanout prod-local prod-local-down test-production chaos audit-verify
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -67,6 +67,10 @@ lint: ## gofmt, go vet, staticcheck, workflowcheck
 generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, cached sqlc, and docs/CONFIG.md
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
 	$(GO) run ./config/gendoc > docs/CONFIG.md
+
+audit-verify: ## check an exported audit trail offline: make audit-verify FILE=audit.jsonl (from GET /api/v1/admin/exports/audit.jsonl)
+	@test -n "$(FILE)" || { echo "usage: make audit-verify FILE=audit.jsonl"; exit 2; }
+	$(GO) run ./cmd/audit-verify "$(FILE)"
 
 vuln: ## govulncheck against the Go vulnerability database; says so and passes when the database is unreachable
 	@deploy/dev/vuln.sh
