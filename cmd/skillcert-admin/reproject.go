@@ -96,9 +96,13 @@ func reprojectCommand(ctx context.Context, args []string, getenv func(string) st
 		return fmt.Errorf("temporal: %w", err)
 	}
 	defer tc.Close()
+	var serialKey []byte // the worker's SKILLCERT_CERT_SERIAL_KEY: restored numbers' place in the sequence
+	if v := getenv("SKILLCERT_CERT_SERIAL_KEY"); v != "" {
+		serialKey = []byte(v)
+	}
 	r := &reprojector{temporal: tc, dc: cdc.DataConverter(), fc: cdc.FailureConverter(), codec: cdc, sdkLogger: log.NewStructuredLogger(logger),
 		pool: pool, skipOutbox: opts.skipOutbox,
-		acts: &activities.Activities{Pool: pool, Logger: logger}, taskQueue: or(getenv("SKILLCERT_TASK_QUEUE"), workflows.TaskQueue)}
+		acts: &activities.Activities{Pool: pool, Logger: logger, CertSerialKey: serialKey}, taskQueue: or(getenv("SKILLCERT_TASK_QUEUE"), workflows.TaskQueue)}
 	rep, err := r.run(ctx, opts)
 	fmt.Fprint(out, rep)
 	return err

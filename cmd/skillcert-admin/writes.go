@@ -34,7 +34,7 @@ func (r *reprojector) apply(ctx context.Context, w write) error {
 		if w.result == nil || plainJSON.FromPayload(w.result, &number) != nil || number == "" {
 			return errors.New("the workflow got no certificate number")
 		}
-		return activities.RestoreCertificate(ctx, r.pool, in, number)
+		return activities.RestoreCertificate(ctx, r.pool, r.acts.CertSerialKey, in, number)
 	case w.activity == "RecordTransition" && r.skipOutbox:
 		rec, err := arg[activities.TransitionRecord](w.args)
 		if err != nil {
