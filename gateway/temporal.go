@@ -101,8 +101,8 @@ func (a *app) countUpdate(name string, err error) {
 // the draft has been projected. A workflow ID that already exists is refused (IDs are fresh UUIDs).
 func (a *app) startApplication(ctx context.Context, in workflows.ApplicationInput) (workflows.Result, error) {
 	start := a.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       workflows.WorkflowID(in.ApplicationID),
-		TaskQueue:                a.cfg.TaskQueue,
+		ID:        workflows.WorkflowID(in.ApplicationID),
+		TaskQueue: a.cfg.TaskQueue,
 		// A repeat of the creating request (the ID derives from its Idempotency-Key) joins the workflow the
 		// first attempt started, and its Update ID gets the first outcome.
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
