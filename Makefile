@@ -10,6 +10,8 @@ WORKFLOWCHECK_VERSION ?= v0.6.0
 TEST_ARGS ?= -count=1 -timeout 60m ./...
 # Extra flags for the load tester.
 BENCH_FLAGS ?=
+# Where `make histories` writes; never the corpus itself, whose old histories must stay.
+HISTORIES_OUT ?= testout/histories
 
 # `make dev PROFILE=production` is `make prod-local`.
 PROFILE ?= dev
@@ -84,5 +86,7 @@ bench: ## full benchmark on a private stack: lifecycles, baseline, 1M-row projec
 bench-quick: ## the same with small numbers (under 5 minutes)
 	$(GO) run ./deploy/loadtest -quick $(BENCH_FLAGS)
 
-histories: ## record the replay corpus (workflows/testdata/histories) through the HTTP API on a private stack (~1 min)
-	$(GO) run ./deploy/histories $(HISTORIES_FLAGS)
+histories: ## record every end state through the HTTP API on a private stack into testout/histories (~1 min)
+	$(GO) run ./deploy/histories -out $(HISTORIES_OUT) $(HISTORIES_FLAGS)
+	@echo "histories: recorded into $(HISTORIES_OUT); copy them into workflows/testdata/histories under a new"
+	@echo "histories: prefix (e.g. <change-id>-<end state>.json) and list them in workflows/replay_test.go"
