@@ -122,6 +122,13 @@ func boot() (*stack, error) {
 		return nil, err
 	}
 	env["SKILLCERT_HTTP_ADDR"] = "127.0.0.1:" + port
+	// The Temporal Web UI of these tests (temporal_ui_test.go) runs on its own port, as make dev's does; the
+	// gateway learns its origin the way make dev's learns it, from TEMPORAL_UI_URL.
+	uiPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	env["TEMPORAL_UI_URL"] = "http://127.0.0.1:" + uiPort
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- gateway.Run(runCtx, []string{"gateway"}, func(k string) string { return env[k] }) }()
