@@ -180,19 +180,27 @@ func startWorker(ctx context.Context, dir string, env map[string]string) error {
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("build worker: %w: %s", err, out)
 	}
-	logFile, err := os.Create(filepath.Join(dir, "worker.log"))
-	if err != nil {
-		return err
-	}
 	cmd := exec.Command(bin)
 	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	_, err = startChild(cmd, filepath.Join(dir, "worker.log"))
+	return err
+}
+
+// startChild starts cmd with its output in logPath, and stops it (SIGTERM, then SIGKILL after 20 s) when the
+// tests end. The returned channel closes when the process exits.
+func startChild(cmd *exec.Cmd, logPath string) (<-chan struct{}, error) {
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start worker: %w", err)
+		logFile.Close()
+		return nil, fmt.Errorf("start %s: %w", filepath.Base(cmd.Path), err)
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
@@ -206,5 +214,5 @@ func startWorker(ctx context.Context, dir string, env map[string]string) error {
 		}
 		logFile.Close()
 	})
-	return nil
+	return exited, nil
 }

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -55,31 +54,14 @@ func runTemporalUI(st *stack) error {
 	_, temporalPort, _ := strings.Cut(st.env["TEMPORAL_ADDRESS"], ":")
 	uiURL := st.env["TEMPORAL_UI_URL"]
 	dir := filepath.Join(st.workDir, "temporal-ui")
-	logFile, err := os.Create(filepath.Join(st.workDir, "temporal-ui.log"))
-	if err != nil {
-		return err
-	}
 	cmd := exec.Command(filepath.Join(root, "deploy/dev/temporal-ui.sh"), "run", dir)
 	cmd.Env = append(os.Environ(), "SKILLCERT_TEMPORAL_UI_SERVER_BIN="+bin, "SKILLCERT_TEMPORAL_PORT="+temporalPort,
 		"SKILLCERT_TEMPORAL_UI_PORT="+uiURL[strings.LastIndex(uiURL, ":")+1:],
 		"SKILLCERT_CODEC_ENDPOINT="+st.baseURL+"/codec")
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start temporal ui: %w", err)
+	exited, err := startChild(cmd, filepath.Join(st.workDir, "temporal-ui.log"))
+	if err != nil {
+		return err
 	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	shared.stop = append(shared.stop, func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		logFile.Close()
-	})
 	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
 		select {
 		case <-exited:
