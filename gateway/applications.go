@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"skillcert"
@@ -162,8 +161,12 @@ func (a *app) createApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	appID := newApplicationID(ctx)
 	existing, err := a.q.FindActiveApplication(ctx, db.FindActiveApplicationParams{ApplicantID: p.ID,
 		BatchID: batch.ID, OccupationCode: occ.Code, Level: int32(er.Level)})
+	if err == nil && existing == appID { // a repeat of this very request, whose first answer was lost
+		return a.answerCreated(c, appID)
+	}
 	if err == nil {
 		return skillcert.DuplicateApplication(existing)
 	}
@@ -175,7 +178,7 @@ func (a *app) createApplication(c *fiber.Ctx) error {
 		return fmt.Errorf("fee: %w", err)
 	}
 	in := workflows.ApplicationInput{
-		ApplicationID: uuid.NewString(), ApplicantID: p.ID, Batch: batchWindows(batch),
+		ApplicationID: appID, ApplicantID: p.ID, Batch: batchWindows(batch),
 		Region: trimmed(req.Region), Employer: trimmed(req.Employer),
 		EmployerType: skillcert.EmployerType(trimmed(req.EmployerType)), OccupationCode: occ.Code,
 		OccupationName: occ.Name, Conditions: occ.Conditions, OccupationLevels: er.OccupationLevels,
@@ -186,11 +189,16 @@ func (a *app) createApplication(c *fiber.Ctx) error {
 	if _, err := a.startApplication(ctx, in); err != nil {
 		return err
 	}
-	view, err := a.renderApplication(ctx, in.ApplicationID)
+	return a.answerCreated(c, in.ApplicationID)
+}
+
+// answerCreated answers 201 with the new application and its Location.
+func (a *app) answerCreated(c *fiber.Ctx, id string) error {
+	view, err := a.renderApplication(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderLocation, "/api/v1/applications/"+in.ApplicationID)
+	c.Set(fiber.HeaderLocation, "/api/v1/applications/"+id)
 	return c.Status(http.StatusCreated).JSON(view)
 }
 

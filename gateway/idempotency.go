@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"github.com/google/uuid"
 	"net/http"
 	"strconv"
 	"time"
@@ -139,4 +140,19 @@ func (a *app) updateID(ctx context.Context, applicationID, name string) string {
 	}
 	sum := sha256.Sum256([]byte(basis + "\x00" + name + "\x00" + applicationID))
 	return "u-" + hex.EncodeToString(sum[:16])
+}
+
+// applicationIDSpace is the UUIDv5 name space of application IDs derived from an Idempotency-Key.
+var applicationIDSpace = uuid.MustParse("6d1f4a52-8c0e-5b7e-9a43-2f0c1e7d9b61")
+
+// newApplicationID is the ID of an application a request creates. With an Idempotency-Key it derives from
+// the key and its owner, so a repeat whose first answer was lost (the gateway was killed, the client timed
+// out) reaches the same workflow and, through the Update ID, the first outcome, rather than creating a
+// second application that the duplicate check would then refuse. Without a key it is random.
+func newApplicationID(ctx context.Context) string {
+	id, ok := ctx.Value(identityKey{}).(requestIdentity)
+	if !ok || id.key == "" {
+		return uuid.NewString()
+	}
+	return uuid.NewSHA1(applicationIDSpace, []byte(id.key)).String()
 }

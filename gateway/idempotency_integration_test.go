@@ -182,3 +182,25 @@ func TestIncidentIntegration(t *testing.T) {
 	}
 	g.do(t, "POST", complete, s.admin, map[string]any{"decision": "retry", "reason": "again"}).wantError(t, 409, "conflict", "")
 }
+
+// TestCreateRepeatAfterLostAnswer: a creating POST whose answer was lost (the gateway stopped after the
+// workflow started and before the answer was stored) and that the client repeats with the same
+// Idempotency-Key gets the application the first attempt created, not a 409 naming it; a different key
+// is still a duplicate.
+func TestCreateRepeatAfterLostAnswer(t *testing.T) {
+	g := startGateway(t)
+	batch := g.newBatch(t)
+	a := g.registerApplicant(t, "严九")
+	body := applicationBody(batch, "赤峰市")
+	key := "create-" + a.Token[len(a.Token)-12:]
+	first := g.do(t, "POST", "/api/v1/applications", a.Token, body, "Idempotency-Key", key).want(t, 201)
+	g.sql(t, `DELETE FROM idempotency_keys WHERE key = $1`, key) // the stored answer is lost
+	again := g.do(t, "POST", "/api/v1/applications", a.Token, body, "Idempotency-Key", key).want(t, 201)
+	if again.str("id") != first.str("id") || again.str("status") != "draft" {
+		t.Fatalf("repeat created %s, first %s", again.Raw, first.Raw)
+	}
+	if n := g.historyLength(t, first.str("id")); n == 0 {
+		t.Fatal("no workflow for the application")
+	}
+	g.do(t, "POST", "/api/v1/applications", a.Token, body, "Idempotency-Key", key+"-other").wantError(t, 409, "conflict", "")
+}

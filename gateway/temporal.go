@@ -103,12 +103,15 @@ func (a *app) startApplication(ctx context.Context, in workflows.ApplicationInpu
 	start := a.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       workflows.WorkflowID(in.ApplicationID),
 		TaskQueue:                a.cfg.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		// A repeat of the creating request (the ID derives from its Idempotency-Key) joins the workflow the
+		// first attempt started, and its Update ID gets the first outcome.
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflowType, in)
 	h, err := a.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateID:     a.updateID(ctx, in.ApplicationID, workflows.UpdateCreated),
 			UpdateName:   workflows.UpdateCreated,
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
