@@ -123,9 +123,9 @@ func finishedCase(t *testing.T, st *stack, region string) (workflowID, runID str
 	defer c.Close()
 	workflowID = workflows.WorkflowID(app.ID)
 	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
-		d, err := c.DescribeWorkflowExecution(context.Background(), workflowID, "")
-		if err == nil && d.WorkflowExecutionInfo.Status == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
-			return workflowID, d.WorkflowExecutionInfo.Execution.RunId
+		d, err := c.DescribeWorkflow(context.Background(), workflowID, "")
+		if err == nil && d.Status == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+			return workflowID, d.RawResponse.GetWorkflowExecutionInfo().GetExecution().GetRunId()
 		}
 	}
 	t.Fatalf("workflow %s did not complete", workflowID)
