@@ -10,11 +10,13 @@ WORKFLOWCHECK_VERSION ?= v0.6.0
 TEST_ARGS ?= -count=1 -timeout 60m ./...
 # Extra flags for the load tester.
 BENCH_FLAGS ?=
+# Where `make histories` writes; never the corpus itself, whose old histories must stay.
+HISTORIES_OUT ?= testout/histories
 
 # `make dev PROFILE=production` is `make prod-local`.
 PROFILE ?= dev
 
-.PHONY: help dev dev-down test test-ui lint generate build bench bench-quick histories vuln fanout prod-local prod-local-down test-production chaos
+.PHONY: help dev dev-down test test-ui lint generate build bench bench-quick histories vuln fanout prod-local prod-local-down test-production chaos audit-verify
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,6 +70,10 @@ generate: ## regenerate the sqlc query code (schema/sqlc.yaml) with the pinned, 
 	@eval "$$(deploy/dev/tools.sh sqlc)" && "$$SKILLCERT_SQLC_BIN" generate -f schema/sqlc.yaml
 	$(GO) run ./config/gendoc > docs/CONFIG.md
 
+audit-verify: ## check an exported audit trail offline: make audit-verify FILE=audit.jsonl (from GET /api/v1/admin/exports/audit.jsonl)
+	@test -n "$(FILE)" || { echo "usage: make audit-verify FILE=audit.jsonl"; exit 2; }
+	$(GO) run ./cmd/audit-verify "$(FILE)"
+
 vuln: ## govulncheck against the Go vulnerability database; says so and passes when the database is unreachable
 	@deploy/dev/vuln.sh
 
@@ -80,5 +86,7 @@ bench: ## full benchmark on a private stack: lifecycles, baseline, 1M-row projec
 bench-quick: ## the same with small numbers (under 5 minutes)
 	$(GO) run ./deploy/loadtest -quick $(BENCH_FLAGS)
 
-histories: ## record the replay corpus (workflows/testdata/histories) through the HTTP API on a private stack (~1 min)
-	$(GO) run ./deploy/histories $(HISTORIES_FLAGS)
+histories: ## record every end state through the HTTP API on a private stack into testout/histories (~1 min)
+	$(GO) run ./deploy/histories -out $(HISTORIES_OUT) $(HISTORIES_FLAGS)
+	@echo "histories: recorded into $(HISTORIES_OUT); copy them into workflows/testdata/histories under a new"
+	@echo "histories: prefix (e.g. <change-id>-<end state>.json) and list them in workflows/replay_test.go"

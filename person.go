@@ -3,6 +3,7 @@ package skillcert
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -190,4 +191,25 @@ func ValidPhone(s string) bool {
 	}
 	_, ok := atoiDigits(s)
 	return ok
+}
+
+// SamePersonName reports whether a name given for a check (the public certificate query's ?name=) is the
+// holder's name: spaces are ignored and the separator dots of transliterated names (·, •, ・, .) are the
+// same dot. An empty name matches nothing.
+func SamePersonName(given, holder string) bool {
+	norm := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			switch {
+			case unicode.IsSpace(r):
+			case isNameDot(r):
+				b.WriteRune('·')
+			default:
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	g, h := norm(given), norm(holder)
+	return g != "" && subtle.ConstantTimeCompare([]byte(g), []byte(h)) == 1
 }

@@ -181,3 +181,22 @@ func TestValidPhone(t *testing.T) {
 		}
 	}
 }
+
+func TestSamePersonName(t *testing.T) {
+	for _, c := range []struct {
+		given, holder string
+		want          bool
+	}{
+		{"王小明", "王小明", true},
+		{" 王 小明 ", "王小明", true},
+		{"那顺•巴雅尔", "那顺·巴雅尔", true},
+		{"王小", "王小明", false},
+		{"王*明", "王小明", false},
+		{"", "", false},
+		{"  ", "王小明", false},
+	} {
+		if got := SamePersonName(c.given, c.holder); got != c.want {
+			t.Errorf("SamePersonName(%q, %q) = %v", c.given, c.holder, got)
+		}
+	}
+}

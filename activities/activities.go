@@ -36,6 +36,9 @@ type Activities struct {
 	Store  ObjectStore
 	Now    func() time.Time
 	Logger *slog.Logger
+	// CertSerialKey keys the permutation of certificate serials (skillcert.SerialPermutation); nil uses a
+	// fixed development key. It must not change once certificates are issued.
+	CertSerialKey []byte
 }
 
 // inTx runs fn in a transaction and commits it.

@@ -30,17 +30,10 @@ func (a *Activities) IssueCertificate(ctx context.Context, in IssueInput) (strin
 		if err != nil {
 			return fmt.Errorf("load applicant: %w", err)
 		}
-		serial, err := q.NextCertificateSerial(ctx, db.NextCertificateSerialParams{
-			SiteCode: in.SiteCode, Year: int32(in.IssuedOn.Year), Level: int32(in.Level),
-		})
+		number, err = a.nextCertificateNumber(ctx, q, in)
 		if err != nil {
-			return fmt.Errorf("next serial: %w", err)
+			return err
 		}
-		cn, err := skillcert.NewCertificateNumber(in.SiteCode, in.IssuedOn.Year, in.Level, int(serial))
-		if err != nil {
-			return invalid("certificate number: %v", err)
-		}
-		number = cn.String()
 		return q.InsertCertificate(ctx, db.InsertCertificateParams{
 			Number: number, ApplicationID: in.ApplicationID, ApplicantID: in.ApplicantID,
 			NameMasked: skillcert.MaskName(name), OccupationCode: in.OccupationCode, OccupationName: in.OccupationName,
@@ -52,6 +45,50 @@ func (a *Activities) IssueCertificate(ctx context.Context, in IssueInput) (strin
 		return "", fmt.Errorf("issue certificate for %s: %w", in.ApplicationID, err)
 	}
 	return number, nil
+}
+
+// devCertSerialKey keys the serial permutation when no key is configured (development and tests only).
+var devCertSerialKey = []byte("skillcert development certificate serial key")
+
+// maxSerialCollisions bounds the serials skipped because a number is taken (only after a key change).
+const maxSerialCollisions = 100
+
+// nextCertificateNumber draws the next number of the site, year and level: the sequence counter advances
+// and the keyed permutation turns it into the serial, so numbers do not tell how many were issued. A number
+// already in the registry (possible only if the key was changed) is skipped.
+func (a *Activities) nextCertificateNumber(ctx context.Context, q *db.Queries, in IssueInput) (string, error) {
+	key := a.CertSerialKey
+	if key == nil {
+		key = devCertSerialKey
+	}
+	perm, err := skillcert.NewSerialPermutation(key)
+	if err != nil {
+		return "", invalid("%v", err)
+	}
+	for range maxSerialCollisions {
+		n, err := q.NextCertificateSerial(ctx, db.NextCertificateSerialParams{
+			SiteCode: in.SiteCode, Year: int32(in.IssuedOn.Year), Level: int32(in.Level),
+		})
+		if err != nil {
+			return "", fmt.Errorf("next serial: %w", err)
+		}
+		serial, err := perm.Serial(in.SiteCode, in.IssuedOn.Year, in.Level, int(n))
+		if err != nil {
+			return "", invalid("certificate serial: %v", err)
+		}
+		cn, err := skillcert.NewCertificateNumber(in.SiteCode, in.IssuedOn.Year, in.Level, serial)
+		if err != nil {
+			return "", invalid("certificate number: %v", err)
+		}
+		taken, err := q.CertificateNumberTaken(ctx, cn.String())
+		if err != nil {
+			return "", fmt.Errorf("check certificate number: %w", err)
+		}
+		if !taken {
+			return cn.String(), nil
+		}
+	}
+	return "", invalid("no free certificate number after %d tries", maxSerialCollisions)
 }
 
 // RevokeCertificate marks the application's certificate revoked (a no-op when there is none or it is

@@ -24,9 +24,6 @@ func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord)
 		if err != nil {
 			return err
 		}
-		if err := writeAudit(ctx, q, rec); err != nil {
-			return err
-		}
 		if applied {
 			if err := writeTasks(ctx, q, rec); err != nil {
 				return err
@@ -45,7 +42,9 @@ func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord)
 				return fmt.Errorf("insert notification: %w", err)
 			}
 		}
-		return nil
+		// Last: the audit insert appends to the global hash chain under a transaction-level advisory lock
+		// (migration 00030), which is then held only until this commit.
+		return writeAudit(ctx, q, rec)
 	})
 	if isUniqueViolation(err, "applications_one_active") {
 		return a.duplicate(ctx, rec)
@@ -108,7 +107,7 @@ func writeAudit(ctx context.Context, q *db.Queries, rec TransitionRecord) error 
 		if err != nil {
 			return invalid("encode details: %v", err)
 		}
-		details = b
+		details = skillcert.BlindAuditDetails(rec.Action, b) // a first score entry is recorded without its score
 	}
 	err := q.InsertAuditEvent(ctx, db.InsertAuditEventParams{
 		ApplicationID: rec.ApplicationID, Seq: rec.Seq, Action: rec.Action, At: rec.At,

@@ -62,6 +62,8 @@ var Vars = []Var{
 	{Name: "SKILLCERT_BODY_LIMIT", Default: "16777216", Programs: Gateway, Doc: "largest request body in bytes (JSON routes allow 64 KiB)"},
 	{Name: "SKILLCERT_RATE_LIMIT", Default: "3000", Programs: Gateway, Doc: "requests per minute per client IP (all routes but probes)"},
 	{Name: "SKILLCERT_AUTH_RATE_LIMIT", Default: "600", Programs: Gateway, Doc: "requests per minute per client IP on `/api/v1/auth/*`"},
+	{Name: "SKILLCERT_VERIFY_RATE_LIMIT", Default: "30", Programs: Gateway,
+		Doc: "requests per minute per client IP on certificate verification (`/api/v1/certificates/*`, `/verify/*`), shared by both; `make dev` uses 600"},
 	{Name: "SKILLCERT_LOGIN_FAILURES", Default: "5", Programs: Gateway,
 		Doc: "failed logins of one account from one client IP within the window before that pair gets 429 (the account still signs in from elsewhere); one IP across accounts: ten times as many. Counted in Postgres (`login_failures`), shared by all gateways and kept across restarts"},
 	{Name: "SKILLCERT_LOGIN_WINDOW", Default: "15m", Programs: Gateway, Doc: "login-throttling window"},
@@ -86,4 +88,6 @@ var Vars = []Var{
 		Doc: "`1` stops this worker from delivering the outbox (another worker may); otherwise it leases due rows, mails them or sends an SMS (logged only, until a provider is configured), retries with backoff and dead-letters"},
 	{Name: "SKILLCERT_WORKER_METRICS_ADDR", Default: "127.0.0.1:9465", Programs: Worker,
 		Doc: "the worker's Prometheus `/metrics`: Temporal SDK metrics and `skillcert_worker_activity_failed_attempts_total{activity,class}`; `off` disables it; a set address that is taken stops the start, the default one does not"},
+	{Name: "SKILLCERT_CERT_SERIAL_KEY", Shown: "fixed development key (warning logged)", Programs: Worker,
+		Doc: "secret (≥16 characters) of the keyed Feistel permutation that draws certificate serials (`skillcert.SerialPermutation`); set it in production, and never change it once certificates are issued"},
 }

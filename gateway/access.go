@@ -128,7 +128,7 @@ func principalFromUser(u db.User) *principal {
 
 // canSeeApplication decides whether p may read the application: applicants their own; city reviewers and
 // regional supervisors their region; provincial reviewers, admins and supervisors of all regions every
-// one; committee members those that reached comprehensive review. Callers answer 404 when it is false, so
+// one; committee members those with an open comprehensive review they may act on. Callers answer 404 when it is false, so
 // that no one learns which IDs exist.
 func (a *app) canSeeApplication(c *fiber.Ctx, p *principal, app db.Application) (bool, error) {
 	switch p.Role {
@@ -141,8 +141,7 @@ func (a *app) canSeeApplication(c *fiber.Ctx, p *principal, app db.Application) 
 	case roleProvincialReviewer, roleAdmin:
 		return true, nil
 	case roleCommitteeMember:
-		return a.q.ApplicationHasTaskType(c.UserContext(),
-			db.ApplicationHasTaskTypeParams{ApplicationID: app.ID, Type: workflows.TaskComprehensiveReview})
+		return a.committeeMayRead(c, p, app) // committee_access.go
 	}
 	return false, nil
 }

@@ -67,13 +67,10 @@ func checkName(f fieldErrors, name string) {
 	}
 }
 
-func (a *app) register(c *fiber.Ctx) error {
-	var req registerRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
+// checkRegistration trims req and records in f what is wrong with its phone, password, name and ID number
+// (registration, and the report of a squatted ID number); it returns the parsed ID number.
+func (a *app) checkRegistration(f fieldErrors, req *registerRequest) skillcert.IDNumber {
 	req.Phone, req.Name = trimmed(req.Phone), trimmed(req.Name)
-	f := fieldErrors{}
 	if !skillcert.ValidPhone(req.Phone) {
 		f.add("phone", "手机号码应为11位中国大陆手机号")
 	}
@@ -85,6 +82,16 @@ func (a *app) register(c *fiber.Ctx) error {
 	if err != nil {
 		f.addErr("id_number", err)
 	}
+	return id
+}
+
+func (a *app) register(c *fiber.Ctx) error {
+	var req registerRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	id := a.checkRegistration(f, &req)
 	if err := f.err(); err != nil {
 		return err
 	}
@@ -133,8 +140,9 @@ func registrationConflict(phone, id bool) error {
 	if id {
 		e.Fields["id_number"] = "该身份证号码已注册"
 		if e.Message == "" {
-			e.Message = "该身份证号码已注册，请使用原账号登录"
+			e.Message = "该身份证号码已注册，请使用原账号登录；如非本人注册，可通过 POST /api/v1/auth/register/report 申诉"
 		}
+		e.Extra = map[string]any{"report": "/api/v1/auth/register/report"}
 	}
 	return e
 }

@@ -189,12 +189,15 @@ func (a *app) revokeApplication(c *fiber.Ctx) error {
 	return c.JSON(revokeResponse{statusResponse: newStatusResponse(row.ID, res.Status), CertificateNumber: deref(row.CertificateNumber)})
 }
 
-// viewAudit renders an audit event.
-func viewAudit(e db.AuditEvent) auditEventView {
+// auditRow is an audit event as the audit lists read it.
+type auditRow = db.ListRecentAuditRow
+
+// viewAudit renders an audit event. A first score entry shows no score (blindScoreDetails).
+func viewAudit(e auditRow) auditEventView {
 	v := auditEventView{ID: e.ID, ApplicationID: e.ApplicationID, Seq: e.Seq, Action: e.Action, At: e.At,
 		ActorID: e.ActorID, ActorRole: e.ActorRole, FromStatus: e.FromStatus, ToStatus: e.ToStatus, Reason: e.Reason}
 	if len(e.Details) > 0 && json.Valid(e.Details) {
-		v.Details = json.RawMessage(e.Details)
+		v.Details = blindScoreDetails(e.Action, json.RawMessage(e.Details))
 	}
 	return v
 }
@@ -212,7 +215,7 @@ func (a *app) listAudit(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	var rows []db.AuditEvent
+	var rows []auditRow
 	if id != "" {
 		if !validUUID(id) {
 			return fieldInvalid("application_id", "申报编号格式无效")
@@ -220,8 +223,12 @@ func (a *app) listAudit(c *fiber.Ctx) error {
 		if _, err := a.loadScopedApplication(c, id); err != nil {
 			return err
 		}
-		rows, err = a.q.ListApplicationAudit(ctx, db.ListApplicationAuditParams{ApplicationID: id,
+		var own []db.ListApplicationAuditRow
+		own, err = a.q.ListApplicationAudit(ctx, db.ListApplicationAuditParams{ApplicationID: id,
 			AfterAt: pg.afterAt(), AfterSeq: pg.afterSeq(), AfterID: pg.afterNum(), Off: pg.offset(), Lim: pg.limit()})
+		for _, r := range own {
+			rows = append(rows, auditRow(r))
+		}
 	} else {
 		rows, err = a.q.ListRecentAudit(ctx, db.ListRecentAuditParams{ScopeRegion: ptr(regionScope(user(c))),
 			AfterAt: pg.afterAt(), AfterID: pg.afterNum(), Off: pg.offset(), Lim: pg.limit()})
@@ -229,7 +236,7 @@ func (a *app) listAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list audit events: %w", err)
 	}
-	return c.JSON(makePage(pg, kind, rows, viewAudit, func(e db.AuditEvent) pageKey {
+	return c.JSON(makePage(pg, kind, rows, viewAudit, func(e auditRow) pageKey {
 		return pageKey{At: e.At, Seq: e.Seq, ID: strconv.FormatInt(e.ID, 10)}
 	}))
 }
@@ -237,7 +244,7 @@ func (a *app) listAudit(c *fiber.Ctx) error {
 // adminRoutes are search, history, revoke, statistics, the roster export and the audit trail.
 func (a *app) adminRoutes() []route {
 	overseers := []string{roleAdmin, roleSupervisor, roleProvincialReviewer}
-	return []route{
+	routes := []route{
 		{Method: "GET", Path: "/api/v1/admin/applications", Roles: overseers, Handler: a.searchApplications, Tag: "admin",
 			Summary:  "Search applications (q: application ID prefix, phone number or masked name)",
 			Query:    append([]string{"status", "region", "occupation_code", "level", "batch_id", "q"}, pageQuery...),
@@ -258,6 +265,7 @@ func (a *app) adminRoutes() []route {
 			Summary: "Audit trail of an application (or the newest events)", Query: append([]string{"application_id"}, pageQuery...),
 			Response: page[auditEventView]{}, Errors: []int{404, 422}},
 	}
+	return append(routes, a.auditChainRoutes()...)
 }
 
 // statusResponse is an application's status after an action.
@@ -284,4 +292,14 @@ func levelParam(f fieldErrors, v string) *int32 {
 	}
 	l := int32(n)
 	return &l
+}
+
+// blindScoreDetails hides the score of a first score entry, also in events written before the projection
+// stopped recording it (skillcert.BlindAuditDetails).
+func blindScoreDetails(action string, details json.RawMessage) json.RawMessage {
+	out := skillcert.BlindAuditDetails(action, details)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

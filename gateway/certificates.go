@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/jackc/pgx/v5"
 
 	"skillcert"
@@ -29,7 +31,12 @@ type certificateView struct {
 	IssuedOn       string     `json:"issued_on"`
 	Issuer         string     `json:"issuer"`
 	RevokedAt      *time.Time `json:"revoked_at,omitempty"`
+	// NameMatches answers ?name=: whether the name is the holder's (present only when a name was given).
+	NameMatches *bool `json:"name_matches,omitempty"`
 }
+
+// maxCheckedNameRunes bounds the ?name= of a verification.
+const maxCheckedNameRunes = 64
 
 // issuer is the organisation that issues the certificates (内蒙古职业培训与就业促进会).
 const issuer = pdfdoc.Issuer
@@ -47,7 +54,39 @@ func (a *app) lookupCertificate(c *fiber.Ctx) (certificateView, error) {
 	if err != nil {
 		return certificateView{}, fmt.Errorf("read certificate: %w", err)
 	}
-	return viewCertificate(row), nil
+	v := viewCertificate(row)
+	if given, asked := checkedName(c); asked {
+		holder, err := a.q.GetCertificateHolderName(c.UserContext(), row.Number)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return certificateView{}, fmt.Errorf("read certificate holder: %w", err)
+		}
+		matches := skillcert.SamePersonName(given, holder)
+		v.NameMatches = &matches
+	}
+	return v, nil
+}
+
+// checkedName is the ?name= of a verification, and whether one was given.
+func checkedName(c *fiber.Ctx) (string, bool) {
+	raw := c.Context().QueryArgs().Peek("name")
+	if raw == nil {
+		return "", false
+	}
+	return trimmed(string(raw)), true
+}
+
+// checkNameParam refuses (422) a ?name= that is blank or too long, before any lookup.
+func checkNameParam(c *fiber.Ctx) error {
+	name, asked := checkedName(c)
+	switch {
+	case !asked:
+		return nil
+	case name == "":
+		return fieldInvalid("name", "请填写要核对的持证人姓名")
+	case utf8.RuneCountInString(name) > maxCheckedNameRunes:
+		return fieldInvalid("name", fmt.Sprintf("姓名不能超过%d个字符", maxCheckedNameRunes))
+	}
+	return nil
 }
 
 func viewCertificate(row db.Certificate) certificateView {
@@ -61,6 +100,9 @@ func viewCertificate(row db.Certificate) certificateView {
 }
 
 func (a *app) getCertificate(c *fiber.Ctx) error {
+	if err := checkNameParam(c); err != nil {
+		return err
+	}
 	v, err := a.lookupCertificate(c)
 	if err != nil {
 		return err
@@ -83,11 +125,15 @@ th{width:35%;background:#f6f6f6}.valid{color:#0a7d28;font-weight:bold}.revoked{c
 <tr><th>等级</th><td>{{.C.LevelName}}</td></tr>
 <tr><th>发证日期</th><td>{{.C.IssuedOn}}</td></tr>
 <tr><th>发证机构</th><td>{{.C.Issuer}}</td></tr>
+{{with .C.NameMatches}}<tr><th>姓名核对</th><td class="{{if .}}valid{{else}}revoked{{end}}">{{if .}}与持证人姓名一致{{else}}与持证人姓名不一致{{end}}</td></tr>{{end}}
 </table>{{else}}<p class="revoked">未查询到证书编号「{{.Number}}」，请核对后重试。</p>{{end}}
 </body></html>`))
 
 // verifyHTML is the public verification page. Unknown numbers get a 404 page, not a JSON error.
 func (a *app) verifyHTML(c *fiber.Ctx) error {
+	if err := checkNameParam(c); err != nil {
+		return err
+	}
 	v, err := a.lookupCertificate(c)
 	found := err == nil
 	if err != nil && skillcert.ErrorCode(err) != skillcert.ENOTFOUND {
@@ -106,13 +152,28 @@ func (a *app) verifyHTML(c *fiber.Ctx) error {
 	return c.Status(status).Send(buf.Bytes())
 }
 
+// verifyLimiter is the per-IP limit of certificate verification, shared by the JSON and the HTML route and
+// much tighter than the general limit: verification is public, and must not serve to enumerate numbers or
+// to test names against them.
+func (a *app) verifyLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max: a.cfg.VerifyRateLimit, Expiration: time.Minute,
+		LimitReached: func(c *fiber.Ctx) error {
+			return &skillcert.Error{Code: skillcert.ERATELIMIT, Message: "证书查询过于频繁，请一分钟后再试"}
+		},
+	})
+}
+
 // certificateRoutes are the public verification endpoints.
 func (a *app) certificateRoutes() []route {
+	limit := a.verifyLimiter()
 	return []route{
-		{Method: "GET", Path: "/api/v1/certificates/:number", Public: true, Handler: a.getCertificate,
-			Tag: "certificates", Summary: "Verify a certificate (masked name; revoked shown as revoked)",
-			Response: certificateView{}, Errors: []int{404}},
-		{Method: "GET", Path: "/verify/:number", Public: true, Handler: a.verifyHTML, Tag: "certificates",
-			Summary: "Certificate verification page", ContentType: "text/html", Errors: []int{404}},
+		{Method: "GET", Path: "/api/v1/certificates/:number", Public: true, Handler: a.getCertificate, Before: limit,
+			Tag: "certificates", Query: []string{"name"},
+			Summary:  "Verify a certificate (masked name; revoked shown as revoked); ?name= adds name_matches. Rate-limited per IP (SKILLCERT_VERIFY_RATE_LIMIT)",
+			Response: certificateView{}, Errors: []int{404, 422, 429}},
+		{Method: "GET", Path: "/verify/:number", Public: true, Handler: a.verifyHTML, Before: limit, Tag: "certificates",
+			Query: []string{"name"}, Summary: "Certificate verification page (?name= checks the holder's name)",
+			ContentType: "text/html", Errors: []int{404, 422, 429}},
 	}
 }

@@ -39,6 +39,7 @@ type config struct {
 	BodyLimit         int
 	RateLimit         int // requests per minute per client IP, all routes
 	AuthRateLimit     int // requests per minute per client IP on /api/v1/auth/*
+	VerifyRateLimit   int // requests per minute per client IP on certificate verification
 	LoginFailures     int // failed logins per account within LoginWindow before 429
 	LoginWindow       time.Duration
 	UploadTTL         time.Duration
@@ -87,10 +88,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return config{}, err
 	}
 	for name, dst := range map[string]*int{
-		"SKILLCERT_BODY_LIMIT":      &c.BodyLimit,
-		"SKILLCERT_RATE_LIMIT":      &c.RateLimit,
-		"SKILLCERT_AUTH_RATE_LIMIT": &c.AuthRateLimit,
-		"SKILLCERT_LOGIN_FAILURES":  &c.LoginFailures,
+		"SKILLCERT_BODY_LIMIT":        &c.BodyLimit,
+		"SKILLCERT_RATE_LIMIT":        &c.RateLimit,
+		"SKILLCERT_AUTH_RATE_LIMIT":   &c.AuthRateLimit,
+		"SKILLCERT_VERIFY_RATE_LIMIT": &c.VerifyRateLimit,
+		"SKILLCERT_LOGIN_FAILURES":    &c.LoginFailures,
 	} {
 		if *dst, err = env.PositiveInt(name); err != nil {
 			return config{}, err

@@ -211,6 +211,9 @@ func (a *app) downloadDocument(c *fiber.Ctx) error {
 	if doc.Status == "pending" {
 		return skillcert.Errorf(skillcert.ENOTFOUND, "该材料尚未上传完成")
 	}
+	if hidesIDNumber(c) && committeeHiddenDocTypes[doc.DocType] {
+		return errNotFound("材料") // the ID card shows the full ID number (committee_access.go)
+	}
 	ctx := c.UserContext()
 	version, err := a.inspectedVersion(ctx, doc, skillcert.MaxScanBytes)
 	if err != nil {
@@ -227,6 +230,9 @@ func (a *app) downloadDocument(c *fiber.Ctx) error {
 			return err
 		}
 		key = doc.ObjectKey + namedCopySuffix
+		if hidesIDNumber(c) { // committee members get a copy named with the masked ID number
+			number, key = skillcert.MaskIDNumber(number), key+".masked"
+		}
 		version, err = a.store.NamedCopy(ctx, doc.ObjectKey, version, key, kind.ContentType(),
 			objectstore.ContentDisposition(skillcert.PhotoFileName(name, number, kind)))
 		if err != nil {

@@ -34,7 +34,7 @@ func (a *app) evaluate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	row, err := a.loadApplication(c) // committee members see the applications that reached comprehensive review
+	row, err := a.loadEvaluationTarget(c) // reached comprehensive review; recusal by normalised employer (403)
 	if err != nil {
 		return err
 	}

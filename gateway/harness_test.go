@@ -102,6 +102,7 @@ func bootGateway() (*testGateway, error) {
 	env["SKILLCERT_DEV_SEED"] = "1"
 	env["SKILLCERT_LOG_LEVEL"] = "warn"
 	env["SKILLCERT_TOKEN_KEY"] = "integration-test-token-key"
+	env["SKILLCERT_VERIFY_RATE_LIMIT"] = "1000" // every test shares 127.0.0.1; the limit has its own unit test
 	// Packages share one stack under `make test`: this one gets its own database and task queue, so no
 	// other package's worker picks up its workflows.
 	dbURL, drop, err := stack.NewDatabase(ctx, "gateway")

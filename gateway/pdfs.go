@@ -60,6 +60,9 @@ func (a *app) person(c *fiber.Ctx, applicantID string) (person, error) {
 				p.Gender = "女"
 			}
 		}
+		if hidesIDNumber(c) { // committee members never see the full ID number
+			p.IDNumber = skillcert.MaskIDNumber(p.IDNumber)
+		}
 	}
 	return p, nil
 }

@@ -22,6 +22,7 @@ func (a *app) allRoutes() []route {
 		a.evaluationRoutes(),
 		a.adminRoutes(),
 		a.certificateRoutes(),
+		a.disputeRoutes(),
 		a.codecRoutes(),
 		a.openAPIRoutes(),
 	} {

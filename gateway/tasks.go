@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -52,8 +53,14 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list tasks: %w", err)
 	}
-	return c.JSON(makePage(pg, tasksList, rows, viewInboxTask,
-		func(r db.ListInboxTasksRow) pageKey { return pageKey{At: r.CreatedAt, ID: r.ID} }))
+	out := makePage(pg, tasksList, rows, viewInboxTask,
+		func(r db.ListInboxTasksRow) pageKey { return pageKey{At: r.CreatedAt, ID: r.ID} })
+	hidden, err := a.committeeHiddenTasks(c, p, rows) // committee_access.go
+	if err != nil {
+		return err
+	}
+	out.Items = slices.DeleteFunc(out.Items, func(t taskView) bool { return hidden[t.ID] })
+	return c.JSON(out)
 }
 
 // viewInboxTask renders an inbox row.

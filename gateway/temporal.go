@@ -98,11 +98,12 @@ func (a *app) countUpdate(name string, err error) {
 }
 
 // startApplication starts the application's workflow together with its "created" Update and returns once
-// the draft has been projected. A workflow ID that already exists is refused (IDs are fresh UUIDs).
+// the draft has been projected. A running workflow with the same ID (the same request repeated, see
+// newApplicationID) is joined, not started twice; a closed one is refused.
 func (a *app) startApplication(ctx context.Context, in workflows.ApplicationInput) (workflows.Result, error) {
 	start := a.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       workflows.WorkflowID(in.ApplicationID),
-		TaskQueue:                a.cfg.TaskQueue,
+		ID:        workflows.WorkflowID(in.ApplicationID),
+		TaskQueue: a.cfg.TaskQueue,
 		// A repeat of the creating request (the ID derives from its Idempotency-Key) joins the workflow the
 		// first attempt started, and its Update ID gets the first outcome.
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,

@@ -38,6 +38,7 @@ type config struct {
 	Notify          notify.Config
 	MetricsAddr     string // the worker's /metrics listener ("off": none)
 	MetricsExplicit bool   // set in the environment (taken → the start fails), not the default
+	CertSerialKey   []byte // SKILLCERT_CERT_SERIAL_KEY: keys the permutation of certificate serials
 }
 
 // loadConfig reads the worker's settings; the defaults and the documentation of every variable are in
@@ -63,6 +64,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.MaxActivities, err = env.PositiveInt("SKILLCERT_WORKER_MAX_ACTIVITIES"); err != nil {
 		return c, err
+	}
+	if v := env.Raw("SKILLCERT_CERT_SERIAL_KEY"); v != "" {
+		if len(v) < 16 {
+			return c, fmt.Errorf("config: SKILLCERT_CERT_SERIAL_KEY must have at least 16 characters")
+		}
+		c.CertSerialKey = []byte(v)
 	}
 	return c, nil
 }
@@ -116,9 +123,12 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 		return err
 	}
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
+	if cfg.CertSerialKey == nil {
+		logger.Warn("SKILLCERT_CERT_SERIAL_KEY is unset: certificate serials use the public development key")
+	}
 	w.RegisterWorkflow(workflows.RevocationWorkflow)
 	w.RegisterWorkflow(workflows.BatchWindowsWorkflow)
-	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger})
+	w.RegisterActivity(&activities.Activities{Pool: pool, Store: store, Logger: logger, CertSerialKey: cfg.CertSerialKey})
 	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
 		"pdf_sandbox", inspect.SandboxMode(), "image_decode_slots", cap(inspect.DecodeSlots))
 	if sender := notify.New(pool, logger, cfg.Notify); sender != nil {

@@ -12,9 +12,11 @@ import (
 )
 
 // plainSearchAttributes are the only payloads a history may carry in the clear: the search attributes,
-// which hold no personal data.
+// which hold no personal data, and the SDK's TemporalChangeVersion, which names the GetVersion changes a
+// run has taken.
 var plainSearchAttributes = map[string]bool{workflows.SearchStatus: true, workflows.SearchRegion: true,
-	workflows.SearchBatch: true, workflows.SearchOccupation: true, workflows.SearchLevel: true}
+	workflows.SearchBatch: true, workflows.SearchOccupation: true, workflows.SearchLevel: true,
+	"TemporalChangeVersion": true}
 
 // checkEncrypted fails the test for any payload of h that is not encrypted by the codec, other than the
 // known search attributes.

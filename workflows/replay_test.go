@@ -34,6 +34,22 @@ var corpus = map[string]string{
 	"revoked-after-certification":      "revoked",
 	"duplicate-payment-callbacks":      "exam_scheduled",
 	"rejected-at-re-review":            "rejected",
+
+	// The same end states recorded on the long-lived-2026-11 version (workflows/VERSIONING.md): the
+	// corpus must cover the branches new cases take as well as the old ones.
+	"long-lived-certified-level3":               "certified",
+	"long-lived-certified-technician-panel":     "certified",
+	"long-lived-failed-scores":                  "failed",
+	"long-lived-expired-unpaid":                 "expired",
+	"long-lived-expired-after-window-extension": "expired",
+	"long-lived-withdrawn":                      "withdrawn",
+	"long-lived-correction-resubmitted":         "awaiting_payment",
+	"long-lived-correction-deadline-pending":    "correction_needed",
+	"long-lived-no-show":                        "abandoned",
+	"long-lived-skill-scores-escalated":         "certified",
+	"long-lived-revoked-after-certification":    "certified", // the revocation runs in RevocationWorkflow
+	"long-lived-duplicate-payment-callbacks":    "exam_scheduled",
+	"long-lived-rejected-at-re-review":          "rejected",
 }
 
 // recorded is one history of the corpus.

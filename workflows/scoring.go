@@ -131,7 +131,7 @@ func (w *application) validateEvaluate(_ workflow.Context, req EvaluateRequest) 
 	if err := w.requireStatus(skillcert.StatusComprehensiveReview); err != nil {
 		return err
 	}
-	if req.Actor.Employer != "" && req.Actor.Employer == w.in.Employer {
+	if skillcert.SameEmployer(req.Actor.Employer, w.in.Employer) { // normalised (finding 8 of issue 11)
 		return forbidden("评审委员不能评审本单位的申报人员")
 	}
 	if slices.ContainsFunc(w.st.Panel, func(e Evaluation) bool { return e.MemberID == req.Actor.UserID }) {

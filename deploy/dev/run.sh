@@ -91,6 +91,7 @@ export SKILLCERT_DEMO_PASSWORD="${SKILLCERT_DEMO_PASSWORD:-Demo2022skill}"
 export SKILLCERT_DEV_SEED="${SKILLCERT_DEV_SEED:-1}"
 # On one developer machine every client shares 127.0.0.1: per-IP limits far above production defaults.
 export SKILLCERT_RATE_LIMIT="${SKILLCERT_RATE_LIMIT:-60000}" SKILLCERT_AUTH_RATE_LIMIT="${SKILLCERT_AUTH_RATE_LIMIT:-12000}"
+export SKILLCERT_VERIFY_RATE_LIMIT="${SKILLCERT_VERIFY_RATE_LIMIT:-600}"
 [ -z "${SKILLCERT_CJK_FONT:-}" ] && [ -f "$CJK_FONT" ] && export SKILLCERT_CJK_FONT="$CJK_FONT"
 
 # start NAME: runs bin/NAME with its output on this terminal (prefixed) and in $LOGS/NAME.log. The log pipe

@@ -144,7 +144,7 @@ func startGateway(ctx context.Context, bin, name, logDir string, stackEnv []stri
 			"SKILLCERT_TOKEN_KEY=loadtest-token-key-0123456789abcdef",
 			"SKILLCERT_METRICS_ADDR=127.0.0.1:0", // several gateways: no fixed metrics port
 			// One client address drives everything; the per-IP limits are for the internet, not for this.
-			"SKILLCERT_RATE_LIMIT=100000000", "SKILLCERT_AUTH_RATE_LIMIT=100000000",
+			"SKILLCERT_RATE_LIMIT=100000000", "SKILLCERT_AUTH_RATE_LIMIT=100000000", "SKILLCERT_VERIFY_RATE_LIMIT=100000000",
 		)
 		env = append(env, extra...)
 		c, err := startChild(filepath.Join(bin, "gateway"), name, logDir, env)

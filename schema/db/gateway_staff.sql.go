@@ -377,8 +377,22 @@ type ListApplicationAuditParams struct {
 	Lim           int32      `json:"lim"`
 }
 
+type ListApplicationAuditRow struct {
+	ID            int64     `json:"id"`
+	ApplicationID string    `json:"application_id"`
+	Seq           int64     `json:"seq"`
+	Action        string    `json:"action"`
+	At            time.Time `json:"at"`
+	ActorID       *string   `json:"actor_id"`
+	ActorRole     string    `json:"actor_role"`
+	FromStatus    *string   `json:"from_status"`
+	ToStatus      *string   `json:"to_status"`
+	Reason        *string   `json:"reason"`
+	Details       []byte    `json:"details"`
+}
+
 // The full audit trail of one application, oldest first.
-func (q *Queries) ListApplicationAudit(ctx context.Context, arg ListApplicationAuditParams) ([]AuditEvent, error) {
+func (q *Queries) ListApplicationAudit(ctx context.Context, arg ListApplicationAuditParams) ([]ListApplicationAuditRow, error) {
 	rows, err := q.db.Query(ctx, listApplicationAudit,
 		arg.ApplicationID,
 		arg.AfterAt,
@@ -391,9 +405,9 @@ func (q *Queries) ListApplicationAudit(ctx context.Context, arg ListApplicationA
 		return nil, err
 	}
 	defer rows.Close()
-	items := []AuditEvent{}
+	items := []ListApplicationAuditRow{}
 	for rows.Next() {
-		var i AuditEvent
+		var i ListApplicationAuditRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.ApplicationID,
@@ -573,8 +587,22 @@ type ListRecentAuditParams struct {
 	Lim         int32      `json:"lim"`
 }
 
+type ListRecentAuditRow struct {
+	ID            int64     `json:"id"`
+	ApplicationID string    `json:"application_id"`
+	Seq           int64     `json:"seq"`
+	Action        string    `json:"action"`
+	At            time.Time `json:"at"`
+	ActorID       *string   `json:"actor_id"`
+	ActorRole     string    `json:"actor_role"`
+	FromStatus    *string   `json:"from_status"`
+	ToStatus      *string   `json:"to_status"`
+	Reason        *string   `json:"reason"`
+	Details       []byte    `json:"details"`
+}
+
 // The newest audit events within the scope region (NULL = all).
-func (q *Queries) ListRecentAudit(ctx context.Context, arg ListRecentAuditParams) ([]AuditEvent, error) {
+func (q *Queries) ListRecentAudit(ctx context.Context, arg ListRecentAuditParams) ([]ListRecentAuditRow, error) {
 	rows, err := q.db.Query(ctx, listRecentAudit,
 		arg.ScopeRegion,
 		arg.AfterAt,
@@ -586,9 +614,9 @@ func (q *Queries) ListRecentAudit(ctx context.Context, arg ListRecentAuditParams
 		return nil, err
 	}
 	defer rows.Close()
-	items := []AuditEvent{}
+	items := []ListRecentAuditRow{}
 	for rows.Next() {
-		var i AuditEvent
+		var i ListRecentAuditRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.ApplicationID,

@@ -32,6 +32,12 @@ type Application struct {
 	UpdatedAt         time.Time       `json:"updated_at"`
 }
 
+type AuditChainHead struct {
+	ID       int32  `json:"id"`
+	LastSeq  int64  `json:"last_seq"`
+	LastHash string `json:"last_hash"`
+}
+
 type AuditEvent struct {
 	ID            int64     `json:"id"`
 	ApplicationID string    `json:"application_id"`
@@ -44,6 +50,11 @@ type AuditEvent struct {
 	ToStatus      *string   `json:"to_status"`
 	Reason        *string   `json:"reason"`
 	Details       []byte    `json:"details"`
+	// application: application_id names an application; account: it names a user account
+	Subject  string `json:"subject"`
+	ChainSeq int64  `json:"chain_seq"`
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
 }
 
 type Batch struct {
@@ -133,6 +144,21 @@ type IdempotencyKey struct {
 	Status    int32     `json:"status"`
 	Body      []byte    `json:"body"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+type IdentityDispute struct {
+	ID                   string     `json:"id"`
+	AccountID            string     `json:"account_id"`
+	ReporterName         string     `json:"reporter_name"`
+	ReporterPhone        string     `json:"reporter_phone"`
+	ReporterPasswordHash string     `json:"reporter_password_hash"`
+	Statement            string     `json:"statement"`
+	Status               string     `json:"status"`
+	IdentityCheck        *string    `json:"identity_check"`
+	ResolutionReason     *string    `json:"resolution_reason"`
+	ResolvedBy           *string    `json:"resolved_by"`
+	ResolvedAt           *time.Time `json:"resolved_at"`
+	CreatedAt            time.Time  `json:"created_at"`
 }
 
 type Incident struct {
