@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -19,9 +21,10 @@ import (
 // The codec server lets admins see decrypted workflow histories. The Temporal CLI sends a bearer token
 // (`temporal workflow show --codec-endpoint <gateway>/codec --codec-auth "Bearer <token>"`). The Temporal Web
 // UI runs in the browser on another origin and cannot send our token, so an admin signs in once at
-// /codec/login, which sets an HttpOnly, SameSite=Strict cookie valid for /codec only; the UI's codec setting
-// "include cross-origin credentials" then sends it. Cross-origin calls are allowed only from the Web UI's
-// origins (TEMPORAL_UI_URL, or SKILLCERT_CODEC_ORIGINS).
+// /codec/login, which sets an HttpOnly, SameSite=Strict cookie valid for /codec only; the UI that make dev
+// starts (deploy/dev/temporal-ui.sh) sends it with every decode call (codec.includeCredentials). Cross-origin
+// calls are allowed only from the Web UI's origins (TEMPORAL_UI_URL and its 127.0.0.1/localhost twin, or
+// SKILLCERT_CODEC_ORIGINS).
 
 const codecCookie = "skillcert_codec"
 
@@ -44,10 +47,25 @@ func codecOrigins(env appconfig.Env) []string {
 		}
 		return out
 	}
-	if ui := strings.TrimRight(env.String("TEMPORAL_UI_URL"), "/"); ui != "" {
-		return []string{ui}
+	ui := strings.TrimRight(env.String("TEMPORAL_UI_URL"), "/")
+	if ui == "" {
+		ui = "http://127.0.0.1:8233"
 	}
-	return []string{"http://127.0.0.1:8233", "http://localhost:8233"}
+	return withLoopbackTwin(ui)
+}
+
+// withLoopbackTwin returns origin, and when its host is 127.0.0.1 or localhost also the same origin under the
+// other name: a browser on this machine may open the Web UI under either.
+func withLoopbackTwin(origin string) []string {
+	u, err := url.Parse(origin)
+	if err != nil || u.Port() == "" {
+		return []string{origin}
+	}
+	twin := map[string]string{"127.0.0.1": "localhost", "localhost": "127.0.0.1"}[u.Hostname()]
+	if twin == "" {
+		return []string{origin}
+	}
+	return []string{origin, u.Scheme + "://" + net.JoinHostPort(twin, u.Port())}
 }
 
 // codecCORS answers preflights and marks answers readable by the allowed origins.
@@ -116,7 +134,7 @@ func (a *app) codecLogin(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: codecCookie, Value: token, Path: "/codec", Expires: exp, HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteStrictMode, Secure: strings.HasPrefix(a.cfg.PublicURL, "https://")})
-	return a.renderCodecLogin(c, http.StatusOK, "已登录。请在 Temporal Web UI 的 Codec Server 设置中开启“Include cross-origin credentials”。", true)
+	return a.renderCodecLogin(c, http.StatusOK, "已登录。请刷新 Temporal Web UI 的工作流页面，历史中的数据即显示为解密后的内容。", true)
 }
 
 // codecRoutes expose the payload codec to admins.

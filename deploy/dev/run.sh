@@ -36,6 +36,8 @@ started=$SECONDS
 "$DEV_DIR/tools.sh" >/dev/null
 # mailpit receives the e-mail reminders (stack.sh starts it when SKILLCERT_MAILPIT_BIN is set).
 eval "export $("$DEV_DIR/tools.sh" mailpit)"
+# The Temporal Web UI runs as its own process with the codec server configured (stack.sh, temporal-ui.sh).
+eval "export $("$DEV_DIR/tools.sh" temporal-ui-server)"
 
 export SKILLCERT_HTTP_ADDR="${SKILLCERT_HTTP_ADDR:-127.0.0.1:8080}"
 http_host="${SKILLCERT_HTTP_ADDR%:*}"

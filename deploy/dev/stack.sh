@@ -8,7 +8,9 @@
 #
 # Environment: SKILLCERT_DATA_DIR (default <repo>/.data/dev), SKILLCERT_PG_PORT (55432), SKILLCERT_TEMPORAL_PORT (7233),
 # SKILLCERT_TEMPORAL_UI_PORT (8233), SKILLCERT_MINIO_PORT (9000), SKILLCERT_MINIO_CONSOLE_PORT (9001),
-# SKILLCERT_MINIO_ACCESS_KEY, SKILLCERT_MINIO_SECRET_KEY, SKILLCERT_CODEC_ENDPOINT, DATABASE_URL (use it instead of a
+# SKILLCERT_MINIO_ACCESS_KEY, SKILLCERT_MINIO_SECRET_KEY, SKILLCERT_CODEC_ENDPOINT (default: /codec of
+# SKILLCERT_PUBLIC_URL or of SKILLCERT_HTTP_ADDR), SKILLCERT_TEMPORAL_UI_SERVER_BIN (run the Temporal UI as its own
+# process), DATABASE_URL (use it instead of a
 # private cluster), SKILLCERT_STACK_WATCH_PID (stop the stack by itself once that process is gone; used by tests;
 # with SKILLCERT_STACK_WATCH_REMOVE=1 it also deletes the data folder then).
 # Data persists across up/down in $SKILLCERT_DATA_DIR.
@@ -24,7 +26,15 @@ MINIO_PORT="${SKILLCERT_MINIO_PORT:-9000}"
 MINIO_CONSOLE_PORT="${SKILLCERT_MINIO_CONSOLE_PORT:-9001}"
 MINIO_ACCESS_KEY="${SKILLCERT_MINIO_ACCESS_KEY:-skillcert}"
 MINIO_SECRET_KEY="${SKILLCERT_MINIO_SECRET_KEY:-skillcert-dev-secret}"
-CODEC_ENDPOINT="${SKILLCERT_CODEC_ENDPOINT:-http://127.0.0.1:8080/codec}"
+# The gateway's codec server, for the Temporal Web UI: derived from where the gateway listens, on every start.
+codec_default() {
+	local addr="${SKILLCERT_HTTP_ADDR:-127.0.0.1:8080}" host
+	[ -z "${SKILLCERT_PUBLIC_URL:-}" ] || { printf '%s/codec\n' "${SKILLCERT_PUBLIC_URL%/}"; return; }
+	host="${addr%:*}"
+	case "$host" in "" | 0.0.0.0 | "[::]") host=127.0.0.1 ;; esac
+	printf 'http://%s:%s/codec\n' "$host" "${addr##*:}"
+}
+CODEC_ENDPOINT="${SKILLCERT_CODEC_ENDPOINT:-$(codec_default)}"
 PGDATA_DIR="$DATA/pg"
 STACK_SH="$DEV_DIR/stack.sh"
 
@@ -161,10 +171,16 @@ temporal_start() {
 	port_busy "$TEMPORAL_UI_PORT" && die "port $TEMPORAL_UI_PORT (SKILLCERT_TEMPORAL_UI_PORT) is already in use"
 	local args=() sa
 	for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
-	setsid "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
+	# With the ui-server (make dev) the UI is its own process; otherwise (tests) the CLI's embedded UI.
+	if ui_on; then
+		args+=(--headless)
+	else
+		args+=(--ui-port "$TEMPORAL_UI_PORT" --ui-codec-endpoint "$CODEC_ENDPOINT")
+	fi
+	setsid "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
 		--db-filename "$DATA/temporal.sqlite" \
 		--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
-		"${args[@]}" --ui-codec-endpoint "$CODEC_ENDPOINT" \
+		"${args[@]}" \
 		--log-level warn --log-format json --color never \
 		>>"$LOGS/temporal.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$PIDS/temporal.pid"
@@ -199,6 +215,37 @@ wait_ready() {
 	done
 	tail -n 20 "$LOGS/$name.log" >&2
 	die "$name not ready after $limit s (log: $LOGS/$name.log)"
+}
+
+# ---- Temporal Web UI (only when SKILLCERT_TEMPORAL_UI_SERVER_BIN names the ui-server; make dev does) -------
+# Its own process (deploy/dev/temporal-ui.sh) so that its codec settings (endpoint derived above, browser
+# credentials on) are configured for the admin; the CLI's embedded UI cannot send credentials by itself.
+
+ui_on() { [ -n "${SKILLCERT_TEMPORAL_UI_SERVER_BIN:-}" ] && [ -x "$SKILLCERT_TEMPORAL_UI_SERVER_BIN" ]; }
+ui_pid() { owned_pid temporal-ui "$DATA/temporal-ui"; } # found for `down` without the variable too
+ui_ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$TEMPORAL_UI_PORT/"; }
+ui_start() {
+	ui_on || return 0
+	local want
+	want=$(SKILLCERT_CODEC_ENDPOINT="$CODEC_ENDPOINT" "$DEV_DIR/temporal-ui.sh" config) || die "bad Temporal UI settings"
+	if ui_pid >/dev/null; then
+		# Restarted when the codec endpoint or a port changed since it started.
+		[ "$want" = "$(cat "$DATA/temporal-ui/config/base.yaml" 2>/dev/null)" ] && return 0
+		ui_stop
+	fi
+	temporal_pid >/dev/null && ! ui_pid >/dev/null && port_busy "$TEMPORAL_UI_PORT" &&
+		die "port $TEMPORAL_UI_PORT is taken (by Temporal's embedded UI of an older start?); run stack.sh down first"
+	port_busy "$TEMPORAL_UI_PORT" && die "port $TEMPORAL_UI_PORT (SKILLCERT_TEMPORAL_UI_PORT) is already in use"
+	SKILLCERT_CODEC_ENDPOINT="$CODEC_ENDPOINT" SKILLCERT_TEMPORAL_PORT="$TEMPORAL_PORT" \
+		SKILLCERT_TEMPORAL_UI_PORT="$TEMPORAL_UI_PORT" \
+		setsid "$DEV_DIR/temporal-ui.sh" run "$DATA/temporal-ui" >>"$LOGS/temporal-ui.log" 2>&1 </dev/null 9>&- &
+	echo $! >"$PIDS/temporal-ui.pid"
+	wait_ready temporal-ui ui_pid ui_ready 60
+}
+ui_stop() {
+	local pid
+	if pid=$(ui_pid); then stop_pid "$pid" temporal-ui; fi
+	rm -f "$PIDS/temporal-ui.pid"
 }
 
 # ---- mailpit (only when SKILLCERT_MAILPIT_BIN names it; make dev does) -----------------------------------
@@ -295,6 +342,7 @@ cmd_up() {
 	wait_ready minio minio_pid minio_ready 60
 	wait_ready temporal temporal_pid temporal_ready 120
 	[ "$temporal_was" = 1 ] || temporal_search_attributes
+	ui_start
 	mailpit_start
 	trap - EXIT INT TERM HUP
 	print_env >"$DATA/stack.env.tmp"
@@ -316,6 +364,7 @@ stop_services() {
 	rm -f "$PIDS/temporal.pid"
 	if pid=$(minio_pid); then stop_pid "$pid" minio; fi
 	rm -f "$PIDS/minio.pid"
+	ui_stop
 	mailpit_stop
 	pg_down
 }
@@ -348,6 +397,7 @@ cmd_status() {
 		echo "temporal  stopped"
 		ok=3
 	fi
+	if pid=$(ui_pid); then echo "temporal-ui running  pid $pid"; fi
 	if pid=$(owned_pid watchdog "$STACK_SH" _watch); then
 		echo "watchdog  running  pid $pid (stops the stack when pid $(proc_cmdline "$pid" | awk '{print $NF}') exits)"
 	fi

@@ -122,6 +122,13 @@ func boot() (*stack, error) {
 		return nil, err
 	}
 	env["SKILLCERT_HTTP_ADDR"] = "127.0.0.1:" + port
+	// The Temporal Web UI of these tests (temporal_ui_test.go) runs on its own port, as make dev's does; the
+	// gateway learns its origin the way make dev's learns it, from TEMPORAL_UI_URL.
+	uiPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	env["TEMPORAL_UI_URL"] = "http://127.0.0.1:" + uiPort
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- gateway.Run(runCtx, []string{"gateway"}, func(k string) string { return env[k] }) }()
@@ -173,19 +180,27 @@ func startWorker(ctx context.Context, dir string, env map[string]string) error {
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("build worker: %w: %s", err, out)
 	}
-	logFile, err := os.Create(filepath.Join(dir, "worker.log"))
-	if err != nil {
-		return err
-	}
 	cmd := exec.Command(bin)
 	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	_, err = startChild(cmd, filepath.Join(dir, "worker.log"))
+	return err
+}
+
+// startChild starts cmd with its output in logPath, and stops it (SIGTERM, then SIGKILL after 20 s) when the
+// tests end. The returned channel closes when the process exits.
+func startChild(cmd *exec.Cmd, logPath string) (<-chan struct{}, error) {
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start worker: %w", err)
+		logFile.Close()
+		return nil, fmt.Errorf("start %s: %w", filepath.Base(cmd.Path), err)
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
@@ -199,5 +214,5 @@ func startWorker(ctx context.Context, dir string, env map[string]string) error {
 		}
 		logFile.Close()
 	})
-	return nil
+	return exited, nil
 }
