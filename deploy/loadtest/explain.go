@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -102,7 +103,7 @@ func planText(ctx context.Context, q querier, sql string, args ...any) (string, 
 }
 
 // literal writes a query argument as an SQL literal for EXECUTE: NULL for nil pointers, quoted strings,
-// numbers, booleans, text arrays.
+// numbers, booleans, timestamps, text arrays.
 func literal(v any) (string, error) {
 	switch t := v.(type) {
 	case nil:
@@ -127,6 +128,13 @@ func literal(v any) (string, error) {
 		return strconv.Itoa(t), nil
 	case bool:
 		return strconv.FormatBool(t), nil
+	case time.Time:
+		return quote(t.UTC().Format(time.RFC3339Nano)) + "::timestamptz", nil
+	case *time.Time: // keyset cursors: nil on the first page
+		if t == nil {
+			return "NULL", nil
+		}
+		return quote(t.UTC().Format(time.RFC3339Nano)) + "::timestamptz", nil
 	case []string:
 		if t == nil {
 			return "NULL", nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"skillcert/schema/capture"
 	"skillcert/schema/db"
@@ -12,6 +13,7 @@ import (
 func TestLiteral(t *testing.T) {
 	s, empty := "呼和浩特市", (*string)(nil)
 	n := int32(3)
+	at := time.Date(2026, 11, 29, 14, 30, 0, 500e6, time.FixedZone("CST", 8*3600))
 	tests := []struct {
 		in   any
 		want string
@@ -19,6 +21,7 @@ func TestLiteral(t *testing.T) {
 		{nil, "NULL"}, {empty, "NULL"}, {&s, "'呼和浩特市'"}, {"O'Brien", "'O''Brien'"}, {int32(51), "51"}, {&n, "3"},
 		{(*int32)(nil), "NULL"}, {int64(-4), "-4"}, {true, "true"},
 		{[]string{"city_reviewer", "a'b"}, "ARRAY['city_reviewer', 'a''b']::text[]"}, {[]string(nil), "NULL"},
+		{(*time.Time)(nil), "NULL"}, {&at, "'2026-11-29T06:30:00.5Z'::timestamptz"},
 	}
 	for _, tt := range tests {
 		got, err := literal(tt.in)
