@@ -159,8 +159,40 @@ func (s *Stack) startTemporal(ctx context.Context) error {
 		if err := s.run(ctx, spec); err != nil {
 			return err
 		}
+		if svc == "worker" {
+			if err := s.keepTemporalWorker(ctx, spec); err != nil {
+				return err
+			}
+		}
 	}
 	return s.temporalNamespace(ctx)
+}
+
+// keepTemporalWorker watches Temporal's worker service for a few seconds after it joined: it occasionally
+// exits during its start-up (seen once in twenty starts here, in the fx start of the service, while the other
+// services were still creating the system namespace) and is then started again, at most twice.
+func (s *Stack) keepTemporalWorker(ctx context.Context, spec procSpec) error {
+	for attempt := 1; ; attempt++ {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(3 * time.Second):
+		}
+		p, err := s.get(spec.name)
+		if err != nil {
+			return err
+		}
+		if done, _ := p.exited(); !done {
+			return nil
+		}
+		if attempt > 2 {
+			return fmt.Errorf("prodstack: %s exited during start-up three times (log: %s)", spec.name, s.logPath(spec.name))
+		}
+		s.logf("%s exited during start-up; starting it again", spec.name)
+		if err := s.run(ctx, spec); err != nil {
+			return err
+		}
+	}
 }
 
 // temporalSchema sets up (first run) and updates Temporal's two databases from the server module's versioned
