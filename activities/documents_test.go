@@ -16,7 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"skillcert"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/objectstore"
 	"skillcert/pdfdoc"
 )

@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/schema"
 )
 

@@ -20,11 +20,11 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"skillcert/client"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 )
 
 // The integration tests drive the real program: run() in this process against the real stack (Postgres,
-// Temporal, MinIO from deploy/devstack), with the real worker built from ./cmd/worker and started as a child
+// Temporal, MinIO from internal/devstack), with the real worker built from ./cmd/worker and started as a child
 // process. One stack, one worker and one gateway serve every test of the package.
 
 const (

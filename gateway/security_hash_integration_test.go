@@ -19,7 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/crypto/argon2"
 
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 )
 
 // peakRSS returns the peak resident set size of process pid in bytes (VmHWM).

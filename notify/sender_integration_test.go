@@ -19,7 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"skillcert/activities"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/schema"
 )
 

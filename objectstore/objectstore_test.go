@@ -22,7 +22,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"skillcert"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/objectstore"
 )
 

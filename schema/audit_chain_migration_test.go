@@ -9,7 +9,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"skillcert"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/schema/db"
 )
 

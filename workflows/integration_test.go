@@ -23,7 +23,7 @@ import (
 	"skillcert"
 	"skillcert/activities"
 	"skillcert/codec"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/objectstore"
 	"skillcert/schema"
 	"skillcert/workflows"

@@ -20,7 +20,7 @@ import (
 
 	"skillcert"
 	"skillcert/codec"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/objectstore"
 	"skillcert/schema"
 	"skillcert/worker"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: unit and integration tests. Starts ONE private stack (Postgres, Temporal, MinIO) on free loopback
-# ports in a temporary folder, names it to every test package through SKILLCERT_TEST_STACK (see deploy/devstack),
+# ports in a temporary folder, names it to every test package through SKILLCERT_TEST_STACK (see internal/devstack),
 # runs go test, and always stops the stack and deletes the folder afterwards, also on failure or Ctrl-C.
 #
 #   deploy/dev/test.sh [go test arguments]     (default: -count=1 -timeout 60m ./...)

@@ -17,7 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"skillcert/codec"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/deploy/prodstack"
 	"skillcert/workflows"
 )

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 )
 
 // showHistory runs the Temporal CLI's `workflow show` against the stack, with extra flags.

@@ -13,7 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/schema"
 )
 

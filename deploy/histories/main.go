@@ -1,5 +1,5 @@
 // Command histories records the replay corpus of workflows/replay_test.go: it starts a private dev stack on
-// free ports (deploy/devstack, as the tests do), builds and starts the real worker and gateway, drives one
+// free ports (internal/devstack, as the tests do), builds and starts the real worker and gateway, drives one
 // application per end state through the HTTP API, and saves each workflow's history, with its payloads still
 // encrypted under the development codec key, as workflows/testdata/histories/<scenario>.json.
 //
@@ -23,7 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 )
 
 // recorder is what the scenarios share: the API, the staff, the database (for the one fixture the API

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"skillcert/codec"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 )
 
 // system is the worker and the gateway built from this checkout, running against the private stack.

@@ -27,7 +27,7 @@ import (
 	"syscall"
 	"time"
 
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 )
 
 // options are the command-line settings.

@@ -17,7 +17,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/deploy/prodstack"
 )
 

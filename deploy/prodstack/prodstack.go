@@ -23,7 +23,7 @@ import (
 	"sync"
 	"time"
 
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 )
 
 // Options configure Start.

@@ -23,7 +23,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"skillcert"
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/gateway"
 	"skillcert/internal/tracing"
 	"skillcert/worker"

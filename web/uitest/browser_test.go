@@ -10,7 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 )
 
 // Viewports of the screenshots: a phone first, then a desktop.

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/gateway"
 )
 

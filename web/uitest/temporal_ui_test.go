@@ -18,7 +18,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"skillcert/deploy/devstack"
+	"skillcert/internal/devstack"
 	"skillcert/workflows"
 )
 
