@@ -1,5 +1,10 @@
 package skillcert
 
+import (
+	"slices"
+	"strings"
+)
+
 // The vocabulary of people and tasks (DOMAIN.md, "Actors and roles"; API.md, "Human tasks"). The values
 // are the strings of the API, the projection and the workflow's messages.
 
@@ -31,7 +36,13 @@ const (
 	TaskScoreEntry          TaskType = "score_entry"
 	TaskScoreConfirmation   TaskType = "score_confirmation"
 	TaskComprehensiveReview TaskType = "comprehensive_review"
+	// TaskIncident is the admins' task of a case whose projection write failed past its retry limit.
+	TaskIncident TaskType = "incident"
 )
+
+// ReviewTaskTypes are the task types decided with a Decision (complete_task); score entry, the
+// comprehensive review and incidents have their own actions.
+var ReviewTaskTypes = []TaskType{TaskPreliminaryReview, TaskReReview, TaskCorrectionReview}
 
 // TaskStatus is where a task stands.
 type TaskStatus string
@@ -43,6 +54,9 @@ const (
 	TaskCompleted TaskStatus = "completed"
 	TaskCancelled TaskStatus = "cancelled"
 )
+
+// TaskStatuses are all task statuses, in the order of a task's life.
+var TaskStatuses = []TaskStatus{TaskOpen, TaskClaimed, TaskCompleted, TaskCancelled}
 
 // Active reports whether a task with status s still waits for someone (open or claimed).
 func (s TaskStatus) Active() bool { return s == TaskOpen || s == TaskClaimed }
@@ -60,6 +74,9 @@ const (
 	DecisionReturn  Decision = "return" // 退回补正: back to the applicant for correction
 )
 
+// Decisions are all decisions.
+var Decisions = []Decision{DecisionApprove, DecisionReject, DecisionReturn}
+
 // Verdict is a reviewer's verdict on one document.
 type Verdict string
 
@@ -68,3 +85,53 @@ const (
 	VerdictOK  Verdict = "ok"
 	VerdictBad Verdict = "bad"
 )
+
+// Verdicts are all verdicts.
+var Verdicts = []Verdict{VerdictOK, VerdictBad}
+
+// Parsing of input: each function returns s as the type, or an EINVALID *Error naming field with the
+// Chinese reason (these are the messages of the API's 422 answers).
+
+// ParseStaffRole returns s as one of StaffRoles.
+func ParseStaffRole(field, s string) (Role, error) {
+	return parse(field, s, StaffRoles, "角色应为 %s 之一")
+}
+
+// ParseTaskStatus returns s as a task status.
+func ParseTaskStatus(field, s string) (TaskStatus, error) {
+	return parse(field, s, TaskStatuses, "状态应为 %s")
+}
+
+// ParseDecision returns s as a Decision.
+func ParseDecision(field, s string) (Decision, error) {
+	return parse(field, s, Decisions, field+" 只能是 %s")
+}
+
+// ParseVerdict returns s as a Verdict.
+func ParseVerdict(field, s string) (Verdict, error) {
+	return parse(field, s, Verdicts, "verdict 只能是 %s")
+}
+
+// parse finds s among values; the refusal lists them in reason (a format with one %s).
+func parse[T ~string](field, s string, values []T, reason string) (T, error) {
+	if slices.Contains(values, T(s)) {
+		return T(s), nil
+	}
+	return "", FieldError(EINVALID, field, strings.Replace(reason, "%s", alternatives(values), 1))
+}
+
+// alternatives lists values as Chinese prose: "a、b 或 c".
+func alternatives[T ~string](values []T) string {
+	var b strings.Builder
+	for i, v := range values {
+		switch {
+		case i == 0:
+		case i == len(values)-1:
+			b.WriteString(" 或 ")
+		default:
+			b.WriteString("、")
+		}
+		b.WriteString(string(v))
+	}
+	return b.String()
+}

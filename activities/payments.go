@@ -43,7 +43,7 @@ func (a *Activities) RecordPayment(ctx context.Context, in PaymentInput) error {
 func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
 	n := in.Notification
 	err := db.New(a.Pool).InsertNotification(ctx, db.InsertNotificationParams{
-		DedupeKey: in.DedupeKey, ApplicationID: &in.ApplicationID, RecipientRole: n.RecipientRole,
+		DedupeKey: in.DedupeKey, ApplicationID: &in.ApplicationID, RecipientRole: string(n.RecipientRole),
 		RecipientID: optional(n.RecipientID), Kind: n.Kind, Message: n.Message, At: in.At,
 	})
 	if err != nil {

@@ -33,7 +33,7 @@ func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord)
 			if err := q.InsertNotification(ctx, db.InsertNotificationParams{
 				DedupeKey:     fmt.Sprintf("%s:%d:%s:%d", rec.ApplicationID, rec.Seq, n.Kind, i),
 				ApplicationID: &rec.ApplicationID,
-				RecipientRole: n.RecipientRole,
+				RecipientRole: string(n.RecipientRole),
 				RecipientID:   optional(n.RecipientID),
 				Kind:          n.Kind,
 				Message:       n.Message,
@@ -80,7 +80,7 @@ func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, e
 	if rec.Seq == 1 {
 		n, err := q.InsertApplication(ctx, db.InsertApplicationParams{
 			ID: rec.ApplicationID, ApplicantID: r.ApplicantID, BatchID: r.BatchID, Region: r.Region, Employer: r.Employer,
-			OccupationCode: r.OccupationCode, Level: int32(r.Level), Pathway: r.Pathway, Status: r.Status, Seq: rec.Seq,
+			OccupationCode: r.OccupationCode, Level: int32(r.Level), Pathway: string(r.Pathway), Status: string(r.Status), Seq: rec.Seq,
 			View: view, PaymentDueAt: r.PaymentDueAt, CorrectionDueAt: r.CorrectionDueAt,
 			ExamSessionID: optional(r.ExamSessionID), Seat: seat, CertificateNumber: optional(r.CertificateNumber), At: rec.At,
 		})
@@ -90,7 +90,7 @@ func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, e
 		return n == 1, nil
 	}
 	n, err := q.UpdateApplication(ctx, db.UpdateApplicationParams{
-		ID: rec.ApplicationID, Status: r.Status, Seq: rec.Seq, View: view, PaymentDueAt: r.PaymentDueAt,
+		ID: rec.ApplicationID, Status: string(r.Status), Seq: rec.Seq, View: view, PaymentDueAt: r.PaymentDueAt,
 		CorrectionDueAt: r.CorrectionDueAt, ExamSessionID: optional(r.ExamSessionID), Seat: seat,
 		CertificateNumber: optional(r.CertificateNumber), At: rec.At,
 	})
@@ -111,7 +111,7 @@ func writeAudit(ctx context.Context, q *db.Queries, rec TransitionRecord) error 
 	}
 	err := q.InsertAuditEvent(ctx, db.InsertAuditEventParams{
 		ApplicationID: rec.ApplicationID, Seq: rec.Seq, Action: rec.Action, At: rec.At,
-		ActorID: optional(rec.ActorID), ActorRole: rec.ActorRole, FromStatus: optional(rec.FromStatus),
+		ActorID: optional(rec.ActorID), ActorRole: string(rec.ActorRole), FromStatus: optional(rec.FromStatus),
 		ToStatus: optional(rec.ToStatus), Reason: optional(rec.Reason), Details: details,
 	})
 	if err != nil {
@@ -135,7 +135,7 @@ func writeTasks(ctx context.Context, q *db.Queries, rec TransitionRecord) error 
 	}
 	for _, t := range rec.Tasks {
 		if err := q.InsertTask(ctx, db.InsertTaskParams{
-			ID: t.ID, ApplicationID: rec.ApplicationID, Type: t.Type, AssigneeID: optional(t.AssigneeID), Role: t.Role,
+			ID: t.ID, ApplicationID: rec.ApplicationID, Type: string(t.Type), AssigneeID: optional(t.AssigneeID), Role: string(t.Role),
 			Region: t.Region, Seq: rec.Seq, At: rec.At, DueAt: t.DueAt,
 		}); err != nil {
 			return fmt.Errorf("insert task: %w", err)
@@ -144,9 +144,11 @@ func writeTasks(ctx context.Context, q *db.Queries, rec TransitionRecord) error 
 	return nil
 }
 
-func optional(s string) *string {
+// optional is s as a nullable text column: nil when empty.
+func optional[T ~string](s T) *string {
 	if s == "" {
 		return nil
 	}
-	return &s
+	v := string(s)
+	return &v
 }

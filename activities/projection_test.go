@@ -47,7 +47,7 @@ func testPool(t testing.TB) (*pgxpool.Pool, string) {
 	return pool, applicant
 }
 
-func record(appID, applicant string, seq int64, status string, tasks ...TaskSpec) TransitionRecord {
+func record(appID, applicant string, seq int64, status skillcert.Status, tasks ...TaskSpec) TransitionRecord {
 	view := map[string]any{"seq": seq}
 	return TransitionRecord{
 		ApplicationID: appID, Seq: seq, At: time.Now().UTC().Truncate(time.Millisecond), Action: "step", ToStatus: status,

@@ -33,7 +33,7 @@ func (a *Activities) RevokeApplication(ctx context.Context, in RevocationInput) 
 		if err != nil {
 			return fmt.Errorf("lock application: %w", err)
 		}
-		out = RevocationResult{Status: row.Status, Seq: row.Seq, CertificateNumber: deref(row.CertificateNumber)}
+		out = RevocationResult{Status: skillcert.Status(row.Status), Seq: row.Seq, CertificateNumber: deref(row.CertificateNumber)}
 		switch skillcert.Status(row.Status) {
 		case skillcert.StatusRevoked:
 			return nil // an earlier attempt committed
@@ -46,18 +46,18 @@ func (a *Activities) RevokeApplication(ctx context.Context, in RevocationInput) 
 		if err := q.RevokeCertificate(ctx, db.RevokeCertificateParams{ApplicationID: in.ApplicationID, At: &in.At, Reason: &in.Reason}); err != nil {
 			return fmt.Errorf("revoke certificate: %w", err)
 		}
-		out.Status, out.Seq = string(skillcert.StatusRevoked), row.Seq+1
+		out.Status, out.Seq = skillcert.StatusRevoked, row.Seq+1
 		if err := q.MarkApplicationRevoked(ctx, db.MarkApplicationRevokedParams{ID: in.ApplicationID, Seq: out.Seq, At: in.At, Reason: reason}); err != nil {
 			return fmt.Errorf("mark revoked: %w", err)
 		}
 		rec := TransitionRecord{ApplicationID: in.ApplicationID, Seq: out.Seq, At: in.At, Action: "revoke",
-			FromStatus: row.Status, ToStatus: out.Status, ActorID: in.ActorID, ActorRole: in.ActorRole, Reason: in.Reason}
+			FromStatus: skillcert.Status(row.Status), ToStatus: out.Status, ActorID: in.ActorID, ActorRole: in.ActorRole, Reason: in.Reason}
 		if err := writeAudit(ctx, q, rec); err != nil {
 			return err
 		}
 		return q.InsertNotification(ctx, db.InsertNotificationParams{
 			DedupeKey: fmt.Sprintf("%s:%d:revoked:0", in.ApplicationID, out.Seq), ApplicationID: &in.ApplicationID,
-			RecipientRole: "applicant", RecipientID: &row.ApplicantID, Kind: "revoked", At: in.At,
+			RecipientRole: string(skillcert.RoleApplicant), RecipientID: &row.ApplicantID, Kind: "revoked", At: in.At,
 			Message: "经核查，您的申报存在伪造、瞒报或误报信息，已取消其考试资格、成绩及证书。原因：" + in.Reason,
 		})
 	})

@@ -36,57 +36,57 @@ const (
 
 // TaskSpec is an open human task as the workflow sees it.
 type TaskSpec struct {
-	ID         string     `json:"id"`
-	Type       string     `json:"type"`
-	Role       string     `json:"role"`
-	Region     string     `json:"region"`
-	AssigneeID string     `json:"assignee_id,omitempty"`
-	DueAt      *time.Time `json:"due_at,omitempty"`
+	ID         string             `json:"id"`
+	Type       skillcert.TaskType `json:"type"`
+	Role       skillcert.Role     `json:"role"`
+	Region     string             `json:"region"`
+	AssigneeID string             `json:"assignee_id,omitempty"`
+	DueAt      *time.Time         `json:"due_at,omitempty"`
 }
 
 // ApplicationRow is the projection row of an application after a transition.
 type ApplicationRow struct {
-	ApplicantID       string     `json:"applicant_id"`
-	BatchID           string     `json:"batch_id"`
-	Region            string     `json:"region"`
-	Employer          string     `json:"employer"`
-	OccupationCode    string     `json:"occupation_code"`
-	Level             int        `json:"level"`
-	Pathway           string     `json:"pathway"`
-	Status            string     `json:"status"`
-	View              any        `json:"view"` // the workflow's View; stored as JSON
-	PaymentDueAt      *time.Time `json:"payment_due_at,omitempty"`
-	CorrectionDueAt   *time.Time `json:"correction_due_at,omitempty"`
-	ExamSessionID     string     `json:"exam_session_id,omitempty"`
-	Seat              int        `json:"seat,omitempty"`
-	CertificateNumber string     `json:"certificate_number,omitempty"`
+	ApplicantID       string            `json:"applicant_id"`
+	BatchID           string            `json:"batch_id"`
+	Region            string            `json:"region"`
+	Employer          string            `json:"employer"`
+	OccupationCode    string            `json:"occupation_code"`
+	Level             int               `json:"level"`
+	Pathway           skillcert.Pathway `json:"pathway"`
+	Status            skillcert.Status  `json:"status"`
+	View              any               `json:"view"` // the workflow's View; stored as JSON
+	PaymentDueAt      *time.Time        `json:"payment_due_at,omitempty"`
+	CorrectionDueAt   *time.Time        `json:"correction_due_at,omitempty"`
+	ExamSessionID     string            `json:"exam_session_id,omitempty"`
+	Seat              int               `json:"seat,omitempty"`
+	CertificateNumber string            `json:"certificate_number,omitempty"`
 }
 
 // Notification is a message for the outbox.
 type Notification struct {
-	Kind          string `json:"kind"`
-	RecipientRole string `json:"recipient_role"`
-	RecipientID   string `json:"recipient_id,omitempty"`
-	Message       string `json:"message"`
+	Kind          string         `json:"kind"`
+	RecipientRole skillcert.Role `json:"recipient_role"`
+	RecipientID   string         `json:"recipient_id,omitempty"`
+	Message       string         `json:"message"`
 }
 
 // TransitionRecord is everything one step of the workflow writes (RecordTransition): the projection row,
 // the open tasks, the audit event and notifications. Seq orders the writes of one application.
 type TransitionRecord struct {
-	ApplicationID   string         `json:"application_id"`
-	Seq             int64          `json:"seq"`
-	At              time.Time      `json:"at"`
-	Action          string         `json:"action"`
-	FromStatus      string         `json:"from_status,omitempty"`
-	ToStatus        string         `json:"to_status"`
-	ActorID         string         `json:"actor_id,omitempty"`
-	ActorRole       string         `json:"actor_role"`
-	Reason          string         `json:"reason,omitempty"`
-	Details         any            `json:"details,omitempty"` // stored as JSON
-	Row             ApplicationRow `json:"row"`
-	Tasks           []TaskSpec     `json:"tasks"`
-	CompletedTaskID string         `json:"completed_task_id,omitempty"`
-	Notifications   []Notification `json:"notifications,omitempty"`
+	ApplicationID   string           `json:"application_id"`
+	Seq             int64            `json:"seq"`
+	At              time.Time        `json:"at"`
+	Action          string           `json:"action"`
+	FromStatus      skillcert.Status `json:"from_status,omitempty"`
+	ToStatus        skillcert.Status `json:"to_status"`
+	ActorID         string           `json:"actor_id,omitempty"`
+	ActorRole       skillcert.Role   `json:"actor_role"`
+	Reason          string           `json:"reason,omitempty"`
+	Details         any              `json:"details,omitempty"` // stored as JSON
+	Row             ApplicationRow   `json:"row"`
+	Tasks           []TaskSpec       `json:"tasks"`
+	CompletedTaskID string           `json:"completed_task_id,omitempty"`
+	Notifications   []Notification   `json:"notifications,omitempty"`
 }
 
 // IssueInput asks for the certificate of a certified application (IssueCertificate).
@@ -175,16 +175,16 @@ type BatchDates struct {
 
 // RevocationInput revokes a certified application whose workflow has completed (RevokeApplication).
 type RevocationInput struct {
-	ApplicationID string    `json:"application_id"`
-	Reason        string    `json:"reason"`
-	ActorID       string    `json:"actor_id"`
-	ActorRole     string    `json:"actor_role"`
-	At            time.Time `json:"at"`
+	ApplicationID string         `json:"application_id"`
+	Reason        string         `json:"reason"`
+	ActorID       string         `json:"actor_id"`
+	ActorRole     skillcert.Role `json:"actor_role"`
+	At            time.Time      `json:"at"`
 }
 
 // RevocationResult is the application after revocation.
 type RevocationResult struct {
-	Status            string `json:"status"`
-	Seq               int64  `json:"seq"`
-	CertificateNumber string `json:"certificate_number,omitempty"`
+	Status            skillcert.Status `json:"status"`
+	Seq               int64            `json:"seq"`
+	CertificateNumber string           `json:"certificate_number,omitempty"`
 }

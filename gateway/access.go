@@ -47,7 +47,7 @@ type principal struct {
 
 // actor is the principal as the workflow records it.
 func (p *principal) actor() workflows.Actor {
-	return workflows.Actor{UserID: p.ID, Role: p.Role, Region: p.Region, Employer: p.Employer}
+	return workflows.Actor{UserID: p.ID, Role: skillcert.Role(p.Role), Region: p.Region, Employer: p.Employer}
 }
 
 // has reports whether the principal has one of roles.

@@ -9,7 +9,6 @@ import (
 
 	"skillcert"
 	"skillcert/schema/db"
-	"skillcert/workflows"
 )
 
 // Committee members (finding 8 of issue 11) read an application only while they may act on it: it has an
@@ -23,7 +22,7 @@ func (a *app) committeeMayRead(c *fiber.Ctx, p *principal, row db.Application) (
 		return false, nil
 	}
 	ctx := c.UserContext()
-	open, err := a.q.HasOpenTaskOfType(ctx, db.HasOpenTaskOfTypeParams{ApplicationID: row.ID, Type: workflows.TaskComprehensiveReview})
+	open, err := a.q.HasOpenTaskOfType(ctx, db.HasOpenTaskOfTypeParams{ApplicationID: row.ID, Type: string(skillcert.TaskComprehensiveReview)})
 	if err != nil || !open {
 		return false, err
 	}
@@ -50,7 +49,7 @@ func (a *app) loadEvaluationTarget(c *fiber.Ctx) (db.Application, error) {
 	if err != nil {
 		return row, fmt.Errorf("read application %s: %w", id, err)
 	}
-	reached, err := a.q.ApplicationHasTaskType(ctx, db.ApplicationHasTaskTypeParams{ApplicationID: row.ID, Type: workflows.TaskComprehensiveReview})
+	reached, err := a.q.ApplicationHasTaskType(ctx, db.ApplicationHasTaskTypeParams{ApplicationID: row.ID, Type: string(skillcert.TaskComprehensiveReview)})
 	if err != nil {
 		return row, fmt.Errorf("check comprehensive review of %s: %w", id, err)
 	}

@@ -27,13 +27,13 @@ type assignTaskRequest struct {
 // documentVerdictRequest is a reviewer's verdict on one document of the application.
 type documentVerdictRequest struct {
 	DocType string `json:"doc_type"`
-	Verdict string `json:"verdict"` // "ok" or "bad"
+	Verdict string `json:"verdict"` // a skillcert.Verdict
 	Reason  string `json:"reason,omitempty"`
 }
 
 // completeTaskRequest is the body of POST /api/v1/tasks/{id}/complete.
 type completeTaskRequest struct {
-	Decision  string                   `json:"decision"` // "approve", "reject" or "return"
+	Decision  string                   `json:"decision"` // a skillcert.Decision, or an incident's retry or abandon
 	Reason    string                   `json:"reason"`
 	Documents []documentVerdictRequest `json:"documents,omitempty"`
 }
@@ -51,7 +51,7 @@ var rolesTaskWorkers = []string{roleCityReviewer, roleProvincialReviewer, roleCo
 
 // reviewTaskTypes are the task types decided through /complete; the others are done by entering scores or
 // evaluations.
-var reviewTaskTypes = []string{workflows.TaskPreliminaryReview, workflows.TaskReReview, workflows.TaskCorrectionReview}
+var reviewTaskTypes = skillcert.ReviewTaskTypes
 
 // maxReasonRunes bounds free-text reasons and comments.
 const maxReasonRunes = 2000
@@ -239,13 +239,10 @@ func (a *app) assignTask(c *fiber.Ctx) error {
 // validateCompletion checks the body of a decision before anything is touched.
 func validateCompletion(req completeTaskRequest) error {
 	f := fieldErrors{}
-	switch req.Decision {
-	case "approve", "reject", "return":
-		if req.Decision != "approve" && trimmed(req.Reason) == "" {
-			f.add("reason", "驳回或退回补正时必须填写原因")
-		}
-	default:
-		f.add("decision", "decision 只能是 approve、reject 或 return")
+	if d, err := skillcert.ParseDecision("decision", req.Decision); err != nil {
+		f.addErr("decision", err)
+	} else if d != skillcert.DecisionApprove && trimmed(req.Reason) == "" {
+		f.add("reason", "驳回或退回补正时必须填写原因")
 	}
 	if utf8.RuneCountInString(req.Reason) > maxReasonRunes {
 		f.add("reason", fmt.Sprintf("原因不能超过%d个字符", maxReasonRunes))
@@ -254,10 +251,11 @@ func validateCompletion(req completeTaskRequest) error {
 		if !skillcert.DocType(trimmed(d.DocType)).Valid() {
 			f.add(fmt.Sprintf("documents[%d].doc_type", i), "未知的材料类型")
 		}
-		if d.Verdict != "ok" && d.Verdict != "bad" {
-			f.add(fmt.Sprintf("documents[%d].verdict", i), "verdict 只能是 ok 或 bad")
+		v, err := skillcert.ParseVerdict(fmt.Sprintf("documents[%d].verdict", i), d.Verdict)
+		if err != nil {
+			f.addErr(fmt.Sprintf("documents[%d].verdict", i), err)
 		}
-		if d.Verdict == "bad" && trimmed(d.Reason) == "" {
+		if v == skillcert.VerdictBad && trimmed(d.Reason) == "" {
 			f.add(fmt.Sprintf("documents[%d].reason", i), "材料不合格时请说明原因")
 		}
 	}
@@ -283,10 +281,10 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	if t.Status != "open" && t.Status != "claimed" {
 		return taskNotActive(t)
 	}
-	if t.Type == workflows.TaskIncident {
+	if skillcert.TaskType(t.Type) == skillcert.TaskIncident {
 		return a.resolveIncident(c, t, req)
 	}
-	if !slices.Contains(reviewTaskTypes, t.Type) {
+	if !slices.Contains(reviewTaskTypes, skillcert.TaskType(t.Type)) {
 		return fieldInvalid("type", "该类任务不能在此完成：成绩录入请使用成绩接口，综合评审请使用评审接口")
 	}
 	if err := validateCompletion(req); err != nil {
@@ -305,11 +303,11 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	}
 	docs := make([]workflows.DocumentVerdict, len(req.Documents))
 	for i, d := range req.Documents {
-		docs[i] = workflows.DocumentVerdict{DocType: skillcert.DocType(trimmed(d.DocType)), Verdict: d.Verdict, Reason: trimmed(d.Reason)}
+		docs[i] = workflows.DocumentVerdict{DocType: skillcert.DocType(trimmed(d.DocType)), Verdict: skillcert.Verdict(d.Verdict), Reason: trimmed(d.Reason)}
 	}
 	var res workflows.Result
 	err = a.update(ctx, t.ApplicationID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{
-		TaskID: t.ID, Decision: req.Decision, Reason: trimmed(req.Reason), Documents: docs, Actor: p.actor(),
+		TaskID: t.ID, Decision: skillcert.Decision(req.Decision), Reason: trimmed(req.Reason), Documents: docs, Actor: p.actor(),
 	}, &res)
 	if err != nil {
 		if took { // give back what this request took, unless the workflow closed the task meanwhile

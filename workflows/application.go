@@ -205,7 +205,7 @@ func (w *application) awaitDeadline(ctx workflow.Context, status skillcert.Statu
 		}
 		w.withLock(ctx, func() {
 			if w.st.Status == status && !workflow.Now(ctx).Before(due()) {
-				_, _ = w.apply(ctx, step{action: string(event), event: event, actor: Actor{Role: RoleSystem}})
+				_, _ = w.apply(ctx, step{action: string(event), event: event, actor: Actor{Role: skillcert.RoleSystem}})
 			}
 		})
 	}
@@ -230,8 +230,8 @@ func (w *application) awaitSkillScores(ctx workflow.Context) {
 		w.withLock(ctx, func() {
 			if w.st.Status == skillcert.StatusScoring && w.st.Skill.Confirmed == nil {
 				w.st.Escalated = true
-				_, _ = w.apply(ctx, step{action: "skill_scores_overdue", actor: Actor{Role: RoleSystem},
-					notify: []contract.Notification{{Kind: "skill_scores_overdue", RecipientRole: RoleProvincialReviewer,
+				_, _ = w.apply(ctx, step{action: "skill_scores_overdue", actor: Actor{Role: skillcert.RoleSystem},
+					notify: []contract.Notification{{Kind: "skill_scores_overdue", RecipientRole: skillcert.RoleProvincialReviewer,
 						Message: "技能考核成绩已超过评价结束后10个工作日的录入期限，请督促盟市协办单位尽快录入。"}}})
 			}
 		})
@@ -251,7 +251,7 @@ func (w *application) remind(ctx workflow.Context, kind string, deadline time.Ti
 		err := workflow.ExecuteActivity(activityContext(ctx), contract.Notify, contract.NotifyInput{
 			DedupeKey:     w.in.ApplicationID + ":remind:" + kind + ":" + deadline.UTC().Format(time.RFC3339),
 			ApplicationID: w.in.ApplicationID,
-			Notification:  contract.Notification{Kind: kind + "_reminder", RecipientRole: RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg},
+			Notification:  contract.Notification{Kind: kind + "_reminder", RecipientRole: skillcert.RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg},
 			At:            workflow.Now(ctx),
 		}).Get(ctx, nil)
 		if err != nil {

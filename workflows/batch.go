@@ -3,6 +3,7 @@ package workflows
 import (
 	"go.temporal.io/sdk/workflow"
 
+	"skillcert"
 	"skillcert/contract"
 )
 
@@ -45,7 +46,7 @@ func (w *application) changeWindows(ctx workflow.Context, b BatchWindows) {
 		w.in.Batch = b
 		w.windows++
 		if !w.st.Status.Final() && w.created && w.createErr == nil {
-			_, _ = w.apply(ctx, step{action: "batch_windows_changed", actor: Actor{Role: RoleSystem}})
+			_, _ = w.apply(ctx, step{action: "batch_windows_changed", actor: Actor{Role: skillcert.RoleSystem}})
 		}
 	})
 }

@@ -38,12 +38,12 @@ func TestWorstCaseHistoryStaysBounded(t *testing.T) {
 	var res workflows.Result
 	for round := 0; round < 10; round++ {
 		rs.update(t, appID, workflows.UpdateSubmit, workflows.ActorRequest{Actor: in.Actor}, &res)
-		taskType := workflows.TaskPreliminaryReview
+		taskType := skillcert.TaskPreliminaryReview
 		if round > 0 {
-			taskType = workflows.TaskCorrectionReview
+			taskType = skillcert.TaskCorrectionReview
 		}
 		rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, taskType),
-			Decision: "return", Reason: "照片不清晰", Actor: rs.actor("city1", workflows.RoleCityReviewer)}, &res)
+			Decision: "return", Reason: "照片不清晰", Actor: rs.actor("city1", skillcert.RoleCityReviewer)}, &res)
 		for i := 0; i < 3 && uploads < 40; i++ {
 			rs.attach(t, in, required[(round+i)%len(required)], img)
 			uploads++
@@ -54,8 +54,8 @@ func TestWorstCaseHistoryStaysBounded(t *testing.T) {
 		uploads++
 	}
 	rs.update(t, appID, workflows.UpdateSubmit, workflows.ActorRequest{Actor: in.Actor}, &res)
-	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, workflows.TaskCorrectionReview), Decision: "approve", Actor: rs.actor("city1", workflows.RoleCityReviewer)}, &res)
-	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, workflows.TaskReReview), Decision: "approve", Actor: rs.actor("prov1", workflows.RoleProvincialReviewer)}, &res)
+	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, skillcert.TaskCorrectionReview), Decision: "approve", Actor: rs.actor("city1", skillcert.RoleCityReviewer)}, &res)
+	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, skillcert.TaskReReview), Decision: "approve", Actor: rs.actor("prov1", skillcert.RoleProvincialReviewer)}, &res)
 	var order workflows.PaymentOrder
 	rs.update(t, appID, workflows.UpdateCreatePaymentOrder, workflows.ActorRequest{Actor: in.Actor}, &order)
 	pay := workflows.ConfirmPaymentRequest{OrderID: order.OrderID, TransactionID: "tx-" + appID, AmountFen: order.AmountFen, PaidAt: time.Now()}
@@ -207,11 +207,15 @@ func (rs *realStack) toPayment(ctx context.Context, in workflows.ApplicationInpu
 	if err := update(workflows.UpdateSubmit, workflows.ActorRequest{Actor: in.Actor}); err != nil {
 		return err
 	}
-	for _, r := range []struct{ task, who, role string }{
-		{workflows.TaskPreliminaryReview, "city1", workflows.RoleCityReviewer}, {workflows.TaskReReview, "prov1", workflows.RoleProvincialReviewer},
+	for _, r := range []struct {
+		task skillcert.TaskType
+		who  string
+		role skillcert.Role
+	}{
+		{skillcert.TaskPreliminaryReview, "city1", skillcert.RoleCityReviewer}, {skillcert.TaskReReview, "prov1", skillcert.RoleProvincialReviewer},
 	} {
 		var task string
-		if err := rs.pool.QueryRow(ctx, `SELECT id FROM tasks WHERE application_id = $1 AND type = $2 AND status IN ('open','claimed')`, id, r.task).Scan(&task); err != nil {
+		if err := rs.pool.QueryRow(ctx, `SELECT id FROM tasks WHERE application_id = $1 AND type = $2 AND status IN ('open','claimed')`, id, string(r.task)).Scan(&task); err != nil {
 			return fmt.Errorf("%s task: %w", r.task, err)
 		}
 		if err := update(workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: task, Decision: "approve", Actor: rs.actor(r.who, r.role)}); err != nil {

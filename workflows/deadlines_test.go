@@ -17,7 +17,7 @@ func TestUnpaidApplicationExpiresByItself(t *testing.T) {
 		t.Fatalf("result %s %v, want expired", final, err)
 	}
 	last := h.records[len(h.records)-1]
-	if last.Action != string(skillcert.EventPaymentDeadline) || last.ActorRole != RoleSystem {
+	if last.Action != string(skillcert.EventPaymentDeadline) || last.ActorRole != skillcert.RoleSystem {
 		t.Fatalf("last record %+v", last)
 	}
 	if !last.At.Equal(h.in.Batch.PaymentClosesAt) {
@@ -67,7 +67,7 @@ func TestPaymentAmountAndOrderMustMatch(t *testing.T) {
 	early := h.update(UpdateConfirmPayment, ConfirmPaymentRequest{OrderID: "nope", TransactionID: "tx-0", AmountFen: in.FeeFen})
 	order := h.update(UpdateCreatePaymentOrder, ActorRequest{Actor: applicant})
 	again := h.update(UpdateCreatePaymentOrder, ActorRequest{Actor: applicant})
-	stranger := h.update(UpdateCreatePaymentOrder, ActorRequest{Actor: Actor{UserID: cityA, Role: RoleApplicant}})
+	stranger := h.update(UpdateCreatePaymentOrder, ActorRequest{Actor: Actor{UserID: cityA, Role: skillcert.RoleApplicant}})
 	wrongAmount := &outcome{}
 	h.at(time.Hour, func() {
 		o := order.result.(PaymentOrder)
@@ -119,7 +119,7 @@ func TestCorrectionDeadlineAbandons(t *testing.T) {
 	h := newHarness(t, baseInput(skillcert.Level5))
 	h.attachAll()
 	h.update(UpdateSubmit, ActorRequest{Actor: applicant})
-	ret := h.review(TaskPreliminaryReview, city1, "return", "照片背景不是白色")
+	ret := h.review(skillcert.TaskPreliminaryReview, city1, "return", "照片背景不是白色")
 	h.run()
 	mustAccept(t, "return", ret)
 	var final skillcert.Status
@@ -128,7 +128,7 @@ func TestCorrectionDeadlineAbandons(t *testing.T) {
 	}
 	var due time.Time
 	for _, r := range h.records {
-		if r.ToStatus == string(skillcert.StatusCorrectionNeeded) && r.Row.CorrectionDueAt != nil {
+		if r.ToStatus == skillcert.StatusCorrectionNeeded && r.Row.CorrectionDueAt != nil {
 			due = *r.Row.CorrectionDueAt
 		}
 	}
@@ -186,11 +186,11 @@ func TestLateSkillScoresEscalateWithoutFailingTheApplicant(t *testing.T) {
 	if escalation == nil {
 		t.Fatalf("no escalation recorded: %v", h.actions())
 	}
-	if !escalation.At.Equal(due) || len(escalation.Notifications) != 1 || escalation.Notifications[0].RecipientRole != RoleProvincialReviewer {
+	if !escalation.At.Equal(due) || len(escalation.Notifications) != 1 || escalation.Notifications[0].RecipientRole != skillcert.RoleProvincialReviewer {
 		t.Fatalf("escalation %+v", escalation)
 	}
 	for _, task := range escalation.Tasks {
-		if task.Type == TaskScoreEntry && task.Role == RoleCityReviewer && (task.DueAt == nil || !task.DueAt.Equal(due)) {
+		if task.Type == skillcert.TaskScoreEntry && task.Role == skillcert.RoleCityReviewer && (task.DueAt == nil || !task.DueAt.Equal(due)) {
 			t.Fatalf("skill entry task due %v, want %v", task.DueAt, due)
 		}
 	}

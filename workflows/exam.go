@@ -95,14 +95,14 @@ func (w *application) confirmPayment(ctx workflow.Context, req ConfirmPaymentReq
 	paidAt := req.PaidAt
 	w.st.PaidAt = &paidAt
 	w.st.Transactions = append(w.st.Transactions, req.TransactionID)
-	r, err := w.apply(ctx, step{action: "payment_confirmed", event: skillcert.EventPaymentConfirmed, actor: Actor{Role: RoleSystem},
+	r, err := w.apply(ctx, step{action: "payment_confirmed", event: skillcert.EventPaymentConfirmed, actor: Actor{Role: skillcert.RoleSystem},
 		details: map[string]any{"transaction_id": req.TransactionID, "amount_fen": req.AmountFen, "paid_at": req.PaidAt},
 		notify:  applicantNote(w, "paid", "缴费成功，请等待考场安排和准考证。")})
 	return ConfirmPaymentResult{Status: r.Status}, err
 }
 
 func (w *application) validateAssignExam(_ workflow.Context, req AssignExamRequest) error {
-	if err := w.requireRole(req.Actor, RoleProvincialReviewer, RoleAdmin); err != nil {
+	if err := w.requireRole(req.Actor, skillcert.RoleProvincialReviewer, skillcert.RoleAdmin); err != nil {
 		return err
 	}
 	if err := w.requireStatus(skillcert.StatusExamScheduled); err != nil {
@@ -121,7 +121,7 @@ func (w *application) assignExam(ctx workflow.Context, req AssignExamRequest) (R
 }
 
 func (w *application) validateAttendance(_ workflow.Context, req AttendanceRequest) error {
-	if err := w.requireRole(req.Actor, RoleCityReviewer, RoleProvincialReviewer); err != nil {
+	if err := w.requireRole(req.Actor, skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer); err != nil {
 		return err
 	}
 	if err := w.requireStatus(skillcert.StatusExamScheduled); err != nil {

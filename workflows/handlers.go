@@ -99,13 +99,13 @@ func (w *application) requireOwner(a Actor) error {
 	if err := w.ready(); err != nil {
 		return err
 	}
-	if a.Role != RoleApplicant || a.UserID != w.in.ApplicantID {
+	if a.Role != skillcert.RoleApplicant || a.UserID != w.in.ApplicantID {
 		return refuse(skillcert.ENOTFOUND, "申报不存在", nil)
 	}
 	return nil
 }
 
-func (w *application) requireRole(a Actor, roles ...string) error {
+func (w *application) requireRole(a Actor, roles ...skillcert.Role) error {
 	if err := w.ready(); err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (w *application) requireRole(a Actor, roles ...string) error {
 		if a.Role != r {
 			continue
 		}
-		if r == RoleCityReviewer && a.Region != w.in.Region {
+		if r == skillcert.RoleCityReviewer && a.Region != w.in.Region {
 			return forbidden("该申报不属于您所在盟市")
 		}
 		return nil
@@ -145,7 +145,7 @@ func (w *application) withdraw(ctx workflow.Context, req ActorRequest) (Result, 
 }
 
 func (w *application) validateRevoke(_ workflow.Context, req ActorRequest) error {
-	if err := w.requireRole(req.Actor, RoleAdmin); err != nil {
+	if err := w.requireRole(req.Actor, skillcert.RoleAdmin); err != nil {
 		return err
 	}
 	if req.Reason == "" {

@@ -61,17 +61,17 @@ const (
 )
 
 var (
-	applicant = Actor{UserID: applicantID, Role: RoleApplicant}
-	city1     = Actor{UserID: cityA, Role: RoleCityReviewer, Region: "包头市"}
-	city2     = Actor{UserID: cityB, Role: RoleCityReviewer, Region: "包头市"}
-	cityOther = Actor{UserID: "c1000000-0000-4000-8000-000000000009", Role: RoleCityReviewer, Region: "赤峰市"}
-	prov1     = Actor{UserID: provA, Role: RoleProvincialReviewer}
-	prov2     = Actor{UserID: provB, Role: RoleProvincialReviewer}
-	admin     = Actor{UserID: adminID, Role: RoleAdmin}
+	applicant = Actor{UserID: applicantID, Role: skillcert.RoleApplicant}
+	city1     = Actor{UserID: cityA, Role: skillcert.RoleCityReviewer, Region: "包头市"}
+	city2     = Actor{UserID: cityB, Role: skillcert.RoleCityReviewer, Region: "包头市"}
+	cityOther = Actor{UserID: "c1000000-0000-4000-8000-000000000009", Role: skillcert.RoleCityReviewer, Region: "赤峰市"}
+	prov1     = Actor{UserID: provA, Role: skillcert.RoleProvincialReviewer}
+	prov2     = Actor{UserID: provB, Role: skillcert.RoleProvincialReviewer}
+	admin     = Actor{UserID: adminID, Role: skillcert.RoleAdmin}
 )
 
 func member(n string, employer string) Actor {
-	return Actor{UserID: "d3000000-0000-4000-8000-00000000000" + n, Role: RoleCommitteeMember, Employer: employer}
+	return Actor{UserID: "d3000000-0000-4000-8000-00000000000" + n, Role: skillcert.RoleCommitteeMember, Employer: employer}
 }
 
 func baseInput(level skillcert.Level) ApplicationInput {
@@ -216,7 +216,7 @@ func (h *harness) run() {
 }
 
 // taskID returns a function that gives the ID of the open task of the given type, as projected by the last record.
-func (h *harness) taskID(taskType string) func() string {
+func (h *harness) taskID(taskType skillcert.TaskType) func() string {
 	return func() string {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -233,7 +233,7 @@ func (h *harness) taskID(taskType string) func() string {
 }
 
 // review schedules the decision of the current task of taskType.
-func (h *harness) review(taskType string, actor Actor, decision, reason string) *outcome {
+func (h *harness) review(taskType skillcert.TaskType, actor Actor, decision skillcert.Decision, reason string) *outcome {
 	o := &outcome{}
 	h.next += time.Hour
 	h.env.RegisterDelayedCallback(func() {

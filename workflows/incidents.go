@@ -11,9 +11,6 @@ import (
 	"skillcert/contract"
 )
 
-// TaskIncident is the admins' task of a case whose projection write failed past its retry limit.
-const TaskIncident = "incident"
-
 // UpdateResolveIncident is an admin's decision on an incident: retry the failed write or abandon it.
 const UpdateResolveIncident = "resolve_incident"
 
@@ -58,7 +55,7 @@ func (w *application) raiseIncident(ctx workflow.Context, rec contract.Transitio
 		return true
 	}
 	w.st.Incidents++
-	w.st.Incident = &Incident{ID: w.taskID(TaskIncident, w.st.Incidents), Action: rec.Action, Error: err.Error(),
+	w.st.Incident = &Incident{ID: w.taskID(skillcert.TaskIncident, w.st.Incidents), Action: rec.Action, Error: err.Error(),
 		At: workflow.Now(ctx), Record: rec}
 	workflow.GetLogger(ctx).Error("incident raised", "action", rec.Action, "seq", rec.Seq)
 	return true
@@ -69,7 +66,7 @@ func (w *application) incidentTask() []contract.TaskSpec {
 	if w.st.Incident == nil {
 		return nil
 	}
-	return []contract.TaskSpec{{ID: w.st.Incident.ID, Type: TaskIncident, Role: RoleAdmin, Region: w.in.Region}}
+	return []contract.TaskSpec{{ID: w.st.Incident.ID, Type: skillcert.TaskIncident, Role: skillcert.RoleAdmin, Region: w.in.Region}}
 }
 
 // reportIncidents records each new incident as an admin task. It runs outside the mutex, retrying
@@ -95,7 +92,7 @@ func (w *application) reportIncidents(ctx workflow.Context) {
 }
 
 func (w *application) validateResolveIncident(_ workflow.Context, req ResolveIncidentRequest) error {
-	if err := w.requireRole(req.Actor, RoleAdmin); err != nil {
+	if err := w.requireRole(req.Actor, skillcert.RoleAdmin); err != nil {
 		return err
 	}
 	if w.st.Incident == nil || w.st.Incident.ID != req.TaskID {

@@ -106,12 +106,12 @@ func startReal(t *testing.T) *realStack {
 
 var taskQueue string
 
-func (rs *realStack) actor(name, role string) workflows.Actor {
+func (rs *realStack) actor(name string, role skillcert.Role) workflows.Actor {
 	a := workflows.Actor{UserID: rs.users[name], Role: role}
-	if role == workflows.RoleCityReviewer {
+	if role == skillcert.RoleCityReviewer {
 		a.Region = "包头市"
 	}
-	if role == workflows.RoleCommitteeMember {
+	if role == skillcert.RoleCommitteeMember {
 		a.Employer = "评审单位" + name
 	}
 	return a
@@ -148,10 +148,10 @@ func (rs *realStack) update(t *testing.T, appID, name string, arg, out any) {
 	}
 }
 
-func (rs *realStack) openTask(t *testing.T, appID, taskType string) string {
+func (rs *realStack) openTask(t *testing.T, appID string, taskType skillcert.TaskType) string {
 	t.Helper()
 	var id string
-	err := rs.pool.QueryRow(context.Background(), `SELECT id FROM tasks WHERE application_id = $1 AND type = $2 AND status IN ('open','claimed')`, appID, taskType).Scan(&id)
+	err := rs.pool.QueryRow(context.Background(), `SELECT id FROM tasks WHERE application_id = $1 AND type = $2 AND status IN ('open','claimed')`, appID, string(taskType)).Scan(&id)
 	if err != nil {
 		t.Fatalf("open %s task: %v", taskType, err)
 	}
@@ -169,7 +169,7 @@ func TestSeniorWorkerOnRealStack(t *testing.T) {
 		OccupationCode: "6-31-01-03", OccupationName: "电工", Conditions: skillcert.DefaultConditions, OccupationLevels: skillcert.AllLevels,
 		Level: skillcert.Level5, Pathway: skillcert.PathwayStandard, Education: skillcert.EducationHighSchool,
 		OccupationStartedOn: skillcert.Date{Year: 2015, Month: 1, Day: 1}, FeeFen: 12000, Policy: workflows.DefaultPolicy(),
-		Checklist: skillcert.Checklist(skillcert.Level5, skillcert.PathwayStandard), Actor: rs.actor("applicant", workflows.RoleApplicant),
+		Checklist: skillcert.Checklist(skillcert.Level5, skillcert.PathwayStandard), Actor: rs.actor("applicant", skillcert.RoleApplicant),
 	}
 	start := rs.client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: workflows.WorkflowID(appID), TaskQueue: taskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, workflows.ApplicationWorkflow, in)
@@ -182,7 +182,7 @@ func TestSeniorWorkerOnRealStack(t *testing.T) {
 	if err := h.Get(ctx, &res); err != nil || res.Status != skillcert.StatusDraft {
 		t.Fatalf("created: %+v %v", res, err)
 	}
-	applicant := rs.actor("applicant", workflows.RoleApplicant)
+	applicant := rs.actor("applicant", skillcert.RoleApplicant)
 	img := whitePNG(300, 400)
 	for _, rule := range in.Checklist {
 		if !rule.Required {
@@ -204,20 +204,20 @@ func TestSeniorWorkerOnRealStack(t *testing.T) {
 		}
 	}
 	rs.update(t, appID, workflows.UpdateSubmit, workflows.ActorRequest{Actor: applicant}, &res)
-	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, workflows.TaskPreliminaryReview), Decision: "approve", Actor: rs.actor("city1", workflows.RoleCityReviewer)}, &res)
-	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, workflows.TaskReReview), Decision: "approve", Actor: rs.actor("prov1", workflows.RoleProvincialReviewer)}, &res)
+	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, skillcert.TaskPreliminaryReview), Decision: "approve", Actor: rs.actor("city1", skillcert.RoleCityReviewer)}, &res)
+	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, skillcert.TaskReReview), Decision: "approve", Actor: rs.actor("prov1", skillcert.RoleProvincialReviewer)}, &res)
 	var order workflows.PaymentOrder
 	rs.update(t, appID, workflows.UpdateCreatePaymentOrder, workflows.ActorRequest{Actor: applicant}, &order)
 	var paid workflows.ConfirmPaymentResult
 	rs.update(t, appID, workflows.UpdateConfirmPayment, workflows.ConfirmPaymentRequest{OrderID: order.OrderID, TransactionID: "tx-" + appID, AmountFen: order.AmountFen, PaidAt: time.Now()}, &paid)
-	rs.update(t, appID, workflows.UpdateAssignExam, workflows.AssignExamRequest{SessionID: uuid.NewString(), Seat: 1, Venue: "包头职业技术学院", StartsAt: time.Now().Add(24 * time.Hour), Actor: rs.actor("prov1", workflows.RoleProvincialReviewer)}, &res)
-	rs.update(t, appID, workflows.UpdateRecordAttendance, workflows.AttendanceRequest{Present: true, Actor: rs.actor("city1", workflows.RoleCityReviewer)}, &res)
+	rs.update(t, appID, workflows.UpdateAssignExam, workflows.AssignExamRequest{SessionID: uuid.NewString(), Seat: 1, Venue: "包头职业技术学院", StartsAt: time.Now().Add(24 * time.Hour), Actor: rs.actor("prov1", skillcert.RoleProvincialReviewer)}, &res)
+	rs.update(t, appID, workflows.UpdateRecordAttendance, workflows.AttendanceRequest{Present: true, Actor: rs.actor("city1", skillcert.RoleCityReviewer)}, &res)
 	var sc workflows.EnterScoreResult
 	for _, e := range []struct {
 		c  skillcert.Component
 		op workflows.Actor
-	}{{skillcert.ComponentTheory, rs.actor("prov1", workflows.RoleProvincialReviewer)}, {skillcert.ComponentTheory, rs.actor("prov2", workflows.RoleProvincialReviewer)},
-		{skillcert.ComponentSkill, rs.actor("city1", workflows.RoleCityReviewer)}, {skillcert.ComponentSkill, rs.actor("prov2", workflows.RoleProvincialReviewer)}} {
+	}{{skillcert.ComponentTheory, rs.actor("prov1", skillcert.RoleProvincialReviewer)}, {skillcert.ComponentTheory, rs.actor("prov2", skillcert.RoleProvincialReviewer)},
+		{skillcert.ComponentSkill, rs.actor("city1", skillcert.RoleCityReviewer)}, {skillcert.ComponentSkill, rs.actor("prov2", skillcert.RoleProvincialReviewer)}} {
 		rs.update(t, appID, workflows.UpdateEnterScore, workflows.EnterScoreRequest{Component: e.c, Score: 755, Actor: e.op}, &sc)
 	}
 	if sc.Status != skillcert.StatusCertified {
@@ -240,7 +240,7 @@ func TestSeniorWorkerOnRealStack(t *testing.T) {
 	}
 	run, err := rs.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.RevocationWorkflowID(appID), TaskQueue: taskQueue},
 		workflows.RevocationWorkflow, workflows.RevocationInput{ApplicationID: appID, Reason: "材料造假",
-			Actor: workflows.Actor{UserID: uuid.NewString(), Role: workflows.RoleAdmin}})
+			Actor: workflows.Actor{UserID: uuid.NewString(), Role: skillcert.RoleAdmin}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,8 +21,8 @@ func score(v float64) skillcert.Score {
 func (h *harness) approveToPayment() {
 	h.attachAll()
 	h.update(UpdateSubmit, ActorRequest{Actor: applicant})
-	h.review(TaskPreliminaryReview, city1, "approve", "")
-	h.review(TaskReReview, prov1, "approve", "")
+	h.review(skillcert.TaskPreliminaryReview, city1, "approve", "")
+	h.review(skillcert.TaskReReview, prov1, "approve", "")
 }
 
 func (h *harness) payAndSit() {
@@ -73,7 +73,7 @@ func TestSeniorWorkerCertified(t *testing.T) {
 	if h.issued != 1 || h.revoked != 1 {
 		t.Fatalf("certificates issued %d revoked %d, want 1 and 1", h.issued, h.revoked)
 	}
-	var statuses []string
+	var statuses []skillcert.Status
 	for i, r := range h.records {
 		if r.Seq != int64(i+1) {
 			t.Fatalf("record %d has seq %d", i, r.Seq)
@@ -82,7 +82,7 @@ func TestSeniorWorkerCertified(t *testing.T) {
 			statuses = append(statuses, r.ToStatus)
 		}
 	}
-	want := []string{"draft", "preliminary_review", "re_review", "awaiting_payment", "exam_scheduled", "scoring", "certified", "revoked"}
+	want := []skillcert.Status{"draft", "preliminary_review", "re_review", "awaiting_payment", "exam_scheduled", "scoring", "certified", "revoked"}
 	if !slices.Equal(statuses, want) {
 		t.Fatalf("statuses %v, want %v", statuses, want)
 	}

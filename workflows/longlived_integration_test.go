@@ -30,7 +30,7 @@ func (rs *realStack) longLivedInput(appID string) workflows.ApplicationInput {
 		OccupationCode: "6-31-01-03", OccupationName: "电工", Conditions: skillcert.DefaultConditions, OccupationLevels: skillcert.AllLevels,
 		Level: skillcert.Level5, Pathway: skillcert.PathwayStandard, Education: skillcert.EducationHighSchool,
 		OccupationStartedOn: skillcert.Date{Year: 2015, Month: 1, Day: 1}, FeeFen: 12000, Policy: workflows.DefaultPolicy(),
-		Checklist: skillcert.Checklist(skillcert.Level5, skillcert.PathwayStandard), Actor: rs.actor("applicant", workflows.RoleApplicant),
+		Checklist: skillcert.Checklist(skillcert.Level5, skillcert.PathwayStandard), Actor: rs.actor("applicant", skillcert.RoleApplicant),
 	}
 }
 
@@ -162,8 +162,8 @@ func TestLongLivedCaseOnRealStack(t *testing.T) {
 	applicant := in.Actor
 	var res workflows.Result
 	rs.update(t, appID, workflows.UpdateSubmit, workflows.ActorRequest{Actor: applicant}, &res)
-	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, workflows.TaskPreliminaryReview), Decision: "approve", Actor: rs.actor("city1", workflows.RoleCityReviewer)}, &res)
-	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, workflows.TaskReReview), Decision: "approve", Actor: rs.actor("prov1", workflows.RoleProvincialReviewer)}, &res)
+	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, skillcert.TaskPreliminaryReview), Decision: "approve", Actor: rs.actor("city1", skillcert.RoleCityReviewer)}, &res)
+	rs.update(t, appID, workflows.UpdateCompleteTask, workflows.CompleteTaskRequest{TaskID: rs.openTask(t, appID, skillcert.TaskReReview), Decision: "approve", Actor: rs.actor("prov1", skillcert.RoleProvincialReviewer)}, &res)
 	var order workflows.PaymentOrder
 	rs.update(t, appID, workflows.UpdateCreatePaymentOrder, workflows.ActorRequest{Actor: applicant}, &order)
 	pay := workflows.ConfirmPaymentRequest{OrderID: order.OrderID, TransactionID: "tx-" + appID, AmountFen: order.AmountFen, PaidAt: time.Now()}
@@ -177,8 +177,8 @@ func TestLongLivedCaseOnRealStack(t *testing.T) {
 	}
 
 	examAt := time.Now().Add(-40 * 24 * time.Hour)
-	rs.update(t, appID, workflows.UpdateAssignExam, workflows.AssignExamRequest{SessionID: uuid.NewString(), Seat: 1, Venue: "包头职业技术学院", StartsAt: examAt, Actor: rs.actor("prov1", workflows.RoleProvincialReviewer)}, &res)
-	rs.update(t, appID, workflows.UpdateRecordAttendance, workflows.AttendanceRequest{Present: true, Actor: rs.actor("city1", workflows.RoleCityReviewer)}, &res)
+	rs.update(t, appID, workflows.UpdateAssignExam, workflows.AssignExamRequest{SessionID: uuid.NewString(), Seat: 1, Venue: "包头职业技术学院", StartsAt: examAt, Actor: rs.actor("prov1", skillcert.RoleProvincialReviewer)}, &res)
+	rs.update(t, appID, workflows.UpdateRecordAttendance, workflows.AttendanceRequest{Present: true, Actor: rs.actor("city1", skillcert.RoleCityReviewer)}, &res)
 	var st workflows.State
 	for deadline := time.Now().Add(20 * time.Second); !st.Escalated; time.Sleep(200 * time.Millisecond) {
 		v, err := rs.client.QueryWorkflow(ctx, workflows.WorkflowID(appID), "", workflows.QueryState)

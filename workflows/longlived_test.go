@@ -92,7 +92,7 @@ func TestChangedRulesApplyToNewCases(t *testing.T) {
 		h.next = 0
 		h.attachAll()
 		h.update(UpdateSubmit, ActorRequest{Actor: applicant})
-		h.review(TaskPreliminaryReview, city1, "return", "照片不清晰")
+		h.review(skillcert.TaskPreliminaryReview, city1, "return", "照片不清晰")
 		var due *time.Time
 		h.at(time.Minute, func() {
 			var st State
@@ -192,7 +192,7 @@ func TestRevocationWorkflow(t *testing.T) {
 	if err := env.GetWorkflowResult(&res); err != nil || res.Status != skillcert.StatusRevoked || res.Seq != 19 {
 		t.Fatalf("result %+v %v", res, err)
 	}
-	if got.ApplicationID != appID || got.Reason != "材料造假" || got.ActorID != adminID || got.ActorRole != RoleAdmin {
+	if got.ApplicationID != appID || got.Reason != "材料造假" || got.ActorID != adminID || got.ActorRole != skillcert.RoleAdmin {
 		t.Fatalf("activity input %+v", got)
 	}
 }

@@ -44,33 +44,12 @@ const (
 	SearchLevel      = "SkillcertLevel"
 )
 
-// Roles of users, as the strings the messages carry (the vocabulary is skillcert.Role).
-const (
-	RoleApplicant          = string(skillcert.RoleApplicant)
-	RoleCityReviewer       = string(skillcert.RoleCityReviewer)
-	RoleProvincialReviewer = string(skillcert.RoleProvincialReviewer)
-	RoleCommitteeMember    = string(skillcert.RoleCommitteeMember)
-	RoleSupervisor         = string(skillcert.RoleSupervisor)
-	RoleAdmin              = string(skillcert.RoleAdmin)
-	RoleSystem             = string(skillcert.RoleSystem) // timers and the payment platform
-)
-
-// Task types of the inboxes, as strings (the vocabulary is skillcert.TaskType).
-const (
-	TaskPreliminaryReview   = string(skillcert.TaskPreliminaryReview)
-	TaskReReview            = string(skillcert.TaskReReview)
-	TaskCorrectionReview    = string(skillcert.TaskCorrectionReview)
-	TaskScoreEntry          = string(skillcert.TaskScoreEntry)
-	TaskScoreConfirmation   = string(skillcert.TaskScoreConfirmation)
-	TaskComprehensiveReview = string(skillcert.TaskComprehensiveReview)
-)
-
 // Actor is who does something to an application, as authenticated by the gateway.
 type Actor struct {
-	UserID   string `json:"user_id,omitempty"`
-	Role     string `json:"role"`
-	Region   string `json:"region,omitempty"`
-	Employer string `json:"employer,omitempty"`
+	UserID   string         `json:"user_id,omitempty"`
+	Role     skillcert.Role `json:"role"`
+	Region   string         `json:"region,omitempty"`
+	Employer string         `json:"employer,omitempty"`
 }
 
 // BatchWindows are the dates of a batch that the workflow's timers follow.
@@ -158,17 +137,17 @@ type ActorRequest struct {
 // DocumentVerdict is a reviewer's verdict on one document.
 type DocumentVerdict struct {
 	DocType skillcert.DocType `json:"doc_type"`
-	Verdict string            `json:"verdict"` // "ok" or "bad"
+	Verdict skillcert.Verdict `json:"verdict"`
 	Reason  string            `json:"reason,omitempty"`
 }
 
 // CompleteTaskRequest decides a review task.
 type CompleteTaskRequest struct {
-	TaskID    string            `json:"task_id"`
-	Decision  string            `json:"decision"` // "approve", "reject" or "return"
-	Reason    string            `json:"reason"`
-	Documents []DocumentVerdict `json:"documents,omitempty"`
-	Actor     Actor             `json:"actor"`
+	TaskID    string             `json:"task_id"`
+	Decision  skillcert.Decision `json:"decision"`
+	Reason    string             `json:"reason"`
+	Documents []DocumentVerdict  `json:"documents,omitempty"`
+	Actor     Actor              `json:"actor"`
 }
 
 // PaymentOrder is the open payment order of an application.

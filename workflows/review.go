@@ -12,7 +12,7 @@ import (
 )
 
 func applicantNote(w *application, kind, msg string) []contract.Notification {
-	return []contract.Notification{{Kind: kind, RecipientRole: RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg}}
+	return []contract.Notification{{Kind: kind, RecipientRole: skillcert.RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg}}
 }
 
 func revokeInput(applicationID, reason string, at time.Time) contract.RevokeInput {
@@ -133,29 +133,26 @@ func (w *application) validateCompleteTask(ctx workflow.Context, req CompleteTas
 	if err := w.recheckCompleteTask(ctx, req); err != nil {
 		return err
 	}
-	switch req.Decision {
-	case "approve":
-	case "reject", "return":
-		if strings.TrimSpace(req.Reason) == "" {
-			return invalidInput("reason", "驳回或退回补正时必须填写原因")
-		}
-	default:
-		return invalidInput("decision", "decision 只能是 approve、reject 或 return")
+	if _, err := skillcert.ParseDecision("decision", string(req.Decision)); err != nil {
+		return fromDomain(err)
+	}
+	if req.Decision != skillcert.DecisionApprove && strings.TrimSpace(req.Reason) == "" {
+		return invalidInput("reason", "驳回或退回补正时必须填写原因")
 	}
 	for _, d := range req.Documents {
 		if w.item(d.DocType) == nil {
 			return invalidInput("documents", "本申报没有此类材料："+string(d.DocType))
 		}
-		if d.Verdict != "ok" && d.Verdict != "bad" {
-			return invalidInput("documents", "verdict 只能是 ok 或 bad")
+		if _, err := skillcert.ParseVerdict("documents", string(d.Verdict)); err != nil {
+			return fromDomain(err)
 		}
 	}
 	return nil
 }
 
-var reviewEvents = map[skillcert.Status]map[string]skillcert.Event{
-	skillcert.StatusPreliminaryReview: {"approve": skillcert.EventPreliminaryApprove, "reject": skillcert.EventPreliminaryReject, "return": skillcert.EventPreliminaryReturn},
-	skillcert.StatusReReview:          {"approve": skillcert.EventReReviewApprove, "reject": skillcert.EventReReviewReject, "return": skillcert.EventReReviewReturn},
+var reviewEvents = map[skillcert.Status]map[skillcert.Decision]skillcert.Event{
+	skillcert.StatusPreliminaryReview: {skillcert.DecisionApprove: skillcert.EventPreliminaryApprove, skillcert.DecisionReject: skillcert.EventPreliminaryReject, skillcert.DecisionReturn: skillcert.EventPreliminaryReturn},
+	skillcert.StatusReReview:          {skillcert.DecisionApprove: skillcert.EventReReviewApprove, skillcert.DecisionReject: skillcert.EventReReviewReject, skillcert.DecisionReturn: skillcert.EventReReviewReturn},
 }
 
 func (w *application) completeTask(ctx workflow.Context, req CompleteTaskRequest) (Result, error) {
@@ -164,21 +161,21 @@ func (w *application) completeTask(ctx workflow.Context, req CompleteTaskRequest
 		w.st.PreliminaryActors = append(w.st.PreliminaryActors, req.Actor.UserID)
 	}
 	for _, d := range req.Documents {
-		if d.Verdict == "bad" && req.Decision == "return" {
+		if d.Verdict == skillcert.VerdictBad && req.Decision == skillcert.DecisionReturn {
 			it := w.item(d.DocType)
 			it.Status, it.Reason = DocBad, d.Reason
 		}
 	}
-	s := step{action: stage.String() + "_" + req.Decision, event: reviewEvents[stage][req.Decision], actor: req.Actor,
+	s := step{action: stage.String() + "_" + string(req.Decision), event: reviewEvents[stage][req.Decision], actor: req.Actor,
 		reason: req.Reason, completedTask: req.TaskID, details: map[string]any{"documents": req.Documents}}
 	switch req.Decision {
-	case "return":
+	case skillcert.DecisionReturn:
 		w.st.ReturnedFrom, w.st.ReturnedBy = stage, req.Actor.UserID
 		s.notify = applicantNote(w, "returned", "您的申报被退回补正："+req.Reason+"。请在期限内补正材料后重新提交。")
-	case "reject":
+	case skillcert.DecisionReject:
 		w.st.Reasons = append(w.st.Reasons, req.Reason)
 		s.notify = applicantNote(w, "rejected", "您的申报未通过"+stage.Label()+"："+req.Reason)
-	case "approve":
+	case skillcert.DecisionApprove:
 		if stage == skillcert.StatusReReview {
 			s.notify = applicantNote(w, "approved", "您的申报已通过资格复审，请在缴费期限内缴费。")
 		}

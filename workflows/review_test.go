@@ -16,29 +16,29 @@ import (
 func TestReviewValidators(t *testing.T) {
 	h := newHarness(t, baseInput(skillcert.Level4))
 	h.attachAll()
-	stranger := h.update(UpdateSubmit, ActorRequest{Actor: Actor{UserID: cityA, Role: RoleApplicant}})
+	stranger := h.update(UpdateSubmit, ActorRequest{Actor: Actor{UserID: cityA, Role: skillcert.RoleApplicant}})
 	h.update(UpdateSubmit, ActorRequest{Actor: applicant})
 	lateUpload := h.update(UpdateAttachDocument, AttachDocumentRequest{DocumentID: docID(1), DocType: skillcert.DocPhoto, Actor: applicant})
-	otherRegion := h.review(TaskPreliminaryReview, cityOther, "approve", "")
-	wrongRole := h.review(TaskPreliminaryReview, prov1, "approve", "")
-	noReason := h.review(TaskPreliminaryReview, city1, "reject", " ")
-	badDecision := h.review(TaskPreliminaryReview, city1, "maybe", "x")
+	otherRegion := h.review(skillcert.TaskPreliminaryReview, cityOther, "approve", "")
+	wrongRole := h.review(skillcert.TaskPreliminaryReview, prov1, "approve", "")
+	noReason := h.review(skillcert.TaskPreliminaryReview, city1, "reject", " ")
+	badDecision := h.review(skillcert.TaskPreliminaryReview, city1, "maybe", "x")
 	stale := h.update(UpdateCompleteTask, CompleteTaskRequest{TaskID: "00000000-0000-4000-8000-000000000000", Decision: "approve", Actor: city1})
-	approved := h.review(TaskPreliminaryReview, city1, "approve", "")
+	approved := h.review(skillcert.TaskPreliminaryReview, city1, "approve", "")
 	sameTaskAgain := &outcome{}
 	h.at(time.Minute, func() {
 		var prelimTask string
 		for _, r := range h.records {
 			for _, task := range r.Tasks {
-				if task.Type == TaskPreliminaryReview {
+				if task.Type == skillcert.TaskPreliminaryReview {
 					prelimTask = task.ID
 				}
 			}
 		}
 		h.env.UpdateWorkflow(UpdateCompleteTask, "", capture(sameTaskAgain), CompleteTaskRequest{TaskID: prelimTask, Decision: "approve", Actor: city2})
 	})
-	samePerson := h.review(TaskReReview, Actor{UserID: cityA, Role: RoleProvincialReviewer}, "approve", "")
-	rejected := h.review(TaskReReview, prov1, "reject", "不符合申报条件")
+	samePerson := h.review(skillcert.TaskReReview, Actor{UserID: cityA, Role: skillcert.RoleProvincialReviewer}, "approve", "")
+	rejected := h.review(skillcert.TaskReReview, prov1, "reject", "不符合申报条件")
 	withdrawLate := h.update(UpdateWithdraw, ActorRequest{Actor: applicant})
 	h.run()
 
@@ -60,7 +60,7 @@ func TestReviewValidators(t *testing.T) {
 		t.Fatal("withdrawal reached a closed workflow")
 	}
 	last := h.records[len(h.records)-1]
-	if last.ToStatus != string(skillcert.StatusRejected) || last.Reason != "不符合申报条件" || last.ActorID != provA || len(last.Tasks) != 0 {
+	if last.ToStatus != skillcert.StatusRejected || last.Reason != "不符合申报条件" || last.ActorID != provA || len(last.Tasks) != 0 {
 		t.Fatalf("last record %+v", last)
 	}
 	if last.CompletedTaskID == "" {
@@ -72,10 +72,10 @@ func TestCorrectionGoesBackToTheReturningReviewer(t *testing.T) {
 	h := newHarness(t, baseInput(skillcert.Level5))
 	h.attachAll()
 	h.update(UpdateSubmit, ActorRequest{Actor: applicant})
-	h.review(TaskPreliminaryReview, city1, "approve", "")
+	h.review(skillcert.TaskPreliminaryReview, city1, "approve", "")
 	ret := &outcome{}
 	h.at(time.Hour, func() {
-		h.env.UpdateWorkflow(UpdateCompleteTask, "", capture(ret), CompleteTaskRequest{TaskID: h.taskID(TaskReReview)(), Decision: "return",
+		h.env.UpdateWorkflow(UpdateCompleteTask, "", capture(ret), CompleteTaskRequest{TaskID: h.taskID(skillcert.TaskReReview)(), Decision: "return",
 			Reason: "身份证反面不清晰", Documents: []DocumentVerdict{{DocType: skillcert.DocIDCardBack, Verdict: "bad", Reason: "不清晰"}}, Actor: prov2})
 	})
 	notFixed := h.update(UpdateSubmit, ActorRequest{Actor: applicant})
@@ -83,7 +83,7 @@ func TestCorrectionGoesBackToTheReturningReviewer(t *testing.T) {
 	resubmit := h.update(UpdateSubmit, ActorRequest{Actor: applicant})
 	var task activities.TaskSpec
 	h.at(time.Hour, func() { task = h.records[len(h.records)-1].Tasks[0] })
-	done := h.review(TaskCorrectionReview, prov2, "approve", "")
+	done := h.review(skillcert.TaskCorrectionReview, prov2, "approve", "")
 	withdraw := h.update(UpdateWithdraw, ActorRequest{Actor: applicant})
 	h.run()
 	mustAccept(t, "return", ret)
@@ -92,7 +92,7 @@ func TestCorrectionGoesBackToTheReturningReviewer(t *testing.T) {
 	if got := resubmit.result.(Result).Status; got != skillcert.StatusReReview {
 		t.Fatalf("resubmitted to %s, want re_review", got)
 	}
-	if task.Type != TaskCorrectionReview || task.AssigneeID != provB || task.Role != RoleProvincialReviewer {
+	if task.Type != skillcert.TaskCorrectionReview || task.AssigneeID != provB || task.Role != skillcert.RoleProvincialReviewer {
 		t.Fatalf("correction task %+v", task)
 	}
 	mustAccept(t, "correction review", done)
@@ -183,17 +183,17 @@ func TestPreliminaryReturnThenRejection(t *testing.T) {
 	h := newHarness(t, baseInput(skillcert.Level5))
 	h.attachAll()
 	h.update(UpdateSubmit, ActorRequest{Actor: applicant})
-	h.review(TaskPreliminaryReview, city1, "return", "学历证书缺少盖章页")
+	h.review(skillcert.TaskPreliminaryReview, city1, "return", "学历证书缺少盖章页")
 	resubmit := h.update(UpdateSubmit, ActorRequest{Actor: applicant})
 	var task activities.TaskSpec
 	h.at(time.Hour, func() { task = h.records[len(h.records)-1].Tasks[0] })
-	reject := h.review(TaskCorrectionReview, city2, "reject", "学历证书与本人信息不符")
+	reject := h.review(skillcert.TaskCorrectionReview, city2, "reject", "学历证书与本人信息不符")
 	h.run()
 	mustAccept(t, "resubmit", resubmit)
 	if got := resubmit.result.(Result).Status; got != skillcert.StatusPreliminaryReview {
 		t.Fatalf("resubmitted to %s, want preliminary_review", got)
 	}
-	if task.Type != TaskCorrectionReview || task.AssigneeID != cityA || task.Role != RoleCityReviewer {
+	if task.Type != skillcert.TaskCorrectionReview || task.AssigneeID != cityA || task.Role != skillcert.RoleCityReviewer {
 		t.Fatalf("correction task %+v, want it assigned back to the returning reviewer", task)
 	}
 	mustAccept(t, "reject", reject)

@@ -23,11 +23,11 @@ func (w *application) validateEnterScore(ctx workflow.Context, req EnterScoreReq
 	}
 	switch req.Component {
 	case skillcert.ComponentTheory:
-		if err := w.requireRole(req.Actor, RoleProvincialReviewer); err != nil {
+		if err := w.requireRole(req.Actor, skillcert.RoleProvincialReviewer); err != nil {
 			return err
 		}
 	case skillcert.ComponentSkill:
-		if err := w.requireRole(req.Actor, RoleCityReviewer, RoleProvincialReviewer); err != nil {
+		if err := w.requireRole(req.Actor, skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer); err != nil {
 			return err
 		}
 	default:
@@ -122,7 +122,7 @@ func (w *application) issueCertificate(ctx workflow.Context) (string, error) {
 }
 
 func (w *application) validateEvaluate(_ workflow.Context, req EvaluateRequest) error {
-	if err := w.requireRole(req.Actor, RoleCommitteeMember); err != nil {
+	if err := w.requireRole(req.Actor, skillcert.RoleCommitteeMember); err != nil {
 		return err
 	}
 	if _, err := skillcert.ParseScore(req.Score.Float()); err != nil {

@@ -86,11 +86,11 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 	}
 	rec := contract.TransitionRecord{
 		ApplicationID: w.in.ApplicationID, Seq: w.st.Seq, At: workflow.Now(ctx), Action: s.action,
-		ToStatus: string(to), ActorID: s.actor.UserID, ActorRole: s.actor.Role, Reason: s.reason,
+		ToStatus: to, ActorID: s.actor.UserID, ActorRole: s.actor.Role, Reason: s.reason,
 		Row: w.row(), Tasks: w.openTasks(), CompletedTaskID: s.completedTask, Notifications: s.notify,
 	}
 	if to != from {
-		rec.FromStatus = string(from)
+		rec.FromStatus = from
 	}
 	rec.Details = s.details
 	if to != from || w.st.Seq == 1 {
@@ -133,9 +133,9 @@ func (w *application) enter(ctx workflow.Context, from, to skillcert.Status) {
 }
 
 // taskID is a stable ID for a task: the same inputs give the same ID on every replay and retry.
-func (w *application) taskID(kind string, round int) string {
+func (w *application) taskID(kind skillcert.TaskType, round int) string {
 	ns := uuid.MustParse(w.in.ApplicationID)
-	return uuid.NewSHA1(ns, []byte(kind+"#"+strconv.Itoa(round))).String()
+	return uuid.NewSHA1(ns, []byte(string(kind)+"#"+strconv.Itoa(round))).String()
 }
 
 // tasks are the open human tasks for the current state.
@@ -143,13 +143,13 @@ func (w *application) tasks() []contract.TaskSpec {
 	region := w.in.Region
 	switch w.st.Status {
 	case skillcert.StatusPreliminaryReview, skillcert.StatusReReview:
-		role := RoleCityReviewer
+		role := skillcert.RoleCityReviewer
 		if w.st.Status == skillcert.StatusReReview {
-			role = RoleProvincialReviewer
+			role = skillcert.RoleProvincialReviewer
 		}
-		t := contract.TaskSpec{ID: w.taskID(string(w.st.Status), w.st.ReviewRound), Type: reviewTaskType(w.st.Status), Role: role, Region: region}
+		t := contract.TaskSpec{ID: w.taskID(skillcert.TaskType(w.st.Status), w.st.ReviewRound), Type: reviewTaskType(w.st.Status), Role: role, Region: region}
 		if w.st.ReturnedFrom == w.st.Status && w.st.ReturnedBy != "" {
-			t.Type, t.AssigneeID = TaskCorrectionReview, w.st.ReturnedBy
+			t.Type, t.AssigneeID = skillcert.TaskCorrectionReview, w.st.ReturnedBy
 		}
 		return []contract.TaskSpec{t}
 	case skillcert.StatusScoring:
@@ -159,19 +159,19 @@ func (w *application) tasks() []contract.TaskSpec {
 			if slot.Confirmed != nil {
 				continue
 			}
-			t := contract.TaskSpec{Type: TaskScoreEntry, Role: RoleProvincialReviewer, Region: region}
+			t := contract.TaskSpec{Type: skillcert.TaskScoreEntry, Role: skillcert.RoleProvincialReviewer, Region: region}
 			if c == skillcert.ComponentSkill {
-				t.Role, t.DueAt = RoleCityReviewer, w.st.SkillScoresDueAt
+				t.Role, t.DueAt = skillcert.RoleCityReviewer, w.st.SkillScoresDueAt
 			}
 			if slot.First != nil {
-				t.Type = TaskScoreConfirmation
+				t.Type = skillcert.TaskScoreConfirmation
 			}
-			t.ID = w.taskID(t.Type+"/"+string(c), slot.Round)
+			t.ID = w.taskID(t.Type+"/"+skillcert.TaskType(c), slot.Round)
 			out = append(out, t)
 		}
 		return out
 	case skillcert.StatusComprehensiveReview:
-		return []contract.TaskSpec{{ID: w.taskID(TaskComprehensiveReview, w.st.ReviewRound), Type: TaskComprehensiveReview, Role: RoleCommitteeMember, Region: region}}
+		return []contract.TaskSpec{{ID: w.taskID(skillcert.TaskComprehensiveReview, w.st.ReviewRound), Type: skillcert.TaskComprehensiveReview, Role: skillcert.RoleCommitteeMember, Region: region}}
 	}
 	return nil
 }
@@ -181,11 +181,11 @@ func (w *application) openTasks() []contract.TaskSpec {
 	return append(w.tasks(), w.incidentTask()...)
 }
 
-func reviewTaskType(s skillcert.Status) string {
+func reviewTaskType(s skillcert.Status) skillcert.TaskType {
 	if s == skillcert.StatusReReview {
-		return TaskReReview
+		return skillcert.TaskReReview
 	}
-	return TaskPreliminaryReview
+	return skillcert.TaskPreliminaryReview
 }
 
 // view is the projection the gateway renders.
@@ -228,8 +228,8 @@ func (w *application) view() View {
 func (w *application) row() contract.ApplicationRow {
 	r := contract.ApplicationRow{
 		ApplicantID: w.in.ApplicantID, BatchID: w.in.Batch.BatchID, Region: w.in.Region, Employer: w.in.Employer,
-		OccupationCode: w.in.OccupationCode, Level: int(w.in.Level), Pathway: string(w.in.Pathway),
-		Status: string(w.st.Status), View: w.view(), CertificateNumber: w.st.CertificateNumber,
+		OccupationCode: w.in.OccupationCode, Level: int(w.in.Level), Pathway: w.in.Pathway,
+		Status: w.st.Status, View: w.view(), CertificateNumber: w.st.CertificateNumber,
 	}
 	if w.st.Status == skillcert.StatusAwaitingPayment {
 		due := w.paymentDue()

@@ -106,9 +106,9 @@ func (w *world) exec(t *testing.T, q string, args ...any) {
 	}
 }
 
-func (w *world) actor(name, role string) workflows.Actor {
+func (w *world) actor(name string, role skillcert.Role) workflows.Actor {
 	a := workflows.Actor{UserID: w.staff[name], Role: role}
-	if role == workflows.RoleCityReviewer {
+	if role == skillcert.RoleCityReviewer {
 		a.Region = "包头市"
 	}
 	return a
@@ -127,9 +127,9 @@ func (w *world) update(ctx context.Context, appID, name string, arg, out any) er
 	return nil
 }
 
-func (w *world) openTask(ctx context.Context, appID, taskType string) (string, error) {
+func (w *world) openTask(ctx context.Context, appID string, taskType skillcert.TaskType) (string, error) {
 	var id string
-	err := w.pool.QueryRow(ctx, `SELECT id FROM tasks WHERE application_id = $1 AND type = $2 AND status IN ('open','claimed')`, appID, taskType).Scan(&id)
+	err := w.pool.QueryRow(ctx, `SELECT id FROM tasks WHERE application_id = $1 AND type = $2 AND status IN ('open','claimed')`, appID, string(taskType)).Scan(&id)
 	if err != nil {
 		return "", fmt.Errorf("open %s task: %w", taskType, err)
 	}
@@ -157,7 +157,7 @@ func (w *world) drive(ctx context.Context, i int, s stage, photo []byte) (string
 		return "", err
 	}
 	now := time.Now()
-	applicant := workflows.Actor{UserID: applicantID, Role: workflows.RoleApplicant}
+	applicant := workflows.Actor{UserID: applicantID, Role: skillcert.RoleApplicant}
 	in := workflows.ApplicationInput{
 		ApplicationID: appID, ApplicantID: applicantID,
 		Batch:  workflows.BatchWindows{BatchID: "b1", RegistrationClosesAt: now.Add(240 * time.Hour), PaymentOpensAt: now.Add(-time.Hour), PaymentClosesAt: now.Add(480 * time.Hour), ExamStartsAt: now.Add(720 * time.Hour)},
@@ -201,7 +201,7 @@ func (w *world) drive(ctx context.Context, i int, s stage, photo []byte) (string
 			return w.update(ctx, appID, workflows.UpdateSubmit, workflows.ActorRequest{Actor: applicant}, &res)
 		},
 		func() error {
-			return w.decide(ctx, appID, workflows.TaskPreliminaryReview, map[bool]string{true: "reject", false: "approve"}[s == stageRejected], "city1", workflows.RoleCityReviewer)
+			return w.decide(ctx, appID, skillcert.TaskPreliminaryReview, map[bool]skillcert.Decision{true: skillcert.DecisionReject, false: skillcert.DecisionApprove}[s == stageRejected], "city1", skillcert.RoleCityReviewer)
 		},
 	}
 	if s >= stageCertified {
@@ -210,7 +210,7 @@ func (w *world) drive(ctx context.Context, i int, s stage, photo []byte) (string
 	if s == stageRevoked { // a certified case's workflow has completed: it is revoked by a workflow of its own
 		steps = append(steps, func() error {
 			run, err := w.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.RevocationWorkflowID(appID), TaskQueue: w.queue},
-				workflows.RevocationWorkflowName, workflows.RevocationInput{ApplicationID: appID, Reason: "材料造假", Actor: w.actor("admin", workflows.RoleAdmin)})
+				workflows.RevocationWorkflowName, workflows.RevocationInput{ApplicationID: appID, Reason: "材料造假", Actor: w.actor("admin", skillcert.RoleAdmin)})
 			if err != nil {
 				return err
 			}
@@ -225,7 +225,7 @@ func (w *world) drive(ctx context.Context, i int, s stage, photo []byte) (string
 	return appID, nil
 }
 
-func (w *world) decide(ctx context.Context, appID, taskType, decision, who, role string) error {
+func (w *world) decide(ctx context.Context, appID string, taskType skillcert.TaskType, decision skillcert.Decision, who string, role skillcert.Role) error {
 	task, err := w.openTask(ctx, appID, taskType)
 	if err != nil {
 		return err
@@ -237,7 +237,7 @@ func (w *world) decide(ctx context.Context, appID, taskType, decision, who, role
 
 // certify takes an approved case through re-review, payment, the exam and the scores to its certificate.
 func (w *world) certify(ctx context.Context, appID string, applicant workflows.Actor) error {
-	if err := w.decide(ctx, appID, workflows.TaskReReview, "approve", "prov1", workflows.RoleProvincialReviewer); err != nil {
+	if err := w.decide(ctx, appID, skillcert.TaskReReview, "approve", "prov1", skillcert.RoleProvincialReviewer); err != nil {
 		return err
 	}
 	var order workflows.PaymentOrder
@@ -251,19 +251,19 @@ func (w *world) certify(ctx context.Context, appID string, applicant workflows.A
 	}
 	var res workflows.Result
 	if err := w.update(ctx, appID, workflows.UpdateAssignExam, workflows.AssignExamRequest{SessionID: uuid.NewString(), Seat: 1,
-		Venue: "包头职业技术学院", StartsAt: time.Now().Add(24 * time.Hour), Actor: w.actor("prov1", workflows.RoleProvincialReviewer)}, &res); err != nil {
+		Venue: "包头职业技术学院", StartsAt: time.Now().Add(24 * time.Hour), Actor: w.actor("prov1", skillcert.RoleProvincialReviewer)}, &res); err != nil {
 		return err
 	}
-	if err := w.update(ctx, appID, workflows.UpdateRecordAttendance, workflows.AttendanceRequest{Present: true, Actor: w.actor("city1", workflows.RoleCityReviewer)}, &res); err != nil {
+	if err := w.update(ctx, appID, workflows.UpdateRecordAttendance, workflows.AttendanceRequest{Present: true, Actor: w.actor("city1", skillcert.RoleCityReviewer)}, &res); err != nil {
 		return err
 	}
 	var sc workflows.EnterScoreResult
 	for _, e := range []struct {
 		c    skillcert.Component
 		who  string
-		role string
-	}{{skillcert.ComponentTheory, "prov1", workflows.RoleProvincialReviewer}, {skillcert.ComponentTheory, "prov2", workflows.RoleProvincialReviewer},
-		{skillcert.ComponentSkill, "city1", workflows.RoleCityReviewer}, {skillcert.ComponentSkill, "prov2", workflows.RoleProvincialReviewer}} {
+		role skillcert.Role
+	}{{skillcert.ComponentTheory, "prov1", skillcert.RoleProvincialReviewer}, {skillcert.ComponentTheory, "prov2", skillcert.RoleProvincialReviewer},
+		{skillcert.ComponentSkill, "city1", skillcert.RoleCityReviewer}, {skillcert.ComponentSkill, "prov2", skillcert.RoleProvincialReviewer}} {
 		if err := w.update(ctx, appID, workflows.UpdateEnterScore, workflows.EnterScoreRequest{Component: e.c, Score: 755, Actor: w.actor(e.who, e.role)}, &sc); err != nil {
 			return err
 		}
