@@ -14,29 +14,10 @@ import (
 	"skillcert/workflows"
 )
 
-// Short names of the roles (skillcert.Role), as the strings of principals and rows.
-const (
-	roleApplicant          = string(skillcert.RoleApplicant)
-	roleCityReviewer       = string(skillcert.RoleCityReviewer)
-	roleProvincialReviewer = string(skillcert.RoleProvincialReviewer)
-	roleCommitteeMember    = string(skillcert.RoleCommitteeMember)
-	roleSupervisor         = string(skillcert.RoleSupervisor)
-	roleAdmin              = string(skillcert.RoleAdmin)
-)
-
-// staffRoles are the roles an admin may give to a staff account.
-var staffRoles = func() []string {
-	out := make([]string, len(skillcert.StaffRoles))
-	for i, r := range skillcert.StaffRoles {
-		out[i] = string(r)
-	}
-	return out
-}()
-
 // principal is the signed-in user of a request.
 type principal struct {
 	ID       string
-	Role     string
+	Role     skillcert.Role
 	Region   string // "" for roles without one (and supervisors of all regions)
 	Employer string
 	Name     string
@@ -47,11 +28,11 @@ type principal struct {
 
 // actor is the principal as the workflow records it.
 func (p *principal) actor() workflows.Actor {
-	return workflows.Actor{UserID: p.ID, Role: skillcert.Role(p.Role), Region: p.Region, Employer: p.Employer}
+	return workflows.Actor{UserID: p.ID, Role: p.Role, Region: p.Region, Employer: p.Employer}
 }
 
 // has reports whether the principal has one of roles.
-func (p *principal) has(roles ...string) bool { return slices.Contains(roles, p.Role) }
+func (p *principal) has(roles ...skillcert.Role) bool { return slices.Contains(roles, p.Role) }
 
 const localsUser = "skillcert.user"
 
@@ -123,7 +104,7 @@ func (a *app) principalOf(c *fiber.Ctx, cookie string) (*principal, error) {
 }
 
 func principalFromUser(u db.User) *principal {
-	return &principal{ID: u.ID, Role: u.Role, Region: deref(u.Region), Employer: deref(u.Employer), Name: u.Name}
+	return &principal{ID: u.ID, Role: skillcert.Role(u.Role), Region: deref(u.Region), Employer: deref(u.Employer), Name: u.Name}
 }
 
 // canSeeApplication decides whether p may read the application: applicants their own; city reviewers and
@@ -132,15 +113,15 @@ func principalFromUser(u db.User) *principal {
 // that no one learns which IDs exist.
 func (a *app) canSeeApplication(c *fiber.Ctx, p *principal, app db.Application) (bool, error) {
 	switch p.Role {
-	case roleApplicant:
+	case skillcert.RoleApplicant:
 		return app.ApplicantID == p.ID, nil
-	case roleCityReviewer:
+	case skillcert.RoleCityReviewer:
 		return app.Region == p.Region, nil
-	case roleSupervisor:
+	case skillcert.RoleSupervisor:
 		return p.Region == "" || app.Region == p.Region, nil
-	case roleProvincialReviewer, roleAdmin:
+	case skillcert.RoleProvincialReviewer, skillcert.RoleAdmin:
 		return true, nil
-	case roleCommitteeMember:
+	case skillcert.RoleCommitteeMember:
 		return a.committeeMayRead(c, p, app) // committee_access.go
 	}
 	return false, nil
@@ -184,4 +165,17 @@ func ptr[T comparable](v T) *T {
 		return nil
 	}
 	return &v
+}
+
+// texts converts vocabulary values (roles, statuses) to the text parameters of a query; nil stays nil
+// (a query reads a NULL array as "all").
+func texts[T ~string](v []T) []string {
+	if v == nil {
+		return nil
+	}
+	out := make([]string, len(v))
+	for i, s := range v {
+		out[i] = string(s)
+	}
+	return out
 }

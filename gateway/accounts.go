@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -115,7 +114,7 @@ func (a *app) register(c *fiber.Ctx) error {
 	}
 	userID := uuid.NewString()
 	masked := id.Masked()
-	err = a.q.CreateUser(ctx, db.CreateUserParams{ID: userID, Role: roleApplicant, Phone: &req.Phone, Name: req.Name,
+	err = a.q.CreateUser(ctx, db.CreateUserParams{ID: userID, Role: string(skillcert.RoleApplicant), Phone: &req.Phone, Name: req.Name,
 		IDNumberHash: &idHash, IDNumberEnc: sealed, IDNumberMasked: &masked, PasswordHash: hash})
 	if isUniqueViolation(err) { // lost a race with a concurrent registration
 		name := violatedConstraint(err)
@@ -198,12 +197,13 @@ func (a *app) createStaffUser(c *fiber.Ctx) error {
 		f.addErr("password", err)
 	}
 	checkName(f, req.Name)
-	if !slices.Contains(staffRoles, req.Role) {
-		f.add("role", "角色应为 "+strings.Join(staffRoles, "、")+" 之一")
+	role, err := skillcert.ParseStaffRole("role", req.Role)
+	if err != nil {
+		f.addErr("role", err)
 	}
-	switch req.Role {
-	case roleCityReviewer, roleSupervisor:
-		if req.Region == "" && req.Role == roleCityReviewer {
+	switch role {
+	case skillcert.RoleCityReviewer, skillcert.RoleSupervisor:
+		if req.Region == "" && role == skillcert.RoleCityReviewer {
 			f.add("region", "协办单位审核员必须指定盟市")
 		} else if req.Region != "" && !skillcert.ValidRegion(req.Region) {
 			f.add("region", "盟市名称无效")

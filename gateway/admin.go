@@ -28,7 +28,7 @@ type revokeRequest struct {
 // regionScope is the only region the caller may see: a city reviewer's region, a regional supervisor's;
 // "" for everyone else (all regions).
 func regionScope(p *principal) string {
-	if p.Role == roleCityReviewer || p.Role == roleSupervisor {
+	if p.Role == skillcert.RoleCityReviewer || p.Role == skillcert.RoleSupervisor {
 		return p.Region
 	}
 	return ""
@@ -243,7 +243,7 @@ func (a *app) listAudit(c *fiber.Ctx) error {
 
 // adminRoutes are search, history, revoke, statistics, the roster export and the audit trail.
 func (a *app) adminRoutes() []route {
-	overseers := []string{roleAdmin, roleSupervisor, roleProvincialReviewer}
+	overseers := []skillcert.Role{skillcert.RoleAdmin, skillcert.RoleSupervisor, skillcert.RoleProvincialReviewer}
 	routes := []route{
 		{Method: "GET", Path: "/api/v1/admin/applications", Roles: overseers, Handler: a.searchApplications, Tag: "admin",
 			Summary:  "Search applications (q: application ID prefix, phone number or masked name)",
@@ -258,7 +258,7 @@ func (a *app) adminRoutes() []route {
 		{Method: "GET", Path: "/api/v1/admin/stats", Roles: overseers, Handler: a.stats, Tag: "admin",
 			Summary: "Counts of applications grouped by region, level, status, occupation or batch (附件2 summary)",
 			Query:   []string{"group_by", "batch_id", "region", "status", "occupation_code", "level"}, Response: statsResponse{}, Errors: []int{422}},
-		{Method: "GET", Path: "/api/v1/admin/exports/roster.xlsx", Roles: []string{roleCityReviewer, roleProvincialReviewer, roleAdmin},
+		{Method: "GET", Path: "/api/v1/admin/exports/roster.xlsx", Roles: []skillcert.Role{skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer, skillcert.RoleAdmin},
 			Handler: a.exportRoster, Tag: "admin", Summary: "The exam roster (考务手册 名册) as XLSX",
 			Query: []string{"region", "exam_session_id"}, ContentType: xlsxContentType, Errors: []int{404, 422}},
 		{Method: "GET", Path: "/api/v1/admin/audit", Roles: overseers, Handler: a.listAudit, Tag: "admin",

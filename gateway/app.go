@@ -76,19 +76,19 @@ type upload struct {
 
 // Role sets used by the route table.
 var (
-	rolesApplicant = []string{roleApplicant}
-	rolesAdmin     = []string{roleAdmin}
-	rolesStaff     = []string{roleCityReviewer, roleProvincialReviewer, roleCommitteeMember, roleSupervisor, roleAdmin}
-	rolesReaders   = []string{roleApplicant, roleCityReviewer, roleProvincialReviewer, roleCommitteeMember, roleSupervisor, roleAdmin}
+	rolesApplicant = []skillcert.Role{skillcert.RoleApplicant}
+	rolesAdmin     = []skillcert.Role{skillcert.RoleAdmin}
+	rolesStaff     = []skillcert.Role{skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer, skillcert.RoleCommitteeMember, skillcert.RoleSupervisor, skillcert.RoleAdmin}
+	rolesReaders   = []skillcert.Role{skillcert.RoleApplicant, skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer, skillcert.RoleCommitteeMember, skillcert.RoleSupervisor, skillcert.RoleAdmin}
 )
 
 // route is one entry of the route table: it registers the handler with its middleware and describes the
 // operation in the OpenAPI document, so the two cannot drift apart.
 type route struct {
 	Method  string
-	Path    string   // Fiber syntax: /api/v1/applications/:id
-	Public  bool     // no token needed (a token, if sent, is still read)
-	Roles   []string // roles admitted when not public; empty admits every signed-in user
+	Path    string           // Fiber syntax: /api/v1/applications/:id
+	Public  bool             // no token needed (a token, if sent, is still read)
+	Roles   []skillcert.Role // roles admitted when not public; empty admits every signed-in user
 	Handler fiber.Handler
 
 	Summary     string

@@ -116,7 +116,7 @@ func (a *app) exportAudit(c *fiber.Ctx) error {
 // auditChainRoutes are the verification and the export of the audit hash chain.
 func (a *app) auditChainRoutes() []route {
 	return []route{
-		{Method: "GET", Path: "/api/v1/admin/audit/verify", Roles: []string{roleAdmin, roleSupervisor}, Handler: a.verifyAudit,
+		{Method: "GET", Path: "/api/v1/admin/audit/verify", Roles: []skillcert.Role{skillcert.RoleAdmin, skillcert.RoleSupervisor}, Handler: a.verifyAudit,
 			Tag: "admin", Summary: "Recompute the audit hash chain: ok, events checked, and the chain position of the first edited, inserted or deleted event (null when ok)",
 			Response: skillcert.AuditVerification{}, Errors: []int{503}},
 		{Method: "GET", Path: "/api/v1/admin/exports/audit.jsonl", Roles: rolesAdmin, Handler: a.exportAudit, Tag: "admin",

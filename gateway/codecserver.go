@@ -124,7 +124,7 @@ func (a *app) codecLogin(c *fiber.Ctx) error {
 	default:
 		return err
 	}
-	if u.Role != roleAdmin {
+	if skillcert.Role(u.Role) != skillcert.RoleAdmin {
 		return a.renderCodecLogin(c, http.StatusUnauthorized, "账号或密码错误，或该账号不是管理员", false)
 	}
 	// The cookie's token is valid on the codec endpoints only: a stolen cookie does not open the API.

@@ -71,13 +71,13 @@ var committeeHiddenDocTypes = map[string]bool{
 // hidesIDNumber reports whether the caller must not see full ID numbers (committee members).
 func hidesIDNumber(c *fiber.Ctx) bool {
 	p := user(c)
-	return p != nil && p.Role == roleCommitteeMember
+	return p != nil && p.Role == skillcert.RoleCommitteeMember
 }
 
 // committeeHiddenTasks returns the tasks of an inbox page that a committee member may not act on (a closed
 // task, the member's own employer, or an application the member already scored); nil for other roles.
 func (a *app) committeeHiddenTasks(c *fiber.Ctx, p *principal, rows []db.ListInboxTasksRow) (map[string]bool, error) {
-	if p.Role != roleCommitteeMember || len(rows) == 0 {
+	if p.Role != skillcert.RoleCommitteeMember || len(rows) == 0 {
 		return nil, nil
 	}
 	ids := make([]string, 0, len(rows))
@@ -94,7 +94,7 @@ func (a *app) committeeHiddenTasks(c *fiber.Ctx, p *principal, rows []db.ListInb
 	}
 	hidden := map[string]bool{}
 	for _, r := range rows {
-		if !may[r.ApplicationID] || (r.Status != "open" && r.Status != "claimed") {
+		if !may[r.ApplicationID] || !skillcert.TaskStatus(r.Status).Active() {
 			hidden[r.ID] = true
 		}
 	}

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"skillcert"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -59,7 +60,7 @@ func (a *app) evaluate(c *fiber.Ctx) error {
 // evaluationRoutes are the committee's evaluations.
 func (a *app) evaluationRoutes() []route {
 	return []route{
-		{Method: "POST", Path: "/api/v1/applications/:id/evaluations", Roles: []string{roleCommitteeMember},
+		{Method: "POST", Path: "/api/v1/applications/:id/evaluations", Roles: []skillcert.Role{skillcert.RoleCommitteeMember},
 			Handler: a.evaluate, Tag: "scores",
 			Summary: "A committee member's 综合评审 score; the first N distinct members form the panel and their mean decides",
 			Request: evaluationRequest{}, Response: evaluationResponse{}, Errors: []int{403, 404, 409, 422, 503}},

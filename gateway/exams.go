@@ -280,8 +280,8 @@ func (a *app) recordAttendance(c *fiber.Ctx) error {
 
 // examRoutes are the exam sessions: creation, listing, roster submission, seating and attendance.
 func (a *app) examRoutes() []route {
-	readers := []string{roleCityReviewer, roleProvincialReviewer, roleSupervisor, roleAdmin}
-	provincial := []string{roleProvincialReviewer}
+	readers := []skillcert.Role{skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer, skillcert.RoleSupervisor, skillcert.RoleAdmin}
+	provincial := []skillcert.Role{skillcert.RoleProvincialReviewer}
 	filters := append([]string{"batch_id", "region", "occupation_code", "level", "overdue"}, pageQuery...)
 	return []route{
 		{Method: "POST", Path: "/api/v1/exam-sessions", Roles: provincial, Handler: a.createExamSession, Tag: "exams",
@@ -293,13 +293,13 @@ func (a *app) examRoutes() []route {
 			Response: page[examSessionView]{}, Errors: []int{422}},
 		{Method: "GET", Path: "/api/v1/exam-sessions/:id", Roles: readers, Handler: a.getExamSession, Tag: "exams",
 			Summary: "One exam session", Response: examSessionView{}, Errors: []int{404}},
-		{Method: "POST", Path: "/api/v1/exam-sessions/:id/roster", Roles: []string{roleCityReviewer},
+		{Method: "POST", Path: "/api/v1/exam-sessions/:id/roster", Roles: []skillcert.Role{skillcert.RoleCityReviewer},
 			Handler: a.submitRoster, Tag: "exams", Summary: "Mark the session's 考务手册 submitted (the region's co-organizer)",
 			Response: examSessionView{}, Errors: []int{404}},
 		{Method: "POST", Path: "/api/v1/exam-sessions/:id/assign", Roles: provincial, Handler: a.assignSeats, Tag: "exams",
 			Summary:  "Seat the paid applications of the session's batch, region, occupation and level; issues admission tickets",
 			Response: assignResponse{}, Errors: []int{404, 503}},
-		{Method: "POST", Path: "/api/v1/exam-sessions/:id/attendance", Roles: []string{roleCityReviewer, roleProvincialReviewer},
+		{Method: "POST", Path: "/api/v1/exam-sessions/:id/attendance", Roles: []skillcert.Role{skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer},
 			Handler: a.recordAttendance, Tag: "exams", Summary: "Record whether a seated applicant attended (absent: abandoned)",
 			Request: attendanceRequest{}, Response: statusResponse{}, Errors: []int{404, 409, 422, 503}},
 	}

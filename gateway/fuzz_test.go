@@ -44,7 +44,7 @@ func fuzzApp(t testing.TB, routes []route) *fiber.App {
 	a := bareApp()
 	f := fiber.New(fiber.Config{ErrorHandler: a.handleError, BodyLimit: 16 << 20})
 	for _, r := range routes {
-		role := "applicant"
+		role := skillcert.RoleApplicant
 		if len(r.Roles) > 0 {
 			role = r.Roles[0]
 		}

@@ -257,7 +257,7 @@ func (a *app) applyDisputeDecision(c *fiber.Ctx, q *db.Queries, d db.LockIdentit
 		action = "identity_dispute_rejected"
 	}
 	return q.InsertAccountAuditEvent(ctx, db.InsertAccountAuditEventParams{AccountID: d.AccountID, Seq: seq, Action: action,
-		At: now, ActorID: &admin.ID, ActorRole: admin.Role, Reason: &req.Reason, Details: raw})
+		At: now, ActorID: &admin.ID, ActorRole: string(admin.Role), Reason: &req.Reason, Details: raw})
 }
 
 // disputeRoutes are the squatting report and its handling by admins.

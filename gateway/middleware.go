@@ -63,7 +63,7 @@ func (a *app) observe(c *fiber.Ctx) error {
 		slog.String("ip", a.clientIP(c)),
 	}
 	if p := user(c); p != nil {
-		attrs = append(attrs, slog.String("user_id", p.ID), slog.String("role", p.Role))
+		attrs = append(attrs, slog.String("user_id", p.ID), slog.String("role", string(p.Role)))
 	}
 	a.log.LogAttrs(c.UserContext(), level, "http request", attrs...)
 	return nil

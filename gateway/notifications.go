@@ -78,7 +78,7 @@ func (a *app) notificationRoutes() []route {
 		{Method: "GET", Path: "/api/v1/auth/me/notifications", Handler: a.getNotificationSettings, Tag: "accounts",
 			Summary: "Where my notifications are delivered", Response: notificationSettings{}},
 		{Method: "PUT", Path: "/api/v1/auth/me/notifications", Handler: a.putNotificationSettings, Tag: "accounts",
-			Roles:   []string{roleApplicant, roleCityReviewer, roleProvincialReviewer, roleCommitteeMember, roleAdmin}, // supervisors only read
+			Roles:   []skillcert.Role{skillcert.RoleApplicant, skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer, skillcert.RoleCommitteeMember, skillcert.RoleAdmin}, // supervisors only read
 			Summary: "Set the e-mail address my notifications go to (empty clears it; then SMS)",
 			Request: notificationSettings{}, Response: notificationSettings{}, Errors: []int{422}},
 	}

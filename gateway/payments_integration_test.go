@@ -40,11 +40,12 @@ func (g *testGateway) approveReviews(t *testing.T, appID, region string) {
 	t.Helper()
 	tc := g.temporalClient(t)
 	for _, step := range []struct {
-		role, region string
-		taskType     skillcert.TaskType
+		role     skillcert.Role
+		region   string
+		taskType skillcert.TaskType
 	}{
-		{roleCityReviewer, region, skillcert.TaskPreliminaryReview},
-		{roleProvincialReviewer, "", skillcert.TaskReReview},
+		{skillcert.RoleCityReviewer, region, skillcert.TaskPreliminaryReview},
+		{skillcert.RoleProvincialReviewer, "", skillcert.TaskReReview},
 	} {
 		userID, token := g.newStaff(t, step.role, step.region)
 		var taskID string
@@ -64,7 +65,7 @@ func (g *testGateway) approveReviews(t *testing.T, appID, region string) {
 			WorkflowID: workflows.WorkflowID(appID), UpdateName: workflows.UpdateCompleteTask,
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 			Args: []any{workflows.CompleteTaskRequest{TaskID: taskID, Decision: "approve", Reason: "材料齐全",
-				Actor: workflows.Actor{UserID: userID, Role: skillcert.Role(step.role), Region: step.region}}},
+				Actor: workflows.Actor{UserID: userID, Role: step.role, Region: step.region}}},
 		})
 		if err == nil {
 			err = h.Get(context.Background(), nil)

@@ -74,7 +74,7 @@ func scoreComponent(f fieldErrors, field, v string) skillcert.Component {
 
 // checkScoreRole refuses (403) entries the role may not make: theory scores are the provincial reviewers'.
 func checkScoreRole(p *principal, c skillcert.Component) error {
-	if c == skillcert.ComponentTheory && p.Role != roleProvincialReviewer {
+	if c == skillcert.ComponentTheory && p.Role != skillcert.RoleProvincialReviewer {
 		return errForbidden("理论知识考试成绩由就促会审核员录入")
 	}
 	return nil
@@ -112,11 +112,11 @@ func (a *app) enterScore(c *fiber.Ctx) error {
 // scoreRoutes are single score entry and the provincial reviewers' file import.
 func (a *app) scoreRoutes() []route {
 	return []route{
-		{Method: "POST", Path: "/api/v1/applications/:id/scores", Roles: []string{roleCityReviewer, roleProvincialReviewer},
+		{Method: "POST", Path: "/api/v1/applications/:id/scores", Roles: []skillcert.Role{skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer},
 			Handler: a.enterScore, Tag: "scores",
 			Summary: "Enter a theory (provincial) or skill (the region's city reviewers or provincial) score; a second operator confirms",
 			Request: scoreRequest{}, Response: scoreResponse{}, Errors: []int{404, 409, 422, 503}},
-		{Method: "POST", Path: "/api/v1/scores/import", Roles: []string{roleProvincialReviewer}, Handler: a.importScores,
+		{Method: "POST", Path: "/api/v1/scores/import", Roles: []skillcert.Role{skillcert.RoleProvincialReviewer}, Handler: a.importScores,
 			Tag: "scores", Summary: "Import scores from CSV or XLSX (application_id, component, score); nothing is applied when a row is bad",
 			Response: importResponse{}, Errors: []int{400, 413, 415, 422, 503}, BodyLimit: maxImportBytes, Idempotent: true},
 	}

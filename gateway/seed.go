@@ -47,7 +47,7 @@ func (a *app) seed(ctx context.Context) error {
 			return fmt.Errorf("seed occupation %s: %w", o.Code, err)
 		}
 	}
-	created, err := a.ensureStaff(ctx, staffSeed{Username: "admin", Name: "系统管理员", Role: roleAdmin}, a.cfg.AdminPassword)
+	created, err := a.ensureStaff(ctx, staffSeed{Username: "admin", Name: "系统管理员", Role: skillcert.RoleAdmin}, a.cfg.AdminPassword)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,10 @@ func (a *app) seed(ctx context.Context) error {
 
 // staffSeed is one seeded staff account.
 type staffSeed struct {
-	Username, Name, Role, Region, Employer string
+	Username, Name string
+	Role           skillcert.Role
+	Region         string
+	Employer       string
 }
 
 // ensureStaff creates the account when it is absent and reports whether it did. An existing account is
@@ -78,7 +81,7 @@ func (a *app) ensureStaff(ctx context.Context, s staffSeed, password string) (bo
 	if err != nil {
 		return false, err
 	}
-	err = a.q.CreateUser(ctx, db.CreateUserParams{ID: uuid.NewString(), Role: s.Role, Username: &s.Username,
+	err = a.q.CreateUser(ctx, db.CreateUserParams{ID: uuid.NewString(), Role: string(s.Role), Username: &s.Username,
 		Name: s.Name, PasswordHash: hash, Region: ptr(s.Region), Employer: ptr(s.Employer)})
 	if isUniqueViolation(err) { // a concurrent start created it
 		return false, nil
@@ -113,18 +116,18 @@ func demoStaff() []staffSeed {
 			login = fmt.Sprintf("r%02d", len(out)+1)
 		}
 		out = append(out,
-			staffSeed{Username: "city_" + login, Name: r + "初审员", Role: roleCityReviewer, Region: r},
-			staffSeed{Username: "city2_" + login, Name: r + "初审员二", Role: roleCityReviewer, Region: r})
+			staffSeed{Username: "city_" + login, Name: r + "初审员", Role: skillcert.RoleCityReviewer, Region: r},
+			staffSeed{Username: "city2_" + login, Name: r + "初审员二", Role: skillcert.RoleCityReviewer, Region: r})
 	}
 	return append(out,
-		staffSeed{Username: "provincial1", Name: "就促会复审员一", Role: roleProvincialReviewer},
-		staffSeed{Username: "provincial2", Name: "就促会复审员二", Role: roleProvincialReviewer},
-		staffSeed{Username: "committee1", Name: "评审委员一", Role: roleCommitteeMember, Employer: "内蒙古职业技术学院"},
-		staffSeed{Username: "committee2", Name: "评审委员二", Role: roleCommitteeMember, Employer: "包头职业技术学院"},
-		staffSeed{Username: "committee3", Name: "评审委员三", Role: roleCommitteeMember, Employer: "赤峰工业职业技术学院"},
-		staffSeed{Username: "committee4", Name: "评审委员四", Role: roleCommitteeMember, Employer: "呼伦贝尔职业技术学院"},
-		staffSeed{Username: "supervisor", Name: "人社厅监管员", Role: roleSupervisor},
-		staffSeed{Username: "supervisor_hohhot", Name: "呼和浩特市人社局监管员", Role: roleSupervisor, Region: "呼和浩特市"},
+		staffSeed{Username: "provincial1", Name: "就促会复审员一", Role: skillcert.RoleProvincialReviewer},
+		staffSeed{Username: "provincial2", Name: "就促会复审员二", Role: skillcert.RoleProvincialReviewer},
+		staffSeed{Username: "committee1", Name: "评审委员一", Role: skillcert.RoleCommitteeMember, Employer: "内蒙古职业技术学院"},
+		staffSeed{Username: "committee2", Name: "评审委员二", Role: skillcert.RoleCommitteeMember, Employer: "包头职业技术学院"},
+		staffSeed{Username: "committee3", Name: "评审委员三", Role: skillcert.RoleCommitteeMember, Employer: "赤峰工业职业技术学院"},
+		staffSeed{Username: "committee4", Name: "评审委员四", Role: skillcert.RoleCommitteeMember, Employer: "呼伦贝尔职业技术学院"},
+		staffSeed{Username: "supervisor", Name: "人社厅监管员", Role: skillcert.RoleSupervisor},
+		staffSeed{Username: "supervisor_hohhot", Name: "呼和浩特市人社局监管员", Role: skillcert.RoleSupervisor, Region: "呼和浩特市"},
 	)
 }
 

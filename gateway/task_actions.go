@@ -47,7 +47,7 @@ type completeTaskResponse struct {
 }
 
 // Task roles that can act on tasks of their own role.
-var rolesTaskWorkers = []string{roleCityReviewer, roleProvincialReviewer, roleCommitteeMember}
+var rolesTaskWorkers = []skillcert.Role{skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer, skillcert.RoleCommitteeMember}
 
 // reviewTaskTypes are the task types decided through /complete; the others are done by entering scores or
 // evaluations.
@@ -81,10 +81,10 @@ func (a *app) loadTask(ctx context.Context, id string) (db.GetTaskDetailRow, err
 // checkTaskScope refuses a caller whose role is not the task's (403), or a city reviewer of another region
 // (404, as for a task that does not exist).
 func checkTaskScope(p *principal, t db.GetTaskDetailRow) error {
-	if p.Role != t.Role {
+	if p.Role != skillcert.Role(t.Role) {
 		return errForbidden("该任务属于其他角色（%s），您无权处理", t.Role)
 	}
-	if p.Role == roleCityReviewer && p.Region != t.Region {
+	if p.Role == skillcert.RoleCityReviewer && p.Region != t.Region {
 		return errNotFound("任务") // another region's task: not yours, and its region is not said
 	}
 	return nil
@@ -108,7 +108,7 @@ func (a *app) explainNoChange(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if t.Status != "open" && t.Status != "claimed" {
+	if !skillcert.TaskStatus(t.Status).Active() {
 		return taskNotActive(t)
 	}
 	return claimedByOther(t)
@@ -150,13 +150,13 @@ func (a *app) unclaimTask(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	admin := p.Role == roleAdmin
+	admin := p.Role == skillcert.RoleAdmin
 	if !admin {
 		if err := checkTaskScope(p, t); err != nil {
 			return err
 		}
 	}
-	if t.Status == "open" {
+	if skillcert.TaskStatus(t.Status) == skillcert.TaskOpen {
 		return c.JSON(viewTask(t)) // nothing to give back
 	}
 	n, err := a.q.ReleaseTask(ctx, db.ReleaseTaskParams{ID: t.ID, UserID: &p.ID, AnyAssignee: admin})
@@ -168,9 +168,9 @@ func (a *app) unclaimTask(c *fiber.Ctx) error {
 			return err
 		}
 		switch {
-		case t.Status == "open": // given back meanwhile
+		case skillcert.TaskStatus(t.Status) == skillcert.TaskOpen: // given back meanwhile
 			return c.JSON(viewTask(t))
-		case t.Status != "claimed":
+		case skillcert.TaskStatus(t.Status) != skillcert.TaskClaimed:
 			return taskNotActive(t)
 		}
 		return claimedByOther(t)
@@ -196,7 +196,7 @@ func (a *app) checkAssignee(ctx context.Context, id string, t db.GetTaskDetailRo
 		return fieldInvalid("user_id", "该用户已停用")
 	case u.Role != t.Role:
 		return fieldInvalid("user_id", "该用户的角色不能处理此任务")
-	case t.Role == roleCityReviewer && deref(u.Region) != t.Region:
+	case skillcert.Role(t.Role) == skillcert.RoleCityReviewer && deref(u.Region) != t.Region:
 		return fieldInvalid("user_id", "该用户不属于任务所在盟市")
 	}
 	return nil
@@ -213,13 +213,13 @@ func (a *app) assignTask(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	admin := p.Role == roleAdmin
+	admin := p.Role == skillcert.RoleAdmin
 	if !admin {
 		if err := checkTaskScope(p, t); err != nil {
 			return err
 		}
 	}
-	if t.Status != "open" && t.Status != "claimed" {
+	if !skillcert.TaskStatus(t.Status).Active() {
 		return taskNotActive(t)
 	}
 	assignee := trimmed(req.UserID)
@@ -278,7 +278,7 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	if err := checkTaskScope(p, t); err != nil {
 		return err
 	}
-	if t.Status != "open" && t.Status != "claimed" {
+	if !skillcert.TaskStatus(t.Status).Active() {
 		return taskNotActive(t)
 	}
 	if skillcert.TaskType(t.Type) == skillcert.TaskIncident {
@@ -290,8 +290,8 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	if err := validateCompletion(req); err != nil {
 		return err
 	}
-	took := t.Status == "open"
-	if t.Status == "claimed" && deref(t.AssigneeID) != p.ID {
+	took := skillcert.TaskStatus(t.Status) == skillcert.TaskOpen
+	if skillcert.TaskStatus(t.Status) == skillcert.TaskClaimed && deref(t.AssigneeID) != p.ID {
 		return claimedByOther(t)
 	}
 	n, err := a.q.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
@@ -327,13 +327,13 @@ func (a *app) taskActionRoutes() []route {
 	return []route{
 		{Method: "POST", Path: "/api/v1/tasks/:id/claim", Roles: rolesTaskWorkers, Handler: a.claimTask, Tag: "tasks",
 			Summary: "Claim a task of your role (and region)", Response: taskView{}, Errors: taskErrors},
-		{Method: "POST", Path: "/api/v1/tasks/:id/unclaim", Roles: append(slices.Clone(rolesTaskWorkers), roleAdmin),
+		{Method: "POST", Path: "/api/v1/tasks/:id/unclaim", Roles: append(slices.Clone(rolesTaskWorkers), skillcert.RoleAdmin),
 			Handler: a.unclaimTask, Tag: "tasks", Summary: "Give a claimed task back to the inbox (admins: any task)",
 			Response: taskView{}, Errors: taskErrors},
-		{Method: "POST", Path: "/api/v1/tasks/:id/assign", Roles: []string{roleCityReviewer, roleProvincialReviewer, roleAdmin},
+		{Method: "POST", Path: "/api/v1/tasks/:id/assign", Roles: []skillcert.Role{skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer, skillcert.RoleAdmin},
 			Handler: a.assignTask, Tag: "tasks", Summary: "Give a task to a colleague of its role (and region)",
 			Request: assignTaskRequest{}, Response: taskView{}, Errors: []int{404, 409, 422}},
-		{Method: "POST", Path: "/api/v1/tasks/:id/complete", Roles: []string{roleCityReviewer, roleProvincialReviewer, roleAdmin},
+		{Method: "POST", Path: "/api/v1/tasks/:id/complete", Roles: []skillcert.Role{skillcert.RoleCityReviewer, skillcert.RoleProvincialReviewer, skillcert.RoleAdmin},
 			Handler: a.completeTask, Tag: "tasks",
 			Summary: "Decide a review task (approve, reject or return for correction) or, as an admin, an incident (retry or abandon)",
 			Request: completeTaskRequest{}, Response: completeTaskResponse{}, Errors: []int{404, 409, 422, 503}},

@@ -11,15 +11,15 @@ import (
 )
 
 // inboxScope returns the task roles and the region the caller's inbox covers (nil and "" mean all).
-func inboxScope(p *principal) (roles []string, region string) {
+func inboxScope(p *principal) (roles []skillcert.Role, region string) {
 	switch p.Role {
-	case roleCityReviewer:
-		return []string{roleCityReviewer}, p.Region
-	case roleProvincialReviewer:
-		return []string{roleProvincialReviewer}, ""
-	case roleCommitteeMember:
-		return []string{roleCommitteeMember}, ""
-	case roleSupervisor:
+	case skillcert.RoleCityReviewer:
+		return []skillcert.Role{skillcert.RoleCityReviewer}, p.Region
+	case skillcert.RoleProvincialReviewer:
+		return []skillcert.Role{skillcert.RoleProvincialReviewer}, ""
+	case skillcert.RoleCommitteeMember:
+		return []skillcert.Role{skillcert.RoleCommitteeMember}, ""
+	case skillcert.RoleSupervisor:
 		return nil, p.Region
 	}
 	return nil, "" // admin
@@ -33,8 +33,10 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 	}
 	f := fieldErrors{}
 	status := c.Query("status")
-	if status != "" && !skillcert.TaskStatus(status).Valid() {
-		f.add("status", "状态应为 open、claimed 或 completed")
+	if status != "" {
+		if _, err := skillcert.ParseTaskStatus("status", status); err != nil {
+			f.addErr("status", err)
+		}
 	}
 	appID := c.Query("application_id")
 	if appID != "" && !validUUID(appID) {
@@ -46,7 +48,7 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 	p := user(c)
 	roles, scope := inboxScope(p)
 	rows, err := a.q.ListInboxTasks(c.UserContext(), db.ListInboxTasksParams{
-		Roles: roles, ScopeRegion: ptr(scope), Type: ptr(c.Query("type")), Status: ptr(status),
+		Roles: texts(roles), ScopeRegion: ptr(scope), Type: ptr(c.Query("type")), Status: ptr(status),
 		Region: ptr(c.Query("region")), ApplicationID: ptr(appID), Q: ptr(trimmed(c.Query("q"))),
 		AfterAt: pg.afterAt(), AfterID: pg.afterID(), Off: pg.offset(), Lim: pg.limit(),
 	})
