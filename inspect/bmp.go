@@ -12,6 +12,12 @@ import (
 // BMP decoding, written here because the standard library has none: uncompressed 1, 4, 8, 16, 24 and
 // 32 bits per pixel, with or without bit-field masks, bottom-up or top-down. RLE-compressed and
 // embedded JPEG/PNG bitmaps are refused (rare, and no photo tool writes them by default).
+//
+// golang.org/x/image/bmp is not used: it refuses 16-bit bitmaps (the 565 and 555 files of scanners and
+// some phone exports) and bit-field masks other than the default 32-bit ones, both of which
+// TestBMPVariants decodes; it would also read the pixels through an io.Reader without first checking that
+// the file holds as many bytes as the header declares (bmpDecodeConfig does, so a short file is refused
+// before any allocation). TestBMPDimensionBombsAreRefusedBeforeDecoding holds the size checks.
 
 var errBMPUnsupported = errors.New("unsupported BMP variant")
 

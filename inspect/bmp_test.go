@@ -3,8 +3,12 @@ package inspect
 import (
 	"bytes"
 	"encoding/binary"
+	"image"
 	"image/color"
+	"strings"
 	"testing"
+
+	"skillcert"
 )
 
 // bmpFile builds a BMP: file header, a DIB header of dibSize bytes (40 or 124), extra bytes after it
@@ -180,5 +184,44 @@ func TestBMPRefusals(t *testing.T) {
 				t.Fatal("decoded")
 			}
 		})
+	}
+}
+
+// Hostile BMPs are refused from their headers: the pixels are never decoded. One has a row more than the
+// document type's pixel cap at 1 bit a pixel, with all its pixel data present (2-3 MB, 60-100 MB decoded);
+// one declares 60000×100000 and ends after its header.
+func TestBMPDimensionBombsAreRefusedBeforeDecoding(t *testing.T) {
+	decodes := 0
+	saved := decodePixels
+	decodePixels = func(data []byte, kind skillcert.FileKind) (image.Image, error) {
+		decodes++
+		return saved(data, kind)
+	}
+	defer func() { decodePixels = saved }()
+	twoColours := []byte{0, 0, 0, 0, 255, 255, 255, 0}
+	headerOnly := bmpFile(60000, 1, 24, 0, 40, false, nil, [4]uint32{}, func(int) []byte { return nil })[:54]
+	binary.LittleEndian.PutUint32(headerOnly[14+8:], 100000)
+	checked := 0
+	for _, rule := range skillcert.Checklist(skillcert.Level1, skillcert.PathwayStandard) {
+		if !rule.Accepts(skillcert.KindBMP) {
+			continue
+		}
+		dt := rule.DocType
+		checked++
+		h := int(skillcert.MaxImagePixels(dt)/5000) + 1 // one row over the cap
+		large := bmpFile(5000, h, 1, 0, 40, false, twoColours, [4]uint32{}, func(int) []byte { return nil })
+		res := Inspect(large, rule)
+		if res.Accepted || res.Code != skillcert.EINVALID || !strings.Contains(res.Reason, "尺寸过大") || res.Width != 5000 || res.Height != h {
+			t.Errorf("%s, 5000×%d in %d bytes: %+v", dt, h, len(large), res)
+		}
+		if res := Inspect(headerOnly, rule); res.Accepted {
+			t.Errorf("%s, header only: accepted", dt)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no document type accepts BMP")
+	}
+	if decodes != 0 {
+		t.Errorf("%d decodes of refused BMPs", decodes)
 	}
 }
