@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"skillcert/config"
 )
 
 // Config is the sender's configuration from the environment (see config.Vars, docs/CONFIG.md).
@@ -17,13 +19,12 @@ type Config struct {
 
 // ConfigFromEnv reads SKILLCERT_NOTIFY_DISABLED, SKILLCERT_SMTP_ADDR (host:port), SKILLCERT_SMTP_FROM and the
 // optional SKILLCERT_SMTP_USERNAME and SKILLCERT_SMTP_PASSWORD.
+// The defaults are config.Vars'.
 func ConfigFromEnv(getenv func(string) string) Config {
-	c := Config{Disabled: getenv("SKILLCERT_NOTIFY_DISABLED") == "1"}
-	addr, from := getenv("SKILLCERT_SMTP_ADDR"), getenv("SKILLCERT_SMTP_FROM")
-	user, password := getenv("SKILLCERT_SMTP_USERNAME"), getenv("SKILLCERT_SMTP_PASSWORD")
-	if from == "" {
-		from = "noreply@skillcert.invalid"
-	}
+	env := config.Env(getenv)
+	c := Config{Disabled: env.String("SKILLCERT_NOTIFY_DISABLED") == "1"}
+	addr, from := env.String("SKILLCERT_SMTP_ADDR"), env.String("SKILLCERT_SMTP_FROM")
+	user, password := env.String("SKILLCERT_SMTP_USERNAME"), env.Raw("SKILLCERT_SMTP_PASSWORD")
 	if addr != "" {
 		c.SMTP = &SMTPMailer{Addr: addr, From: from, Username: user, Password: password}
 	}

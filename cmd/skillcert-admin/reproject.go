@@ -21,6 +21,7 @@ import (
 
 	"skillcert/activities"
 	"skillcert/codec"
+	"skillcert/config"
 	"skillcert/workflows"
 )
 
@@ -88,8 +89,9 @@ func reprojectCommand(ctx context.Context, args []string, getenv func(string) st
 	if dev {
 		logger.Warn("SKILLCERT_CODEC_KEYS is unset: reading payloads with the development key")
 	}
+	env := config.Env(getenv) // the programs' variables, with their defaults
 	tc, err := client.DialContext(ctx, client.Options{
-		HostPort: or(getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"), Namespace: or(getenv("TEMPORAL_NAMESPACE"), "default"),
+		HostPort: env.String("TEMPORAL_ADDRESS"), Namespace: env.String("TEMPORAL_NAMESPACE"),
 		Logger: log.NewStructuredLogger(logger), DataConverter: cdc.DataConverter(), FailureConverter: cdc.FailureConverter(),
 	})
 	if err != nil {
@@ -97,22 +99,15 @@ func reprojectCommand(ctx context.Context, args []string, getenv func(string) st
 	}
 	defer tc.Close()
 	var serialKey []byte // the worker's SKILLCERT_CERT_SERIAL_KEY: restored numbers' place in the sequence
-	if v := getenv("SKILLCERT_CERT_SERIAL_KEY"); v != "" {
+	if v := env.Raw("SKILLCERT_CERT_SERIAL_KEY"); v != "" {
 		serialKey = []byte(v)
 	}
 	r := &reprojector{temporal: tc, dc: cdc.DataConverter(), fc: cdc.FailureConverter(), codec: cdc, sdkLogger: log.NewStructuredLogger(logger),
 		pool: pool, skipOutbox: opts.skipOutbox,
-		acts: &activities.Activities{Pool: pool, Logger: logger, CertSerialKey: serialKey}, taskQueue: or(getenv("SKILLCERT_TASK_QUEUE"), workflows.TaskQueue)}
+		acts: &activities.Activities{Pool: pool, Logger: logger, CertSerialKey: serialKey}, taskQueue: env.String("SKILLCERT_TASK_QUEUE")}
 	rep, err := r.run(ctx, opts)
 	fmt.Fprint(out, rep)
 	return err
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // report counts what a reprojection did.
