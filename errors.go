@@ -1,6 +1,3 @@
-// Package skillcert holds the domain of 职业技能等级认定 for technical staff of government agencies and
-// public institutions: levels, pathways, eligibility, ID numbers, the materials checklist, scoring, fees,
-// certificate numbers, the working-day calendar, the case lifecycle and the error codes. It does no I/O.
 package skillcert
 
 import (

@@ -11,6 +11,9 @@
 //
 // Results go to deploy/loadtest/results/latest.json and latest.md.
 //
+// It lives under deploy/, not cmd/: it is a benchmark harness with its own results folder, not a shipped
+// program (cmd/ holds the programs a deployment runs).
+//
 // Commits are durable (synchronous_commit = on), as in make dev and make test. SKILLCERT_BENCH_UNSAFE_COMMIT=1
 // turns them off in this run's private cluster only, prints a warning and labels the results "synchronous_commit
 // off (unsafe)"; it exists to compare with figures measured before durability was enforced.
