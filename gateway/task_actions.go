@@ -27,13 +27,13 @@ type assignTaskRequest struct {
 // documentVerdictRequest is a reviewer's verdict on one document of the application.
 type documentVerdictRequest struct {
 	DocType string `json:"doc_type"`
-	Verdict string `json:"verdict"` // a skillcert.Verdict
+	Verdict string `json:"verdict"` // "ok" or "bad"
 	Reason  string `json:"reason,omitempty"`
 }
 
 // completeTaskRequest is the body of POST /api/v1/tasks/{id}/complete.
 type completeTaskRequest struct {
-	Decision  string                   `json:"decision"` // a skillcert.Decision, or an incident's retry or abandon
+	Decision  string                   `json:"decision"` // "approve", "reject" or "return"
 	Reason    string                   `json:"reason"`
 	Documents []documentVerdictRequest `json:"documents,omitempty"`
 }

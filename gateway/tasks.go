@@ -10,15 +10,15 @@ import (
 	"skillcert/schema/db"
 )
 
-// inboxScope returns the task roles and the region the caller's inbox covers (nil and "" mean all).
-func inboxScope(p *principal) (roles []skillcert.Role, region string) {
+// inboxScope returns the task roles (as query text) and the region the caller's inbox covers (nil and "" mean all).
+func inboxScope(p *principal) (roles []string, region string) {
 	switch p.Role {
 	case skillcert.RoleCityReviewer:
-		return []skillcert.Role{skillcert.RoleCityReviewer}, p.Region
+		return texts([]skillcert.Role{skillcert.RoleCityReviewer}), p.Region
 	case skillcert.RoleProvincialReviewer:
-		return []skillcert.Role{skillcert.RoleProvincialReviewer}, ""
+		return texts([]skillcert.Role{skillcert.RoleProvincialReviewer}), ""
 	case skillcert.RoleCommitteeMember:
-		return []skillcert.Role{skillcert.RoleCommitteeMember}, ""
+		return texts([]skillcert.Role{skillcert.RoleCommitteeMember}), ""
 	case skillcert.RoleSupervisor:
 		return nil, p.Region
 	}
@@ -48,7 +48,7 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 	p := user(c)
 	roles, scope := inboxScope(p)
 	rows, err := a.q.ListInboxTasks(c.UserContext(), db.ListInboxTasksParams{
-		Roles: texts(roles), ScopeRegion: ptr(scope), Type: ptr(c.Query("type")), Status: ptr(status),
+		Roles: roles, ScopeRegion: ptr(scope), Type: ptr(c.Query("type")), Status: ptr(status),
 		Region: ptr(c.Query("region")), ApplicationID: ptr(appID), Q: ptr(trimmed(c.Query("q"))),
 		AfterAt: pg.afterAt(), AfterID: pg.afterID(), Off: pg.offset(), Lim: pg.limit(),
 	})
