@@ -40,6 +40,10 @@ const (
 	TaskIncident TaskType = "incident"
 )
 
+// TaskTypes are all task types.
+var TaskTypes = []TaskType{TaskPreliminaryReview, TaskReReview, TaskCorrectionReview, TaskScoreEntry,
+	TaskScoreConfirmation, TaskComprehensiveReview, TaskIncident}
+
 // ReviewTaskTypes are the task types decided with a Decision (complete_task); score entry, the
 // comprehensive review and incidents have their own actions.
 var ReviewTaskTypes = []TaskType{TaskPreliminaryReview, TaskReReview, TaskCorrectionReview}

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"skillcert"
 )
 
 // loginAnswer is the API's answer to a login.
@@ -43,7 +45,7 @@ func (u *ui) login(staff bool) fiber.Handler {
 		}
 		u.startSession(c, ans.Token, ans.ExpiresAt)
 		home := "/"
-		if ans.Role != "applicant" {
+		if ans.Role != string(skillcert.RoleApplicant) {
 			home = "/staff/"
 		}
 		return redirect(c, safeNext(p.Form["next"], home))

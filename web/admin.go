@@ -5,11 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"skillcert/api"
 )
 
 // adminRoutes are the overseers' pages: search, one application with its audit trail and decoded
@@ -22,23 +23,11 @@ func (u *ui) adminRoutes(r fiber.Router) {
 }
 
 // found is a search result (GET /api/v1/admin/applications).
-type found struct {
-	ID                  string    `json:"id"`
-	Status              string    `json:"status"`
-	Region              string    `json:"region"`
-	OccupationName      string    `json:"occupation_name"`
-	Level               int32     `json:"level"`
-	ApplicantNameMasked string    `json:"applicant_name_masked"`
-	CertificateNumber   *string   `json:"certificate_number"`
-	UpdatedAt           time.Time `json:"updated_at"`
-}
+type found = api.AdminApplication
 
 // searchData is the search page.
 type searchData struct {
-	Items    []found
-	NextPage *int
-	Page     int
-	Query    string
+	listing[found]
 }
 
 var searchFilters = []string{"status", "region", "occupation_code", "level", "q"}
@@ -46,40 +35,12 @@ var searchFilters = []string{"status", "region", "occupation_code", "level", "q"
 func (u *ui) search(c *fiber.Ctx) error {
 	p := u.newPage(c, "申报查询")
 	p.Staff = true
-	q := url.Values{}
-	for _, f := range searchFilters {
-		if v := strings.TrimSpace(c.Query(f)); v != "" {
-			q.Set(f, v)
-			p.Form[f] = v
-		}
-	}
-	d := searchData{Query: q.Encode(), Page: 1}
-	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > 1 {
-		d.Page = n
-		q.Set("page", strconv.Itoa(n))
-	}
-	var ans struct {
-		Items    []found `json:"items"`
-		NextPage *int    `json:"next_page"`
-	}
-	if err := u.API.Call(c.UserContext(), token(c), http.MethodGet, "/api/v1/admin/applications?"+q.Encode(), nil, &ans); err != nil {
-		p.Error = asAPIError(err)
-	}
-	d.Items, d.NextPage = ans.Items, ans.NextPage
-	p.Data = d
+	p.Data = searchData{fetchList[found](u, c, &p, "/api/v1/admin/applications", searchFilters)}
 	return u.render(c, http.StatusOK, "search", p)
 }
 
 // auditEvent is one row of GET /api/v1/admin/audit.
-type auditEvent struct {
-	Seq        int64     `json:"seq"`
-	Action     string    `json:"action"`
-	At         time.Time `json:"at"`
-	ActorRole  string    `json:"actor_role"`
-	FromStatus *string   `json:"from_status"`
-	ToStatus   *string   `json:"to_status"`
-	Reason     *string   `json:"reason"`
-}
+type auditEvent = api.AuditEvent
 
 // adminAppData is the overseer's application page.
 type adminAppData struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"skillcert"
+	"skillcert/api"
 )
 
 // examRoutes are the exam staff's pages (sessions, seating, attendance, double score entry) and the
@@ -31,19 +32,7 @@ func (u *ui) examRoutes(r fiber.Router) {
 }
 
 // examSession is a session of GET /api/v1/exam-sessions.
-type examSession struct {
-	ID             string    `json:"id"`
-	BatchID        string    `json:"batch_id"`
-	Region         string    `json:"region"`
-	OccupationCode string    `json:"occupation_code"`
-	Level          int32     `json:"level"`
-	StartsAt       time.Time `json:"starts_at"`
-	Venue          string    `json:"venue"`
-	Capacity       int32     `json:"capacity"`
-	Seated         int32     `json:"seated"`
-	RosterDueOn    string    `json:"roster_due_on"`
-	RosterOverdue  bool      `json:"roster_overdue"`
-}
+type examSession = api.ExamSession
 
 // examFields are the create form's fields, as the API names them.
 var examFields = []string{"batch_id", "region", "occupation_code", "level", "starts_at", "venue", "capacity"}

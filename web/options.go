@@ -75,8 +75,8 @@ func addOptionFuncs(funcs map[string]any) {
 	funcs["sub"] = func(a, b int) int { return a - b }
 	funcs["taskTypeOptions"] = func() []option {
 		var out []option
-		for _, t := range []string{"preliminary_review", "re_review", "correction_review", "score_entry", "score_confirmation", "comprehensive_review"} {
-			out = append(out, option{t, taskTypeLabels[t]})
+		for _, t := range skillcert.TaskTypes {
+			out = append(out, option{string(t), taskTypeLabels[string(t)]})
 		}
 		return out
 	}
@@ -85,18 +85,16 @@ func addOptionFuncs(funcs map[string]any) {
 	}
 	funcs["statusOptions"] = func() []option {
 		var out []option
-		for _, st := range []string{"draft", "preliminary_review", "correction_needed", "re_review", "awaiting_payment",
-			"exam_scheduled", "scoring", "comprehensive_review", "certified", "failed", "rejected", "expired", "withdrawn",
-			"abandoned", "revoked"} {
-			out = append(out, option{st, skillcert.Status(st).Label()})
+		for _, st := range skillcert.AllStatuses {
+			out = append(out, option{string(st), st.Label()})
 		}
 		return out
 	}
 	funcs["scoreComponents"] = func() []option { return []option{{"theory", "理论知识"}, {"skill", "操作技能"}} }
 	funcs["staffRoleOptions"] = func() []option {
 		var out []option
-		for _, r := range []string{"city_reviewer", "provincial_reviewer", "committee_member", "supervisor", "admin"} {
-			out = append(out, option{r, roleLabels[r]})
+		for _, r := range skillcert.StaffRoles {
+			out = append(out, option{string(r), roleLabels[string(r)]})
 		}
 		return out
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"skillcert"
 )
 
 // Cookie names. The session cookie holds the API's bearer token; the CSRF cookie holds a random value
@@ -43,7 +45,7 @@ type me struct {
 }
 
 // Applicant reports whether the user is an applicant (else staff).
-func (m *me) Applicant() bool { return m != nil && m.Role == "applicant" }
+func (m *me) Applicant() bool { return m != nil && m.Role == string(skillcert.RoleApplicant) }
 
 func randomToken(n int) string {
 	b := make([]byte, n)

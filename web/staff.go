@@ -3,11 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"skillcert"
+	"skillcert/api"
 )
 
 // staffRoutes are the staff workbench's pages under /staff/.
@@ -24,28 +25,12 @@ func (u *ui) staffRoutes(r fiber.Router) {
 }
 
 // task is an inbox item of GET /api/v1/tasks.
-type task struct {
-	ID                string     `json:"id"`
-	Type              string     `json:"type"`
-	ApplicationID     string     `json:"application_id"`
-	Status            string     `json:"status"`
-	AssigneeID        *string    `json:"assignee_id"`
-	Role              string     `json:"role"`
-	Region            string     `json:"region"`
-	CreatedAt         time.Time  `json:"created_at"`
-	DueAt             *time.Time `json:"due_at"`
-	OccupationCode    string     `json:"occupation_code"`
-	Level             int32      `json:"level"`
-	ApplicationStatus string     `json:"application_status"`
-}
+type task = api.Task
 
 // inboxData is the inbox page: the filters, the page of tasks and the link to the next one.
 type inboxData struct {
-	Items    []task
-	NextPage *int
-	Page     int
-	Query    string // the filters, to carry into the paging links
-	MeID     string
+	listing[task]
+	MeID string
 	// Assignees are the staff accounts a task can be assigned to, by role (admins only: they can list them).
 	Assignees map[string][]staffUser
 }
@@ -56,27 +41,8 @@ var inboxFilters = []string{"type", "status", "region", "application_id", "q"}
 func (u *ui) inbox(c *fiber.Ctx) error {
 	p := u.newPage(c, "待办任务")
 	p.Staff = true
-	q := url.Values{}
-	for _, f := range inboxFilters {
-		if v := strings.TrimSpace(c.Query(f)); v != "" {
-			q.Set(f, v)
-			p.Form[f] = v
-		}
-	}
-	d := inboxData{Query: q.Encode(), Page: 1, MeID: p.Me.UserID}
-	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > 1 {
-		d.Page = n
-		q.Set("page", strconv.Itoa(n))
-	}
-	var ans struct {
-		Items    []task `json:"items"`
-		NextPage *int   `json:"next_page"`
-	}
-	if err := u.API.Call(c.UserContext(), token(c), http.MethodGet, "/api/v1/tasks?"+q.Encode(), nil, &ans); err != nil {
-		p.Error = asAPIError(err)
-	}
-	d.Items, d.NextPage = ans.Items, ans.NextPage
-	if p.Me.Role == "admin" {
+	d := inboxData{listing: fetchList[task](u, c, &p, "/api/v1/tasks", inboxFilters), MeID: p.Me.UserID}
+	if p.Me.Role == string(skillcert.RoleAdmin) {
 		var users []staffUser
 		if err := u.API.Call(c.UserContext(), token(c), http.MethodGet, "/api/v1/admin/users", nil, &users); err == nil {
 			d.Assignees = map[string][]staffUser{}

@@ -24,7 +24,7 @@ func TestTemplatesRender(t *testing.T) {
 		"home":        homeData{Applications: []application{a}, Batches: []batch{{ID: "b", Name: "批次", RegistrationOpen: true}}},
 		"apply":       &applyData{Pathway: "title", Checked: true, Batches: []batch{{ID: "b", RegistrationOpen: true}}, Regions: []string{"包头市"}},
 		"application": a,
-		"inbox": inboxData{Items: []task{{ID: "t", Type: "preliminary_review", Status: "open", Role: "city_reviewer"}}, Page: 2,
+		"inbox": inboxData{listing: listing[task]{Items: []task{{ID: "t", Type: "preliminary_review", Status: "open", Role: "city_reviewer"}}, Page: 2},
 			Assignees: map[string][]staffUser{"city_reviewer": {{UserID: "u", Name: "初审员"}}}},
 		"review":        reviewData{App: a, TaskID: "t", Templates: reasonTemplates, Doc: "d1"},
 		"notifications": notificationsData{Items: []notification{{Message: "请缴费"}}},
@@ -37,7 +37,7 @@ func TestTemplatesRender(t *testing.T) {
 		"import":            []importRow{{Row: 2, Errors: map[string]string{"score": "超出范围"}}, {Row: 3, Applied: true, StateLabel: "已确认"}},
 		"users":             map[string]any{"Users": []staffUser{{Name: "张三", Role: "admin"}}, "Regions": []string{"包头市"}},
 		"evaluate":          a,
-		"search":            searchData{Items: []found{{ID: "x", Level: 3}}, Page: 1},
+		"search":            searchData{listing[found]{Items: []found{{ID: "x", Level: 3}}, Page: 1}},
 		"admin_application": adminAppData{App: a, Audit: []auditEvent{{Action: "created"}}, TemporalUI: "http://t"},
 		"history":           map[string]any{"ID": "x", "WorkflowID": "application-x", "Events": []historyEvent{{ID: "1", Type: "工作流启动", Summary: "{}"}}},
 	}
