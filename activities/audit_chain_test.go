@@ -54,7 +54,7 @@ func writeCases(t *testing.T, pool *pgxpool.Pool, applicant string, n, steps int
 			defer wg.Done()
 			for seq := int64(1); seq <= int64(steps); seq++ {
 				rec := record(app, applicant, seq, "draft")
-				rec.Row.OccupationCode, rec.Row.Level = "6-31-01-03", 5-i%5
+				rec.Row.OccupationCode, rec.Row.Level = "6-31-01-03", skillcert.Level(5-i%5)
 				rec.Reason = fmt.Sprintf("第%d步：材料齐全 \"ok\"", seq)
 				rec.Details = map[string]any{"component": "theory", "score": 88.5, "nested": map[string]any{"z": 1, "a": []int{1, 2}}}
 				for range 2 {

@@ -51,7 +51,7 @@ type ApplicationRow struct {
 	Region            string            `json:"region"`
 	Employer          string            `json:"employer"`
 	OccupationCode    string            `json:"occupation_code"`
-	Level             int               `json:"level"`
+	Level             skillcert.Level   `json:"level"`
 	Pathway           skillcert.Pathway `json:"pathway"`
 	Status            skillcert.Status  `json:"status"`
 	View              any               `json:"view"` // the workflow's View; stored as JSON

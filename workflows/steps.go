@@ -228,7 +228,7 @@ func (w *application) view() View {
 func (w *application) row() contract.ApplicationRow {
 	r := contract.ApplicationRow{
 		ApplicantID: w.in.ApplicantID, BatchID: w.in.Batch.BatchID, Region: w.in.Region, Employer: w.in.Employer,
-		OccupationCode: w.in.OccupationCode, Level: int(w.in.Level), Pathway: w.in.Pathway,
+		OccupationCode: w.in.OccupationCode, Level: w.in.Level, Pathway: w.in.Pathway,
 		Status: w.st.Status, View: w.view(), CertificateNumber: w.st.CertificateNumber,
 	}
 	if w.st.Status == skillcert.StatusAwaitingPayment {
