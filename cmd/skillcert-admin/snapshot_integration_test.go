@@ -239,7 +239,7 @@ func (w *world) verifyRunningCount(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
 	var open, certified int64
-	if err := w.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status NOT IN ('certified','rejected','expired','withdrawn','abandoned','revoked','failed')),
+	if err := w.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE NOT application_status_final(status)),
 		count(*) FILTER (WHERE status = 'certified') FROM applications`).Scan(&open, &certified); err != nil {
 		t.Fatal(err)
 	}
