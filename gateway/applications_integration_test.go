@@ -37,7 +37,7 @@ func TestApplicationSliceIntegration(t *testing.T) {
 		t.Fatalf("no deadlines object: %s", app.Raw)
 	}
 	first := history[0].(map[string]any)
-	if first["action"] == "" || first["actor_role"] != skillcert.RoleApplicant || first["at"] == "" {
+	if first["action"] == "" || first["actor_role"] != string(skillcert.RoleApplicant) || first["at"] == "" {
 		t.Fatalf("history[0] = %v", first)
 	}
 
