@@ -26,8 +26,8 @@ func TestTypedMessagesKeepTheirJSON(t *testing.T) {
 				`"actor":{"user_id":"u1","role":"city_reviewer","region":"包头市"}}`},
 		{"transition", contract.TransitionRecord{ApplicationID: "a1", Seq: 3, At: at, Action: "submit",
 			FromStatus: skillcert.StatusDraft, ToStatus: skillcert.StatusPreliminaryReview, ActorRole: skillcert.RoleApplicant,
-			Row: contract.ApplicationRow{Level: skillcert.Level3, Pathway: skillcert.PathwayStandard, Status: skillcert.StatusPreliminaryReview},
-			Tasks: []contract.TaskSpec{{ID: "t1", Type: skillcert.TaskPreliminaryReview, Role: skillcert.RoleCityReviewer, Region: "包头市"}},
+			Row:           contract.ApplicationRow{Level: skillcert.Level3, Pathway: skillcert.PathwayStandard, Status: skillcert.StatusPreliminaryReview},
+			Tasks:         []contract.TaskSpec{{ID: "t1", Type: skillcert.TaskPreliminaryReview, Role: skillcert.RoleCityReviewer, Region: "包头市"}},
 			Notifications: []contract.Notification{{Kind: "submitted", RecipientRole: skillcert.RoleApplicant, Message: "已提交"}}},
 			`{"application_id":"a1","seq":3,"at":"2026-11-29T08:00:00Z","action":"submit","from_status":"draft",` +
 				`"to_status":"preliminary_review","actor_role":"applicant","row":{"applicant_id":"","batch_id":"","region":"",` +
