@@ -3,7 +3,6 @@ package gateway
 import (
 	"math/rand/v2"
 	"net/http"
-	"skillcert"
 	"strconv"
 	"strings"
 	"testing"
@@ -47,9 +46,9 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	created := s.g.do(t, "POST", "/api/v1/applications", owner.Token, s.caseBody(4)).want(t, 201)
 	s.g.do(t, "POST", "/api/v1/applications/"+created.str("id")+"/withdraw", owner.Token, nil).want(t, 200)
 	other := s.g.registerApplicant(t, "蒋十")
-	cityOther := s.staff(t, skillcert.RoleCityReviewer, "包头市", "")
-	committee := s.staff(t, skillcert.RoleCommitteeMember, "", "评审单位")
-	supervisor := s.staff(t, skillcert.RoleSupervisor, "", "")
+	cityOther := s.staff(t, roleCityReviewer, "包头市", "")
+	committee := s.staff(t, roleCommitteeMember, "", "评审单位")
+	supervisor := s.staff(t, roleSupervisor, "", "")
 	view := s.g.do(t, "GET", "/api/v1/applications/"+app, owner.Token, nil).want(t, 200)
 	var doc string
 	for _, it := range view.Body["checklist"].([]any) {

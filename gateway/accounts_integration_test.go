@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"skillcert"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +41,7 @@ func TestAccountsIntegration(t *testing.T) {
 		g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": "13000000000", "password": "Wrong2022pass"}).
 			wantError(t, 401, "unauthorized", "")
 		r := g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": a.Phone, "password": applicantPassword}).want(t, 200)
-		if r.str("role") != string(skillcert.RoleApplicant) || r.Body["region"] != nil || r.str("expires_at") == "" {
+		if r.str("role") != roleApplicant || r.Body["region"] != nil || r.str("expires_at") == "" {
 			t.Fatalf("login answer %s", r.Raw)
 		}
 		exp, err := time.Parse(time.RFC3339, r.str("expires_at"))
@@ -91,7 +90,7 @@ func TestAccountsIntegration(t *testing.T) {
 	t.Run("staff accounts", func(t *testing.T) {
 		admin := g.adminToken(t)
 		staff := map[string]any{"username": "city_test_" + newPhone(), "password": "Staff2022pass", "name": "审核员",
-			"role": skillcert.RoleCityReviewer, "region": "包头市", "employer": "包头市人社局"}
+			"role": roleCityReviewer, "region": "包头市", "employer": "包头市人社局"}
 		g.do(t, "POST", "/api/v1/admin/users", a.Token, staff).wantError(t, 403, "forbidden", "")
 		g.do(t, "POST", "/api/v1/admin/users", "", staff).wantError(t, 401, "unauthorized", "")
 		r := g.do(t, "POST", "/api/v1/admin/users", admin, staff).want(t, 201)
@@ -100,14 +99,14 @@ func TestAccountsIntegration(t *testing.T) {
 		}
 		g.do(t, "POST", "/api/v1/admin/users", admin, staff).wantError(t, 409, "conflict", "username")
 		login := g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": staff["username"], "password": "Staff2022pass"}).want(t, 200)
-		if login.str("role") != string(skillcert.RoleCityReviewer) || login.str("region") != "包头市" {
+		if login.str("role") != roleCityReviewer || login.str("region") != "包头市" {
 			t.Fatalf("staff login %s", login.Raw)
 		}
 		for name, change := range map[string]map[string]any{
 			"city reviewer without region": {"region": ""},
 			"unknown region":               {"region": "北京市"},
 			"unknown role":                 {"role": "root"},
-			"applicant role":               {"role": skillcert.RoleApplicant},
+			"applicant role":               {"role": roleApplicant},
 		} {
 			t.Run(name, func(t *testing.T) {
 				body := map[string]any{}

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"net/url"
-	"skillcert"
 	"slices"
 	"strings"
 	"testing"
@@ -53,8 +52,8 @@ func TestAdminIntegration(t *testing.T) {
 	g := s.g
 	shen, id5 := s.submitted(t, "沈七", 5)
 	_, id4 := s.submitted(t, "韩八", 4)
-	local := s.staff(t, skillcert.RoleSupervisor, s.region, "")
-	elsewhere := s.staff(t, skillcert.RoleSupervisor, "包头市", "")
+	local := s.staff(t, roleSupervisor, s.region, "")
+	elsewhere := s.staff(t, roleSupervisor, "包头市", "")
 	batch := "batch_id=" + s.batch
 
 	t.Run("search", func(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"image/color"
 	"net/url"
-	"skillcert"
 	"slices"
 	"strings"
 	"testing"
@@ -37,7 +36,7 @@ func TestApplicationSliceIntegration(t *testing.T) {
 		t.Fatalf("no deadlines object: %s", app.Raw)
 	}
 	first := history[0].(map[string]any)
-	if first["action"] == "" || first["actor_role"] != string(skillcert.RoleApplicant) || first["at"] == "" {
+	if first["action"] == "" || first["actor_role"] != roleApplicant || first["at"] == "" {
 		t.Fatalf("history[0] = %v", first)
 	}
 
@@ -160,8 +159,8 @@ func TestApplicationSliceIntegration(t *testing.T) {
 	}
 
 	t.Run("task in the region's inbox only", func(t *testing.T) {
-		_, hohhot := g.newStaff(t, skillcert.RoleCityReviewer, "呼和浩特市")
-		_, baotou := g.newStaff(t, skillcert.RoleCityReviewer, "包头市")
+		_, hohhot := g.newStaff(t, roleCityReviewer, "呼和浩特市")
+		_, baotou := g.newStaff(t, roleCityReviewer, "包头市")
 		inbox := func(token string) []string {
 			r := g.do(t, "GET", "/api/v1/tasks?application_id="+appID, token, nil).want(t, 200)
 			var types []string

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"encoding/base64"
-	"skillcert"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +10,7 @@ import (
 func TestTokenVerify(t *testing.T) {
 	now := time.Date(2022, 6, 21, 9, 0, 0, 0, time.UTC)
 	signer := &tokenSigner{key: []byte("0123456789abcdef0123456789abcdef"), ttl: time.Hour}
-	token, exp, err := signer.issue("user-1", string(skillcert.RoleApplicant), 0, audienceAPI, now)
+	token, exp, err := signer.issue("user-1", roleApplicant, 0, audienceAPI, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,7 +19,7 @@ func TestTokenVerify(t *testing.T) {
 	}
 	payloadEnd := strings.LastIndexByte(token, '.')
 	otherKey := &tokenSigner{key: []byte("another key of enough length!!!"), ttl: time.Hour}
-	otherToken, _, _ := otherKey.issue("user-1", string(skillcert.RoleApplicant), 0, audienceAPI, now)
+	otherToken, _, _ := otherKey.issue("user-1", roleApplicant, 0, audienceAPI, now)
 	forged := tokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"admin-1","role":"admin","iat":0,"exp":9999999999,"jti":"x","aud":"api"}`)) +
 		token[payloadEnd:]
 
@@ -45,7 +44,7 @@ func TestTokenVerify(t *testing.T) {
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("verify err = %v, want error %v", err, tt.wantErr)
 			}
-			if err == nil && (c.Subject != "user-1" || c.Role != string(skillcert.RoleApplicant)) {
+			if err == nil && (c.Subject != "user-1" || c.Role != roleApplicant) {
 				t.Fatalf("claims = %+v", c)
 			}
 		})

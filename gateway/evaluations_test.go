@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"skillcert"
 	"testing"
 )
 
@@ -11,13 +10,13 @@ func TestEvaluationPanelIntegration(t *testing.T) {
 	owner, id := s.paid(t, "蒋六", 2)
 	s.scoring(t, 2, id)
 	members := []staffAccount{
-		s.staff(t, skillcert.RoleCommitteeMember, "", "包头市职业技术学院"),
-		s.staff(t, skillcert.RoleCommitteeMember, "", "赤峰市住房和城乡建设局"),
-		s.staff(t, skillcert.RoleCommitteeMember, "", "通辽市公安局"),
+		s.staff(t, roleCommitteeMember, "", "包头市职业技术学院"),
+		s.staff(t, roleCommitteeMember, "", "赤峰市住房和城乡建设局"),
+		s.staff(t, roleCommitteeMember, "", "通辽市公安局"),
 	}
-	late := s.staff(t, skillcert.RoleCommitteeMember, "", "乌海市人民医院")
-	colleague := s.staff(t, skillcert.RoleCommitteeMember, "", applicationBody(s.batch, s.region)["employer"].(string))
-	supervisor := s.staff(t, skillcert.RoleSupervisor, "", "")
+	late := s.staff(t, roleCommitteeMember, "", "乌海市人民医院")
+	colleague := s.staff(t, roleCommitteeMember, "", applicationBody(s.batch, s.region)["employer"].(string))
+	supervisor := s.staff(t, roleSupervisor, "", "")
 	path := "/api/v1/applications/" + id + "/evaluations"
 	evaluate := func(who staffAccount, score any) result {
 		return g.do(t, "POST", path, who.Token, map[string]any{"score": score, "comment": "技术总结扎实，答辩表现良好"})

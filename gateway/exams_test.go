@@ -91,8 +91,8 @@ func sessionIDs(t *testing.T, g *testGateway, token, query string) []string {
 func TestExamSessionsIntegration(t *testing.T) {
 	s := newStaffCase(t, "赤峰市")
 	g := s.g
-	other := s.staff(t, skillcert.RoleCityReviewer, "通辽市", "")
-	supervisor := s.staff(t, skillcert.RoleSupervisor, "", "")
+	other := s.staff(t, roleCityReviewer, "通辽市", "")
+	supervisor := s.staff(t, roleSupervisor, "", "")
 	first, id1 := s.paid(t, "钱一", 5)
 	_, id2 := s.paid(t, "孙二", 5)
 	_, id3 := s.paid(t, "周三", 5)

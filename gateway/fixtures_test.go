@@ -58,11 +58,11 @@ func (g *testGateway) login(t *testing.T, login, password string) string {
 func (g *testGateway) adminToken(t *testing.T) string { return g.login(t, "admin", testAdminPassword) }
 
 // newStaff creates a staff account through the admin API and logs it in.
-func (g *testGateway) newStaff(t *testing.T, role skillcert.Role, region string) (userID, token string) {
+func (g *testGateway) newStaff(t *testing.T, role, region string) (userID, token string) {
 	t.Helper()
 	username := fmt.Sprintf("%s_%d", role, rand.IntN(1_000_000_000))
 	r := g.do(t, "POST", "/api/v1/admin/users", g.adminToken(t), map[string]any{"username": username,
-		"password": "Staff2022pass", "name": "测试" + string(role), "role": role, "region": region, "employer": "测试单位"}).want(t, 201)
+		"password": "Staff2022pass", "name": "测试" + role, "role": role, "region": region, "employer": "测试单位"}).want(t, 201)
 	return r.str("user_id"), g.login(t, username, "Staff2022pass")
 }
 

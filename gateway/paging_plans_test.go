@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"regexp"
-	"skillcert"
 	"strings"
 	"testing"
 	"time"
@@ -31,12 +30,12 @@ func TestKeysetPlansUseIndexes(t *testing.T) {
 	at, id, n, region, status := time.Now(), "00000000-0000-4000-8000-000000000000", int64(1), "包头市", "preliminary_review"
 	queries := map[string]func(q *db.Queries) error{
 		"city inbox": func(q *db.Queries) error {
-			_, err := q.ListInboxTasks(ctx, db.ListInboxTasksParams{Roles: []string{string(skillcert.RoleCityReviewer)}, ScopeRegion: &region,
+			_, err := q.ListInboxTasks(ctx, db.ListInboxTasksParams{Roles: []string{roleCityReviewer}, ScopeRegion: &region,
 				AfterAt: &at, AfterID: &id, Lim: 51})
 			return err
 		},
 		"provincial inbox": func(q *db.Queries) error {
-			_, err := q.ListInboxTasks(ctx, db.ListInboxTasksParams{Roles: []string{string(skillcert.RoleProvincialReviewer)}, AfterAt: &at, AfterID: &id, Lim: 51})
+			_, err := q.ListInboxTasks(ctx, db.ListInboxTasksParams{Roles: []string{roleProvincialReviewer}, AfterAt: &at, AfterID: &id, Lim: 51})
 			return err
 		},
 		"admin search": func(q *db.Queries) error {

@@ -39,19 +39,15 @@ func (g *testGateway) temporalClient(t *testing.T) client.Client {
 func (g *testGateway) approveReviews(t *testing.T, appID, region string) {
 	t.Helper()
 	tc := g.temporalClient(t)
-	for _, step := range []struct {
-		role     skillcert.Role
-		region   string
-		taskType skillcert.TaskType
-	}{
-		{skillcert.RoleCityReviewer, region, skillcert.TaskPreliminaryReview},
-		{skillcert.RoleProvincialReviewer, "", skillcert.TaskReReview},
+	for _, step := range []struct{ role, region, taskType string }{
+		{roleCityReviewer, region, string(skillcert.TaskPreliminaryReview)},
+		{roleProvincialReviewer, "", string(skillcert.TaskReReview)},
 	} {
 		userID, token := g.newStaff(t, step.role, step.region)
 		var taskID string
 		deadline := time.Now().Add(10 * time.Second)
 		for taskID == "" && time.Now().Before(deadline) {
-			r := g.do(t, "GET", "/api/v1/tasks?type="+string(step.taskType)+"&application_id="+appID, token, nil).want(t, 200)
+			r := g.do(t, "GET", "/api/v1/tasks?type="+step.taskType+"&application_id="+appID, token, nil).want(t, 200)
 			if items, _ := r.Body["items"].([]any); len(items) > 0 {
 				taskID = items[0].(map[string]any)["id"].(string)
 			} else {
@@ -65,7 +61,7 @@ func (g *testGateway) approveReviews(t *testing.T, appID, region string) {
 			WorkflowID: workflows.WorkflowID(appID), UpdateName: workflows.UpdateCompleteTask,
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 			Args: []any{workflows.CompleteTaskRequest{TaskID: taskID, Decision: "approve", Reason: "材料齐全",
-				Actor: workflows.Actor{UserID: userID, Role: step.role, Region: step.region}}},
+				Actor: workflows.Actor{UserID: userID, Role: skillcert.Role(step.role), Region: step.region}}},
 		})
 		if err == nil {
 			err = h.Get(context.Background(), nil)

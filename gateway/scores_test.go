@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"encoding/json"
-	"skillcert"
 	"strings"
 	"testing"
 )
@@ -50,9 +49,9 @@ func TestScoresIntegration(t *testing.T) {
 	owner, appID := s.paid(t, "吴四", 5)
 	quitter, quitID := s.paid(t, "郑五", 5)
 	s.scoring(t, 5, appID, quitID)
-	other := s.staff(t, skillcert.RoleCityReviewer, "包头市", "")
-	supervisor := s.staff(t, skillcert.RoleSupervisor, "", "")
-	committee := s.staff(t, skillcert.RoleCommitteeMember, "", "")
+	other := s.staff(t, roleCityReviewer, "包头市", "")
+	supervisor := s.staff(t, roleSupervisor, "", "")
+	committee := s.staff(t, roleCommitteeMember, "", "")
 
 	t.Run("refusals", func(t *testing.T) {
 		for _, score := range []any{100.5, -1, 60.55, "abc"} {

@@ -62,9 +62,9 @@ func TestFinding8CommitteeRecusalAndAccess(t *testing.T) {
 	owner, id := s.paid(t, "褚八", 2)
 	s.scoring(t, 2, id)
 	employer := applicationBody(s.batch, s.region)["employer"].(string) // 呼和浩特市某局
-	campus := s.staff(t, skillcert.RoleCommitteeMember, "", " 呼和浩特市 某局（新城校区） ")
-	spaced := s.staff(t, skillcert.RoleCommitteeMember, "", "呼和浩特市　某局")
-	member := s.staff(t, skillcert.RoleCommitteeMember, "", "锡林郭勒职业学院")
+	campus := s.staff(t, roleCommitteeMember, "", " 呼和浩特市 某局（新城校区） ")
+	spaced := s.staff(t, roleCommitteeMember, "", "呼和浩特市　某局")
+	member := s.staff(t, roleCommitteeMember, "", "锡林郭勒职业学院")
 	app := "/api/v1/applications/" + id
 
 	if strings.TrimSpace(employer) == "" {
@@ -230,7 +230,7 @@ func TestFinding15IDSquatting(t *testing.T) {
 		t.Fatalf("the report list misses the report or shows the full ID number: %s", list.Raw)
 	}
 	resolve := "/api/v1/admin/identity-disputes/" + reportID + "/resolve"
-	_, provToken := g.newStaff(t, skillcert.RoleProvincialReviewer, "")
+	_, provToken := g.newStaff(t, roleProvincialReviewer, "")
 	g.do(t, "POST", resolve, provToken, map[string]any{"decision": "reassign", "identity_check": "当面核验身份证原件", "reason": "核实"}).wantError(t, 403, "forbidden", "")
 	g.do(t, "POST", resolve, admin, map[string]any{"decision": "reassign", "reason": "核实"}).wantError(t, 422, "invalid", "identity_check")
 	g.do(t, "POST", resolve, admin, map[string]any{"decision": "give", "identity_check": "x", "reason": "核实"}).wantError(t, 422, "invalid", "decision")
@@ -250,7 +250,7 @@ func TestFinding15IDSquatting(t *testing.T) {
 		WHERE subject = 'account' AND application_id = $1 ORDER BY chain_seq DESC LIMIT 1`, squatter.ID).Scan(&action, &actor); err != nil {
 		t.Fatalf("no audit event of the reassignment: %v", err)
 	}
-	if action != "account_reassigned" || actor != string(skillcert.RoleAdmin) {
+	if action != "account_reassigned" || actor != roleAdmin {
 		t.Fatalf("audit event %s by %s", action, actor)
 	}
 }
@@ -302,7 +302,7 @@ func TestAuditTamperEvident(t *testing.T) {
 	s := newStaffCase(t, "满洲里市")
 	g := s.g
 	s.submitted(t, "蒋十", 5)
-	supervisor := s.staff(t, skillcert.RoleSupervisor, "", "")
+	supervisor := s.staff(t, roleSupervisor, "", "")
 	if v := verifyResult(t, g, s.admin); !v.OK || v.Events < 3 || v.FirstBadSeq != nil {
 		t.Fatalf("intact trail: %+v", v)
 	}

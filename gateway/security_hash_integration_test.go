@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"skillcert"
 	"strconv"
 	"strings"
 	"sync"
@@ -144,7 +143,7 @@ func TestFinding04OlderHashesUpgradedAtLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	userID, before := g.newStaff(t, skillcert.RoleSupervisor, "")
+	userID, before := g.newStaff(t, roleSupervisor, "")
 	salt := []byte("0123456789abcdef")
 	old := fmt.Sprintf("$argon2id$v=%d$m=%d,t=2,p=1$%s$%s", argon2.Version, 19*1024, base64.RawStdEncoding.EncodeToString(salt),
 		base64.RawStdEncoding.EncodeToString(argon2.IDKey([]byte("Staff2022pass"), salt, 2, 19*1024, 1, 32)))

@@ -146,7 +146,7 @@ func TestFinding14_RowsAreStreamedAndStopAt5000(t *testing.T) {
 // The zip bomb through the API: 413, naming the file.
 func TestFinding14_ZipBombImportIsRefused(t *testing.T) {
 	g := startGateway(t)
-	_, token := g.newStaff(t, skillcert.RoleProvincialReviewer, "")
+	_, token := g.newStaff(t, roleProvincialReviewer, "")
 	bomb := zipBombWorkbook(t, "xl/media/image1.bin", 64<<20)
 	uploadScores(t, g, token, "scores.xlsx", bomb).wantError(t, 413, skillcert.ETOOLARGE, "file")
 	uploadScores(t, g, token, "many.xlsx", manyRowsWorkbook(t, 20_000)).wantError(t, 422, "invalid", "file")

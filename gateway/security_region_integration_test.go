@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"skillcert"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,7 @@ import (
 func TestFinding13OtherRegionIs404(t *testing.T) {
 	s := newStaffCase(t, "乌海市")
 	g := s.g
-	other := s.staff(t, skillcert.RoleCityReviewer, "阿拉善盟", "")
+	other := s.staff(t, roleCityReviewer, "阿拉善盟", "")
 	_, appID := s.submitted(t, "何十四", 5)
 	taskID := s.openTask(t, s.city.Token, appID, "preliminary_review")
 	sessionID := s.session(t, 5, 10, time.Now().Add(240*time.Hour)).want(t, 201).str("id")

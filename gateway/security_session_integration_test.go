@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"skillcert"
 	"strings"
 	"testing"
 )
@@ -163,7 +162,7 @@ func TestIssue12SeedNeverResetsAdminPassword(t *testing.T) {
 
 	username := fmt.Sprintf("setpw_%d", rand.IntN(1_000_000_000))
 	g.do(t, "POST", "/api/v1/admin/users", adminBefore, map[string]any{"username": username,
-		"password": "Staff2022pass", "name": "改密测试", "role": skillcert.RoleSupervisor}).want(t, 201)
+		"password": "Staff2022pass", "name": "改密测试", "role": roleSupervisor}).want(t, 201)
 	old := g.login(t, username, "Staff2022pass")
 	env := func(extra map[string]string) func(string) string {
 		return func(k string) string {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"skillcert"
 	"sync"
 	"testing"
 	"time"
@@ -34,22 +33,22 @@ func newStaffCase(t *testing.T, region string) *staffCase {
 	t.Helper()
 	g := startGateway(t)
 	s := &staffCase{g: g, batch: g.newBatch(t), region: region, admin: g.adminToken(t)}
-	s.city = s.staff(t, skillcert.RoleCityReviewer, region, "")
-	s.city2 = s.staff(t, skillcert.RoleCityReviewer, region, "")
-	s.prov = s.staff(t, skillcert.RoleProvincialReviewer, "", "")
-	s.prov2 = s.staff(t, skillcert.RoleProvincialReviewer, "", "")
+	s.city = s.staff(t, roleCityReviewer, region, "")
+	s.city2 = s.staff(t, roleCityReviewer, region, "")
+	s.prov = s.staff(t, roleProvincialReviewer, "", "")
+	s.prov2 = s.staff(t, roleProvincialReviewer, "", "")
 	return s
 }
 
 // staff creates a staff account with the employer given (a default one when empty) and logs it in.
-func (s *staffCase) staff(t *testing.T, role skillcert.Role, region, employer string) staffAccount {
+func (s *staffCase) staff(t *testing.T, role, region, employer string) staffAccount {
 	t.Helper()
 	if employer == "" {
 		employer = "内蒙古职业培训与就业促进会"
 	}
 	username := fmt.Sprintf("st_%s_%d", role, rand.IntN(1_000_000_000))
 	r := s.g.do(t, "POST", "/api/v1/admin/users", s.admin, map[string]any{"username": username,
-		"password": "Staff2022pass", "name": "员工" + string(role), "role": role, "region": region, "employer": employer}).want(t, 201)
+		"password": "Staff2022pass", "name": "员工" + role, "role": role, "region": region, "employer": employer}).want(t, 201)
 	return staffAccount{ID: r.str("user_id"), Token: s.g.login(t, username, "Staff2022pass")}
 }
 
@@ -232,8 +231,8 @@ func TestTaskActionsIntegration(t *testing.T) {
 	_, appID := s.submitted(t, "赵六", 5)
 	taskID := s.openTask(t, s.city.Token, appID, "preliminary_review")
 	path := func(action string) string { return "/api/v1/tasks/" + taskID + "/" + action }
-	other := s.staff(t, skillcert.RoleCityReviewer, "包头市", "")
-	supervisor := s.staff(t, skillcert.RoleSupervisor, "", "")
+	other := s.staff(t, roleCityReviewer, "包头市", "")
+	supervisor := s.staff(t, roleSupervisor, "", "")
 
 	t.Run("scope and role", func(t *testing.T) {
 		g.do(t, "POST", path("claim"), other.Token, nil).wantError(t, 404, "not_found", "")

@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"skillcert"
 )
 
 // loginAnswer is the API's answer to a login.
@@ -45,7 +43,7 @@ func (u *ui) login(staff bool) fiber.Handler {
 		}
 		u.startSession(c, ans.Token, ans.ExpiresAt)
 		home := "/"
-		if ans.Role != string(skillcert.RoleApplicant) {
+		if ans.Role != "applicant" {
 			home = "/staff/"
 		}
 		return redirect(c, safeNext(p.Form["next"], home))
