@@ -26,16 +26,14 @@ func (u *ui) adminRoutes(r fiber.Router) {
 type found = api.AdminApplication
 
 // searchData is the search page.
-type searchData struct {
-	listing[found]
-}
+type searchData = listing[found]
 
 var searchFilters = []string{"status", "region", "occupation_code", "level", "q"}
 
 func (u *ui) search(c *fiber.Ctx) error {
 	p := u.newPage(c, "申报查询")
 	p.Staff = true
-	p.Data = searchData{fetchList[found](u, c, &p, "/api/v1/admin/applications", searchFilters)}
+	p.Data = fetchList[found](u, c, &p, "/api/v1/admin/applications", searchFilters)
 	return u.render(c, http.StatusOK, "search", p)
 }
 

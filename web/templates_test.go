@@ -37,7 +37,7 @@ func TestTemplatesRender(t *testing.T) {
 		"import":            []importRow{{Row: 2, Errors: map[string]string{"score": "超出范围"}}, {Row: 3, Applied: true, StateLabel: "已确认"}},
 		"users":             map[string]any{"Users": []staffUser{{Name: "张三", Role: "admin"}}, "Regions": []string{"包头市"}},
 		"evaluate":          a,
-		"search":            searchData{listing[found]{Items: []found{{ID: "x", Level: 3}}, Page: 1}},
+		"search":            searchData{Items: []found{{ID: "x", Level: 3}}, Page: 1},
 		"admin_application": adminAppData{App: a, Audit: []auditEvent{{Action: "created"}}, TemporalUI: "http://t"},
 		"history":           map[string]any{"ID": "x", "WorkflowID": "application-x", "Events": []historyEvent{{ID: "1", Type: "工作流启动", Summary: "{}"}}},
 	}
