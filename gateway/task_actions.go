@@ -278,10 +278,18 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	if err := checkTaskScope(p, t); err != nil {
 		return err
 	}
-	if !skillcert.TaskStatus(t.Status).Active() {
+	// A repeat, with its Idempotency-Key, of a decision whose answer was lost (the gateway died, the
+	// stored answer is gone) goes to the workflow again: the Update ID derived from the key gets the first
+	// outcome, where the projection alone would say 409 "already completed".
+	status := skillcert.TaskStatus(t.Status)
+	repeat := status == skillcert.TaskCompleted && deref(t.AssigneeID) == p.ID && hasIdempotencyKey(ctx)
+	if !status.Active() && !repeat {
 		return taskNotActive(t)
 	}
 	if skillcert.TaskType(t.Type) == skillcert.TaskIncident {
+		if repeat {
+			return taskNotActive(t)
+		}
 		return a.resolveIncident(c, t, req)
 	}
 	if !slices.Contains(reviewTaskTypes, skillcert.TaskType(t.Type)) {
@@ -290,16 +298,18 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	if err := validateCompletion(req); err != nil {
 		return err
 	}
-	took := skillcert.TaskStatus(t.Status) == skillcert.TaskOpen
-	if skillcert.TaskStatus(t.Status) == skillcert.TaskClaimed && deref(t.AssigneeID) != p.ID {
+	took := status == skillcert.TaskOpen
+	if status == skillcert.TaskClaimed && deref(t.AssigneeID) != p.ID {
 		return claimedByOther(t)
 	}
-	n, err := a.q.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
-	if err != nil {
-		return fmt.Errorf("take task %s: %w", t.ID, err)
-	}
-	if n == 0 {
-		return a.explainNoChange(ctx, t.ID)
+	if !repeat {
+		n, err := a.q.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
+		if err != nil {
+			return fmt.Errorf("take task %s: %w", t.ID, err)
+		}
+		if n == 0 {
+			return a.explainNoChange(ctx, t.ID)
+		}
 	}
 	docs := make([]workflows.DocumentVerdict, len(req.Documents))
 	for i, d := range req.Documents {
