@@ -68,15 +68,16 @@ type lifecycleOutcome struct {
 	err      error
 }
 
-// runLifecycles drives every plan at concurrency conc.
-func runLifecycles(ctx context.Context, d *driver, plans []plan, conc int) ([]lifecycleOutcome, LifecycleRun) {
+// runLifecycles drives every plan at concurrency conc, plan i through drivers[i % len(drivers)] (the
+// production profile alternates two gateways).
+func runLifecycles(ctx context.Context, drivers []*driver, plans []plan, conc int) ([]lifecycleOutcome, LifecycleRun) {
 	outcomes := make([]lifecycleOutcome, len(plans))
 	var mu sync.Mutex
 	done := 0
 	start := time.Now()
 	failed := parallel(ctx, len(plans), conc, func(ctx context.Context, i int) error {
 		t := time.Now()
-		id, err := d.lifecycle(ctx, plans[i])
+		id, err := drivers[i%len(drivers)].lifecycle(ctx, plans[i])
 		outcomes[i] = lifecycleOutcome{appID: id, level: plans[i].level, duration: time.Since(t), err: err}
 		mu.Lock()
 		done++
@@ -114,8 +115,8 @@ func levelGroup(level int) string {
 // group; it also returns each lifecycle's traffic for the baseline.
 func countActions(ctx context.Context, c client.Client, outcomes []lifecycleOutcome) (ActionsReport, []cycleShape, error) {
 	all := countHistory(nil)
-	groups := map[string]*historyCount{}
-	counts := map[string]int{}
+	groups, levels := map[string]*historyCount{}, map[string]*historyCount{}
+	counts, levelCounts := map[string]int{}, map[string]int{}
 	var shapes []cycleShape
 	for _, o := range outcomes {
 		if o.err != nil || o.appID == "" {
@@ -134,11 +135,21 @@ func countActions(ctx context.Context, c client.Client, outcomes []lifecycleOutc
 		}
 		groups[g].add(h)
 		counts[g]++
+		lk := levelKey(o.level)
+		if levels[lk] == nil {
+			z := countHistory(nil)
+			levels[lk] = &z
+		}
+		levels[lk].add(h)
+		levelCounts[lk]++
 		shapes = append(shapes, cycleShape{Updates: sum(h.Updates), Activities: h.Attempts, Signals: sum(h.Signals)})
 	}
-	rep := ActionsReport{All: averageActions(all, len(shapes)), ByGroup: map[string]Actions{}}
+	rep := ActionsReport{All: averageActions(all, len(shapes)), ByGroup: map[string]Actions{}, ByLevel: map[string]Actions{}}
 	for g, h := range groups {
 		rep.ByGroup[g] = averageActions(*h, counts[g])
+	}
+	for l, h := range levels {
+		rep.ByLevel[l] = averageActions(*h, levelCounts[l])
 	}
 	rep.Explanation = explainActions(rep.All)
 	return rep, shapes, nil
