@@ -24,6 +24,8 @@ func idleLifecycles(ctx context.Context, d *driver, rec *recorder, plans []plan)
 	idle := *d
 	idle.api = &apiClient{api: d.api.api, rec: rec, errors: d.api.errors}
 	idle.files.scan = pdf
+	s := d.seats // its own sessions, so the idle seat assignments are timed under rec too
+	idle.seats = newSeating(idle.api, s.provincial, s.batchID, s.examAt)
 	failed := 0
 	for _, p := range plans {
 		if _, err := idle.lifecycle(ctx, p); err != nil {
