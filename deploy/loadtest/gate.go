@@ -89,3 +89,16 @@ func gateResults(start, end LoadAverage, quick, force bool, prefix string) Gate 
 	}
 	return g
 }
+
+// settledLoad reads the load average until its 1-minute figure is at most maxStartLoad or wait has passed,
+// and returns the last reading: building the load test itself (go run) lifts the 1-minute average for a
+// while, and an idle machine should not be taken for a busy one because of it.
+func settledLoad(wait time.Duration, read func() (LoadAverage, error), sleep func(time.Duration)) (LoadAverage, error) {
+	const step = 5 * time.Second
+	l, err := read()
+	for waited := time.Duration(0); err == nil && l.One > maxStartLoad && waited < wait; waited += step {
+		sleep(step)
+		l, err = read()
+	}
+	return l, err
+}

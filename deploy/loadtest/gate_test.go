@@ -58,3 +58,22 @@ func TestMarkdownLabelsADisturbedLatest(t *testing.T) {
 		t.Errorf("a forced latest is not labelled disturbed:\n%s", md)
 	}
 }
+
+func TestSettledLoadWaitsForTheLoadToFall(t *testing.T) {
+	readings := []float64{0.9, 0.7, 0.45, 0.1}
+	i, slept := 0, time.Duration(0)
+	read := func() (LoadAverage, error) {
+		l := LoadAverage{One: readings[min(i, len(readings)-1)]}
+		i++
+		return l, nil
+	}
+	sleep := func(d time.Duration) { slept += d }
+	l, err := settledLoad(time.Minute, read, sleep)
+	if err != nil || l.One != 0.45 || slept != 10*time.Second {
+		t.Errorf("settledLoad = %+v, %v after %v; want 0.45 after 10s", l, err, slept)
+	}
+	i, slept = 0, 0
+	if l, _ := settledLoad(5*time.Second, read, sleep); l.One != 0.7 || slept != 5*time.Second {
+		t.Errorf("settledLoad with 5s = %+v after %v; want 0.7 after 5s (it gives up)", l, slept)
+	}
+}

@@ -55,6 +55,7 @@ type options struct {
 	idle           int
 	allowDisturbed bool
 	profile        string
+	settle         time.Duration
 }
 
 func parseOptions(args []string) (options, error) {
@@ -65,6 +66,7 @@ func parseOptions(args []string) (options, error) {
 	fs.IntVar(&o.concurrency, "c", 8, "lifecycles in flight (the goals are stated at 8)")
 	fs.IntVar(&o.idle, "idle", -1, "lifecycles driven one at a time on the idle stack, with 1 MiB scans (default 10, quick 3)")
 	fs.BoolVar(&o.allowDisturbed, "allow-disturbed", false, "quick mode: write latest.* even when the load average was above 0.5 at the start (labelled disturbed)")
+	fs.DurationVar(&o.settle, "settle", 30*time.Second, "wait up to this long for the 1-minute load average to fall to 0.5 before starting")
 	fs.StringVar(&o.profile, "profile", "dev", "dev: the dev server stack; production: deploy/prodstack (Temporal services as processes, two workers, two gateways)")
 	fs.IntVar(&o.open, "open", -1, "applications left open (drafts) during the lifecycle load (default 10000, quick 500)")
 	fs.IntVar(&o.perApplicant, "open-per-applicant", 10, "open applications per applicant (different occupations)")
@@ -171,7 +173,7 @@ func run(ctx context.Context, o options) error {
 	if o.out == "" {
 		o.out = filepath.Join(root, "deploy", "loadtest", "results")
 	}
-	startLoad, err := readLoadavg()
+	startLoad, err := settledLoad(o.settle, readLoadavg, time.Sleep)
 	if err != nil {
 		return fmt.Errorf("load average: %w", err)
 	}
