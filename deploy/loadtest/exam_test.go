@@ -113,11 +113,11 @@ func TestParseOptionsDefaults(t *testing.T) {
 		n, c, open, apps, sw   int
 		wantGatewayEnvMemLimit bool
 	}{
-		{nil, 400, 8, 10000, 1_000_000, 2, true},
-		{[]string{"-quick"}, 30, 8, 500, 50_000, 1, true},
-		{[]string{"-quick", "-open", "0", "-n", "5", "-sweep", "4"}, 5, 8, 0, 50_000, 1, true},
-		{[]string{"-sweep", "none", "-gateway-env", ""}, 400, 8, 10000, 1_000_000, 0, false},
-		{[]string{"-c", "16"}, 400, 16, 10000, 1_000_000, 2, true},
+		{nil, 400, 8, 10000, 1_000_000, 2, false},
+		{[]string{"-quick"}, 30, 8, 500, 50_000, 1, false},
+		{[]string{"-quick", "-open", "0", "-n", "5", "-sweep", "4"}, 5, 8, 0, 50_000, 1, false},
+		{[]string{"-sweep", "none", "-gateway-env", "GOMEMLIMIT=64MiB"}, 400, 8, 10000, 1_000_000, 0, true},
+		{[]string{"-c", "16"}, 400, 16, 10000, 1_000_000, 2, false},
 	}
 	for _, tt := range tests {
 		o, err := parseOptions(tt.args)

@@ -74,15 +74,15 @@ func parseOptions(args []string) (options, error) {
 	fs.IntVar(&o.projTasks, "projection-tasks", 0, "open tasks in the projection (default 200000, quick 10000)")
 	fs.IntVar(&o.projRequests, "projection-requests", 1000, "requests per projection endpoint")
 	fs.DurationVar(&o.projBudget, "projection-budget", 3*time.Minute, "time limit per projection endpoint (at least 100 requests are made)")
-	fs.IntVar(&o.registerConc, "register-c", 4, "concurrent registrations (each hashes a password with argon2id)")
+	fs.IntVar(&o.registerConc, "register-c", 8, "concurrent registrations (each hashes a password with argon2id)")
 	fs.BoolVar(&o.skipBaseline, "skip-baseline", false, "skip the bare-Temporal baseline")
 	fs.BoolVar(&o.skipProj, "skip-projection", false, "skip the projection at scale")
 	fs.BoolVar(&o.skipLifecycles, "skip-lifecycles", false, "skip everything but the projection at scale")
 	fs.BoolVar(&o.keep, "keep", false, "keep the stack's temporary folder (logs, data)")
 	fs.StringVar(&o.out, "out", "", "results folder (default deploy/loadtest/results)")
 	fs.StringVar(&o.workerEnv, "worker-env", "", "extra worker settings, KEY=VALUE,KEY=VALUE")
-	fs.StringVar(&o.gatewayEnv, "gateway-env", "GOMEMLIMIT=64MiB",
-		"extra gateway settings, KEY=VALUE,KEY=VALUE (GOMEMLIMIT makes Go return the memory of argon2id hashing and of garbage)")
+	fs.StringVar(&o.gatewayEnv, "gateway-env", "",
+		"extra gateway settings, KEY=VALUE,KEY=VALUE (none by default: the gateway runs as shipped, with its own soft memory limit)")
 	sweep := fs.String("sweep", "", "more concurrencies to measure ours and the baselines at, e.g. 16,32, or none (default: full 16,32; quick 16)")
 	fs.IntVar(&o.sweepN, "sweep-n", 96, "lifecycles per sweep point")
 	fs.StringVar(&o.dbParams, "db-params", "", "parameters added to DATABASE_URL of the worker and the gateway, e.g. pool_max_conns=16")
