@@ -97,7 +97,9 @@ func runProduction(ctx context.Context, o options, root string, startLoad LoadAv
 	if err != nil {
 		return err
 	}
-	pr.Dev = readDevReference(o.out)
+	if pr.Dev = readDevReference(o.out); pr.Dev == nil { // -out elsewhere: the repository's record
+		pr.Dev = readDevReference(filepath.Join(root, "deploy", "loadtest", "results"))
+	}
 	res.Production = pr
 	res.Errors, res.ErrorCount = env.errors.list(), env.errors.total()
 	return finish(o, env, res, startLoad, map[bool]string{true: "quick", false: "full"}[o.quick]+"-production")
