@@ -35,6 +35,7 @@ type call struct {
 	raw                 []byte            // sent as is
 	headers             map[string]string // extra headers
 	want                int               // expected status
+	busyRetries         int               // a 503 (server busy, e.g. the argon2id budget) is retried this often after a second
 	out                 any               // decoded from a JSON answer when non-nil
 }
 
@@ -56,6 +57,15 @@ func (a *apiClient) do(ctx context.Context, c call) error {
 	endpoint := c.method + " " + c.route
 	start := time.Now()
 	status, data, err := a.api.Exchange(ctx, c.method, c.path, body, headers...)
+	for try := 0; status == http.StatusServiceUnavailable && err == nil && try < c.busyRetries && ctx.Err() == nil; try++ {
+		a.rec.add(endpoint+" → 503 busy, retried", time.Since(start)) // shown in the report, not an error
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+		start = time.Now()
+		status, data, err = a.api.Exchange(ctx, c.method, c.path, body, headers...)
+	}
 	if status == 0 {
 		a.errors.add(endpoint, 0, err.Error())
 		return fmt.Errorf("%s: %w", endpoint, err)
