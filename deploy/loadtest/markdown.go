@@ -25,10 +25,10 @@ func markdown(r Result) string {
 		p("Load average (1/5/15 min): %.2f %.2f %.2f at the start, %.2f %.2f %.2f at the end: %s. Written as %s: %s.\n\n",
 			g.Start.One, g.Start.Five, g.Start.Fifteen, g.End.One, g.End.Five, g.End.Fifteen, label, g.Name, g.Reason)
 	}
-	goalsMarkdown(&b, r.Goals)
 	if r.Production != nil {
 		productionMarkdown(&b, r.Production, m.Cores)
 	}
+	goalsMarkdown(&b, r.Goals)
 	p("| figure | value |\n|---|---|\n")
 	p("| lifecycles completed (failed) | %d (%d) at concurrency %d in %.1f s |\n", r.Lifecycles.Completed, r.Lifecycles.Failed,
 		r.Lifecycles.Concurrency, r.Lifecycles.Seconds)
@@ -42,8 +42,13 @@ func markdown(r Result) string {
 		p("| **ratio_floor** (ours / floor, goal ≥ 0.8) | **%.2f** |\n", r.RatioFloor)
 	}
 	if len(r.TemporalCPU) > 0 {
-		p("| Temporal CPU-seconds per lifecycle | ours %s, same-traffic baseline %s, floor %s |\n", trimFloat3(r.TemporalCPU["ours"]),
-			trimFloat3(r.TemporalCPU["same_traffic_baseline"]), trimFloat3(r.TemporalCPU["floor"]))
+		var parts []string
+		for _, k := range []struct{ key, label string }{{"ours", "ours"}, {"same_traffic_baseline", "same-traffic baseline"}, {"floor", "floor"}} {
+			if v, ok := r.TemporalCPU[k.key]; ok {
+				parts = append(parts, k.label+" "+trimFloat3(v))
+			}
+		}
+		p("| Temporal CPU-seconds per lifecycle | %s |\n", strings.Join(parts, ", "))
 	}
 	p("| mean / p95 lifecycle duration | %.1f s / %.1f s |\n", r.Lifecycles.MeanSeconds, r.Lifecycles.P95Seconds)
 	p("| billable actions per lifecycle | %s (history events %s) |\n", trimFloat(r.Actions.All.BillablePerCycle), trimFloat(r.Actions.All.EventsPerCycle))
