@@ -50,6 +50,7 @@ type DevReference struct {
 	LifecyclesPerS float64            `json:"lifecycles_per_s"`
 	Concurrency    int                `json:"concurrency"`
 	Disturbed      bool               `json:"disturbed"`
+	LoadKnown      bool               `json:"load_known"` // the run recorded its load average (runs before the gate did not)
 	Endpoints      map[string]Latency `json:"endpoints"`
 }
 
@@ -64,7 +65,7 @@ func readDevReference(dir string) *DevReference {
 		return nil
 	}
 	return &DevReference{GeneratedAt: r.GeneratedAt, Mode: r.Mode, LifecyclesPerS: r.LifecyclesPerS, Concurrency: r.Lifecycles.Concurrency,
-		Disturbed: r.Load != nil && r.Load.Disturbed, Endpoints: r.Endpoints}
+		Disturbed: r.Load != nil && r.Load.Disturbed, LoadKnown: r.Load != nil, Endpoints: r.Endpoints}
 }
 
 // runProduction starts the production profile in a temporary folder and measures it.

@@ -27,8 +27,11 @@ func productionMarkdown(b *strings.Builder, pr *ProductionRun, cores int) {
 	devPerS, devC := "", ""
 	if dev != nil {
 		devPerS, devC = fmt.Sprintf("%.2f", dev.LifecyclesPerS), fmt.Sprint(dev.Concurrency)
-		if dev.Disturbed {
+		switch {
+		case dev.Disturbed:
 			devPerS += " (disturbed)"
+		case !dev.LoadKnown:
+			devPerS += " (load not recorded)"
 		}
 	}
 	row("**lifecycles/s**", fmt.Sprintf("**%.2f**", pr.TwoWorkers.PerSecond), fmt.Sprintf("%.2f", pr.OneWorker.PerSecond), devPerS)
