@@ -65,15 +65,6 @@ type objectStore interface {
 	Ping(ctx context.Context) error
 }
 
-// upload is a presigned upload: where and how the client sends the bytes.
-type upload struct {
-	URL       string            `json:"upload_url"`
-	Method    string            `json:"method"`
-	Fields    map[string]string `json:"fields"`
-	Headers   map[string]string `json:"headers"`
-	ExpiresAt time.Time         `json:"expires_at"`
-}
-
 // Role sets used by the route table.
 var (
 	rolesApplicant = []string{roleApplicant}

@@ -93,7 +93,7 @@ var typeEnums = map[string]struct {
 	doc    string
 }{
 	"AdminApplication.status": {anys(skillcert.AllStatuses), "申报状态 application status"},
-	"ApplicationView.status":  {anys(skillcert.AllStatuses), "申报状态 application status"},
+	"Application.status":      {anys(skillcert.AllStatuses), "申报状态 application status"},
 	"StatusResponse.status":   {anys(skillcert.AllStatuses), "申报状态 application status"},
 	"Task.status": {anys([]skillcert.TaskStatus{skillcert.TaskOpen, skillcert.TaskClaimed, skillcert.TaskCompleted, skillcert.TaskCancelled}),
 		"任务状态 task status"},

@@ -19,33 +19,6 @@ import (
 // projection; the gateway only moves a task between open and claimed (assignee_id), always with a conditional
 // UPDATE so that racing requests cannot both win.
 
-// assignTaskRequest is the body of POST /api/v1/tasks/{id}/assign.
-type assignTaskRequest struct {
-	UserID string `json:"user_id"`
-}
-
-// documentVerdictRequest is a reviewer's verdict on one document of the application.
-type documentVerdictRequest struct {
-	DocType string `json:"doc_type"`
-	Verdict string `json:"verdict"` // "ok" or "bad"
-	Reason  string `json:"reason,omitempty"`
-}
-
-// completeTaskRequest is the body of POST /api/v1/tasks/{id}/complete.
-type completeTaskRequest struct {
-	Decision  string                   `json:"decision"` // "approve", "reject" or "return"
-	Reason    string                   `json:"reason"`
-	Documents []documentVerdictRequest `json:"documents,omitempty"`
-}
-
-// completeTaskResponse is the application's status after the decision.
-type completeTaskResponse struct {
-	ApplicationID string `json:"application_id"`
-	TaskID        string `json:"task_id"`
-	Status        string `json:"status"`
-	StatusLabel   string `json:"status_label"`
-}
-
 // Task roles that can act on tasks of their own role.
 var rolesTaskWorkers = []string{roleCityReviewer, roleProvincialReviewer, roleCommitteeMember}
 
