@@ -21,6 +21,8 @@ type Client struct {
 	BaseURL string       // e.g. http://127.0.0.1:8080, without a trailing slash
 	HTTP    *http.Client // http.DefaultClient when nil
 	Token   string       // bearer token; empty for public routes
+	// IdempotencyKey, when set, is sent as Idempotency-Key with every POST that does not name its own.
+	IdempotencyKey string
 	// Check, when set, sees every answer with its body before it is decoded; an error it returns is the
 	// call's error. Tests use it to validate answers against the OpenAPI document.
 	Check func(req *http.Request, resp *http.Response, body []byte) error
@@ -33,6 +35,14 @@ func New(baseURL string) *Client { return &Client{BaseURL: strings.TrimRight(bas
 func (c *Client) WithToken(token string) *Client {
 	cp := *c
 	cp.Token = token
+	return &cp
+}
+
+// WithIdempotencyKey returns a copy of c that sends key as the Idempotency-Key of its POSTs: repeating a
+// request with the same key and body returns the first outcome.
+func (c *Client) WithIdempotencyKey(key string) *Client {
+	cp := *c
+	cp.IdempotencyKey = key
 	return &cp
 }
 
@@ -69,6 +79,9 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, hea
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
+	if c.IdempotencyKey != "" && method == http.MethodPost {
+		req.Header.Set("Idempotency-Key", c.IdempotencyKey)
+	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -77,14 +90,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, hea
 		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := &Error{Status: resp.StatusCode}
-		var b api.ErrorBody
-		if json.Unmarshal(data, &b) == nil && b.Error.Code != "" {
-			e.Body = b.Error
-		} else {
-			e.Body.Message = strings.TrimSpace(string(data))
-		}
-		return e
+		return errorOf(resp.StatusCode, data)
 	}
 	if out == nil || len(data) == 0 {
 		return nil
@@ -95,10 +101,28 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, hea
 	return nil
 }
 
+// errorOf is the *Error of a non-2xx answer: the documented error object when the body is one, else the
+// body's text as the message.
+func errorOf(status int, data []byte) *Error {
+	e := &Error{Status: status}
+	var b api.ErrorBody
+	if json.Unmarshal(data, &b) == nil && b.Error.Code != "" {
+		e.Body = b.Error
+	} else {
+		e.Body.Message = strings.TrimSpace(string(data))
+	}
+	return e
+}
+
 // Send sends req as it is, with the bearer token when it has no Authorization header, and returns the
 // answer with its whole body (read and closed), after Check.
 func (c *Client) Send(req *http.Request) (*http.Response, []byte, error) {
-	if c.Token != "" && req.Header.Get("Authorization") == "" {
+	return c.send(req, true)
+}
+
+// send is Send; toGateway false (requests to the object storage) sends no token and skips Check.
+func (c *Client) send(req *http.Request, toGateway bool) (*http.Response, []byte, error) {
+	if toGateway && c.Token != "" && req.Header.Get("Authorization") == "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	hc := c.HTTP
@@ -114,7 +138,7 @@ func (c *Client) Send(req *http.Request) (*http.Response, []byte, error) {
 	if err != nil {
 		return resp, nil, fmt.Errorf("read %s %s: %w", req.Method, req.URL.Path, err)
 	}
-	if c.Check != nil {
+	if toGateway && c.Check != nil {
 		if err := c.Check(req, resp, data); err != nil {
 			return resp, data, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
 		}
