@@ -23,6 +23,8 @@ type app struct {
 	log      *slog.Logger
 	pool     *pgxpool.Pool
 	q        *db.Queries
+	tasks    taskStore   // the inbox and task actions' queries (a.q)
+	updater  caseUpdater // workflow commands (temporalUpdater)
 	temporal client.Client
 	store    objectStore
 	pdf      pdfRenderer // nil when no CJK font was found; PDF routes then answer 503

@@ -41,7 +41,7 @@ func (a *app) loadTask(ctx context.Context, id string) (db.GetTaskDetailRow, err
 	if !validUUID(id) {
 		return db.GetTaskDetailRow{}, errNotFound("任务")
 	}
-	t, err := a.q.GetTaskDetail(ctx, id)
+	t, err := a.tasks.GetTaskDetail(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, errNotFound("任务")
 	}
@@ -106,7 +106,7 @@ func (a *app) claimTask(c *fiber.Ctx) error {
 	if err := checkTaskScope(p, t); err != nil {
 		return err
 	}
-	n, err := a.q.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
+	n, err := a.tasks.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
 	if err != nil {
 		return fmt.Errorf("claim task %s: %w", t.ID, err)
 	}
@@ -132,7 +132,7 @@ func (a *app) unclaimTask(c *fiber.Ctx) error {
 	if t.Status == "open" {
 		return c.JSON(viewTask(t)) // nothing to give back
 	}
-	n, err := a.q.ReleaseTask(ctx, db.ReleaseTaskParams{ID: t.ID, UserID: &p.ID, AnyAssignee: admin})
+	n, err := a.tasks.ReleaseTask(ctx, db.ReleaseTaskParams{ID: t.ID, UserID: &p.ID, AnyAssignee: admin})
 	if err != nil {
 		return fmt.Errorf("unclaim task %s: %w", t.ID, err)
 	}
@@ -157,7 +157,7 @@ func (a *app) checkAssignee(ctx context.Context, id string, t db.GetTaskDetailRo
 	if !validUUID(id) {
 		return fieldInvalid("user_id", "请填写有效的用户编号")
 	}
-	u, err := a.q.GetUserByID(ctx, id)
+	u, err := a.tasks.GetUserByID(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fieldInvalid("user_id", "用户不存在")
 	}
@@ -199,7 +199,7 @@ func (a *app) assignTask(c *fiber.Ctx) error {
 	if err := a.checkAssignee(ctx, assignee, t); err != nil {
 		return err
 	}
-	n, err := a.q.AssignTaskTo(ctx, db.AssignTaskToParams{ID: t.ID, AssigneeID: &assignee, CallerID: &p.ID, Override: admin})
+	n, err := a.tasks.AssignTaskTo(ctx, db.AssignTaskToParams{ID: t.ID, AssigneeID: &assignee, CallerID: &p.ID, Override: admin})
 	if err != nil {
 		return fmt.Errorf("assign task %s: %w", t.ID, err)
 	}
@@ -269,7 +269,7 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	if t.Status == "claimed" && deref(t.AssigneeID) != p.ID {
 		return claimedByOther(t)
 	}
-	n, err := a.q.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
+	n, err := a.tasks.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
 	if err != nil {
 		return fmt.Errorf("take task %s: %w", t.ID, err)
 	}
@@ -286,7 +286,7 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	}, &res)
 	if err != nil {
 		if took { // give back what this request took, unless the workflow closed the task meanwhile
-			if _, rerr := a.q.ReleaseTask(detached(c), db.ReleaseTaskParams{ID: t.ID, UserID: &p.ID}); rerr != nil {
+			if _, rerr := a.tasks.ReleaseTask(detached(c), db.ReleaseTaskParams{ID: t.ID, UserID: &p.ID}); rerr != nil {
 				a.log.Warn("release task after a refused decision", "task_id", t.ID, "error", rerr)
 			}
 		}
