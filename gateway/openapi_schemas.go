@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"skillcert"
+	"skillcert/workflows"
 )
 
 // schemas builds the JSON schemas of the request and response types: every named struct becomes a
@@ -60,6 +61,9 @@ func (g *schemas) ref(t reflect.Type) map[string]any {
 		if len(required) > 0 {
 			s["required"] = required
 		}
+		if doc, ok := componentDocs[name]; ok {
+			s["description"] = doc
+		}
 		g.components[name] = s
 	}
 	return map[string]any{"$ref": "#/components/schemas/" + name}
@@ -95,6 +99,17 @@ var typeEnums = map[string]struct {
 	"AdminApplication.status": {anys(skillcert.AllStatuses), "申报状态 application status"},
 	"Application.status":      {anys(skillcert.AllStatuses), "申报状态 application status"},
 	"StatusResponse.status":   {anys(skillcert.AllStatuses), "申报状态 application status"},
+	"Task.type": {append(anys([]skillcert.TaskType{skillcert.TaskPreliminaryReview, skillcert.TaskReReview, skillcert.TaskCorrectionReview,
+		skillcert.TaskScoreEntry, skillcert.TaskScoreConfirmation, skillcert.TaskComprehensiveReview}), workflows.TaskIncident),
+		"任务类型 task type (incident: 故障待处理, admins only)"},
+	"CompleteTaskRequest.decision": {append(anys([]skillcert.Decision{skillcert.DecisionApprove, skillcert.DecisionReject, skillcert.DecisionReturn}),
+		workflows.IncidentRetry, workflows.IncidentAbandon),
+		"审核意见 decision: approve 通过, reject 不通过, return 退回补正; on an incident retry 重试 or abandon 放弃"},
+	"ScoreRequest.component":  {anys([]skillcert.Component{skillcert.ComponentTheory, skillcert.ComponentSkill}), "成绩科目 component: theory 理论知识, skill 技能考核"},
+	"ScoreResponse.component": {anys([]skillcert.Component{skillcert.ComponentTheory, skillcert.ComponentSkill}), "成绩科目 component: theory 理论知识, skill 技能考核"},
+	"Title.grade": {anys([]skillcert.TitleGrade{skillcert.TitleAssistant, skillcert.TitleJunior, skillcert.TitleIntermediate,
+		skillcert.TitleAssociateSenior, skillcert.TitleSenior}), "职称级别 title grade: assistant 助理级, junior 初级, intermediate 中级, associate_senior 副高级, senior 正高级"},
+	"CreateUserRequest.role": {anys(skillcert.StaffRoles), "工作人员角色 staff role"},
 	"Task.status": {anys([]skillcert.TaskStatus{skillcert.TaskOpen, skillcert.TaskClaimed, skillcert.TaskCompleted, skillcert.TaskCancelled}),
 		"任务状态 task status"},
 }
