@@ -101,6 +101,14 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, hea
 	return nil
 }
 
+// ErrorOf is the error of an answer that Send returned: nil for a 2xx, else an *Error.
+func ErrorOf(resp *http.Response, body []byte) error {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	return errorOf(resp.StatusCode, body)
+}
+
 // errorOf is the *Error of a non-2xx answer: the documented error object when the body is one, else the
 // body's text as the message.
 func errorOf(status int, data []byte) *Error {
