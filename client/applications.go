@@ -158,3 +158,15 @@ func (c *Client) Batches(ctx context.Context) ([]api.Batch, error) {
 	var out []api.Batch
 	return out, c.Do(ctx, http.MethodGet, "/api/v1/batches", nil, &out)
 }
+
+// Regions lists the 14 regions (盟市) in their official order.
+func (c *Client) Regions(ctx context.Context) ([]string, error) {
+	var out []string
+	return out, c.Do(ctx, http.MethodGet, "/api/v1/regions", nil, &out)
+}
+
+// Ready reports whether the gateway's dependencies answer (GET /readyz): an *Error 503 when not.
+func (c *Client) Ready(ctx context.Context) (api.Health, error) {
+	var out api.Health
+	return out, c.Do(ctx, http.MethodGet, "/readyz", nil, &out)
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"skillcert"
+	"skillcert/api"
 	"skillcert/schema/db"
 )
 
@@ -80,10 +81,13 @@ func TestRosterOverdue(t *testing.T) {
 // sessionIDs lists the IDs of the exam sessions a caller's list shows.
 func sessionIDs(t *testing.T, g *testGateway, token, query string) []string {
 	t.Helper()
-	r := g.do(t, "GET", "/api/v1/exam-sessions?page_size=200&"+query, token, nil).want(t, 200)
+	var pg api.Page[api.ExamSession]
+	if err := g.as(token).Do(t.Context(), "GET", "/api/v1/exam-sessions?page_size=200&"+query, nil, &pg); err != nil {
+		t.Fatal(err)
+	}
 	var ids []string
-	for _, it := range r.Body["items"].([]any) {
-		ids = append(ids, it.(map[string]any)["id"].(string))
+	for _, it := range pg.Items {
+		ids = append(ids, it.ID)
 	}
 	return ids
 }

@@ -35,10 +35,9 @@ func TestParseScoreValue(t *testing.T) {
 // history actions of an application as its applicant sees them.
 func historyActions(t *testing.T, g *testGateway, token, appID string) []string {
 	t.Helper()
-	r := g.do(t, "GET", "/api/v1/applications/"+appID, token, nil).want(t, 200)
 	var actions []string
-	for _, h := range r.Body["history"].([]any) {
-		actions = append(actions, h.(map[string]any)["action"].(string))
+	for _, h := range must(g.as(token).Application(t.Context(), appID))(t).History {
+		actions = append(actions, h.Action)
 	}
 	return actions
 }

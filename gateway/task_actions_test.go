@@ -2,16 +2,15 @@ package gateway
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"skillcert/api"
+	"skillcert/client"
 )
 
 // staffCase drives applications of one batch and region through their lifecycle over HTTP, as the people
@@ -47,19 +46,19 @@ func (s *staffCase) staff(t *testing.T, role, region, employer string) staffAcco
 		employer = "内蒙古职业培训与就业促进会"
 	}
 	username := fmt.Sprintf("st_%s_%d", role, rand.IntN(1_000_000_000))
-	r := s.g.do(t, "POST", "/api/v1/admin/users", s.admin, map[string]any{"username": username,
-		"password": "Staff2022pass", "name": "员工" + role, "role": role, "region": region, "employer": employer}).want(t, 201)
-	return staffAccount{ID: r.str("user_id"), Token: s.g.login(t, username, "Staff2022pass")}
+	r := must(s.g.as(s.admin).CreateUser(t.Context(), api.CreateUserRequest{Username: username,
+		Password: "Staff2022pass", Name: "员工" + role, Role: role, Region: region, Employer: employer}))(t)
+	return staffAccount{ID: r.UserID, Token: s.g.login(t, username, "Staff2022pass")}
 }
 
 // caseBody is a valid application of level 5 (or 2, with a 三级 certificate of 2018) in the case's region.
-func (s *staffCase) caseBody(level int) map[string]any {
-	body := applicationBody(s.batch, s.region)
-	body["occupation_code"], body["level"] = caseOccupation, level
+func (s *staffCase) caseBody(level int) api.CreateApplicationRequest {
+	body := api.CreateApplicationRequest{BatchID: s.batch, Region: s.region, Employer: "呼和浩特市某局", EmployerType: "agency",
+		OccupationCode: caseOccupation, Level: level, Pathway: "standard", Education: "high_school", OccupationStartedOn: "2015-03-01"}
 	if level == 2 {
-		body["occupation_started_on"] = "2008-03-01"
-		body["previous_certificate"] = map[string]any{"number": "S000015000001183000123", "level": 3,
-			"occupation_code": caseOccupation, "issued_on": "2018-06-01"}
+		body.OccupationStartedOn = "2008-03-01"
+		body.PreviousCertificate = &api.PreviousCertificate{Number: "S000015000001183000123", Level: 3,
+			OccupationCode: caseOccupation, IssuedOn: "2018-06-01"}
 	}
 	return body
 }
@@ -69,15 +68,13 @@ func (s *staffCase) caseBody(level int) map[string]any {
 func (s *staffCase) submitted(t *testing.T, name string, level int) (applicant, string) {
 	t.Helper()
 	a := s.g.registerApplicant(t, name)
-	created := s.g.do(t, "POST", "/api/v1/applications", a.Token, s.caseBody(level)).want(t, 201)
-	id := created.str("id")
-	checklist, _ := created.Body["checklist"].([]any)
-	for _, item := range checklist {
-		it := item.(map[string]any)
-		if it["required"] != true {
+	created := must(s.g.as(a.Token).CreateApplication(t.Context(), s.caseBody(level)))(t)
+	id := created.ID
+	for _, it := range created.Checklist {
+		if !it.Required {
 			continue
 		}
-		docType, contentType, data := it["doc_type"].(string), "image/png", scanPNG(t)
+		docType, contentType, data := string(it.DocType), "image/png", scanPNG(t)
 		switch docType {
 		case "photo":
 			data = photoPNG(t)
@@ -86,8 +83,8 @@ func (s *staffCase) submitted(t *testing.T, name string, level int) (applicant, 
 		}
 		s.g.uploadDocument(t, a.Token, id, docType, contentType, data).want(t, 200)
 	}
-	if r := s.g.do(t, "POST", "/api/v1/applications/"+id+"/submit", a.Token, nil).want(t, 200); r.str("status") != "preliminary_review" {
-		t.Fatalf("after submit: %s", r.Raw)
+	if r := must(s.g.as(a.Token).Submit(t.Context(), id))(t); r.Status != "preliminary_review" {
+		t.Fatalf("after submit: %+v", r)
 	}
 	return a, id
 }
@@ -95,12 +92,11 @@ func (s *staffCase) submitted(t *testing.T, name string, level int) (applicant, 
 // openTask returns the ID of the application's open or claimed task of the type, as the inbox shows it.
 func (s *staffCase) openTask(t *testing.T, token, appID, taskType string) string {
 	t.Helper()
-	r := s.g.do(t, "GET", "/api/v1/tasks?application_id="+appID+"&type="+taskType, token, nil).want(t, 200)
-	items, _ := r.Body["items"].([]any)
-	if len(items) != 1 {
-		t.Fatalf("want one %s task of %s, inbox has %s", taskType, appID, r.Raw)
+	inbox := must(s.g.as(token).Tasks(t.Context(), client.TaskFilter{ApplicationID: appID, Type: taskType}, client.Paging{}))(t)
+	if len(inbox.Items) != 1 {
+		t.Fatalf("want one %s task of %s, inbox has %+v", taskType, appID, inbox.Items)
 	}
-	return items[0].(map[string]any)["id"].(string)
+	return inbox.Items[0].ID
 }
 
 // decide completes the application's review task of the type.
@@ -118,14 +114,11 @@ func (s *staffCase) paid(t *testing.T, name string, level int) (applicant, strin
 	if r := s.decide(t, s.prov, id, "re_review", "approve").want(t, 200); r.str("status") != "awaiting_payment" {
 		t.Fatalf("after re-review: %s", r.Raw)
 	}
-	order := s.g.do(t, "POST", "/api/v1/applications/"+id+"/payment", a.Token, nil).want(t, 201)
-	body, _ := json.Marshal(map[string]any{"order_id": order.str("order_id"), "application_id": id,
-		"amount_fen": order.Body["amount_fen"], "paid_at": time.Now().Format(time.RFC3339), "transaction_id": "tx-" + id})
-	mac := hmac.New(sha256.New, []byte(testPaymentSecret))
-	mac.Write(body)
-	s.g.do(t, "POST", "/api/v1/payments/callback", "", string(body), "X-Signature", hex.EncodeToString(mac.Sum(nil))).want(t, 200)
-	if r := s.g.do(t, "GET", "/api/v1/applications/"+id, a.Token, nil).want(t, 200); r.str("status") != "exam_scheduled" {
-		t.Fatalf("after payment: %s", r.Raw)
+	order := must(s.g.as(a.Token).PaymentOrder(t.Context(), id))(t)
+	must(s.g.signedCallback(t, testPaymentSecret, api.PaymentCallback{OrderID: order.OrderID, ApplicationID: id,
+		AmountFen: order.AmountFen, PaidAt: time.Now().Format(time.RFC3339), TransactionID: "tx-" + id}))(t)
+	if r := must(s.g.as(a.Token).Application(t.Context(), id))(t); r.Status != "exam_scheduled" {
+		t.Fatalf("after payment: %+v", r)
 	}
 	return a, id
 }
@@ -142,12 +135,10 @@ func (s *staffCase) session(t *testing.T, level, capacity int, starts time.Time)
 func (s *staffCase) scoring(t *testing.T, level int, ids ...string) string {
 	t.Helper()
 	sid := s.session(t, level, len(ids)+5, time.Now().AddDate(0, 0, 20)).want(t, 201).str("id")
-	s.g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/assign", s.prov.Token, nil).want(t, 200)
+	must(s.g.as(s.prov.Token).AssignSeats(t.Context(), sid))(t)
 	for _, id := range ids {
-		r := s.g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/attendance", s.city.Token,
-			map[string]any{"application_id": id, "present": true}).want(t, 200)
-		if r.str("status") != "scoring" {
-			t.Fatalf("after attendance: %s", r.Raw)
+		if r := must(s.g.as(s.city.Token).Attendance(t.Context(), sid, id, true))(t); r.Status != "scoring" {
+			t.Fatalf("after attendance: %+v", r)
 		}
 	}
 	return sid
