@@ -122,15 +122,34 @@ func anys[T any](values []T) []any {
 	return out
 }
 
-// withEnum adds the enum and description of field name of the component named owner to s.
-func withEnum(s map[string]any, owner, name string) map[string]any {
-	e, ok := typeEnums[owner+"."+name]
+// enumComponents name the enums that several fields share: such a field refers to one component
+// (#/components/schemas/Pathway), so that generated clients get one type per enum.
+var enumComponents = map[string]string{
+	"level": "Level", "pathway": "Pathway", "education": "Education", "employer_type": "EmployerType",
+	"doc_type": "DocType", "verdict": "Verdict", "AdminApplication.status": "ApplicationStatus",
+	"Application.status": "ApplicationStatus", "StatusResponse.status": "ApplicationStatus", "Task.status": "TaskStatus",
+	"Task.type": "TaskType", "CompleteTaskRequest.decision": "Decision", "ScoreRequest.component": "Component",
+	"ScoreResponse.component": "Component", "Title.grade": "TitleGrade",
+}
+
+// withEnum adds the enum and description of field name of the component named owner to s; a shared enum
+// becomes a reference to its component (unless the field is nullable).
+func (g *schemas) withEnum(s map[string]any, owner, name string) map[string]any {
+	key := owner + "." + name
+	e, ok := typeEnums[key]
 	if !ok {
+		key = name
 		e, ok = fieldEnums[name]
 	}
 	if !ok || s["type"] == nil {
 		return s
 	}
 	s["enum"], s["description"], s["example"] = e.values, e.doc, e.values[0]
+	if component := enumComponents[key]; component != "" && s["nullable"] == nil {
+		if _, done := g.components[component]; !done {
+			g.components[component] = s
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + component}
+	}
 	return s
 }
