@@ -182,7 +182,7 @@ func textPDF(lines int) []byte {
 }
 
 // race sends the requests at once and returns their statuses, in the order given.
-func race(t *testing.T, reqs ...func(t *testing.T) result) []int {
+func race(t *testing.T, reqs ...func(t *testing.T) int) []int {
 	t.Helper()
 	start := make(chan struct{})
 	statuses := make([]int, len(reqs))
@@ -190,7 +190,7 @@ func race(t *testing.T, reqs ...func(t *testing.T) result) []int {
 	for i, req := range reqs {
 		wg.Go(func() {
 			<-start
-			statuses[i] = req(t).Status
+			statuses[i] = req(t)
 		})
 	}
 	close(start)
@@ -219,101 +219,110 @@ func oneWins(t *testing.T, what string, statuses []int) {
 func TestTaskActionsIntegration(t *testing.T) {
 	s := newStaffCase(t, "乌海市")
 	g := s.g
+	ctx := t.Context()
 	_, appID := s.submitted(t, "赵六", 5)
 	taskID := s.openTask(t, s.city.Token, appID, "preliminary_review")
-	path := func(action string) string { return "/api/v1/tasks/" + taskID + "/" + action }
 	other := s.staff(t, roleCityReviewer, "包头市", "")
 	supervisor := s.staff(t, roleSupervisor, "", "")
+	claim := func(token string) (api.Task, error) { return g.as(token).Claim(ctx, taskID) }
+	unclaim := func(token string) (api.Task, error) { return g.as(token).Unclaim(ctx, taskID) }
+	assign := func(token, userID string) (api.Task, error) { return g.as(token).AssignTask(ctx, taskID, userID) }
+	complete := func(token string, req api.CompleteTaskRequest) (api.CompleteTaskResponse, error) {
+		return g.as(token).CompleteTask(ctx, taskID, req)
+	}
+	approve := api.CompleteTaskRequest{Decision: "approve"}
+	raw := func(token, action, body string) *client.Error {
+		_, _, e := exchange(t, g.as(token), "POST", "/api/v1/tasks/"+taskID+"/"+action, body)
+		return e
+	}
 
 	t.Run("scope and role", func(t *testing.T) {
-		g.do(t, "POST", path("claim"), other.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "POST", path("claim"), s.prov.Token, nil).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", path("complete"), other.Token, map[string]any{"decision": "approve"}).wantError(t, 404, "not_found", "")
-		g.do(t, "POST", path("claim"), supervisor.Token, nil).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", path("claim"), "", nil).wantError(t, 401, "unauthorized", "")
-		g.do(t, "POST", "/api/v1/tasks/00000000-0000-0000-0000-000000000001/claim", s.city.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "POST", "/api/v1/tasks/not-a-task/claim", s.city.Token, nil).wantError(t, 404, "not_found", "")
+		wantAPIError(t, errOf(claim(other.Token)), 404, "not_found", "")
+		wantAPIError(t, errOf(claim(s.prov.Token)), 403, "forbidden", "")
+		wantAPIError(t, errOf(complete(other.Token, approve)), 404, "not_found", "")
+		wantAPIError(t, errOf(claim(supervisor.Token)), 403, "forbidden", "")
+		wantAPIError(t, errOf(claim("")), 401, "unauthorized", "")
+		wantAPIError(t, errOf(g.as(s.city.Token).Claim(ctx, "00000000-0000-0000-0000-000000000001")), 404, "not_found", "")
+		wantAPIError(t, errOf(g.as(s.city.Token).Claim(ctx, "not-a-task")), 404, "not_found", "")
 	})
 
 	t.Run("claim race: exactly one wins, five rounds", func(t *testing.T) {
 		for round := range 5 {
-			claim := func(who staffAccount) func(t *testing.T) result {
-				return func(t *testing.T) result { return g.do(t, "POST", path("claim"), who.Token, nil) }
+			claimer := func(who staffAccount) func(t *testing.T) int {
+				return func(t *testing.T) int { return answerStatus(errOf(claim(who.Token))) }
 			}
-			statuses := race(t, claim(s.city), claim(s.city2))
+			statuses := race(t, claimer(s.city), claimer(s.city2))
 			oneWins(t, fmt.Sprintf("round %d", round), statuses)
 			winner, loser := s.city, s.city2
 			if statuses[1] == http.StatusOK {
 				winner, loser = s.city2, s.city
 			}
-			g.do(t, "POST", path("claim"), loser.Token, nil).wantError(t, 409, "conflict", "assignee_id")
-			g.do(t, "POST", path("unclaim"), loser.Token, nil).wantError(t, 409, "conflict", "")
-			g.do(t, "POST", path("complete"), loser.Token, map[string]any{"decision": "approve"}).wantError(t, 409, "conflict", "")
-			again := g.do(t, "POST", path("claim"), winner.Token, nil).want(t, 200) // claiming one's own task is harmless
-			if again.str("status") != "claimed" || again.str("assignee_id") != winner.ID {
-				t.Fatalf("claimed task %s", again.Raw)
+			wantAPIError(t, errOf(claim(loser.Token)), 409, "conflict", "assignee_id")
+			wantAPIError(t, errOf(unclaim(loser.Token)), 409, "conflict", "")
+			wantAPIError(t, errOf(complete(loser.Token, approve)), 409, "conflict", "")
+			// claiming one's own task is harmless
+			if again := must(claim(winner.Token))(t); again.Status != "claimed" || again.AssigneeID == nil || *again.AssigneeID != winner.ID {
+				t.Fatalf("claimed task %+v", again)
 			}
-			if r := g.do(t, "POST", path("unclaim"), winner.Token, nil).want(t, 200); r.str("status") != "open" || r.Body["assignee_id"] != nil {
-				t.Fatalf("unclaimed task %s", r.Raw)
+			if r := must(unclaim(winner.Token))(t); r.Status != "open" || r.AssigneeID != nil {
+				t.Fatalf("unclaimed task %+v", r)
 			}
 		}
 	})
 
 	t.Run("assign", func(t *testing.T) {
-		g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": other.ID}).wantError(t, 422, "invalid", "user_id")
-		g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": s.prov.ID}).wantError(t, 422, "invalid", "user_id")
-		g.do(t, "POST", path("assign"), s.city.Token, `{"user_id":`).wantError(t, 400, "malformed", "")
-		r := g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": s.city2.ID}).want(t, 200)
-		if r.str("assignee_id") != s.city2.ID || r.str("status") != "claimed" {
-			t.Fatalf("assigned task %s", r.Raw)
+		wantAPIError(t, errOf(assign(s.city.Token, other.ID)), 422, "invalid", "user_id")
+		wantAPIError(t, errOf(assign(s.city.Token, s.prov.ID)), 422, "invalid", "user_id")
+		wantErrorBody(t, raw(s.city.Token, "assign", `{"user_id":`), "malformed", "")
+		if r := must(assign(s.city.Token, s.city2.ID))(t); r.AssigneeID == nil || *r.AssigneeID != s.city2.ID || r.Status != "claimed" {
+			t.Fatalf("assigned task %+v", r)
 		}
-		g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": s.city.ID}).wantError(t, 409, "conflict", "")
-		r = g.do(t, "POST", path("assign"), s.admin, map[string]any{"user_id": s.city.ID}).want(t, 200) // admins reassign
-		if r.str("assignee_id") != s.city.ID {
-			t.Fatalf("reassigned task %s", r.Raw)
+		wantAPIError(t, errOf(assign(s.city.Token, s.city.ID)), 409, "conflict", "")
+		if r := must(assign(s.admin, s.city.ID))(t); r.AssigneeID == nil || *r.AssigneeID != s.city.ID { // admins reassign
+			t.Fatalf("reassigned task %+v", r)
 		}
-		g.do(t, "POST", path("unclaim"), s.admin, nil).want(t, 200)
+		must(unclaim(s.admin))(t)
 	})
 
 	t.Run("refused decisions leave the task open", func(t *testing.T) {
-		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "maybe"}).wantError(t, 422, "invalid", "decision")
-		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "reject"}).wantError(t, 422, "invalid", "reason")
-		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "return", "reason": "照片不清晰",
-			"documents": []any{map[string]any{"doc_type": "selfie", "verdict": "bad", "reason": "x"}}}).wantError(t, 422, "invalid", "documents[0].doc_type")
-		g.do(t, "POST", path("complete"), s.city.Token, "not json").wantError(t, 400, "malformed", "")
-		r := g.do(t, "GET", "/api/v1/tasks?application_id="+appID, s.city.Token, nil).want(t, 200)
-		if items := r.Body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["status"] != "open" {
-			t.Fatalf("after refused decisions: %s", r.Raw)
+		wantAPIError(t, errOf(complete(s.city.Token, api.CompleteTaskRequest{Decision: "maybe"})), 422, "invalid", "decision")
+		wantAPIError(t, errOf(complete(s.city.Token, api.CompleteTaskRequest{Decision: "reject"})), 422, "invalid", "reason")
+		wantAPIError(t, errOf(complete(s.city.Token, api.CompleteTaskRequest{Decision: "return", Reason: "照片不清晰",
+			Documents: []api.DocumentVerdict{{DocType: "selfie", Verdict: "bad", Reason: "x"}}})), 422, "invalid", "documents[0].doc_type")
+		wantErrorBody(t, raw(s.city.Token, "complete", "not json"), "malformed", "")
+		inbox := must(g.as(s.city.Token).Tasks(ctx, client.TaskFilter{ApplicationID: appID}, client.Paging{}))(t)
+		if len(inbox.Items) != 1 || inbox.Items[0].Status != "open" {
+			t.Fatalf("after refused decisions: %+v", inbox.Items)
 		}
 	})
 
 	t.Run("complete race: exactly one reviewer decides", func(t *testing.T) {
-		complete := func(who staffAccount) func(t *testing.T) result {
-			return func(t *testing.T) result {
-				return g.do(t, "POST", path("complete"), who.Token, map[string]any{"decision": "approve", "reason": "材料齐全"})
+		decider := func(who staffAccount) func(t *testing.T) int {
+			return func(t *testing.T) int {
+				return answerStatus(errOf(complete(who.Token, api.CompleteTaskRequest{Decision: "approve", Reason: "材料齐全"})))
 			}
 		}
-		oneWins(t, "complete", race(t, complete(s.city), complete(s.city2)))
-		app := g.do(t, "GET", "/api/v1/applications/"+appID, s.city.Token, nil).want(t, 200)
-		if app.str("status") != "re_review" {
-			t.Fatalf("after the race: %s", app.Raw)
+		oneWins(t, "complete", race(t, decider(s.city), decider(s.city2)))
+		app := must(g.as(s.city.Token).Application(ctx, appID))(t)
+		if app.Status != "re_review" {
+			t.Fatalf("after the race: %+v", app)
 		}
 		approvals := 0
-		for _, h := range app.Body["history"].([]any) {
-			if h.(map[string]any)["action"] == "preliminary_review_approve" {
+		for _, h := range app.History {
+			if h.Action == "preliminary_review_approve" {
 				approvals++
 			}
 		}
 		if approvals != 1 {
-			t.Fatalf("%d approvals recorded, want 1: %s", approvals, app.Raw)
+			t.Fatalf("%d approvals recorded, want 1: %+v", approvals, app.History)
 		}
-		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "approve"}).wantError(t, 409, "conflict", "status")
-		g.do(t, "POST", path("claim"), s.city.Token, nil).wantError(t, 409, "conflict", "status")
+		wantAPIError(t, errOf(complete(s.city.Token, approve)), 409, "conflict", "status")
+		wantAPIError(t, errOf(claim(s.city.Token)), 409, "conflict", "status")
 	})
 
 	t.Run("re-review by the provincial reviewer", func(t *testing.T) {
-		g.do(t, "POST", "/api/v1/tasks/"+s.openTask(t, s.prov.Token, appID, "re_review")+"/complete", s.city.Token,
-			map[string]any{"decision": "approve"}).wantError(t, 403, "forbidden", "")
+		review := s.openTask(t, s.prov.Token, appID, "re_review")
+		wantAPIError(t, errOf(g.as(s.city.Token).CompleteTask(ctx, review, approve)), 403, "forbidden", "")
 		r := s.decide(t, s.prov, appID, "re_review", "return").want(t, 200)
 		if r.str("status") != "correction_needed" || r.str("application_id") != appID {
 			t.Fatalf("after return: %s", r.Raw)

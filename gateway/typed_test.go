@@ -53,3 +53,19 @@ func must2[T, U any](v T, w U, err error) func(t *testing.T) (T, U) {
 		return v, w
 	}
 }
+
+// errOf drops a call's answer, keeping its error: wantAPIError(t, errOf(g.as(token).Claim(ctx, id)), ...).
+func errOf[T any](_ T, err error) error { return err }
+
+// answerStatus is the HTTP status of a call's outcome: 200 without an error, the status of an error answer,
+// 0 for any other error.
+func answerStatus(err error) int {
+	var e *client.Error
+	switch {
+	case err == nil:
+		return 200
+	case errors.As(err, &e):
+		return e.Status
+	}
+	return 0
+}
