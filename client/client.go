@@ -1,7 +1,11 @@
-// Package client is the typed Go client of the skillcert HTTP API (docs/API.md). It sends JSON, decodes
-// answers into the types of package api, turns every error answer into an *Error carrying the status and
-// the documented error object, and walks the paged lists by cursor. It holds no state but the base URL and
-// the bearer token, so server-side Go (the web UI) can make one per user cheaply with WithToken.
+// Package client is the typed Go client of the skillcert HTTP API (docs/API.md). It owns speaking HTTP to
+// a gateway: one method per operation (Register, Login, CreateApplication, AddDocument and Upload,
+// CompleteDocument, Submit, PaymentOrder, PaymentCallback, Tasks, Claim, CompleteTask, exam sessions,
+// scores, evaluations, certificates, admin search, revoke, audit, statistics, ...) sending and returning the
+// types of package api; every error answer becomes an *Error with the status and the documented error
+// object (code, message, fields, details); paged lists are walked by cursor (All). Check is its test mode:
+// the gateway's tests validate every answer against the OpenAPI document there. It holds no state but the
+// base URL, the bearer token and an optional Idempotency-Key, so a server can make one per user cheaply.
 package client
 
 import (
