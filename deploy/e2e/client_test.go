@@ -25,8 +25,8 @@ var httpClient = &http.Client{Timeout: 90 * time.Second, CheckRedirect: func(*ht
 func (s *system) as(token string) *client.Client {
 	c := &client.Client{BaseURL: s.baseURL, HTTP: httpClient, Token: token}
 	if s.patient != nil {
-		c.HTTP = &http.Client{Timeout: httpClient.Timeout, CheckRedirect: httpClient.CheckRedirect,
-			Transport: patientTransport{p: s.patient}}
+		// No overall timeout: patientTransport bounds each attempt, and the patience all of them.
+		c.HTTP = &http.Client{CheckRedirect: httpClient.CheckRedirect, Transport: patientTransport{p: s.patient}}
 		c.IdempotencyKey = uuid.NewString()
 	}
 	return c
@@ -76,26 +76,15 @@ type patience struct {
 }
 
 // patientTransport retries connection errors, 5xx answers and "still in progress" 409s with the same
-// request, Idempotency-Key included, until the patience's limit.
+// request, Idempotency-Key included, until the patience's limit; each attempt has httpClient's timeout.
 type patientTransport struct{ p *patience }
 
 func (pt patientTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	deadline := time.Now().Add(pt.p.limit)
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
-		try := req.Clone(req.Context())
-		if req.GetBody != nil {
-			body, err := req.GetBody()
-			if err != nil {
-				return nil, err
-			}
-			try.Body = body
-		}
-		resp, err := http.DefaultTransport.RoundTrip(try)
-		var body []byte
-		if err == nil {
-			body, err = io.ReadAll(resp.Body)
-			resp.Body.Close()
-			resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp, body, err := attempt(req)
+		if err != nil && req.Context().Err() != nil {
+			return nil, err
 		}
 		// A 409 naming the Idempotency-Key says the first attempt with this key is still running (or was
 		// left unfinished by a gateway that died, until the gateway takes the key over): try again later.
@@ -113,6 +102,31 @@ func (pt patientTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		case <-time.After(wait):
 		}
 	}
+}
+
+// attempt sends req once, within httpClient's timeout, and reads the whole answer.
+func attempt(req *http.Request) (*http.Response, []byte, error) {
+	ctx, cancel := context.WithTimeout(req.Context(), httpClient.Timeout)
+	defer cancel()
+	try := req.Clone(ctx)
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, nil, err
+		}
+		try.Body = body
+	}
+	resp, err := http.DefaultTransport.RoundTrip(try)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, body, nil
 }
 
 func (s *system) login(login, password string) string {
