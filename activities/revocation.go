@@ -50,6 +50,9 @@ func (a *Activities) RevokeApplication(ctx context.Context, in RevocationInput) 
 		if err := q.MarkApplicationRevoked(ctx, db.MarkApplicationRevokedParams{ID: in.ApplicationID, Seq: out.Seq, At: in.At, Reason: reason}); err != nil {
 			return fmt.Errorf("mark revoked: %w", err)
 		}
+		if err := countStatusChange(ctx, q, in.ApplicationID, row.Status, out.Status); err != nil {
+			return err
+		}
 		rec := TransitionRecord{ApplicationID: in.ApplicationID, Seq: out.Seq, At: in.At, Action: "revoke",
 			FromStatus: row.Status, ToStatus: out.Status, ActorID: in.ActorID, ActorRole: in.ActorRole, Reason: in.Reason}
 		if err := writeAudit(ctx, q, rec); err != nil {

@@ -473,8 +473,9 @@ func (q *Queries) SupersedeDocuments(ctx context.Context, arg SupersedeDocuments
 	return err
 }
 
-const updateApplication = `-- name: UpdateApplication :execrows
-UPDATE applications
+const updateApplication = `-- name: UpdateApplication :one
+WITH old AS (SELECT o.id, o.status FROM applications o WHERE o.id = $10 FOR UPDATE)
+UPDATE applications a
 SET status             = $1,
     seq                = $2,
     view               = $3,
@@ -484,8 +485,10 @@ SET status             = $1,
     seat               = $7,
     certificate_number = $8,
     updated_at         = $9
-WHERE id = $10
-  AND seq < $2
+FROM old
+WHERE a.id = old.id
+  AND a.seq < $2
+RETURNING old.status::text AS old_status
 `
 
 type UpdateApplicationParams struct {
@@ -501,8 +504,11 @@ type UpdateApplicationParams struct {
 	ID                string          `json:"id"`
 }
 
-func (q *Queries) UpdateApplication(ctx context.Context, arg UpdateApplicationParams) (int64, error) {
-	result, err := q.db.Exec(ctx, updateApplication,
+// Writes a newer state of the application and returns the status it replaced (no row: not newer). The row
+// is locked first, so a concurrent write of the same application is waited for and its status is the one
+// replaced.
+func (q *Queries) UpdateApplication(ctx context.Context, arg UpdateApplicationParams) (string, error) {
+	row := q.db.QueryRow(ctx, updateApplication,
 		arg.Status,
 		arg.Seq,
 		arg.View,
@@ -514,8 +520,7 @@ func (q *Queries) UpdateApplication(ctx context.Context, arg UpdateApplicationPa
 		arg.At,
 		arg.ID,
 	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+	var old_status string
+	err := row.Scan(&old_status)
+	return old_status, err
 }

@@ -186,22 +186,22 @@ func (q *Queries) FindUserConflict(ctx context.Context, arg FindUserConflictPara
 }
 
 const finishIdempotencyKey = `-- name: FinishIdempotencyKey :exec
-UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2
+UPDATE idempotency_keys SET status = $1, body = $2 WHERE user_id = $3 AND key = $4
 `
 
 type FinishIdempotencyKeyParams struct {
-	UserID string `json:"user_id"`
-	Key    string `json:"key"`
 	Status int32  `json:"status"`
 	Body   []byte `json:"body"`
+	UserID string `json:"user_id"`
+	Key    string `json:"key"`
 }
 
 func (q *Queries) FinishIdempotencyKey(ctx context.Context, arg FinishIdempotencyKeyParams) error {
 	_, err := q.db.Exec(ctx, finishIdempotencyKey,
-		arg.UserID,
-		arg.Key,
 		arg.Status,
 		arg.Body,
+		arg.UserID,
+		arg.Key,
 	)
 	return err
 }
@@ -912,45 +912,45 @@ func (q *Queries) ReserveIdempotencyKey(ctx context.Context, arg ReserveIdempote
 }
 
 const setUserPassword = `-- name: SetUserPassword :exec
-UPDATE users SET password_hash = $2 WHERE id = $1
+UPDATE users SET password_hash = $1 WHERE id = $2
 `
 
 type SetUserPasswordParams struct {
-	ID           string `json:"id"`
 	PasswordHash string `json:"password_hash"`
+	ID           string `json:"id"`
 }
 
 func (q *Queries) SetUserPassword(ctx context.Context, arg SetUserPasswordParams) error {
-	_, err := q.db.Exec(ctx, setUserPassword, arg.ID, arg.PasswordHash)
+	_, err := q.db.Exec(ctx, setUserPassword, arg.PasswordHash, arg.ID)
 	return err
 }
 
 const updateBatch = `-- name: UpdateBatch :one
-UPDATE batches SET name = $2, registration_opens_at = $3, registration_closes_at = $4,
-                   payment_opens_at = $5, payment_closes_at = $6, exam_starts_at = $7, updated_at = now()
-WHERE id = $1
+UPDATE batches SET name = $1, registration_opens_at = $2, registration_closes_at = $3,
+                   payment_opens_at = $4, payment_closes_at = $5, exam_starts_at = $6, updated_at = now()
+WHERE id = $7
 RETURNING id, name, registration_opens_at, registration_closes_at, payment_opens_at, payment_closes_at, exam_starts_at, created_at, updated_at
 `
 
 type UpdateBatchParams struct {
-	ID                   string    `json:"id"`
 	Name                 string    `json:"name"`
 	RegistrationOpensAt  time.Time `json:"registration_opens_at"`
 	RegistrationClosesAt time.Time `json:"registration_closes_at"`
 	PaymentOpensAt       time.Time `json:"payment_opens_at"`
 	PaymentClosesAt      time.Time `json:"payment_closes_at"`
 	ExamStartsAt         time.Time `json:"exam_starts_at"`
+	ID                   string    `json:"id"`
 }
 
 func (q *Queries) UpdateBatch(ctx context.Context, arg UpdateBatchParams) (Batch, error) {
 	row := q.db.QueryRow(ctx, updateBatch,
-		arg.ID,
 		arg.Name,
 		arg.RegistrationOpensAt,
 		arg.RegistrationClosesAt,
 		arg.PaymentOpensAt,
 		arg.PaymentClosesAt,
 		arg.ExamStartsAt,
+		arg.ID,
 	)
 	var i Batch
 	err := row.Scan(

@@ -32,6 +32,15 @@ type Application struct {
 	UpdatedAt         time.Time       `json:"updated_at"`
 }
 
+type ApplicationCount struct {
+	Region         string `json:"region"`
+	Level          int32  `json:"level"`
+	Status         string `json:"status"`
+	BatchID        string `json:"batch_id"`
+	OccupationCode string `json:"occupation_code"`
+	Count          int64  `json:"count"`
+}
+
 type AuditChainHead struct {
 	ID       int32  `json:"id"`
 	LastSeq  int64  `json:"last_seq"`

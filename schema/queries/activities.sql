@@ -6,8 +6,12 @@ VALUES (@id, @applicant_id, @batch_id, @region, @employer, @occupation_code, @le
         @view, @payment_due_at, @correction_due_at, @exam_session_id, @seat, @certificate_number, @at, @at)
 ON CONFLICT (id) DO NOTHING;
 
--- name: UpdateApplication :execrows
-UPDATE applications
+-- name: UpdateApplication :one
+-- Writes a newer state of the application and returns the status it replaced (no row: not newer). The row
+-- is locked first, so a concurrent write of the same application is waited for and its status is the one
+-- replaced.
+WITH old AS (SELECT o.id, o.status FROM applications o WHERE o.id = @id FOR UPDATE)
+UPDATE applications a
 SET status             = @status,
     seq                = @seq,
     view               = @view,
@@ -17,8 +21,10 @@ SET status             = @status,
     seat               = @seat,
     certificate_number = @certificate_number,
     updated_at         = @at
-WHERE id = @id
-  AND seq < @seq;
+FROM old
+WHERE a.id = old.id
+  AND a.seq < @seq
+RETURNING old.status::text AS old_status;
 
 -- name: FindActiveDuplicate :one
 SELECT id FROM applications

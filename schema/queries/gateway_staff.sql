@@ -6,7 +6,7 @@ SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id
        a.occupation_code, a.level, a.status AS application_status
 FROM tasks t
 JOIN applications a ON a.id = t.application_id
-WHERE t.id = $1;
+WHERE t.id = @id;
 
 -- name: ClaimOpenTask :execrows
 -- Takes the task for user_id when it is open (or already theirs). Two racing claims: the second waits for the
@@ -36,11 +36,11 @@ SELECT s.id, s.batch_id, s.region, s.occupation_code, s.level, s.starts_at, s.ve
        s.roster_due_estimated, s.roster_submitted_at, s.roster_submitted_by, s.created_by, s.created_at,
        (SELECT count(*) FROM exam_seats es WHERE es.session_id = s.id)::int AS seated
 FROM exam_sessions s
-WHERE s.id = $1;
+WHERE s.id = @id;
 
 -- name: LockExamSession :one
 SELECT id, batch_id, region, occupation_code, level, starts_at, venue, capacity
-FROM exam_sessions WHERE id = $1 FOR UPDATE;
+FROM exam_sessions WHERE id = @id FOR UPDATE;
 
 -- name: ListExamSessions :many
 -- Sessions within the scope region (NULL = all), filtered; overdue_on (a date) keeps only sessions whose
@@ -69,7 +69,7 @@ SET roster_submitted_at = COALESCE(roster_submitted_at, now()),
 WHERE id = @id;
 
 -- name: ListTakenSeats :many
-SELECT seat FROM exam_seats WHERE session_id = $1 ORDER BY seat;
+SELECT seat FROM exam_seats WHERE session_id = @session_id ORDER BY seat;
 
 -- name: ListSeatCandidates :many
 -- Paid applications of the session's batch, region, occupation and level that hold no seat yet, earliest
@@ -92,7 +92,7 @@ INSERT INTO exam_seats (session_id, seat, application_id, assigned_by) VALUES (@
 SELECT es.application_id, es.seat
 FROM exam_seats es
 JOIN applications a ON a.id = es.application_id
-WHERE es.session_id = $1 AND a.status = 'exam_scheduled'
+WHERE es.session_id = @session_id AND a.status = 'exam_scheduled'
   AND (a.exam_session_id IS DISTINCT FROM es.session_id OR a.seat IS DISTINCT FROM es.seat)
 ORDER BY es.seat;
 
@@ -101,14 +101,14 @@ ORDER BY es.seat;
 -- left exam_scheduled (withdrawn, revoked): nobody will sit there.
 DELETE FROM exam_seats es
 USING applications a
-WHERE es.session_id = $1 AND a.id = es.application_id AND a.status <> 'exam_scheduled'
+WHERE es.session_id = @session_id AND a.id = es.application_id AND a.status <> 'exam_scheduled'
   AND a.exam_session_id IS DISTINCT FROM es.session_id;
 
 -- name: DeleteExamSeat :exec
 DELETE FROM exam_seats WHERE session_id = @session_id AND application_id = @application_id;
 
 -- name: GetSeatOfApplication :one
-SELECT session_id, seat, application_id, assigned_by, assigned_at FROM exam_seats WHERE application_id = $1;
+SELECT session_id, seat, application_id, assigned_by, assigned_at FROM exam_seats WHERE application_id = @application_id;
 
 -- name: ListApplicationsByIDs :many
 SELECT id, region, status, level, view FROM applications WHERE id = ANY (@ids::uuid[]);
@@ -142,25 +142,6 @@ WHERE (sqlc.narg(scope_region)::text IS NULL OR a.region = sqlc.narg(scope_regio
            AND (a.created_at < sqlc.narg(after_at)::timestamptz OR a.id > sqlc.narg(after_id)::uuid)))
 ORDER BY a.created_at DESC, a.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
-
--- name: CountApplicationsGrouped :many
--- Counts of applications grouped by any of region, level, status, occupation and batch (a column not grouped
--- on is '' or 0), within the scope region and filters.
-SELECT (CASE WHEN sqlc.arg(by_region)::boolean THEN a.region ELSE '' END)::text              AS region,
-       (CASE WHEN sqlc.arg(by_level)::boolean THEN a.level ELSE 0 END)::int                  AS level,
-       (CASE WHEN sqlc.arg(by_status)::boolean THEN a.status ELSE '' END)::text              AS status,
-       (CASE WHEN sqlc.arg(by_occupation)::boolean THEN a.occupation_code ELSE '' END)::text AS occupation_code,
-       (CASE WHEN sqlc.arg(by_batch)::boolean THEN a.batch_id ELSE '' END)::text             AS batch_id,
-       count(*)::bigint                                                                      AS count
-FROM applications a
-WHERE (sqlc.narg(scope_region)::text IS NULL OR a.region = sqlc.narg(scope_region)::text)
-  AND (sqlc.narg(region)::text IS NULL OR a.region = sqlc.narg(region)::text)
-  AND (sqlc.narg(batch_id)::text IS NULL OR a.batch_id = sqlc.narg(batch_id)::text)
-  AND (sqlc.narg(status)::text IS NULL OR a.status = sqlc.narg(status)::text)
-  AND (sqlc.narg(occupation_code)::text IS NULL OR a.occupation_code = sqlc.narg(occupation_code)::text)
-  AND (sqlc.narg(level)::int IS NULL OR a.level = sqlc.narg(level)::int)
-GROUP BY 1, 2, 3, 4, 5
-ORDER BY 1, 2, 3, 4, 5;
 
 -- name: ListRosterRows :many
 -- Seated applications (not withdrawn or revoked) of a session or region, in seat order.
