@@ -81,7 +81,7 @@ func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, e
 	if rec.Seq == 1 {
 		n, err := q.InsertApplication(ctx, db.InsertApplicationParams{
 			ID: rec.ApplicationID, ApplicantID: r.ApplicantID, BatchID: r.BatchID, Region: r.Region, Employer: r.Employer,
-			OccupationCode: r.OccupationCode, Level: int32(r.Level), Pathway: r.Pathway, Status: r.Status, Seq: rec.Seq,
+			OccupationCode: r.OccupationCode, Level: int32(r.Level), Pathway: r.Pathway, Status: skillcert.Status(r.Status), Seq: rec.Seq,
 			View: view, PaymentDueAt: r.PaymentDueAt, CorrectionDueAt: r.CorrectionDueAt,
 			ExamSessionID: optional(r.ExamSessionID), Seat: seat, CertificateNumber: optional(r.CertificateNumber), At: rec.At,
 		})
@@ -94,7 +94,7 @@ func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, e
 		return true, countStatusChange(ctx, q, rec.ApplicationID, "", r.Status)
 	}
 	old, err := q.UpdateApplication(ctx, db.UpdateApplicationParams{
-		ID: rec.ApplicationID, Status: r.Status, Seq: rec.Seq, View: view, PaymentDueAt: r.PaymentDueAt,
+		ID: rec.ApplicationID, Status: skillcert.Status(r.Status), Seq: rec.Seq, View: view, PaymentDueAt: r.PaymentDueAt,
 		CorrectionDueAt: r.CorrectionDueAt, ExamSessionID: optional(r.ExamSessionID), Seat: seat,
 		CertificateNumber: optional(r.CertificateNumber), At: rec.At,
 	})

@@ -9,6 +9,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"skillcert"
 )
 
 const committeeTaskFacts = `-- name: CommitteeTaskFacts :many
@@ -160,23 +162,23 @@ ON CONFLICT (id) DO NOTHING
 `
 
 type InsertApplicationParams struct {
-	ID                string          `json:"id"`
-	ApplicantID       string          `json:"applicant_id"`
-	BatchID           string          `json:"batch_id"`
-	Region            string          `json:"region"`
-	Employer          string          `json:"employer"`
-	OccupationCode    string          `json:"occupation_code"`
-	Level             int32           `json:"level"`
-	Pathway           string          `json:"pathway"`
-	Status            string          `json:"status"`
-	Seq               int64           `json:"seq"`
-	View              json.RawMessage `json:"view"`
-	PaymentDueAt      *time.Time      `json:"payment_due_at"`
-	CorrectionDueAt   *time.Time      `json:"correction_due_at"`
-	ExamSessionID     *string         `json:"exam_session_id"`
-	Seat              *int32          `json:"seat"`
-	CertificateNumber *string         `json:"certificate_number"`
-	At                time.Time       `json:"at"`
+	ID                string           `json:"id"`
+	ApplicantID       string           `json:"applicant_id"`
+	BatchID           string           `json:"batch_id"`
+	Region            string           `json:"region"`
+	Employer          string           `json:"employer"`
+	OccupationCode    string           `json:"occupation_code"`
+	Level             int32            `json:"level"`
+	Pathway           string           `json:"pathway"`
+	Status            skillcert.Status `json:"status"`
+	Seq               int64            `json:"seq"`
+	View              json.RawMessage  `json:"view"`
+	PaymentDueAt      *time.Time       `json:"payment_due_at"`
+	CorrectionDueAt   *time.Time       `json:"correction_due_at"`
+	ExamSessionID     *string          `json:"exam_session_id"`
+	Seat              *int32           `json:"seat"`
+	CertificateNumber *string          `json:"certificate_number"`
+	At                time.Time        `json:"at"`
 }
 
 // The applications table: the projection of each application workflow (written by RecordTransition and
@@ -212,11 +214,11 @@ SELECT id, region, status, level, view FROM applications WHERE id = ANY ($1::uui
 `
 
 type ListApplicationsByIDsRow struct {
-	ID     string          `json:"id"`
-	Region string          `json:"region"`
-	Status string          `json:"status"`
-	Level  int32           `json:"level"`
-	View   json.RawMessage `json:"view"`
+	ID     string           `json:"id"`
+	Region string           `json:"region"`
+	Status skillcert.Status `json:"status"`
+	Level  int32            `json:"level"`
+	View   json.RawMessage  `json:"view"`
 }
 
 func (q *Queries) ListApplicationsByIDs(ctx context.Context, ids []string) ([]ListApplicationsByIDsRow, error) {
@@ -367,11 +369,11 @@ SELECT id, applicant_id, status, seq, certificate_number FROM applications WHERE
 `
 
 type LockApplicationForRevocationRow struct {
-	ID                string  `json:"id"`
-	ApplicantID       string  `json:"applicant_id"`
-	Status            string  `json:"status"`
-	Seq               int64   `json:"seq"`
-	CertificateNumber *string `json:"certificate_number"`
+	ID                string           `json:"id"`
+	ApplicantID       string           `json:"applicant_id"`
+	Status            skillcert.Status `json:"status"`
+	Seq               int64            `json:"seq"`
+	CertificateNumber *string          `json:"certificate_number"`
 }
 
 func (q *Queries) LockApplicationForRevocation(ctx context.Context, id string) (LockApplicationForRevocationRow, error) {
@@ -454,21 +456,21 @@ type SearchApplicationsParams struct {
 }
 
 type SearchApplicationsRow struct {
-	ID                string    `json:"id"`
-	Status            string    `json:"status"`
-	BatchID           string    `json:"batch_id"`
-	Region            string    `json:"region"`
-	Employer          string    `json:"employer"`
-	OccupationCode    string    `json:"occupation_code"`
-	OccupationName    string    `json:"occupation_name"`
-	Level             int32     `json:"level"`
-	Pathway           string    `json:"pathway"`
-	CertificateNumber *string   `json:"certificate_number"`
-	ExamSessionID     *string   `json:"exam_session_id"`
-	Seat              *int32    `json:"seat"`
-	CreatedAt         time.Time `json:"created_at"`
-	UpdatedAt         time.Time `json:"updated_at"`
-	ApplicantName     string    `json:"applicant_name"`
+	ID                string           `json:"id"`
+	Status            skillcert.Status `json:"status"`
+	BatchID           string           `json:"batch_id"`
+	Region            string           `json:"region"`
+	Employer          string           `json:"employer"`
+	OccupationCode    string           `json:"occupation_code"`
+	OccupationName    string           `json:"occupation_name"`
+	Level             int32            `json:"level"`
+	Pathway           string           `json:"pathway"`
+	CertificateNumber *string          `json:"certificate_number"`
+	ExamSessionID     *string          `json:"exam_session_id"`
+	Seat              *int32           `json:"seat"`
+	CreatedAt         time.Time        `json:"created_at"`
+	UpdatedAt         time.Time        `json:"updated_at"`
+	ApplicantName     string           `json:"applicant_name"`
 }
 
 // The admin search: filters, the scope region (NULL = all), and q as an application ID prefix, an exact phone
@@ -545,16 +547,16 @@ RETURNING old.status::text AS old_status
 `
 
 type UpdateApplicationParams struct {
-	Status            string          `json:"status"`
-	Seq               int64           `json:"seq"`
-	View              json.RawMessage `json:"view"`
-	PaymentDueAt      *time.Time      `json:"payment_due_at"`
-	CorrectionDueAt   *time.Time      `json:"correction_due_at"`
-	ExamSessionID     *string         `json:"exam_session_id"`
-	Seat              *int32          `json:"seat"`
-	CertificateNumber *string         `json:"certificate_number"`
-	At                time.Time       `json:"at"`
-	ID                string          `json:"id"`
+	Status            skillcert.Status `json:"status"`
+	Seq               int64            `json:"seq"`
+	View              json.RawMessage  `json:"view"`
+	PaymentDueAt      *time.Time       `json:"payment_due_at"`
+	CorrectionDueAt   *time.Time       `json:"correction_due_at"`
+	ExamSessionID     *string          `json:"exam_session_id"`
+	Seat              *int32           `json:"seat"`
+	CertificateNumber *string          `json:"certificate_number"`
+	At                time.Time        `json:"at"`
+	ID                string           `json:"id"`
 }
 
 // Writes a newer state of the application and returns the status it replaced (no row: not newer). The row

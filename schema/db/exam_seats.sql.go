@@ -8,6 +8,8 @@ package db
 import (
 	"context"
 	"time"
+
+	"skillcert"
 )
 
 const deleteExamSeat = `-- name: DeleteExamSeat :exec
@@ -82,18 +84,18 @@ type ListRosterRowsParams struct {
 }
 
 type ListRosterRowsRow struct {
-	SessionID      string    `json:"session_id"`
-	Region         string    `json:"region"`
-	Venue          string    `json:"venue"`
-	StartsAt       time.Time `json:"starts_at"`
-	Seat           int32     `json:"seat"`
-	ApplicationID  string    `json:"application_id"`
-	OccupationCode string    `json:"occupation_code"`
-	OccupationName string    `json:"occupation_name"`
-	Level          int32     `json:"level"`
-	Status         string    `json:"status"`
-	ApplicantName  string    `json:"applicant_name"`
-	IDNumberMasked *string   `json:"id_number_masked"`
+	SessionID      string           `json:"session_id"`
+	Region         string           `json:"region"`
+	Venue          string           `json:"venue"`
+	StartsAt       time.Time        `json:"starts_at"`
+	Seat           int32            `json:"seat"`
+	ApplicationID  string           `json:"application_id"`
+	OccupationCode string           `json:"occupation_code"`
+	OccupationName string           `json:"occupation_name"`
+	Level          int32            `json:"level"`
+	Status         skillcert.Status `json:"status"`
+	ApplicantName  string           `json:"applicant_name"`
+	IDNumberMasked *string          `json:"id_number_masked"`
 }
 
 // Seated applications (not withdrawn or revoked) of a session or region, in seat order.

@@ -8,6 +8,8 @@ package db
 import (
 	"context"
 	"time"
+
+	"skillcert"
 )
 
 const applicationHasTaskType = `-- name: ApplicationHasTaskType :one
@@ -142,18 +144,18 @@ WHERE t.id = $1
 `
 
 type GetTaskDetailRow struct {
-	ID                string     `json:"id"`
-	ApplicationID     string     `json:"application_id"`
-	Type              string     `json:"type"`
-	Status            string     `json:"status"`
-	Role              string     `json:"role"`
-	Region            string     `json:"region"`
-	AssigneeID        *string    `json:"assignee_id"`
-	CreatedAt         time.Time  `json:"created_at"`
-	DueAt             *time.Time `json:"due_at"`
-	OccupationCode    string     `json:"occupation_code"`
-	Level             int32      `json:"level"`
-	ApplicationStatus string     `json:"application_status"`
+	ID                string               `json:"id"`
+	ApplicationID     string               `json:"application_id"`
+	Type              string               `json:"type"`
+	Status            skillcert.TaskStatus `json:"status"`
+	Role              string               `json:"role"`
+	Region            string               `json:"region"`
+	AssigneeID        *string              `json:"assignee_id"`
+	CreatedAt         time.Time            `json:"created_at"`
+	DueAt             *time.Time           `json:"due_at"`
+	OccupationCode    string               `json:"occupation_code"`
+	Level             int32                `json:"level"`
+	ApplicationStatus skillcert.Status     `json:"application_status"`
 }
 
 func (q *Queries) GetTaskDetail(ctx context.Context, id string) (GetTaskDetailRow, error) {
@@ -291,18 +293,18 @@ type ListInboxTasksParams struct {
 }
 
 type ListInboxTasksRow struct {
-	ID                string     `json:"id"`
-	ApplicationID     string     `json:"application_id"`
-	Type              string     `json:"type"`
-	Status            string     `json:"status"`
-	Role              string     `json:"role"`
-	Region            string     `json:"region"`
-	AssigneeID        *string    `json:"assignee_id"`
-	CreatedAt         time.Time  `json:"created_at"`
-	DueAt             *time.Time `json:"due_at"`
-	OccupationCode    string     `json:"occupation_code"`
-	Level             int32      `json:"level"`
-	ApplicationStatus string     `json:"application_status"`
+	ID                string               `json:"id"`
+	ApplicationID     string               `json:"application_id"`
+	Type              string               `json:"type"`
+	Status            skillcert.TaskStatus `json:"status"`
+	Role              string               `json:"role"`
+	Region            string               `json:"region"`
+	AssigneeID        *string              `json:"assignee_id"`
+	CreatedAt         time.Time            `json:"created_at"`
+	DueAt             *time.Time           `json:"due_at"`
+	OccupationCode    string               `json:"occupation_code"`
+	Level             int32                `json:"level"`
+	ApplicationStatus skillcert.Status     `json:"application_status"`
 }
 
 // The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
