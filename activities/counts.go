@@ -9,8 +9,10 @@ import (
 
 // countStatusChange moves the application from status from to status to in the statistics counters
 // (migration 00050), in the caller's transaction: from "" is a new application, to "" one that is gone.
-// The two counters are changed in the order of their status, so two transactions that move applications
-// of one group in opposite directions lock them in the same order and never deadlock.
+// The counters are changed in the order of their status, each detailed one before its summary one, so two
+// transactions that move applications of one group in opposite directions lock them in the same order, and
+// a transaction never holds a summary counter while it waits for the detailed table (which
+// rebuild_application_counts locks first): nothing deadlocks.
 func countStatusChange(ctx context.Context, q *db.Queries, applicationID, from, to string) error {
 	if from == to {
 		return nil
@@ -31,6 +33,11 @@ func countStatusChange(ctx context.Context, q *db.Queries, applicationID, from, 
 			ApplicationID: applicationID, Status: c.status, Delta: c.delta,
 		}); err != nil {
 			return fmt.Errorf("count %s %+d: %w", c.status, c.delta, err)
+		}
+		if err := q.AddApplicationStatusCount(ctx, db.AddApplicationStatusCountParams{
+			ApplicationID: applicationID, Status: c.status, Delta: c.delta,
+		}); err != nil {
+			return fmt.Errorf("count %s %+d in the summary: %w", c.status, c.delta, err)
 		}
 	}
 	return nil

@@ -16,15 +16,18 @@ import (
 	"skillcert/schema/db"
 )
 
-// countGroups reads the counter rows that are not zero, or with fromScratch counts the applications
-// themselves, as "region|level|status|batch|occupation" → count.
-func countGroups(t *testing.T, pool *pgxpool.Pool, fromScratch bool) map[string]int64 {
+// countQueries read the counter rows that are not zero, and the same groups counted from the applications
+// themselves, as "key columns" → count: the detailed counters and the summary ones.
+var countQueries = []struct{ counters, fromScratch string }{
+	{`SELECT concat_ws('|', region, level, status, batch_id, occupation_code), count FROM application_counts WHERE count <> 0`,
+		`SELECT concat_ws('|', region, level, status, batch_id, occupation_code), count(*) FROM applications
+		 GROUP BY region, level, status, batch_id, occupation_code`},
+	{`SELECT concat_ws('|', region, level, status), count FROM application_status_counts WHERE count <> 0`,
+		`SELECT concat_ws('|', region, level, status), count(*) FROM applications GROUP BY region, level, status`},
+}
+
+func countGroups(t *testing.T, pool *pgxpool.Pool, q string) map[string]int64 {
 	t.Helper()
-	q := `SELECT region, level, status, batch_id, occupation_code, count FROM application_counts WHERE count <> 0`
-	if fromScratch {
-		q = `SELECT region, level, status, batch_id, occupation_code, count(*) FROM applications
-			GROUP BY region, level, status, batch_id, occupation_code`
-	}
 	rows, err := pool.Query(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
@@ -32,13 +35,12 @@ func countGroups(t *testing.T, pool *pgxpool.Pool, fromScratch bool) map[string]
 	defer rows.Close()
 	out := map[string]int64{}
 	for rows.Next() {
-		var region, status, batch, occ string
-		var level int32
+		var k string
 		var n int64
-		if err := rows.Scan(&region, &level, &status, &batch, &occ, &n); err != nil {
+		if err := rows.Scan(&k, &n); err != nil {
 			t.Fatal(err)
 		}
-		out[fmt.Sprintf("%s|%d|%s|%s|%s", region, level, status, batch, occ)] = n
+		out[k] = n
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
@@ -49,19 +51,21 @@ func countGroups(t *testing.T, pool *pgxpool.Pool, fromScratch bool) map[string]
 // compareCounts fails when the counters differ from a count of the applications.
 func compareCounts(t *testing.T, pool *pgxpool.Pool) {
 	t.Helper()
-	got, want := countGroups(t, pool, false), countGroups(t, pool, true)
-	for k, n := range want {
-		if got[k] != n {
-			t.Errorf("group %s: counter %d, applications %d", k, got[k], n)
+	for _, cq := range countQueries {
+		got, want := countGroups(t, pool, cq.counters), countGroups(t, pool, cq.fromScratch)
+		for k, n := range want {
+			if got[k] != n {
+				t.Errorf("group %s: counter %d, applications %d", k, got[k], n)
+			}
 		}
-	}
-	for k, n := range got {
-		if _, ok := want[k]; !ok {
-			t.Errorf("group %s: counter %d, no applications", k, n)
+		for k, n := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("group %s: counter %d, no applications", k, n)
+			}
 		}
-	}
-	if len(want) < 10 {
-		t.Errorf("only %d groups: the run did not spread", len(want))
+		if len(want) < 10 {
+			t.Errorf("only %d groups: the run did not spread", len(want))
+		}
 	}
 }
 
@@ -211,6 +215,25 @@ func TestCountersMatchRecountAfterRandomRun(t *testing.T) {
 	}
 	if total != 300 || len(rows) != len(w.regions) {
 		t.Errorf("stats by region: %d rows totalling %d, want %d rows totalling 300", len(rows), total, len(w.regions))
+	}
+	// By batch it reads the detailed counters.
+	rows, err = db.New(pool).CountApplicationsGrouped(context.Background(), db.CountApplicationsGroupedParams{ByBatch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total = 0
+	for _, r := range rows {
+		var n int64
+		if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM applications WHERE batch_id = $1`, r.BatchID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if r.Count != n || r.Region != "" {
+			t.Errorf("stats row %+v: want count %d and only the batch", r, n)
+		}
+		total += r.Count
+	}
+	if total != 300 || len(rows) != len(w.batches) {
+		t.Errorf("stats by batch: %d rows totalling %d, want %d rows totalling 300", len(rows), total, len(w.batches))
 	}
 }
 

@@ -25,10 +25,33 @@ type AddApplicationCountParams struct {
 	ApplicationID string `json:"application_id"`
 }
 
-// The statistics counters (migration 00050): applications per region, level, status, batch and occupation.
-// Adds delta to the group of the application with the given status (its other columns never change).
+// The statistics counters (migration 00050): applications per region, level, status, batch and occupation
+// (application_counts), and per region, level and status (application_status_counts).
+// Adds delta to the detailed group of the application with the given status (its other columns never
+// change). Every writer changes this counter before the summary one (AddApplicationStatusCount), as
+// rebuild_application_counts locks the tables, so that no two transactions wait for each other.
 func (q *Queries) AddApplicationCount(ctx context.Context, arg AddApplicationCountParams) error {
 	_, err := q.db.Exec(ctx, addApplicationCount, arg.Status, arg.Delta, arg.ApplicationID)
+	return err
+}
+
+const addApplicationStatusCount = `-- name: AddApplicationStatusCount :exec
+INSERT INTO application_status_counts (region, level, status, count)
+SELECT a.region, a.level, $1::text, $2::bigint
+FROM applications a
+WHERE a.id = $3
+ON CONFLICT (region, level, status) DO UPDATE SET count = application_status_counts.count + EXCLUDED.count
+`
+
+type AddApplicationStatusCountParams struct {
+	Status        string `json:"status"`
+	Delta         int64  `json:"delta"`
+	ApplicationID string `json:"application_id"`
+}
+
+// Adds delta to the summary group (region, level, status) of the application with the given status.
+func (q *Queries) AddApplicationStatusCount(ctx context.Context, arg AddApplicationStatusCountParams) error {
+	_, err := q.db.Exec(ctx, addApplicationStatusCount, arg.Status, arg.Delta, arg.ApplicationID)
 	return err
 }
 
@@ -39,12 +62,20 @@ SELECT (CASE WHEN $1::boolean THEN c.region ELSE '' END)::text              AS r
        (CASE WHEN $4::boolean THEN c.occupation_code ELSE '' END)::text AS occupation_code,
        (CASE WHEN $5::boolean THEN c.batch_id ELSE '' END)::text             AS batch_id,
        sum(c.count)::bigint                                                                  AS count
-FROM application_counts c
-WHERE ($6::text IS NULL OR c.region = $6::text)
-  AND ($7::text IS NULL OR c.region = $7::text)
-  AND ($8::text IS NULL OR c.batch_id = $8::text)
-  AND ($9::text IS NULL OR c.status = $9::text)
-  AND ($10::text IS NULL OR c.occupation_code = $10::text)
+FROM (SELECT d.region, d.level, d.status, d.batch_id, d.occupation_code, d.count
+      FROM application_counts d
+      WHERE $5::boolean OR $4::boolean
+         OR $6::text IS NOT NULL OR $7::text IS NOT NULL
+      UNION ALL
+      SELECT s.region, s.level, s.status, ''::text, ''::text, s.count
+      FROM application_status_counts s
+      WHERE NOT ($5::boolean OR $4::boolean
+                 OR $6::text IS NOT NULL OR $7::text IS NOT NULL)) c
+WHERE ($8::text IS NULL OR c.region = $8::text)
+  AND ($9::text IS NULL OR c.region = $9::text)
+  AND ($6::text IS NULL OR c.batch_id = $6::text)
+  AND ($10::text IS NULL OR c.status = $10::text)
+  AND ($7::text IS NULL OR c.occupation_code = $7::text)
   AND ($11::int IS NULL OR c.level = $11::int)
 GROUP BY 1, 2, 3, 4, 5
 HAVING sum(c.count) <> 0
@@ -57,11 +88,11 @@ type CountApplicationsGroupedParams struct {
 	ByStatus       bool    `json:"by_status"`
 	ByOccupation   bool    `json:"by_occupation"`
 	ByBatch        bool    `json:"by_batch"`
+	BatchID        *string `json:"batch_id"`
+	OccupationCode *string `json:"occupation_code"`
 	ScopeRegion    *string `json:"scope_region"`
 	Region         *string `json:"region"`
-	BatchID        *string `json:"batch_id"`
 	Status         *string `json:"status"`
-	OccupationCode *string `json:"occupation_code"`
 	Level          *int32  `json:"level"`
 }
 
@@ -75,7 +106,8 @@ type CountApplicationsGroupedRow struct {
 }
 
 // Counts of applications grouped by any of region, level, status, occupation and batch (a column not grouped
-// on is ” or 0), within the scope region and filters, summed from the counters.
+// on is ” or 0), within the scope region and filters, summed from the counters: the summary ones unless
+// batch or occupation is grouped on or filtered.
 func (q *Queries) CountApplicationsGrouped(ctx context.Context, arg CountApplicationsGroupedParams) ([]CountApplicationsGroupedRow, error) {
 	rows, err := q.db.Query(ctx, countApplicationsGrouped,
 		arg.ByRegion,
@@ -83,11 +115,11 @@ func (q *Queries) CountApplicationsGrouped(ctx context.Context, arg CountApplica
 		arg.ByStatus,
 		arg.ByOccupation,
 		arg.ByBatch,
+		arg.BatchID,
+		arg.OccupationCode,
 		arg.ScopeRegion,
 		arg.Region,
-		arg.BatchID,
 		arg.Status,
-		arg.OccupationCode,
 		arg.Level,
 	)
 	if err != nil {

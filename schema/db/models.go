@@ -42,6 +42,13 @@ type ApplicationCount struct {
 	Count          int64  `json:"count"`
 }
 
+type ApplicationStatusCount struct {
+	Region string `json:"region"`
+	Level  int32  `json:"level"`
+	Status string `json:"status"`
+	Count  int64  `json:"count"`
+}
+
 type AuditChainHead struct {
 	ID       int32  `json:"id"`
 	LastSeq  int64  `json:"last_seq"`

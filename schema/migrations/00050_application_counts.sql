@@ -1,9 +1,11 @@
 -- +goose Up
 -- The statistics (GET /api/v1/admin/stats) read counters instead of counting every application: one row per
--- (region, level, status, batch, occupation) with the number of applications in it. RecordTransition and
--- RevokeApplication change them in the transaction that changes the application's status (AddApplicationCount,
--- schema/queries/application_counts.sql); rebuild_application_counts recounts them from the applications
--- (reprojection, bulk loads, and this migration). A group may stay at zero; the query leaves it out.
+-- (region, level, status, batch, occupation) with the number of applications in it, and the same summed
+-- over batches and occupations in application_status_counts (the 附件2 summary, at most regions × levels ×
+-- statuses rows, which the default grouping reads). RecordTransition and RevokeApplication change both in the
+-- transaction that changes the application's status (AddApplicationCount, schema/queries/
+-- application_counts.sql); rebuild_application_counts recounts them from the applications (reprojection,
+-- bulk loads, and this migration). A group may stay at zero; the query leaves it out.
 CREATE TABLE application_counts (
     region          text   NOT NULL,
     level           int    NOT NULL,
@@ -12,6 +14,14 @@ CREATE TABLE application_counts (
     occupation_code text   NOT NULL,
     count           bigint NOT NULL,
     PRIMARY KEY (region, level, status, batch_id, occupation_code)
+);
+
+CREATE TABLE application_status_counts (
+    region text   NOT NULL,
+    level  int    NOT NULL,
+    status text   NOT NULL,
+    count  bigint NOT NULL,
+    PRIMARY KEY (region, level, status)
 );
 
 -- Recounts every group from the applications. The EXCLUSIVE lock waits for the transactions that already
@@ -23,12 +33,17 @@ CREATE FUNCTION rebuild_application_counts() RETURNS void
     LANGUAGE plpgsql AS
 $$
 BEGIN
-    LOCK TABLE application_counts IN EXCLUSIVE MODE;
+    LOCK TABLE application_counts, application_status_counts IN EXCLUSIVE MODE;
     DELETE FROM application_counts;
+    DELETE FROM application_status_counts;
     INSERT INTO application_counts (region, level, status, batch_id, occupation_code, count)
     SELECT region, level, status, batch_id, occupation_code, count(*)
     FROM applications
     GROUP BY region, level, status, batch_id, occupation_code;
+    INSERT INTO application_status_counts (region, level, status, count)
+    SELECT region, level, status, sum(count)
+    FROM application_counts
+    GROUP BY region, level, status;
 END
 $$;
 -- +goose StatementEnd
@@ -37,4 +52,5 @@ SELECT rebuild_application_counts();
 
 -- +goose Down
 DROP FUNCTION rebuild_application_counts();
+DROP TABLE application_status_counts;
 DROP TABLE application_counts;
