@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // controlRE finds form controls; idRE their id.
@@ -19,8 +20,10 @@ func TestTemplatesRender(t *testing.T) {
 	a := application{ID: "0b6a7c1e-1111-2222-3333-444455556666", Status: "correction_needed", Level: 5, Pathway: "standard",
 		OccupationName: "保安员", Checklist: []checklistItem{{DocType: "photo", Label: "电子照片", Required: true, Status: "bad",
 			Reason: "照片不清晰", DocumentID: "d1"}}, History: []event{{Action: "preliminary_review_return", ActorRole: "city_reviewer"}}}
+	no, now := false, time.Now()
 	data := map[string]any{
-		"error": nil, "login": nil, "register": nil, "verify": nil,
+		"error": nil, "login": nil, "register": nil,
+		"verify": certificate{Number: "N", Status: "revoked", NameMasked: "李*", NameMatches: &no, RevokedAt: &now},
 		"home":        homeData{Applications: []application{a}, Batches: []batch{{ID: "b", Name: "批次", RegistrationOpen: true}}},
 		"apply":       &applyData{Pathway: "title", Checked: true, Batches: []batch{{ID: "b", RegistrationOpen: true}}, Regions: []string{"包头市"}},
 		"application": a,

@@ -45,7 +45,7 @@ func Mount(f *fiber.App, cfg Config) {
 	u.adminRoutes(g)
 	u.overviewRoutes(g)
 	u.examRoutes(g)
-	g.Get("/verify", u.verifyForm)
+	u.verifyRoutes(g)
 }
 
 // page is what every template gets.

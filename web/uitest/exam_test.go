@@ -117,10 +117,6 @@ func examToCertificate(t *testing.T, st *stack, b *browser, appID, batch string)
 	if err != nil || got != "200 application/pdf" {
 		t.Fatalf("certificate: %q %v", got, err)
 	}
-	pub := newBrowser(t, st, phone)
-	pub.open("/verify")
-	pub.fill(map[string]string{"#f-number": number})
-	pub.do(chromedp.Click(chromedp.CSS(`form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("table")))
-	pub.waitText("table", "有效")
-	pub.shot("verify")
+	verifyOnPhone(t, st, number, "李申报", "证书有效", "verify")
+	revokeInBrowser(t, st, appID, number, "李申报")
 }

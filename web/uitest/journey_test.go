@@ -71,6 +71,26 @@ func waitClass(b *browser, sel string) {
 	b.do(chromedp.WaitVisible(chromedp.CSS(sel)))
 }
 
+// checkZoom zooms the review screen's viewer with its buttons and then with the keyboard.
+func checkZoom(b *browser) {
+	b.t.Helper()
+	zoomed := func(level, transform string) {
+		b.t.Helper()
+		b.waitText("#zoom-level", level)
+		b.waitJS(`document.querySelector('#viewer-box iframe').style.transform === '` + transform + `'`)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`button[data-zoom=in]`)), chromedp.Click(chromedp.CSS(`button[data-zoom=in]`)))
+	zoomed("150%", "scale(1.5)")
+	b.waitJS(`(() => { const v = document.querySelector('#viewer-box'); return v.scrollWidth > v.clientWidth })()`)
+	b.shot("review-zoomed")
+	b.do(chromedp.Focus(chromedp.CSS("#viewer-box")), chromedp.KeyEvent("0"))
+	zoomed("100%", "")
+	b.do(chromedp.KeyEvent("-"))
+	zoomed("75%", "scale(0.75)")
+	b.do(chromedp.Click(chromedp.CSS(`button[data-zoom=reset]`)))
+	zoomed("100%", "")
+}
+
 // review decides the application's open task as a staff user in their own browser: it claims the task
 // from the inbox (or opens it when already assigned), looks at a document inline, sets the verdicts
 // and the decision. badDoc, when set, is marked bad with a reason.
@@ -93,6 +113,7 @@ func review(t *testing.T, st *stack, vp viewport, login, appID, decision, badDoc
 	b.waitJS(`(() => { const d = document.querySelector('iframe.viewer').contentDocument;
 		return !!d && d.readyState === 'complete' && !!d.querySelector('img, embed') })()`)
 	b.shot("review")
+	checkZoom(b)
 	page := strings.TrimPrefix(b.location(), st.baseURL)
 	b.js(`document.querySelectorAll('input[type=radio][value=ok]').forEach(r => r.checked = true)`)
 	if badDoc != "" {
