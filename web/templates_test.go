@@ -23,7 +23,7 @@ func TestTemplatesRender(t *testing.T) {
 	no, now := false, time.Now()
 	data := map[string]any{
 		"error": nil, "login": nil, "register": nil,
-		"verify": certificate{Number: "N", Status: "revoked", NameMasked: "李*", NameMatches: &no, RevokedAt: &now},
+		"verify":      certificate{Number: "N", Status: "revoked", NameMasked: "李*", NameMatches: &no, RevokedAt: &now},
 		"home":        homeData{Applications: []application{a}, Batches: []batch{{ID: "b", Name: "批次", RegistrationOpen: true}}},
 		"apply":       &applyData{Pathway: "title", Checked: true, Batches: []batch{{ID: "b", RegistrationOpen: true}}, Regions: []string{"包头市"}},
 		"application": a,
