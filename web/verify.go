@@ -24,6 +24,17 @@ type certificate struct {
 	NameMatches    *bool      `json:"name_matches"`
 }
 
+// NameCheck is the answer to the name check: "" when no name was given, else "match" or "mismatch".
+func (c certificate) NameCheck() string {
+	switch {
+	case c.NameMatches == nil:
+		return ""
+	case *c.NameMatches:
+		return "match"
+	}
+	return "mismatch"
+}
+
 // verifyRoutes are the public certificate lookup: GET /verify shows the form; a number alone opens the
 // gateway's page /verify/{number} (the link printed on certificates). With a name, the form is posted, so
 // that the name stays out of URLs, logs and the browser's history.

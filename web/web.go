@@ -43,6 +43,7 @@ func Mount(f *fiber.App, cfg Config) {
 	u.applicantRoutes(g)
 	u.staffRoutes(g)
 	u.adminRoutes(g)
+	u.oversightRoutes(g)
 	u.overviewRoutes(g)
 	u.examRoutes(g)
 	u.verifyRoutes(g)
