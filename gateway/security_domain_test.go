@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"skillcert"
+	"skillcert/internal/devstack"
 )
 
 // Findings 7, 8, 9 and 15 of issue 11 and the tamper-evident audit trail, each shown against the real stack.
@@ -315,18 +316,7 @@ func TestAuditTamperEvident(t *testing.T) {
 	ctx := context.Background()
 	asSuperuser := func(sql string, args ...any) {
 		t.Helper()
-		tx, err := pool.Begin(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tx.Rollback(ctx)
-		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tx.Exec(ctx, sql, args...); err != nil {
-			t.Fatal(sql, err)
-		}
-		if err := tx.Commit(ctx); err != nil {
+		if err := devstack.ExecWithoutTriggers(ctx, pool, sql, args...); err != nil {
 			t.Fatal(err)
 		}
 	}

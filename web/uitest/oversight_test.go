@@ -9,6 +9,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"skillcert/internal/devstack"
 )
 
 // db connects to the stack's database, for faults a test injects (a failing write, an edited audit row).
@@ -22,23 +24,10 @@ func (st *stack) db(t *testing.T) *pgxpool.Pool {
 	return pool
 }
 
-// asSuperuser runs sql with the database's triggers off (session_replication_role), as someone editing
-// the tables by hand would.
+// asSuperuser runs sql with the database's triggers off, as someone editing the tables by hand would.
 func asSuperuser(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) {
 	t.Helper()
-	ctx := context.Background()
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(ctx, sql, args...); err != nil {
-		t.Fatal(sql, err)
-	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := devstack.ExecWithoutTriggers(context.Background(), pool, sql, args...); err != nil {
 		t.Fatal(err)
 	}
 }
