@@ -132,6 +132,7 @@ func examToCertificate(t *testing.T, st *stack, b *browser, appID, batch string)
 	if err != nil || got != "200 application/pdf" {
 		t.Fatalf("certificate: %q %v", got, err)
 	}
-	verifyOnPhone(t, st, number, "李申报", "证书有效", "verify")
-	revokeInBrowser(t, st, appID, number, "李申报")
+	pub := newBrowser(t, st, phone)
+	verifyOnPhone(t, pub, number, "李申报", "证书有效", "verify", true)
+	revokeInBrowser(t, st, pub, appID, number, "李申报")
 }
