@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,38 +35,68 @@ func TestVarsWellFormed(t *testing.T) {
 	}
 }
 
-var productionKeys = []string{"SKILLCERT_CODEC_KEYS", "SKILLCERT_ID_HASH_KEY", "SKILLCERT_ID_ENC_KEY",
-	"SKILLCERT_PAYMENT_SECRET", "SKILLCERT_TOKEN_KEY"}
+// productionKeys are the five keys the contract (API.md) names for both programs; the worker needs
+// workerKeys as well.
+var (
+	productionKeys = []string{"SKILLCERT_CODEC_KEYS", "SKILLCERT_ID_HASH_KEY", "SKILLCERT_ID_ENC_KEY",
+		"SKILLCERT_PAYMENT_SECRET", "SKILLCERT_TOKEN_KEY"}
+	workerKeys = []string{"SKILLCERT_CERT_SERIAL_KEY"}
+)
+
+// keysOf are the keys program p needs in production.
+func keysOf(p Program) []string {
+	if p == Worker {
+		return append(slices.Clone(productionKeys), workerKeys...)
+	}
+	return productionKeys
+}
 
 func TestCheckProduction(t *testing.T) {
-	if err := CheckProduction(envOf(nil)); err != nil {
-		t.Fatalf("development without keys: %v", err)
+	for _, p := range []Program{Gateway, Worker} {
+		t.Run(p.String(), func(t *testing.T) {
+			if err := CheckProduction(p, envOf(nil)); err != nil {
+				t.Fatalf("development without keys: %v", err)
+			}
+			if err := CheckProduction(p, envOf(map[string]string{"SKILLCERT_ENV": "development"})); err != nil {
+				t.Fatalf("explicit development: %v", err)
+			}
+			err := CheckProduction(p, envOf(map[string]string{"SKILLCERT_ENV": "production"}))
+			if err == nil {
+				t.Fatal("production without keys started")
+			}
+			for _, k := range keysOf(p) {
+				if !strings.Contains(err.Error(), k) {
+					t.Errorf("the error does not name %s: %v", k, err)
+				}
+			}
+			env := map[string]string{"SKILLCERT_ENV": "Production", "SKILLCERT_CODEC_KEYS": "k1:x", "SKILLCERT_TOKEN_KEY": "  "}
+			err = CheckProduction(p, envOf(env))
+			if err == nil || strings.Contains(err.Error(), "SKILLCERT_CODEC_KEYS") || !strings.Contains(err.Error(), "SKILLCERT_TOKEN_KEY") {
+				t.Fatalf("some keys set (a blank one counts as unset): %v", err)
+			}
+			for _, k := range keysOf(p) {
+				env[k] = "set"
+			}
+			if err := CheckProduction(p, envOf(env)); err != nil {
+				t.Fatalf("production with every key: %v", err)
+			}
+			if err := CheckProduction(p, envOf(map[string]string{"SKILLCERT_ENV": "prod"})); err == nil {
+				t.Fatal("a misspelt SKILLCERT_ENV was taken for development")
+			}
+		})
 	}
-	if err := CheckProduction(envOf(map[string]string{"SKILLCERT_ENV": "development"})); err != nil {
-		t.Fatalf("explicit development: %v", err)
-	}
-	err := CheckProduction(envOf(map[string]string{"SKILLCERT_ENV": "production"}))
-	if err == nil {
-		t.Fatal("production without keys started")
-	}
+	// The gateway does not read the worker's keys, so it must not need them; the worker refuses to start
+	// with only the five keys of both programs.
+	five := map[string]string{"SKILLCERT_ENV": "production"}
 	for _, k := range productionKeys {
-		if !strings.Contains(err.Error(), k) {
-			t.Errorf("the error does not name %s: %v", k, err)
-		}
+		five[k] = "set"
 	}
-	env := map[string]string{"SKILLCERT_ENV": "Production", "SKILLCERT_CODEC_KEYS": "k1:x", "SKILLCERT_TOKEN_KEY": "  "}
-	err = CheckProduction(envOf(env))
-	if err == nil || strings.Contains(err.Error(), "SKILLCERT_CODEC_KEYS") || !strings.Contains(err.Error(), "SKILLCERT_TOKEN_KEY") {
-		t.Fatalf("some keys set (a blank one counts as unset): %v", err)
+	if err := CheckProduction(Gateway, envOf(five)); err != nil {
+		t.Errorf("the gateway with its five keys: %v", err)
 	}
-	for _, k := range productionKeys {
-		env[k] = "set"
-	}
-	if err := CheckProduction(envOf(env)); err != nil {
-		t.Fatalf("production with every key: %v", err)
-	}
-	if err := CheckProduction(envOf(map[string]string{"SKILLCERT_ENV": "prod"})); err == nil {
-		t.Fatal("a misspelt SKILLCERT_ENV was taken for development")
+	if err := CheckProduction(Worker, envOf(five)); err == nil || !strings.Contains(err.Error(), "SKILLCERT_CERT_SERIAL_KEY") ||
+		strings.Contains(err.Error(), "SKILLCERT_TOKEN_KEY") {
+		t.Errorf("the worker without SKILLCERT_CERT_SERIAL_KEY: %v", err)
 	}
 }
 
@@ -125,7 +156,7 @@ func TestProgramsRefuseProductionWithoutKeys(t *testing.T) {
 			if !errors.As(err, &exit) || exit.ExitCode() == 0 {
 				t.Fatalf("%s started in production without keys: %v; stderr %s", program, err, stderr.String())
 			}
-			for _, k := range productionKeys {
+			for _, k := range keysOf(map[string]Program{"gateway": Gateway, "worker": Worker}[program]) {
 				if !strings.Contains(stderr.String(), k) {
 					t.Errorf("%s's stderr does not name %s: %s", program, k, stderr.String())
 				}

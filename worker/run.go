@@ -45,7 +45,7 @@ type config struct {
 // loadConfig reads the worker's settings; the defaults and the documentation of every variable are in
 // package config (docs/CONFIG.md). In production it refuses to start without the keys.
 func loadConfig(getenv func(string) string) (config, error) {
-	if err := appconfig.CheckProduction(getenv); err != nil {
+	if err := appconfig.CheckProduction(appconfig.Worker, getenv); err != nil {
 		return config{}, err
 	}
 	env := appconfig.Env(getenv)

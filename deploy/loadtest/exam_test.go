@@ -132,3 +132,29 @@ func TestParseOptionsDefaults(t *testing.T) {
 		t.Error("a bad sweep should fail")
 	}
 }
+
+// TestSeatingWhenTheLastPaidAsksFirst: the gateway seats in payment order, the applications may ask in any
+// order (goroutines on a loaded machine). Before the fix the last paid, asking first, was refused after five
+// sessions of one seat each that went to earlier payers: the flake of TestSeatingSeatsEveryPaidApplicationOnce.
+func TestSeatingWhenTheLastPaidAsksFirst(t *testing.T) {
+	fake := &fakeExams{capacity: map[string]int{}, seatedIn: map[string]string{}}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	errs := newErrorLog()
+	s := newSeating(newAPIClient(srv.URL, 1, newRecorder(), errs), account{Token: "t"}, "b", time.Now().Add(time.Hour))
+	key := seatKey{region: "包头市", occupation: "6-31-01-03", level: 4}
+	const n = 12
+	for i := range n {
+		fake.pay(fmt.Sprintf("app-%02d", i))
+	}
+	for i := n - 1; i >= 0; i-- {
+		app := fmt.Sprintf("app-%02d", i)
+		sid, err := s.seat(context.Background(), key, app)
+		if err != nil || sid == "" || fake.seatedIn[app] != sid {
+			t.Errorf("%s: seat() = %q, %v; the gateway seated it in %q", app, sid, err, fake.seatedIn[app])
+		}
+	}
+	if len(fake.capacity) > n || errs.total() != 0 {
+		t.Errorf("%d sessions for %d applications; errors %v", len(fake.capacity), n, errs.list())
+	}
+}
