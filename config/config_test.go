@@ -1,12 +1,12 @@
 package config
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,21 +35,12 @@ func TestVarsWellFormed(t *testing.T) {
 	}
 }
 
-// productionKeys are the five keys the contract (API.md) names for both programs; the worker needs
-// workerKeys as well.
-var (
-	productionKeys = []string{"SKILLCERT_CODEC_KEYS", "SKILLCERT_ID_HASH_KEY", "SKILLCERT_ID_ENC_KEY",
-		"SKILLCERT_PAYMENT_SECRET", "SKILLCERT_TOKEN_KEY"}
-	workerKeys = []string{"SKILLCERT_CERT_SERIAL_KEY"}
-)
+// productionKeys are the five keys the contract (API.md) names for both programs, and all they need.
+var productionKeys = []string{"SKILLCERT_CODEC_KEYS", "SKILLCERT_ID_HASH_KEY", "SKILLCERT_ID_ENC_KEY",
+	"SKILLCERT_PAYMENT_SECRET", "SKILLCERT_TOKEN_KEY"}
 
 // keysOf are the keys program p needs in production.
-func keysOf(p Program) []string {
-	if p == Worker {
-		return append(slices.Clone(productionKeys), workerKeys...)
-	}
-	return productionKeys
-}
+func keysOf(Program) []string { return productionKeys }
 
 func TestCheckProduction(t *testing.T) {
 	for _, p := range []Program{Gateway, Worker} {
@@ -85,18 +76,43 @@ func TestCheckProduction(t *testing.T) {
 			}
 		})
 	}
-	// The gateway does not read the worker's keys, so it must not need them; the worker refuses to start
-	// with only the five keys of both programs.
+	// The contract's five keys are enough for both programs: the worker's serial key is derived from one.
 	five := map[string]string{"SKILLCERT_ENV": "production"}
 	for _, k := range productionKeys {
 		five[k] = "set"
 	}
-	if err := CheckProduction(Gateway, envOf(five)); err != nil {
-		t.Errorf("the gateway with its five keys: %v", err)
+	for _, p := range []Program{Gateway, Worker} {
+		if err := CheckProduction(p, envOf(five)); err != nil {
+			t.Errorf("the %s with the five keys: %v", p, err)
+		}
 	}
-	if err := CheckProduction(Worker, envOf(five)); err == nil || !strings.Contains(err.Error(), "SKILLCERT_CERT_SERIAL_KEY") ||
-		strings.Contains(err.Error(), "SKILLCERT_TOKEN_KEY") {
-		t.Errorf("the worker without SKILLCERT_CERT_SERIAL_KEY: %v", err)
+}
+
+func TestSerialKey(t *testing.T) {
+	key := func(env map[string]string) []byte {
+		t.Helper()
+		k, _, err := SerialKey(envOf(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	if k := key(nil); k != nil {
+		t.Errorf("development without a key: %x, want the development key (nil)", k)
+	}
+	own := "a serial key of twenty"
+	if k := key(map[string]string{"SKILLCERT_ENV": "production", "SKILLCERT_ID_HASH_KEY": "h", "SKILLCERT_CERT_SERIAL_KEY": own}); string(k) != own {
+		t.Errorf("a set key was not used: %q", k)
+	}
+	a := key(map[string]string{"SKILLCERT_ENV": "production", "SKILLCERT_ID_HASH_KEY": "hash key one"})
+	b := key(map[string]string{"SKILLCERT_ENV": "production", "SKILLCERT_ID_HASH_KEY": "hash key two"})
+	again := key(map[string]string{"SKILLCERT_ENV": "production", "SKILLCERT_ID_HASH_KEY": "hash key one"})
+	if len(a) != 32 || bytes.Equal(a, b) || !bytes.Equal(a, again) || bytes.Contains(a, []byte("hash key one")) {
+		t.Errorf("production derives a stable 32-byte key per ID hash key that does not contain it: %x %x %x", a, b, again)
+	}
+	if _, _, err := SerialKey(envOf(map[string]string{"SKILLCERT_CERT_SERIAL_KEY": "short"})); err == nil ||
+		!strings.Contains(err.Error(), "SKILLCERT_CERT_SERIAL_KEY") {
+		t.Errorf("a short key: %v", err)
 	}
 }
 

@@ -113,10 +113,11 @@ func TestParseOptionsDefaults(t *testing.T) {
 		n, c, open, apps, sw   int
 		wantGatewayEnvMemLimit bool
 	}{
-		{nil, 400, 16, 10000, 1_000_000, 2, true},
-		{[]string{"-quick"}, 30, 8, 500, 50_000, 0, true},
-		{[]string{"-quick", "-open", "0", "-n", "5", "-sweep", "4"}, 5, 8, 0, 50_000, 1, true},
-		{[]string{"-sweep", "none", "-gateway-env", ""}, 400, 16, 10000, 1_000_000, 0, false},
+		{nil, 400, 8, 10000, 1_000_000, 2, false},
+		{[]string{"-quick"}, 30, 8, 500, 50_000, 1, false},
+		{[]string{"-quick", "-open", "0", "-n", "5", "-sweep", "4"}, 5, 8, 0, 50_000, 1, false},
+		{[]string{"-sweep", "none", "-gateway-env", "GOMEMLIMIT=64MiB"}, 400, 8, 10000, 1_000_000, 0, true},
+		{[]string{"-c", "16"}, 400, 16, 10000, 1_000_000, 2, false},
 	}
 	for _, tt := range tests {
 		o, err := parseOptions(tt.args)
@@ -130,6 +131,12 @@ func TestParseOptionsDefaults(t *testing.T) {
 	}
 	if _, err := parseOptions([]string{"-sweep", "8,x"}); err == nil {
 		t.Error("a bad sweep should fail")
+	}
+	if _, err := parseOptions([]string{"-profile", "staging"}); err == nil {
+		t.Error("an unknown profile should fail")
+	}
+	if o, _ := parseOptions([]string{"-quick", "-idle", "0"}); o.idle != 0 {
+		t.Errorf("-idle 0 gives %d idle lifecycles", o.idle)
 	}
 }
 
