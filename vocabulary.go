@@ -22,6 +22,20 @@ const (
 	RoleSystem             Role = "system"
 )
 
+// roleLabels are the roles' Chinese names, as users read them.
+var roleLabels = map[Role]string{
+	RoleApplicant: "申报人", RoleCityReviewer: "盟市初审员", RoleProvincialReviewer: "就促会复审员",
+	RoleCommitteeMember: "评审委员", RoleSupervisor: "监管员", RoleAdmin: "系统管理员", RoleSystem: "系统",
+}
+
+// Label is the role's Chinese name (the value itself for an unknown role).
+func (r Role) Label() string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return string(r)
+}
+
 // StaffRoles are the roles an admin may give to a staff account.
 var StaffRoles = []Role{RoleCityReviewer, RoleProvincialReviewer, RoleCommitteeMember, RoleSupervisor, RoleAdmin}
 

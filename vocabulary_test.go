@@ -50,3 +50,20 @@ func TestParseVocabulary(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+func TestRoleLabels(t *testing.T) {
+	seen := map[string]Role{}
+	for _, r := range append([]Role{RoleApplicant, RoleSystem}, StaffRoles...) {
+		l := r.Label()
+		if l == string(r) || l == "" {
+			t.Errorf("%s has no Chinese name", r)
+		}
+		if o, dup := seen[l]; dup {
+			t.Errorf("%s and %s share the name %s", r, o, l)
+		}
+		seen[l] = r
+	}
+	if got := Role("x").Label(); got != "x" {
+		t.Errorf("an unknown role reads %q", got)
+	}
+}

@@ -60,7 +60,7 @@ func (a *app) authenticate(r route) fiber.Handler {
 			return errUnauthorized("请先登录")
 		}
 		if len(r.Roles) > 0 && !p.has(r.Roles...) {
-			return errForbidden("当前角色（%s）无权执行此操作", p.Role)
+			return errForbidden("当前角色（%s）无权执行此操作", p.Role.Label())
 		}
 		return c.Next()
 	}

@@ -55,7 +55,7 @@ func (a *app) loadTask(ctx context.Context, id string) (db.GetTaskDetailRow, err
 // (404, as for a task that does not exist).
 func checkTaskScope(p *principal, t db.GetTaskDetailRow) error {
 	if p.Role != skillcert.Role(t.Role) {
-		return errForbidden("该任务属于其他角色（%s），您无权处理", t.Role)
+		return errForbidden("该任务属于其他角色（%s），您无权处理", skillcert.Role(t.Role).Label())
 	}
 	if p.Role == skillcert.RoleCityReviewer && p.Region != t.Region {
 		return errNotFound("任务") // another region's task: not yours, and its region is not said

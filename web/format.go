@@ -17,7 +17,7 @@ var funcs = template.FuncMap{
 	"pathway":   func(p string) string { return skillcert.Pathway(p).Label() },
 	"education": func(e string) string { return skillcert.Education(e).Label() },
 	"status":    func(s string) string { return orDefault(skillcert.Status(s).Label(), s) },
-	"role":      func(r string) string { return orDefault(roleLabels[r], r) },
+	"role":      func(r string) string { return skillcert.Role(r).Label() },
 	"taskType":  func(t string) string { return orDefault(taskTypeLabels[t], t) },
 	"taskState": func(s string) string { return orDefault(taskStateLabels[s], s) },
 	"docState":  func(s string) string { return orDefault(docStateLabels[s], s) },
@@ -95,11 +95,6 @@ func workdaysLeft(due *time.Time) string {
 		return fmt.Sprintf("还剩 %d 天", int(time.Until(*due).Hours()/24))
 	}
 	return fmt.Sprintf("还剩 %d 个工作日", n)
-}
-
-var roleLabels = map[string]string{
-	"applicant": "申报人", "city_reviewer": "盟市初审员", "provincial_reviewer": "就促会复审员",
-	"committee_member": "评审委员", "supervisor": "监管员", "admin": "系统管理员", "system": "系统",
 }
 
 var taskTypeLabels = map[string]string{

@@ -94,7 +94,7 @@ func addOptionFuncs(funcs map[string]any) {
 	funcs["staffRoleOptions"] = func() []option {
 		var out []option
 		for _, r := range skillcert.StaffRoles {
-			out = append(out, option{string(r), roleLabels[string(r)]})
+			out = append(out, option{string(r), r.Label()})
 		}
 		return out
 	}
