@@ -80,3 +80,52 @@ func TestLeanReminderAndBatchReread(t *testing.T) {
 		}
 	}
 }
+
+// TestLeanTimerEndsWithWorkflow: a timer that loses its race is cancelled when the workflow goes on (the
+// payment arrives before the reminder), and left to end with the workflow when the update that decided
+// the race ends the application (the last score certifies it; the applicant withdraws while the payment
+// deadline runs). Executions before lean-2026-11 cancel it in every case, as they recorded.
+func TestLeanTimerEndsWithWorkflow(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		lean          bool
+		drive         func(h *harness)
+		want          skillcert.Status
+		wantCancelled int
+	}{
+		{"certified, lean", true, certify, skillcert.StatusCertified, 1},
+		{"certified, before lean", false, certify, skillcert.StatusCertified, 2},
+		{"withdrawn, lean", true, withdrawAtPayment, skillcert.StatusWithdrawn, 0},
+		{"withdrawn, before lean", false, withdrawAtPayment, skillcert.StatusWithdrawn, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, baseInput(skillcert.Level3))
+			if !tc.lean {
+				h.preLean()
+			}
+			cancelled := 0
+			h.env.SetOnTimerCanceledListener(func(string) { cancelled++ })
+			h.update(UpdateCreated, nil)
+			tc.drive(h)
+			h.run()
+			if got := h.status(); got != tc.want || !h.env.IsWorkflowCompleted() {
+				t.Fatalf("status %s (completed %v), want %s and a completed workflow", got, h.env.IsWorkflowCompleted(), tc.want)
+			}
+			if cancelled != tc.wantCancelled {
+				t.Errorf("%d timers cancelled, want %d", cancelled, tc.wantCancelled)
+			}
+		})
+	}
+}
+
+func certify(h *harness) {
+	h.approveToPayment()
+	h.payAndSit()
+	h.enterBoth(skillcert.ComponentTheory, prov1, prov2, 72.5)
+	h.enterBoth(skillcert.ComponentSkill, city1, city2, 60)
+}
+
+func withdrawAtPayment(h *harness) {
+	h.approveToPayment()
+	h.update(UpdateWithdraw, ActorRequest{Actor: applicant, Reason: "个人原因"})
+}
