@@ -92,6 +92,9 @@ func TestRoundTrip(t *testing.T) {
 		{name: "one task-queue partition", dynamic: []string{"matching.numTaskqueueReadPartitions=1", "matching.numTaskqueueWritePartitions=1"}},
 		{name: "eager activities, one partition", dynamic: []string{"system.enableActivityEagerExecution=true",
 			"matching.numTaskqueueReadPartitions=1", "matching.numTaskqueueWritePartitions=1"}},
+		{name: "one write partition (4 read)", dynamic: []string{"matching.numTaskqueueWritePartitions=1"}},
+		{name: "eager, one write partition", dynamic: []string{"system.enableActivityEagerExecution=true",
+			"matching.numTaskqueueWritePartitions=1"}},
 		{name: "8 pollers of each kind", options: worker.Options{MaxConcurrentWorkflowTaskPollers: 8, MaxConcurrentActivityTaskPollers: 8}},
 	}
 	t.Logf("load average at start: %s", loadAverage())
