@@ -11,7 +11,8 @@ import (
 // awaitWithTimeout waits up to d for cond and reports whether cond came first. In long-lived executions
 // the timer that loses the race is cancelled (a TimerCanceled event), so no stale timer fires later;
 // older executions keep workflow.AwaitWithTimeout, whose timer is left running. Lean executions cancel it
-// only when the workflow goes on (timerDiesWithWorkflow).
+// only when the workflow goes on (timerDiesWithWorkflow). Never call it with the mutex held: a lean
+// execution waits for the mutex to be free before it decides.
 func (w *application) awaitWithTimeout(ctx workflow.Context, d time.Duration, cond func() bool) (bool, error) {
 	if !w.longLived() {
 		return workflow.AwaitWithTimeout(ctx, d, cond)
