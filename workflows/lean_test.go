@@ -23,13 +23,7 @@ func TestLeanSideEffectsRunAsLocalActivities(t *testing.T) {
 		if !lean {
 			h.preLean()
 		}
-		var local, regular []string
-		h.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
-			local = append(local, info.ActivityType.Name)
-		})
-		h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
-			regular = append(regular, info.ActivityType.Name)
-		})
+		local, regular := h.activityStarts()
 		h.update(UpdateCreated, nil)
 		h.approveToPayment()
 		h.payAndSit()
@@ -41,16 +35,16 @@ func TestLeanSideEffectsRunAsLocalActivities(t *testing.T) {
 		}
 		moved := []string{contract.InspectDocument, contract.CreatePaymentOrder, contract.RecordPayment, contract.IssueCertificate}
 		for _, name := range moved {
-			inLocal, inRegular := slices.Contains(local, name), slices.Contains(regular, name)
+			inLocal, inRegular := slices.Contains(*local, name), slices.Contains(*regular, name)
 			if lean && (!inLocal || inRegular) || !lean && (inLocal || !inRegular) {
 				t.Errorf("lean=%v: %s local %v regular %v", lean, name, inLocal, inRegular)
 			}
 		}
-		if lean && len(regular) > 0 {
-			t.Errorf("lean execution scheduled regular activities %v", regular)
+		if lean && len(*regular) > 0 {
+			t.Errorf("lean execution scheduled regular activities %v", *regular)
 		}
-		if !slices.Contains(local, contract.RecordTransition) {
-			t.Errorf("lean=%v: projection writes are not local activities (%v)", lean, local)
+		if !slices.Contains(*local, contract.RecordTransition) {
+			t.Errorf("lean=%v: projection writes are not local activities (%v)", lean, *local)
 		}
 	}
 }
@@ -61,13 +55,7 @@ func TestLeanReminderAndBatchReread(t *testing.T) {
 	in := baseInput(skillcert.Level5)
 	in.Policy.PaymentReminderBefore = time.Hour
 	h := newHarness(t, in)
-	var local, regular []string
-	h.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
-		local = append(local, info.ActivityType.Name)
-	})
-	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
-		regular = append(regular, info.ActivityType.Name)
-	})
+	local, regular := h.activityStarts()
 	h.update(UpdateCreated, nil)
 	h.approveToPayment()
 	h.run()
@@ -75,8 +63,20 @@ func TestLeanReminderAndBatchReread(t *testing.T) {
 		t.Fatalf("status %s, want expired", got)
 	}
 	for _, name := range []string{contract.Notify, contract.LoadBatchWindows} {
-		if !slices.Contains(local, name) || slices.Contains(regular, name) {
-			t.Errorf("%s: local %v, regular %v", name, local, regular)
+		if !slices.Contains(*local, name) || slices.Contains(*regular, name) {
+			t.Errorf("%s: local %v, regular %v", name, *local, *regular)
 		}
 	}
+}
+
+// activityStarts records the types of the local and the regular activities the workflow starts.
+func (h *harness) activityStarts() (local, regular *[]string) {
+	local, regular = new([]string), new([]string)
+	h.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
+		*local = append(*local, info.ActivityType.Name)
+	})
+	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		*regular = append(*regular, info.ActivityType.Name)
+	})
+	return local, regular
 }

@@ -1,7 +1,6 @@
-package activities
+package inspect_test
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
@@ -18,7 +17,7 @@ import (
 // inspect.Inspect, the text count alone (pdfinfo and pdftotext, each run in the sandbox), and the
 // SHA-256 of the bytes.
 //
-//	go test -run '^$' -bench InspectPDF1MiB -benchtime 20x ./activities/
+//	go test -run '^$' -bench InspectPDF1MiB -benchtime 20x ./inspect/
 func BenchmarkInspectPDF1MiB(b *testing.B) {
 	pdf := onePageTextAndImagePDF(1500, 1<<20)
 	rule := skillcert.DocRule{DocType: skillcert.DocTechnicalSummary, Kinds: []skillcert.FileKind{skillcert.KindPDF},
@@ -76,18 +75,5 @@ func onePageTextAndImagePDF(words, imageBytes int) []byte {
 		fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n%s\nendstream",
 			side, side, len(img), img),
 	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objects))
-	for i, body := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, body)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
-	return b.Bytes()
+	return rawPDF(objects)
 }
