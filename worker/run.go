@@ -138,6 +138,9 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	sdkworker.SetStickyWorkflowCacheSize(cfg.CacheSize)
 	w := sdkworker.New(tc, cfg.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxActivities,
+		// New cases run their side effects, document inspection included (files up to 20 MiB read into
+		// memory), as local activities: the same bound applies to them (the SDK's default is 1,000).
+		MaxConcurrentLocalActivityExecutionSize: cfg.MaxActivities,
 		WorkerStopTimeout:                  10 * time.Second,
 		Interceptors:                       []interceptor.WorkerInterceptor{newFailedAttempts(reg)},
 	})
