@@ -141,8 +141,8 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 		// New cases run their side effects, document inspection included (files up to 20 MiB read into
 		// memory), as local activities: the same bound applies to them (the SDK's default is 1,000).
 		MaxConcurrentLocalActivityExecutionSize: cfg.MaxActivities,
-		WorkerStopTimeout:                  10 * time.Second,
-		Interceptors:                       []interceptor.WorkerInterceptor{newFailedAttempts(reg)},
+		WorkerStopTimeout:                       10 * time.Second,
+		Interceptors:                            []interceptor.WorkerInterceptor{newFailedAttempts(reg)},
 	})
 	if err := serveMetrics(ctx, cfg.MetricsAddr, cfg.MetricsExplicit, reg, logger); err != nil {
 		return err
