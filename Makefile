@@ -80,11 +80,11 @@ vuln: ## govulncheck against the Go vulnerability database; says so and passes w
 build: ## build bin/worker, bin/gateway and bin/skillcert-admin
 	$(GO) build -o bin/ ./cmd/worker ./cmd/gateway ./cmd/skillcert-admin
 
-bench: ## full benchmark on a private stack: lifecycles, baseline, 1M-row projection (~25 min; deploy/loadtest/results/)
-	$(GO) run ./deploy/loadtest $(BENCH_FLAGS)
+bench: ## full benchmark on a private stack: lifecycles, baselines, idle phase, 1M-row projection (~25 min; deploy/loadtest/results/); PROFILE=production: on deploy/prodstack
+	$(GO) run ./deploy/loadtest -profile $(PROFILE) $(BENCH_FLAGS)
 
-bench-quick: ## the same with small numbers (under 5 minutes)
-	$(GO) run ./deploy/loadtest -quick $(BENCH_FLAGS)
+bench-quick: ## the same with small numbers (under 5 minutes); latest.* only when the load average was ≤ 0.5 at the start
+	$(GO) run ./deploy/loadtest -quick -profile $(PROFILE) $(BENCH_FLAGS)
 
 histories: ## record every end state through the HTTP API on a private stack into testout/histories (~1 min)
 	$(GO) run ./deploy/histories -out $(HISTORIES_OUT) $(HISTORIES_FLAGS)

@@ -11,6 +11,7 @@ import (
 
 	"skillcert"
 	"skillcert/contract"
+	"skillcert/internal/outage"
 	"skillcert/schema/db"
 )
 
@@ -19,7 +20,10 @@ const ErrPermanent = contract.ErrPermanent
 
 // Classify turns errors that no retry can fix into non-retryable ApplicationErrors of type ErrPermanent
 // and returns every other error unchanged (transient: retried with backoff up to the workflow's limit).
-// The worker applies it to every activity's error.
+// The worker applies it to every activity's error. A dependency's outage (outage.Is: Postgres, MinIO or the
+// network down, a connection lost, a serialization failure) is transient even when a domain error wraps it
+// (the object store's EUNAVAILABLE); SQLSTATE classes 22 and 23 and domain errors are permanent, except
+// EINTERNAL, which says nothing about the input.
 func Classify(err error) error {
 	if err == nil {
 		return nil
@@ -28,12 +32,15 @@ func Classify(err error) error {
 	if errors.As(err, &appErr) {
 		return err // already classified by the activity
 	}
+	if outage.Is(err) {
+		return err
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.SQLState(), "22") || strings.HasPrefix(pgErr.SQLState(), "23")) {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrPermanent, err, pgErr.SQLState())
 	}
 	var domErr *skillcert.Error
-	if errors.As(err, &domErr) {
+	if errors.As(err, &domErr) && domErr.Code != skillcert.EINTERNAL {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrPermanent, err, domErr.Code)
 	}
 	return err

@@ -146,10 +146,10 @@ func (e Env) Environment() (string, error) {
 	}
 }
 
-// CheckProduction refuses to start a production system without its keys: when SKILLCERT_ENV is
-// production, every variable marked Production must be set, and the error names each missing one. Outside
-// production the development fallbacks apply and it returns nil.
-func CheckProduction(getenv func(string) string) error {
+// CheckProduction refuses to start program p of a production system without its keys: when SKILLCERT_ENV
+// is production, every variable marked Production that p reads must be set, and the error names each
+// missing one. Outside production the development fallbacks apply and it returns nil.
+func CheckProduction(p Program, getenv func(string) string) error {
 	e := Env(getenv)
 	env, err := e.Environment()
 	if err != nil || env != Production {
@@ -157,7 +157,7 @@ func CheckProduction(getenv func(string) string) error {
 	}
 	var missing []string
 	for _, v := range Vars {
-		if v.Production && strings.TrimSpace(getenv(v.Name)) == "" {
+		if v.Production && v.Programs&p != 0 && strings.TrimSpace(getenv(v.Name)) == "" {
 			missing = append(missing, v.Name)
 		}
 	}

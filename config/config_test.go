@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -34,38 +35,84 @@ func TestVarsWellFormed(t *testing.T) {
 	}
 }
 
+// productionKeys are the five keys the contract (API.md) names for both programs, and all they need.
 var productionKeys = []string{"SKILLCERT_CODEC_KEYS", "SKILLCERT_ID_HASH_KEY", "SKILLCERT_ID_ENC_KEY",
 	"SKILLCERT_PAYMENT_SECRET", "SKILLCERT_TOKEN_KEY"}
 
+// keysOf are the keys program p needs in production.
+func keysOf(Program) []string { return productionKeys }
+
 func TestCheckProduction(t *testing.T) {
-	if err := CheckProduction(envOf(nil)); err != nil {
-		t.Fatalf("development without keys: %v", err)
+	for _, p := range []Program{Gateway, Worker} {
+		t.Run(p.String(), func(t *testing.T) {
+			if err := CheckProduction(p, envOf(nil)); err != nil {
+				t.Fatalf("development without keys: %v", err)
+			}
+			if err := CheckProduction(p, envOf(map[string]string{"SKILLCERT_ENV": "development"})); err != nil {
+				t.Fatalf("explicit development: %v", err)
+			}
+			err := CheckProduction(p, envOf(map[string]string{"SKILLCERT_ENV": "production"}))
+			if err == nil {
+				t.Fatal("production without keys started")
+			}
+			for _, k := range keysOf(p) {
+				if !strings.Contains(err.Error(), k) {
+					t.Errorf("the error does not name %s: %v", k, err)
+				}
+			}
+			env := map[string]string{"SKILLCERT_ENV": "Production", "SKILLCERT_CODEC_KEYS": "k1:x", "SKILLCERT_TOKEN_KEY": "  "}
+			err = CheckProduction(p, envOf(env))
+			if err == nil || strings.Contains(err.Error(), "SKILLCERT_CODEC_KEYS") || !strings.Contains(err.Error(), "SKILLCERT_TOKEN_KEY") {
+				t.Fatalf("some keys set (a blank one counts as unset): %v", err)
+			}
+			for _, k := range keysOf(p) {
+				env[k] = "set"
+			}
+			if err := CheckProduction(p, envOf(env)); err != nil {
+				t.Fatalf("production with every key: %v", err)
+			}
+			if err := CheckProduction(p, envOf(map[string]string{"SKILLCERT_ENV": "prod"})); err == nil {
+				t.Fatal("a misspelt SKILLCERT_ENV was taken for development")
+			}
+		})
 	}
-	if err := CheckProduction(envOf(map[string]string{"SKILLCERT_ENV": "development"})); err != nil {
-		t.Fatalf("explicit development: %v", err)
-	}
-	err := CheckProduction(envOf(map[string]string{"SKILLCERT_ENV": "production"}))
-	if err == nil {
-		t.Fatal("production without keys started")
-	}
+	// The contract's five keys are enough for both programs: the worker's serial key is derived from one.
+	five := map[string]string{"SKILLCERT_ENV": "production"}
 	for _, k := range productionKeys {
-		if !strings.Contains(err.Error(), k) {
-			t.Errorf("the error does not name %s: %v", k, err)
+		five[k] = "set"
+	}
+	for _, p := range []Program{Gateway, Worker} {
+		if err := CheckProduction(p, envOf(five)); err != nil {
+			t.Errorf("the %s with the five keys: %v", p, err)
 		}
 	}
-	env := map[string]string{"SKILLCERT_ENV": "Production", "SKILLCERT_CODEC_KEYS": "k1:x", "SKILLCERT_TOKEN_KEY": "  "}
-	err = CheckProduction(envOf(env))
-	if err == nil || strings.Contains(err.Error(), "SKILLCERT_CODEC_KEYS") || !strings.Contains(err.Error(), "SKILLCERT_TOKEN_KEY") {
-		t.Fatalf("some keys set (a blank one counts as unset): %v", err)
+}
+
+func TestSerialKey(t *testing.T) {
+	key := func(env map[string]string) []byte {
+		t.Helper()
+		k, _, err := SerialKey(envOf(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
 	}
-	for _, k := range productionKeys {
-		env[k] = "set"
+	if k := key(nil); k != nil {
+		t.Errorf("development without a key: %x, want the development key (nil)", k)
 	}
-	if err := CheckProduction(envOf(env)); err != nil {
-		t.Fatalf("production with every key: %v", err)
+	own := "a serial key of twenty"
+	if k := key(map[string]string{"SKILLCERT_ENV": "production", "SKILLCERT_ID_HASH_KEY": "h", "SKILLCERT_CERT_SERIAL_KEY": own}); string(k) != own {
+		t.Errorf("a set key was not used: %q", k)
 	}
-	if err := CheckProduction(envOf(map[string]string{"SKILLCERT_ENV": "prod"})); err == nil {
-		t.Fatal("a misspelt SKILLCERT_ENV was taken for development")
+	a := key(map[string]string{"SKILLCERT_ENV": "production", "SKILLCERT_ID_HASH_KEY": "hash key one"})
+	b := key(map[string]string{"SKILLCERT_ENV": "production", "SKILLCERT_ID_HASH_KEY": "hash key two"})
+	again := key(map[string]string{"SKILLCERT_ENV": "production", "SKILLCERT_ID_HASH_KEY": "hash key one"})
+	if len(a) != 32 || bytes.Equal(a, b) || !bytes.Equal(a, again) || bytes.Contains(a, []byte("hash key one")) {
+		t.Errorf("production derives a stable 32-byte key per ID hash key that does not contain it: %x %x %x", a, b, again)
+	}
+	if _, _, err := SerialKey(envOf(map[string]string{"SKILLCERT_CERT_SERIAL_KEY": "short"})); err == nil ||
+		!strings.Contains(err.Error(), "SKILLCERT_CERT_SERIAL_KEY") {
+		t.Errorf("a short key: %v", err)
 	}
 }
 
@@ -125,7 +172,7 @@ func TestProgramsRefuseProductionWithoutKeys(t *testing.T) {
 			if !errors.As(err, &exit) || exit.ExitCode() == 0 {
 				t.Fatalf("%s started in production without keys: %v; stderr %s", program, err, stderr.String())
 			}
-			for _, k := range productionKeys {
+			for _, k := range keysOf(map[string]Program{"gateway": Gateway, "worker": Worker}[program]) {
 				if !strings.Contains(stderr.String(), k) {
 					t.Errorf("%s's stderr does not name %s: %s", program, k, stderr.String())
 				}

@@ -15,8 +15,8 @@ func Markdown() string {
 
 Both programs read their configuration from the environment only; the table below is the whole of it.
 Unset and blank mean the same. *programs*: which program reads the variable. *production*: the program
-refuses to start when ` + "`SKILLCERT_ENV=production`" + ` and the variable is unset (both programs check all of
-them); outside production a development fallback is used and a warning logged. README says how to make and
+that reads the variable refuses to start when ` + "`SKILLCERT_ENV=production`" + ` and it is unset; outside
+production a development fallback is used and a warning logged. README says how to make and
 rotate the keys. The dev stack's own variables (ports, data folder) are in README.
 
 | variable | default | programs | production | meaning |

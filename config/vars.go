@@ -88,6 +88,15 @@ var Vars = []Var{
 		Doc: "`1` stops this worker from delivering the outbox (another worker may); otherwise it leases due rows, mails them or sends an SMS (logged only, until a provider is configured), retries with backoff and dead-letters"},
 	{Name: "SKILLCERT_WORKER_METRICS_ADDR", Default: "127.0.0.1:9465", Programs: Worker,
 		Doc: "the worker's Prometheus `/metrics`: Temporal SDK metrics and `skillcert_worker_activity_failed_attempts_total{activity,class}`; `off` disables it; a set address that is taken stops the start, the default one does not"},
-	{Name: "SKILLCERT_CERT_SERIAL_KEY", Shown: "fixed development key (warning logged)", Programs: Worker,
-		Doc: "secret (≥16 characters) of the keyed Feistel permutation that draws certificate serials (`skillcert.SerialPermutation`); set it in production, and never change it once certificates are issued"},
+	{Name: "SKILLCERT_CERT_SERIAL_KEY", Shown: "production: derived from SKILLCERT_ID_HASH_KEY; development: fixed development key (warning logged)", Programs: Worker,
+		Doc: "secret (≥16 characters) of the keyed Feistel permutation that draws certificate serials (`skillcert.SerialPermutation`); unset in production, it is derived from SKILLCERT_ID_HASH_KEY (`config.SerialKey`), so the contract's five keys suffice; never change it (or the key it is derived from) once certificates are issued"},
+
+	// Traces (package internal/tracing): OpenTelemetry over OTLP, off unless an endpoint is set.
+	{Name: "OTEL_EXPORTER_OTLP_ENDPOINT", Shown: "none (no traces are recorded)", Programs: Both,
+		Doc: "OTLP collector base URL, e.g. `http://otel-collector:4318` (HTTP, `/v1/traces` is appended) or `http://otel-collector:4317` with protocol `grpc`; when neither endpoint is set tracing is off and costs nothing. The exporter also honours the standard `OTEL_EXPORTER_OTLP_HEADERS`, `_TIMEOUT` and `_CERTIFICATE`, read by the OpenTelemetry library itself"},
+	{Name: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", Shown: "none", Programs: Both,
+		Doc: "the traces endpoint as a full URL, used as is; takes precedence over `OTEL_EXPORTER_OTLP_ENDPOINT`"},
+	{Name: "OTEL_EXPORTER_OTLP_PROTOCOL", Default: "http/protobuf", Programs: Both, Doc: "`http/protobuf` or `grpc`"},
+	{Name: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", Shown: "`OTEL_EXPORTER_OTLP_PROTOCOL`", Programs: Both,
+		Doc: "the protocol of the traces exporter; takes precedence over `OTEL_EXPORTER_OTLP_PROTOCOL`"},
 }

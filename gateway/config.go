@@ -58,7 +58,7 @@ type config struct {
 // loadConfig reads the configuration from getenv; the defaults and the documentation of every variable
 // are in package config (docs/CONFIG.md).
 func loadConfig(getenv func(string) string) (config, error) {
-	if err := appconfig.CheckProduction(getenv); err != nil {
+	if err := appconfig.CheckProduction(appconfig.Gateway, getenv); err != nil {
 		return config{}, err
 	}
 	env := appconfig.Env(getenv)

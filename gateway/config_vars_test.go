@@ -1,12 +1,14 @@
 package gateway
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"skillcert/codec"
 	appconfig "skillcert/config"
+	"skillcert/internal/tracing"
 	"skillcert/pdfdoc"
 	"skillcert/workflows"
 )
@@ -31,6 +33,10 @@ func TestConfigTableMatchesGateway(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _ = pdfdoc.FindFont(getenv) // the PDF renderer reads SKILLCERT_CJK_FONT itself
+	// The tracing setup reads the OTEL_* variables.
+	if _, err := tracing.Setup(context.Background(), "test", getenv); err != nil {
+		t.Fatal(err)
+	}
 	if err := appconfig.CompareReads(appconfig.Gateway, read); err != nil {
 		t.Fatal(err)
 	}

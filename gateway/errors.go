@@ -1,25 +1,20 @@
 package gateway
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"strings"
-	"syscall"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
 	"skillcert/failure"
+	"skillcert/internal/outage"
 )
 
 // statusOf maps a skillcert error code to its HTTP status: the one table of the gateway.
@@ -62,6 +57,9 @@ func classify(err error) (int, apiError) {
 	)
 	if se, ok := failure.Decode(err); ok { // raised here, or by the workflow through Temporal
 		if statusFor(se.Code) == http.StatusInternalServerError {
+			if isUnavailable(err) { // an internal error that wraps a dependency's outage
+				return unavailableError()
+			}
 			return internalError() // its message may be a dependency's: never shown
 		}
 		return statusFor(se.Code), apiError{Code: se.Code, Message: se.Message, Fields: nonNil(se.Fields), Details: se.Extra}
@@ -70,12 +68,17 @@ func classify(err error) (int, apiError) {
 	case errors.As(err, &fe):
 		return fiberError(fe)
 	case errors.As(err, &upd), isUnavailable(err):
-		return http.StatusServiceUnavailable, apiError{Code: skillcert.EUNAVAILABLE,
-			Message: "服务暂时不可用，请稍后重试（请求未丢失）", Fields: map[string]string{}}
+		return unavailableError()
 	case errors.Is(err, pgx.ErrNoRows):
 		return http.StatusNotFound, apiError{Code: skillcert.ENOTFOUND, Message: "未找到", Fields: map[string]string{}}
 	}
 	return internalError()
+}
+
+// unavailableError is every 503 of a dependency's outage; handleError adds Retry-After.
+func unavailableError() (int, apiError) {
+	return http.StatusServiceUnavailable, apiError{Code: skillcert.EUNAVAILABLE,
+		Message: "服务暂时不可用，请稍后重试（请求未丢失）", Fields: map[string]string{}}
 }
 
 // internalError is every 500: a fixed message, never one that came from upstream (the log has the cause).
@@ -108,34 +111,25 @@ func fiberError(fe *fiber.Error) (int, apiError) {
 	return fe.Code, apiError{Code: codeOfStatus(fe.Code), Message: msg, Fields: map[string]string{}}
 }
 
-// isUnavailable reports whether err means a dependency could not be reached (→ 503).
+// isUnavailable reports whether err means a dependency could not be reached or could not serve for now
+// (→ 503 with Retry-After): package outage decides, for Postgres, MinIO, Temporal and the network alike.
+// An update whose side effect gave up on a transient failure (an activity that timed out, or exhausted its
+// retries on a retryable error) counts too: the request moved to a new Update ID, so a retry runs again.
 func isUnavailable(err error) bool {
-	if skillcert.ErrorCode(err) == skillcert.EUNAVAILABLE {
-		return true
+	return outage.Is(err) || transientActivityFailure(err)
+}
+
+// transientActivityFailure reports whether err is an activity's failure that a later attempt may not meet.
+func transientActivityFailure(err error) bool {
+	var actErr *temporal.ActivityError
+	if !errors.As(err, &actErr) {
+		return false
 	}
 	var (
-		unavailable *serviceerror.Unavailable
-		deadline    *serviceerror.DeadlineExceeded
-		connectErr  *pgconn.ConnectError
-		netErr      net.Error
-		opErr       *net.OpError
+		timeout *temporal.TimeoutError
+		appErr  *temporal.ApplicationError
 	)
-	switch {
-	case errors.As(err, &unavailable), errors.As(err, &deadline), errors.As(err, &connectErr),
-		errors.As(err, &opErr), errors.Is(err, context.DeadlineExceeded):
-		return true
-	case errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
-		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE),
-		pgconn.Timeout(err):
-		return true // a database connection that died under a query
-	case errors.As(err, &netErr) && netErr.Timeout():
-		return true
-	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")) {
-		return true // connection exceptions, admin shutdown, cannot connect now
-	}
-	return pgconn.SafeToRetry(err)
+	return errors.As(err, &timeout) || (errors.As(err, &appErr) && !appErr.NonRetryable())
 }
 
 func nonNil(m map[string]string) map[string]string {

@@ -35,6 +35,13 @@ type requestIdentity struct {
 
 type identityKey struct{}
 
+// hasIdempotencyKey reports whether the request carries an Idempotency-Key (and may repeat one whose
+// outcome the client never got).
+func hasIdempotencyKey(ctx context.Context) bool {
+	id, _ := ctx.Value(identityKey{}).(requestIdentity)
+	return id.key != ""
+}
+
 func withIdentity(ctx context.Context, id requestIdentity) context.Context {
 	return context.WithValue(ctx, identityKey{}, id)
 }

@@ -204,3 +204,36 @@ func TestCreateRepeatAfterLostAnswer(t *testing.T) {
 	}
 	g.do(t, "POST", "/api/v1/applications", a.Token, body, "Idempotency-Key", key+"-other").wantError(t, 409, "conflict", "")
 }
+
+// TestCompleteTaskRepeatAfterLostAnswer: a reviewer's decision went through but its answer was lost (the
+// gateway died before storing it); the client repeats it with the same Idempotency-Key and gets the first
+// outcome, not 409 "already completed" (seen once in make chaos). A new decision on the completed task is
+// still refused.
+func TestCompleteTaskRepeatAfterLostAnswer(t *testing.T) {
+	g := startGateway(t)
+	_, appID := g.submittedApplication(t, g.newBatch(t), "通辽市", "包十")
+	_, token := g.newStaff(t, roleCityReviewer, "通辽市")
+	var taskID string
+	for deadline := time.Now().Add(time.Minute); taskID == "" && time.Now().Before(deadline); {
+		r := g.do(t, "GET", "/api/v1/tasks?type="+workflows.TaskPreliminaryReview+"&application_id="+appID, token, nil).want(t, 200)
+		if items, _ := r.Body["items"].([]any); len(items) > 0 {
+			taskID = items[0].(map[string]any)["id"].(string)
+		} else {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if taskID == "" {
+		t.Fatal("no preliminary review task")
+	}
+	body := map[string]any{"decision": "approve", "reason": "材料齐全"}
+	key := "complete-" + taskID
+	first := g.do(t, "POST", "/api/v1/tasks/"+taskID+"/complete", token, body, "Idempotency-Key", key).want(t, 200)
+	g.sql(t, `DELETE FROM idempotency_keys WHERE key = $1`, key) // the stored answer is lost
+	again := g.do(t, "POST", "/api/v1/tasks/"+taskID+"/complete", token, body, "Idempotency-Key", key).want(t, 200)
+	if again.str("status") != first.str("status") || again.str("task_id") != taskID {
+		t.Fatalf("repeat answered %s, first %s", again.Raw, first.Raw)
+	}
+	g.do(t, "POST", "/api/v1/tasks/"+taskID+"/complete", token, map[string]any{"decision": "reject", "reason": "重复提交"},
+		"Idempotency-Key", key+"-other").wantError(t, 409, "conflict", "")
+	g.do(t, "POST", "/api/v1/tasks/"+taskID+"/complete", token, body).wantError(t, 409, "conflict", "")
+}

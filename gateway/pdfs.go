@@ -69,11 +69,16 @@ func (a *app) person(c *fiber.Ctx, applicantID string) (person, error) {
 
 // photo returns the accepted photo for the PDFs: the downscaled JPEG copy made at acceptance, or for
 // photos accepted before copies were made, the inspected version itself when it is a JPEG or PNG (its
-// SHA-256 checked). Else nil: the documents then print an empty photo box.
-func (a *app) photo(ctx context.Context, applicationID string) []byte {
+// SHA-256 checked). Without an accepted photo, or with one that cannot be used, it is nil: the documents
+// then print an empty photo box. A dependency that cannot be read (Postgres or MinIO down) is an error, so
+// that the request answers 503 rather than a document without its photo.
+func (a *app) photo(ctx context.Context, applicationID string) ([]byte, error) {
 	doc, err := a.q.GetAcceptedDocument(ctx, db.GetAcceptedDocumentParams{ApplicationID: applicationID, DocType: string(skillcert.DocPhoto)})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("read photo document: %w", err)
 	}
 	var data []byte
 	if doc.PdfPhotoKey != nil && doc.PdfPhotoVersion != nil {
@@ -83,13 +88,28 @@ func (a *app) photo(ctx context.Context, applicationID string) []byte {
 			err = pdfdoc.CheckPhoto(data) // accepted under older, larger pixel caps
 		}
 	} else {
-		return nil
+		return nil, nil
+	}
+	if isUnavailable(err) {
+		return nil, fmt.Errorf("read photo for PDF: %w", err)
 	}
 	if err != nil {
 		a.log.Warn("read photo for PDF", "application_id", applicationID, "error", err)
-		return nil
+		return nil, nil
 	}
-	return data
+	return data, nil
+}
+
+// batchName is the name of the batch, or its ID when the batch is gone.
+func (a *app) batchName(ctx context.Context, batchID string) (string, error) {
+	b, err := a.q.GetBatch(ctx, batchID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return batchID, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read batch: %w", err)
+	}
+	return b.Name, nil
 }
 
 func (a *app) sendPDF(c *fiber.Ctx, filename string, data []byte) error {
@@ -121,16 +141,20 @@ func (a *app) formData(c *fiber.Ctx, row db.Application) (pdfdoc.FormData, error
 	if err != nil {
 		return pdfdoc.FormData{}, err
 	}
-	batchName := row.BatchID
-	if b, err := a.q.GetBatch(ctx, row.BatchID); err == nil {
-		batchName = b.Name
+	batchName, err := a.batchName(ctx, row.BatchID)
+	if err != nil {
+		return pdfdoc.FormData{}, err
+	}
+	photo, err := a.photo(ctx, row.ID)
+	if err != nil {
+		return pdfdoc.FormData{}, err
 	}
 	f := pdfdoc.FormData{ApplicationID: row.ID, BatchName: batchName, Name: p.Name, Gender: p.Gender,
 		IDNumber: p.IDNumber, BirthDate: p.BirthDate, Phone: p.Phone, Education: in.Education.Label(),
 		Employer: row.Employer, EmployerType: in.EmployerType.Label(), Region: row.Region,
 		OccupationCode: row.OccupationCode, OccupationName: view.OccupationName, LevelName: skillcert.Level(row.Level).Label(),
 		PathwayLabel: skillcert.Pathway(row.Pathway).Label(), OccupationStartedOn: in.OccupationStartedOn.String(),
-		Photo: a.photo(ctx, row.ID), GeneratedAt: a.now()}
+		Photo: photo, GeneratedAt: a.now()}
 	if pc := in.PreviousCertificate; pc != nil {
 		f.PreviousCertificate = fmt.Sprintf("%s，%s，职业编码 %s，发证日期 %s", pc.Number, pc.Level.Label(), pc.OccupationCode, pc.IssuedOn)
 	}
@@ -195,16 +219,20 @@ func (a *app) admissionTicketPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	batchName := row.BatchID
-	if b, err := a.q.GetBatch(c.UserContext(), row.BatchID); err == nil {
-		batchName = b.Name
+	batchName, err := a.batchName(c.UserContext(), row.BatchID)
+	if err != nil {
+		return err
+	}
+	photo, err := a.photo(c.UserContext(), row.ID)
+	if err != nil {
+		return err
 	}
 	data, err := a.pdf.AdmissionTicket(pdfdoc.TicketData{TicketNumber: ticketNumber(row.ID, view.Exam),
 		ApplicationID: row.ID, BatchName: batchName, Name: p.Name, Gender: p.Gender, IDNumber: p.IDNumber,
 		OccupationCode: row.OccupationCode, OccupationName: view.OccupationName,
 		LevelName: skillcert.Level(row.Level).Label(), Region: row.Region, Venue: view.Exam.Venue,
 		Seat: fmt.Sprintf("%03d", view.Exam.Seat), StartsAt: view.Exam.StartsAt,
-		Photo: a.photo(c.UserContext(), row.ID), GeneratedAt: a.now()})
+		Photo: photo, GeneratedAt: a.now()})
 	if err != nil {
 		return fmt.Errorf("render admission ticket: %w", err)
 	}
@@ -239,10 +267,14 @@ func (a *app) certificatePDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	photo, err := a.photo(c.UserContext(), row.ID)
+	if err != nil {
+		return err
+	}
 	d := pdfdoc.CertificateData{Number: cert.Number, Name: p.Name, Gender: p.Gender, IDNumber: p.IDNumber,
 		OccupationCode: cert.OccupationCode, OccupationName: cert.OccupationName,
 		LevelName: skillcert.Level(cert.Level).Label(), IssuedOn: cert.IssuedOn.Time.Format(time.DateOnly),
-		VerifyURL: a.cfg.PublicURL + "/verify/" + cert.Number, Photo: a.photo(c.UserContext(), row.ID),
+		VerifyURL: a.cfg.PublicURL + "/verify/" + cert.Number, Photo: photo,
 		Revoked: cert.Status == "revoked", RevokeReason: deref(cert.RevokedReason)}
 	if cert.RevokedAt != nil {
 		d.RevokedOn = skillcert.DateOf(*cert.RevokedAt).String()

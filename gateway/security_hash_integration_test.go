@@ -92,7 +92,7 @@ func startGatewayProcess(t *testing.T, g *testGateway, overrides map[string]stri
 }
 
 // TestFinding04ConcurrentLoginsBounded: 200 logins at once keep the gateway under 150 MiB: at most about
-// two argon2id hashes (19 MiB each) run per CPU; the others wait briefly or get 503 with Retry-After.
+// one argon2id hash runs per CPU; the others wait briefly or get 503 with Retry-After.
 func TestFinding04ConcurrentLoginsBounded(t *testing.T) {
 	g := startGateway(t)
 	base, proc := startGatewayProcess(t, g, nil)

@@ -280,10 +280,17 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	if err := checkTaskScope(p, t); err != nil {
 		return err
 	}
-	if t.Status != "open" && t.Status != "claimed" {
+	// A repeat, with its Idempotency-Key, of a decision whose answer was lost (the gateway died, the
+	// stored answer is gone) goes to the workflow again: the Update ID derived from the key gets the first
+	// outcome, where the projection alone would say 409 "already completed".
+	repeat := t.Status == "completed" && deref(t.AssigneeID) == p.ID && hasIdempotencyKey(ctx)
+	if t.Status != "open" && t.Status != "claimed" && !repeat {
 		return taskNotActive(t)
 	}
 	if t.Type == workflows.TaskIncident {
+		if repeat {
+			return taskNotActive(t)
+		}
 		return a.resolveIncident(c, t, req)
 	}
 	if !slices.Contains(reviewTaskTypes, t.Type) {
@@ -296,12 +303,14 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	if t.Status == "claimed" && deref(t.AssigneeID) != p.ID {
 		return claimedByOther(t)
 	}
-	n, err := a.q.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
-	if err != nil {
-		return fmt.Errorf("take task %s: %w", t.ID, err)
-	}
-	if n == 0 {
-		return a.explainNoChange(ctx, t.ID)
+	if !repeat {
+		n, err := a.q.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
+		if err != nil {
+			return fmt.Errorf("take task %s: %w", t.ID, err)
+		}
+		if n == 0 {
+			return a.explainNoChange(ctx, t.ID)
+		}
 	}
 	docs := make([]workflows.DocumentVerdict, len(req.Documents))
 	for i, d := range req.Documents {

@@ -196,14 +196,16 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // classify wraps a MinIO error as a *skillcert.Error: ENOTFOUND for a missing object, EUNAVAILABLE when
-// the server cannot be reached or is overloaded, EINTERNAL otherwise (credentials, configuration).
+// the server cannot be reached, is overloaded or answers 5xx, EINTERNAL otherwise (credentials,
+// configuration).
 func classify(action string, err error) error {
 	resp := minio.ToErrorResponse(err)
 	var code, msg string
 	switch {
 	case resp.Code == "NoSuchKey" || resp.Code == "NoSuchVersion":
 		code, msg = skillcert.ENOTFOUND, "文件不存在"
-	case resp.StatusCode == http.StatusServiceUnavailable || resp.Code == "SlowDown" || resp.Code == "XMinioServerNotInitialized":
+	case resp.StatusCode >= http.StatusInternalServerError || resp.Code == "SlowDown" || resp.Code == "XMinioServerNotInitialized":
+		// The server's trouble (InternalError, drives coming back), not the request's: retry.
 		code, msg = skillcert.EUNAVAILABLE, "对象存储暂时不可用，请稍后重试"
 	case resp.StatusCode == 0: // no S3 answer at all: connection refused, DNS, timeout
 		code, msg = skillcert.EUNAVAILABLE, "对象存储暂时不可用，请稍后重试"

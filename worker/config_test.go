@@ -1,24 +1,31 @@
 package worker
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"skillcert/codec"
 	appconfig "skillcert/config"
+	"skillcert/internal/tracing"
 )
 
 // TestConfigTableMatchesWorker fails when the worker reads a variable that docs/CONFIG.md (config.Vars)
 // does not list for it, or the table lists one for the worker that it never reads.
 func TestConfigTableMatchesWorker(t *testing.T) {
 	set := map[string]string{"SKILLCERT_ENV": "production", "SKILLCERT_CODEC_KEYS": codec.DevKeyring,
-		"SKILLCERT_ID_HASH_KEY": "k", "SKILLCERT_ID_ENC_KEY": "k", "SKILLCERT_PAYMENT_SECRET": "k", "SKILLCERT_TOKEN_KEY": "k"}
+		"SKILLCERT_ID_HASH_KEY": "k", "SKILLCERT_ID_ENC_KEY": "k", "SKILLCERT_PAYMENT_SECRET": "k", "SKILLCERT_TOKEN_KEY": "k",
+		"SKILLCERT_CERT_SERIAL_KEY": "a certificate serial key"}
 	read := map[string]bool{}
 	getenv := func(name string) string { read[name] = true; return set[name] }
 	if _, err := loadConfig(getenv); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := codec.FromEnv(getenv); err != nil {
+		t.Fatal(err)
+	}
+	// The tracing setup reads the OTEL_* variables.
+	if _, err := tracing.Setup(context.Background(), "test", getenv); err != nil {
 		t.Fatal(err)
 	}
 	if err := appconfig.CompareReads(appconfig.Worker, read); err != nil {

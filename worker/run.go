@@ -29,23 +29,24 @@ import (
 
 // config is the worker's configuration, all from the environment.
 type config struct {
-	DatabaseURL     string
-	TemporalAddress string
-	Namespace       string
-	TaskQueue       string
-	CacheSize       int
-	MaxActivities   int
-	Storage         objectstore.Config
-	Notify          notify.Config
-	MetricsAddr     string // the worker's /metrics listener ("off": none)
-	MetricsExplicit bool   // set in the environment (taken → the start fails), not the default
-	CertSerialKey   []byte // SKILLCERT_CERT_SERIAL_KEY: keys the permutation of certificate serials
+	DatabaseURL      string
+	TemporalAddress  string
+	Namespace        string
+	TaskQueue        string
+	CacheSize        int
+	MaxActivities    int
+	Storage          objectstore.Config
+	Notify           notify.Config
+	MetricsAddr      string // the worker's /metrics listener ("off": none)
+	MetricsExplicit  bool   // set in the environment (taken → the start fails), not the default
+	CertSerialKey    []byte // keys the permutation of certificate serials (config.SerialKey); nil: the development key
+	CertSerialSource string // where CertSerialKey came from, for the start-up log
 }
 
 // loadConfig reads the worker's settings; the defaults and the documentation of every variable are in
 // package config (docs/CONFIG.md). In production it refuses to start without the keys.
 func loadConfig(getenv func(string) string) (config, error) {
-	if err := appconfig.CheckProduction(getenv); err != nil {
+	if err := appconfig.CheckProduction(appconfig.Worker, getenv); err != nil {
 		return config{}, err
 	}
 	env := appconfig.Env(getenv)
@@ -66,13 +67,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.MaxActivities, err = env.PositiveInt("SKILLCERT_WORKER_MAX_ACTIVITIES"); err != nil {
 		return c, err
 	}
-	if v := env.Raw("SKILLCERT_CERT_SERIAL_KEY"); v != "" {
-		if len(v) < 16 {
-			return c, fmt.Errorf("config: SKILLCERT_CERT_SERIAL_KEY must have at least 16 characters")
-		}
-		c.CertSerialKey = []byte(v)
-	}
-	return c, nil
+	c.CertSerialKey, c.CertSerialSource, err = appconfig.SerialKey(getenv)
+	return c, err
 }
 
 // Run is the whole worker: it reads the configuration, connects to Temporal, Postgres and MinIO, registers
@@ -150,6 +146,8 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
 	if cfg.CertSerialKey == nil {
 		logger.Warn("SKILLCERT_CERT_SERIAL_KEY is unset: certificate serials use the public development key")
+	} else {
+		logger.Info("certificate serial key", "source", cfg.CertSerialSource)
 	}
 	w.RegisterWorkflow(workflows.RevocationWorkflow)
 	w.RegisterWorkflow(workflows.BatchWindowsWorkflow)

@@ -21,6 +21,7 @@ import (
 
 	"skillcert/activities"
 	"skillcert/codec"
+	"skillcert/config"
 	"skillcert/workflows"
 )
 
@@ -96,9 +97,9 @@ func reprojectCommand(ctx context.Context, args []string, getenv func(string) st
 		return fmt.Errorf("temporal: %w", err)
 	}
 	defer tc.Close()
-	var serialKey []byte // the worker's SKILLCERT_CERT_SERIAL_KEY: restored numbers' place in the sequence
-	if v := getenv("SKILLCERT_CERT_SERIAL_KEY"); v != "" {
-		serialKey = []byte(v)
+	serialKey, _, err := config.SerialKey(getenv) // the worker's key: restored numbers' place in the sequence
+	if err != nil {
+		return err
 	}
 	r := &reprojector{temporal: tc, dc: cdc.DataConverter(), fc: cdc.FailureConverter(), codec: cdc, sdkLogger: log.NewStructuredLogger(logger),
 		pool: pool, skipOutbox: opts.skipOutbox,

@@ -17,8 +17,8 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"skillcert/codec"
-	"skillcert/internal/devstack"
 	"skillcert/deploy/prodstack"
+	"skillcert/internal/devstack"
 	"skillcert/workflows"
 )
 

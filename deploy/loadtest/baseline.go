@@ -78,16 +78,26 @@ func baselineActivity(context.Context) error { return nil }
 
 // baselineResult is the baseline's throughput and the traffic it generated.
 type baselineResult struct {
+	Kind        string  `json:"kind"` // "same traffic" or "floor"
 	Lifecycles  int     `json:"lifecycles"`
 	Failed      int     `json:"failed"`
 	Seconds     float64 `json:"seconds"`
 	PerSecond   float64 `json:"lifecycles_per_s"`
 	Concurrency int     `json:"concurrency"`
 	Actions     Actions `json:"actions_per_lifecycle"`
+	// TemporalCPUPerCycle is the Temporal server's CPU seconds during the run divided by the lifecycles.
+	TemporalCPUPerCycle float64 `json:"temporal_cpu_s_per_lifecycle"`
 }
 
-// runBaseline replays shapes (one per measured lifecycle) at concurrency conc.
-func runBaseline(ctx context.Context, hostPort, namespace string, shapes []cycleShape, conc int, errs *errorLog) (baselineResult, error) {
+// runBaseline replays shapes (one per measured lifecycle) at concurrency conc: the same traffic, or with
+// floor set only the starts and validated Updates (floorShapes). temporalPid, when not 0, is the Temporal
+// server whose CPU time the result divides by the lifecycles.
+func runBaseline(ctx context.Context, hostPort, namespace string, shapes []cycleShape, conc int, errs *errorLog,
+	floor bool, temporalPid int) (baselineResult, error) {
+	kind, wfName := "same traffic", baselineWorkflowName
+	if floor {
+		kind, wfName, shapes = "floor", floorWorkflowName, floorShapes(shapes)
+	}
 	c, err := client.DialContext(ctx, client.Options{HostPort: hostPort, Namespace: namespace, Logger: quietLogger()})
 	if err != nil {
 		return baselineResult{}, fmt.Errorf("baseline client: %w", err)
@@ -96,6 +106,7 @@ func runBaseline(ctx context.Context, hostPort, namespace string, shapes []cycle
 	queue := "loadtest-baseline-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	w := worker.New(c, queue, worker.Options{})
 	w.RegisterWorkflowWithOptions(baselineWorkflow, workflow.RegisterOptions{Name: baselineWorkflowName})
+	w.RegisterWorkflowWithOptions(floorWorkflow, workflow.RegisterOptions{Name: floorWorkflowName})
 	w.RegisterActivity(baselineActivity)
 	if err := w.Start(); err != nil {
 		return baselineResult{}, fmt.Errorf("baseline worker: %w", err)
@@ -103,18 +114,22 @@ func runBaseline(ctx context.Context, hostPort, namespace string, shapes []cycle
 	defer w.Stop()
 
 	ids := make([]string, len(shapes))
+	cpu := newCPUMeter(map[string]int{"temporal": temporalPid}, nil)
 	start := time.Now()
 	failed := parallel(ctx, len(shapes), conc, func(ctx context.Context, i int) error {
 		ids[i] = queue + "-" + strconv.Itoa(i)
-		err := baselineCycle(ctx, c, queue, ids[i], shapes[i])
+		err := baselineCycle(ctx, c, wfName, queue, ids[i], shapes[i])
 		if err != nil {
-			errs.add("baseline", 0, err.Error())
+			errs.add(kind+" baseline", 0, err.Error())
 		}
 		return err
 	})
 	elapsed := time.Since(start)
-	res := baselineResult{Lifecycles: len(shapes) - failed, Failed: failed, Seconds: round2(elapsed.Seconds()), Concurrency: conc}
+	res := baselineResult{Kind: kind, Lifecycles: len(shapes) - failed, Failed: failed, Seconds: round2(elapsed.Seconds()), Concurrency: conc}
 	res.PerSecond = round2(float64(res.Lifecycles) / elapsed.Seconds())
+	if temporalPid != 0 && res.Lifecycles > 0 {
+		res.TemporalCPUPerCycle = perCycle(cpu.seconds()["temporal"], res.Lifecycles)
+	}
 	total := countHistory(nil)
 	for _, id := range ids {
 		events, err := readHistory(ctx, c, id)
@@ -129,11 +144,11 @@ func runBaseline(ctx context.Context, hostPort, namespace string, shapes []cycle
 
 // baselineCycle starts one baseline workflow with its first Update, sends the Signals and the other
 // Updates, and waits for it to end.
-func baselineCycle(ctx context.Context, c client.Client, queue, id string, s cycleShape) error {
+func baselineCycle(ctx context.Context, c client.Client, wfName, queue, id string, s cycleShape) error {
 	updates := max(s.Updates, 1)
 	per := spread(s.Activities, updates)
 	start := c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: id, TaskQueue: queue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, baselineWorkflowName, updates)
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, wfName, updates)
 	h, err := c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: baselineUpdateName, Args: []any{per[0]},
 			WaitForStage: client.WorkflowUpdateStageCompleted}})

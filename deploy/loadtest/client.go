@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,7 +11,7 @@ import (
 	"skillcert/client"
 )
 
-// apiClient drives the gateway over HTTP through the typed client's transport (client.Client.Send) and
+// apiClient drives the gateway over HTTP through the typed client (client.Client.Exchange) and
 // records every request's latency under its route template.
 type apiClient struct {
 	api    *client.Client
@@ -32,59 +31,61 @@ func newAPIClient(base string, conns int, rec *recorder, errs *errorLog) *apiCli
 type call struct {
 	method, route, path string
 	token               string
-	body                any               // JSON-encoded unless raw is set
+	body                any               // JSON-encoded unless raw is set (encoding errors are the caller's bug)
 	raw                 []byte            // sent as is
 	headers             map[string]string // extra headers
 	want                int               // expected status
+	busyRetries         int               // a 503 (server busy, e.g. the argon2id budget) is retried this often after a second
 	out                 any               // decoded from a JSON answer when non-nil
 }
 
-// do sends c and checks the status. Every unexpected status is an error, recorded in the error log with
-// the answer's body.
+// do sends c through the typed client (client.Client.Exchange) and checks the status. Every unexpected
+// status is an error, recorded in the error log with the answer's body; every answer's time is recorded
+// under the route template.
 func (a *apiClient) do(ctx context.Context, c call) error {
-	body := c.raw
-	if body == nil && c.body != nil {
-		var err error
-		if body, err = json.Marshal(c.body); err != nil {
-			return fmt.Errorf("encode %s %s: %w", c.method, c.route, err)
-		}
+	var body any = c.body
+	if c.raw != nil {
+		body = c.raw
 	}
-	req, err := http.NewRequestWithContext(ctx, c.method, a.api.BaseURL+c.path, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("request %s: %w", c.route, err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	var headers []string
 	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
+		headers = append(headers, "Authorization", "Bearer "+c.token)
 	}
 	for k, v := range c.headers {
-		req.Header.Set(k, v)
+		headers = append(headers, k, v)
 	}
 	endpoint := c.method + " " + c.route
 	start := time.Now()
-	resp, data, err := a.api.Send(req)
-	if resp == nil {
+	status, data, err := a.api.Exchange(ctx, c.method, c.path, body, headers...)
+	for try := 0; status == http.StatusServiceUnavailable && err == nil && try < c.busyRetries && ctx.Err() == nil; try++ {
+		a.rec.add(endpoint+" → 503 busy, retried", time.Since(start)) // shown in the report, not an error
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+		start = time.Now()
+		status, data, err = a.api.Exchange(ctx, c.method, c.path, body, headers...)
+	}
+	if status == 0 {
 		a.errors.add(endpoint, 0, err.Error())
 		return fmt.Errorf("%s: %w", endpoint, err)
 	}
 	a.rec.add(endpoint, time.Since(start))
 	if err != nil {
-		a.errors.add(endpoint, resp.StatusCode, err.Error())
+		a.errors.add(endpoint, status, err.Error())
 		return fmt.Errorf("%s: read answer: %w", endpoint, err)
 	}
 	want := c.want
 	if want == 0 {
 		want = http.StatusOK
 	}
-	if resp.StatusCode != want {
-		a.errors.add(endpoint, resp.StatusCode, string(data))
-		return fmt.Errorf("%s %s: status %d, want %d: %s", c.method, c.path, resp.StatusCode, want, clip(string(data), 300))
+	if status != want {
+		a.errors.add(endpoint, status, string(data))
+		return fmt.Errorf("%s %s: status %d, want %d: %s", c.method, c.path, status, want, clip(string(data), 300))
 	}
 	if c.out != nil {
 		if err := json.Unmarshal(data, c.out); err != nil {
-			a.errors.add(endpoint, resp.StatusCode, "undecodable answer: "+err.Error())
+			a.errors.add(endpoint, status, "undecodable answer: "+err.Error())
 			return fmt.Errorf("%s: decode answer: %w", endpoint, err)
 		}
 	}

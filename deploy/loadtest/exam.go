@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -14,11 +13,31 @@ type seatKey struct {
 	level              int
 }
 
-// seatState holds, for one key, how many paid applications wait for a seat and where each was seated.
+// seatState holds, for one key, the paid applications that asked for a seat and where each was seated.
 type seatState struct {
-	mu      sync.Mutex        // one assignment per key at a time
-	waiting atomic.Int64      // paid applications of the key that asked for a seat and have none yet
-	seated  map[string]string // application ID → exam session ID (guarded by mu)
+	mu     sync.Mutex        // one assignment per key at a time
+	seated map[string]string // application ID → exam session ID (guarded by mu)
+
+	askMu  sync.Mutex
+	asking map[string]bool // applications in seat() for this key, queued or assigning (guarded by askMu)
+}
+
+// ask adds appID to, or removes it from, the applications asking for a seat.
+func (st *seatState) ask(appID string, asking bool) {
+	st.askMu.Lock()
+	defer st.askMu.Unlock()
+	if asking {
+		st.asking[appID] = true
+	} else {
+		delete(st.asking, appID)
+	}
+}
+
+// askers is how many applications are asking for a seat now.
+func (st *seatState) askers() int {
+	st.askMu.Lock()
+	defer st.askMu.Unlock()
+	return len(st.asking)
 }
 
 // seating plays the provincial reviewer who seats paid applicants: when an application of a key needs a
@@ -43,7 +62,7 @@ func (s *seating) state(k seatKey) *seatState {
 	defer s.mu.Unlock()
 	st, ok := s.keys[k]
 	if !ok {
-		st = &seatState{seated: map[string]string{}}
+		st = &seatState{seated: map[string]string{}, asking: map[string]bool{}}
 		s.keys[k] = st
 	}
 	return st
@@ -61,14 +80,22 @@ type assignResponse struct {
 	} `json:"skipped"`
 }
 
+// emptySessions is how many sessions in a row may seat nobody (the application's payment not yet seen by the
+// gateway's paid list) before seat gives up.
+const emptySessions = 5
+
 // seat returns the exam session the paid application appID was seated in, creating and assigning sessions
-// until it has one.
+// until it has one. The gateway seats the paid applications of the key in payment order, which need not be
+// the order in which they ask here: a session may seat applications that have not asked yet (they find
+// their seat when they do), so seat goes on while sessions seat someone, and gives up only after
+// emptySessions sessions in a row seated nobody.
 func (s *seating) seat(ctx context.Context, k seatKey, appID string) (string, error) {
 	st := s.state(k)
-	st.waiting.Add(1) // before queueing for the key, so the session in progress is sized for us too
+	st.ask(appID, true) // before queueing for the key, so the session in progress is sized for us too
+	defer st.ask(appID, false)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for attempt := 0; attempt < 5; attempt++ {
+	for empty := 0; empty < emptySessions; {
 		if sid, ok := st.seated[appID]; ok {
 			return sid, nil
 		}
@@ -77,7 +104,7 @@ func (s *seating) seat(ctx context.Context, k seatKey, appID string) (string, er
 		}
 		body := map[string]any{"batch_id": s.batchID, "region": k.region, "occupation_code": k.occupation,
 			"level": k.level, "starts_at": s.examAt.Format(time.RFC3339), "venue": k.region + "职业技能鉴定考点",
-			"capacity": min(max(st.waiting.Load(), 1), 10000)}
+			"capacity": min(max(st.askers(), 1), 10000)}
 		if err := s.api.do(ctx, call{method: "POST", route: "/api/v1/exam-sessions", path: "/api/v1/exam-sessions",
 			token: s.provincial.Token, body: body, want: 201, out: &session}); err != nil {
 			return "", err
@@ -91,14 +118,18 @@ func (s *seating) seat(ctx context.Context, k seatKey, appID string) (string, er
 			s.api.errors.add("POST /api/v1/exam-sessions/{id}/assign", 200, "skipped: "+res.Skipped[0].Reason)
 			return "", fmt.Errorf("assign %s skipped %s: %s", session.ID, res.Skipped[0].ApplicationID, res.Skipped[0].Reason)
 		}
+		if len(res.Seats) == 0 {
+			empty++
+		} else {
+			empty = 0
+		}
 		for _, seat := range res.Seats {
 			st.seated[seat.ApplicationID] = session.ID
 		}
-		st.waiting.Add(-int64(len(res.Seats)))
 	}
 	if sid, ok := st.seated[appID]; ok {
 		return sid, nil
 	}
-	s.api.errors.add("POST /api/v1/exam-sessions/{id}/assign", 200, "application not seated after 5 sessions")
+	s.api.errors.add("POST /api/v1/exam-sessions/{id}/assign", 200, fmt.Sprintf("application not seated: %d sessions in a row seated nobody", emptySessions))
 	return "", fmt.Errorf("application %s not seated", appID)
 }

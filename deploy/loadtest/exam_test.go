@@ -113,10 +113,11 @@ func TestParseOptionsDefaults(t *testing.T) {
 		n, c, open, apps, sw   int
 		wantGatewayEnvMemLimit bool
 	}{
-		{nil, 400, 16, 10000, 1_000_000, 2, true},
-		{[]string{"-quick"}, 30, 8, 500, 50_000, 0, true},
-		{[]string{"-quick", "-open", "0", "-n", "5", "-sweep", "4"}, 5, 8, 0, 50_000, 1, true},
-		{[]string{"-sweep", "none", "-gateway-env", ""}, 400, 16, 10000, 1_000_000, 0, false},
+		{nil, 400, 8, 10000, 1_000_000, 2, false},
+		{[]string{"-quick"}, 30, 8, 500, 50_000, 1, false},
+		{[]string{"-quick", "-open", "0", "-n", "5", "-sweep", "4"}, 5, 8, 0, 50_000, 1, false},
+		{[]string{"-sweep", "none", "-gateway-env", "GOMEMLIMIT=64MiB"}, 400, 8, 10000, 1_000_000, 0, true},
+		{[]string{"-c", "16"}, 400, 16, 10000, 1_000_000, 2, false},
 	}
 	for _, tt := range tests {
 		o, err := parseOptions(tt.args)
@@ -130,5 +131,37 @@ func TestParseOptionsDefaults(t *testing.T) {
 	}
 	if _, err := parseOptions([]string{"-sweep", "8,x"}); err == nil {
 		t.Error("a bad sweep should fail")
+	}
+	if _, err := parseOptions([]string{"-profile", "staging"}); err == nil {
+		t.Error("an unknown profile should fail")
+	}
+	if o, _ := parseOptions([]string{"-quick", "-idle", "0"}); o.idle != 0 {
+		t.Errorf("-idle 0 gives %d idle lifecycles", o.idle)
+	}
+}
+
+// TestSeatingWhenTheLastPaidAsksFirst: the gateway seats in payment order, the applications may ask in any
+// order (goroutines on a loaded machine). Before the fix the last paid, asking first, was refused after five
+// sessions of one seat each that went to earlier payers: the flake of TestSeatingSeatsEveryPaidApplicationOnce.
+func TestSeatingWhenTheLastPaidAsksFirst(t *testing.T) {
+	fake := &fakeExams{capacity: map[string]int{}, seatedIn: map[string]string{}}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	errs := newErrorLog()
+	s := newSeating(newAPIClient(srv.URL, 1, newRecorder(), errs), account{Token: "t"}, "b", time.Now().Add(time.Hour))
+	key := seatKey{region: "包头市", occupation: "6-31-01-03", level: 4}
+	const n = 12
+	for i := range n {
+		fake.pay(fmt.Sprintf("app-%02d", i))
+	}
+	for i := n - 1; i >= 0; i-- {
+		app := fmt.Sprintf("app-%02d", i)
+		sid, err := s.seat(context.Background(), key, app)
+		if err != nil || sid == "" || fake.seatedIn[app] != sid {
+			t.Errorf("%s: seat() = %q, %v; the gateway seated it in %q", app, sid, err, fake.seatedIn[app])
+		}
+	}
+	if len(fake.capacity) > n || errs.total() != 0 {
+		t.Errorf("%d sessions for %d applications; errors %v", len(fake.capacity), n, errs.list())
 	}
 }

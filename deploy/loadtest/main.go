@@ -52,6 +52,10 @@ type options struct {
 	sweep          []int
 	sweepN         int
 	dbParams       string
+	idle           int
+	allowDisturbed bool
+	profile        string
+	settle         time.Duration
 }
 
 func parseOptions(args []string) (options, error) {
@@ -59,30 +63,37 @@ func parseOptions(args []string) (options, error) {
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.BoolVar(&o.quick, "quick", false, "small numbers, finishes in under 5 minutes")
 	fs.IntVar(&o.lifecycles, "n", 0, "lifecycles to drive (default 400, quick 30)")
-	fs.IntVar(&o.concurrency, "c", 0, "lifecycles in flight (default 16, quick 8)")
+	fs.IntVar(&o.concurrency, "c", 8, "lifecycles in flight (the goals are stated at 8)")
+	fs.IntVar(&o.idle, "idle", -1, "lifecycles driven one at a time on the idle stack, with 1 MiB scans (default 10, quick 3)")
+	fs.BoolVar(&o.allowDisturbed, "allow-disturbed", false, "quick mode: write latest.* even when the load average was above 0.5 at the start (labelled disturbed)")
+	fs.DurationVar(&o.settle, "settle", 30*time.Second, "wait up to this long for the 1-minute load average to fall to 0.5 before starting")
+	fs.StringVar(&o.profile, "profile", "dev", "dev: the dev server stack; production: deploy/prodstack (Temporal services as processes, two workers, two gateways)")
 	fs.IntVar(&o.open, "open", -1, "applications left open (drafts) during the lifecycle load (default 10000, quick 500)")
 	fs.IntVar(&o.perApplicant, "open-per-applicant", 10, "open applications per applicant (different occupations)")
 	fs.IntVar(&o.projApps, "projection-apps", 0, "applications in the projection (default 1000000, quick 50000)")
 	fs.IntVar(&o.projTasks, "projection-tasks", 0, "open tasks in the projection (default 200000, quick 10000)")
 	fs.IntVar(&o.projRequests, "projection-requests", 1000, "requests per projection endpoint")
 	fs.DurationVar(&o.projBudget, "projection-budget", 3*time.Minute, "time limit per projection endpoint (at least 100 requests are made)")
-	fs.IntVar(&o.registerConc, "register-c", 4, "concurrent registrations (each hashes a password with argon2id)")
+	fs.IntVar(&o.registerConc, "register-c", 8, "concurrent registrations (each hashes a password with argon2id)")
 	fs.BoolVar(&o.skipBaseline, "skip-baseline", false, "skip the bare-Temporal baseline")
 	fs.BoolVar(&o.skipProj, "skip-projection", false, "skip the projection at scale")
 	fs.BoolVar(&o.skipLifecycles, "skip-lifecycles", false, "skip everything but the projection at scale")
 	fs.BoolVar(&o.keep, "keep", false, "keep the stack's temporary folder (logs, data)")
 	fs.StringVar(&o.out, "out", "", "results folder (default deploy/loadtest/results)")
 	fs.StringVar(&o.workerEnv, "worker-env", "", "extra worker settings, KEY=VALUE,KEY=VALUE")
-	fs.StringVar(&o.gatewayEnv, "gateway-env", "GOMEMLIMIT=64MiB",
-		"extra gateway settings, KEY=VALUE,KEY=VALUE (GOMEMLIMIT makes Go return the memory of argon2id hashing and of garbage)")
-	sweep := fs.String("sweep", "", "more concurrencies to measure ours and the baseline at, e.g. 8,32, or none (default: full 8,32; quick none)")
+	fs.StringVar(&o.gatewayEnv, "gateway-env", "",
+		"extra gateway settings, KEY=VALUE,KEY=VALUE (none by default: the gateway runs as shipped, with its own soft memory limit)")
+	sweep := fs.String("sweep", "", "more concurrencies to measure ours and the baselines at, e.g. 16,32, or none (default: full 16,32; quick 16)")
 	fs.IntVar(&o.sweepN, "sweep-n", 96, "lifecycles per sweep point")
 	fs.StringVar(&o.dbParams, "db-params", "", "parameters added to DATABASE_URL of the worker and the gateway, e.g. pool_max_conns=16")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	if *sweep == "" && !o.quick {
-		*sweep = "8,32"
+	if *sweep == "" {
+		*sweep = map[bool]string{false: "16,32", true: "16"}[o.quick]
+	}
+	if o.profile != "dev" && o.profile != "production" {
+		return o, fmt.Errorf("-profile %q: dev or production", o.profile)
 	}
 	var err error
 	if o.sweep, err = parseSweep(*sweep); err != nil {
@@ -97,13 +108,16 @@ func parseOptions(args []string) (options, error) {
 	for _, d := range []struct {
 		v           *int
 		full, quick int
-	}{{&o.lifecycles, 400, 30}, {&o.concurrency, 16, 8}, {&o.projApps, 1_000_000, 50_000}, {&o.projTasks, 200_000, 10_000}} {
+	}{{&o.lifecycles, 400, 30}, {&o.concurrency, 8, 8}, {&o.projApps, 1_000_000, 50_000}, {&o.projTasks, 200_000, 10_000}} {
 		if *d.v <= 0 {
 			def(d.v, d.full, d.quick)
 		}
 	}
 	if o.open < 0 { // -open 0 keeps none open
 		def(&o.open, 10000, 500)
+	}
+	if o.idle < 0 { // -idle 0 skips the idle phase
+		def(&o.idle, 10, 3)
 	}
 	o.perApplicant = min(max(o.perApplicant, 1), 19)
 	return o, nil
@@ -140,6 +154,7 @@ func (e *runEnv) logf(format string, args ...any) {
 func main() {
 	opts, err := parseOptions(os.Args[1:])
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -157,6 +172,17 @@ func run(ctx context.Context, o options) error {
 	}
 	if o.out == "" {
 		o.out = filepath.Join(root, "deploy", "loadtest", "results")
+	}
+	startLoad, err := settledLoad(o.settle, readLoadavg, time.Sleep)
+	if err != nil {
+		return fmt.Errorf("load average: %w", err)
+	}
+	if startLoad.One > maxStartLoad {
+		fmt.Printf("loadtest: 1-minute load average %.2f is above %.2f: other programs share the cores; the results "+
+			"will not be written as latest\n", startLoad.One, maxStartLoad)
+	}
+	if o.profile == "production" {
+		return runProduction(ctx, o, root, startLoad)
 	}
 	dir, err := os.MkdirTemp("", "skillcert-bench-")
 	if err != nil {
@@ -199,11 +225,25 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	res.Settings["synchronous_commit"] = commit
-	if err := writeResults(o.out, res); err != nil {
+	return finish(o, env, res, startLoad, "")
+}
+
+// finish records the load average at the end, decides where the results go (the gate), writes and prints
+// them.
+func finish(o options, env *runEnv, res Result, startLoad LoadAverage, prefix string) error {
+	endLoad, err := readLoadavg()
+	if err != nil {
+		return fmt.Errorf("load average: %w", err)
+	}
+	g := gateResults(startLoad, endLoad, o.quick, o.allowDisturbed, prefix)
+	res.Load = &g
+	res.ProjectionP99 = projectionP99(res.Projection)
+	res.Goals = computeGoals(&res)
+	if err := writeResults(o.out, g.Name, res); err != nil {
 		return err
 	}
 	fmt.Print("\n" + markdown(res))
-	env.logf("wrote %s/latest.json and latest.md", o.out)
+	env.logf("wrote %s/%s.json and %s.md: %s", o.out, g.Name, g.Name, g.Reason)
 	if res.ErrorCount > 0 {
 		return fmt.Errorf("%d errors (listed above)", res.ErrorCount)
 	}

@@ -111,10 +111,12 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 		seats: newSeating(api, staff.provincial[0], batchID, time.Now().Add(50*24*time.Hour))}
 
 	openApplicants := (o.open + o.perApplicant - 1) / o.perApplicant
-	env.logf("registering %d applicants (%d for lifecycles, %d holding open applications)", o.lifecycles+openApplicants, o.lifecycles, openApplicants)
+	idleN := min(o.idle, o.lifecycles)
+	env.logf("registering %d applicants (%d for lifecycles, %d for the idle phase, %d holding open applications)",
+		o.lifecycles+idleN+openApplicants, o.lifecycles, idleN, openApplicants)
 	mem.start(250 * time.Millisecond)
 	t = time.Now()
-	applicants, failedReg := registerApplicants(ctx, setupAPI, 0, o.lifecycles+openApplicants, o.registerConc)
+	applicants, failedReg := registerApplicants(ctx, setupAPI, 0, o.lifecycles+idleN+openApplicants, o.registerConc)
 	res.Registration = PhaseRun{Count: len(applicants) - failedReg, Failed: failedReg, Seconds: round2(time.Since(t).Seconds())}
 	res.Registration.PerSecond = round2(float64(res.Registration.Count) / time.Since(t).Seconds())
 	phase("registration", t)
@@ -126,9 +128,21 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 		t = time.Now()
 		openDriver := *d
 		openDriver.api = setupAPI
-		res.OpenApps = createOpenApplications(ctx, &openDriver, applicants[o.lifecycles:], o.open, o.perApplicant, o.concurrency)
+		res.OpenApps = createOpenApplications(ctx, &openDriver, applicants[o.lifecycles+idleN:], o.open, o.perApplicant, o.concurrency)
 		phase("open_applications", t)
 		env.logf("open applications: %d in %.1f s (%d failed)", res.OpenApps.Count, res.OpenApps.Seconds, res.OpenApps.Failed)
+	}
+	if idleN > 0 {
+		env.logf("idle phase: %d lifecycles one at a time (1 MiB scans)", idleN)
+		t = time.Now()
+		idleRec := newRecorder()
+		failed, err := idleLifecycles(ctx, d, idleRec, makePlans(applicants[o.lifecycles:o.lifecycles+idleN]))
+		if err != nil {
+			return err
+		}
+		res.Idle = PhaseRun{Count: idleN - failed, Failed: failed, Seconds: round2(time.Since(t).Seconds())}
+		res.EndpointsIdle = idleRec.summary()
+		phase("idle", t)
 	}
 	env.logf("driving %d lifecycles at concurrency %d", o.lifecycles, o.concurrency)
 	cpuPids := map[string]int{"loadtest": os.Getpid()}
@@ -141,7 +155,7 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 	}
 	cpu, machine := newCPUMeter(cpuPids, cpuTrees), newMachineMeter()
 	t = time.Now()
-	outcomes, run := runLifecycles(ctx, d, makePlans(applicants[:o.lifecycles]), o.concurrency)
+	outcomes, run := runLifecycles(ctx, []*driver{d}, makePlans(applicants[:o.lifecycles]), o.concurrency)
 	phase("lifecycles", t)
 	res.CPUSeconds = cpu.seconds()
 	res.CPUBusy = busyShare(res.CPUSeconds, time.Since(t))
@@ -172,23 +186,26 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 	phase("histories", t)
 	env.logf("actions per lifecycle: %.2f billable, %.2f history events", actions.All.BillablePerCycle, actions.All.EventsPerCycle)
 
+	res.EventsPerLC = eventsReport(actions)
+	res.TemporalCPU = map[string]float64{"ours": perCycle(res.CPUSeconds["temporal"], run.Completed)}
+	res.RatioFloorByC = map[string]float64{}
 	if !o.skipBaseline && len(shapes) > 0 {
-		env.logf("baseline: %d bare-Temporal lifecycles at concurrency %d", len(shapes), o.concurrency)
 		t = time.Now()
-		b, err := runBaseline(ctx, env.stack.TemporalAddress, env.stack.TemporalNamespace, shapes, o.concurrency, env.errors)
+		same, floor, err := runBaselines(ctx, env, shapes, o.concurrency, single["temporal"])
 		if err != nil {
 			return err
 		}
 		phase("baseline", t)
-		res.Baseline, res.BaselinePerS = &b, b.PerSecond
-		if b.PerSecond > 0 {
-			res.Ratio = round2(res.LifecyclesPerS / b.PerSecond)
-		}
-		env.logf("baseline: %.2f/s (ours %.2f/s, ratio %.2f)", b.PerSecond, res.LifecyclesPerS, res.Ratio)
+		res.Baseline, res.BaselinePerS, res.Ratio = &same, same.PerSecond, ratio(res.LifecyclesPerS, same.PerSecond)
+		res.Floor, res.FloorPerS, res.RatioFloor = &floor, floor.PerSecond, ratio(res.LifecyclesPerS, floor.PerSecond)
+		res.RatioFloorByC[strconv.Itoa(o.concurrency)] = res.RatioFloor
+		res.TemporalCPU["same_traffic_baseline"], res.TemporalCPU["floor"] = same.TemporalCPUPerCycle, floor.TemporalCPUPerCycle
+		env.logf("baseline %.2f/s, floor %.2f/s (ours %.2f/s: ratio %.2f, ratio_floor %.2f)", same.PerSecond, floor.PerSecond,
+			res.LifecyclesPerS, res.Ratio, res.RatioFloor)
 	}
 	if len(o.sweep) > 0 {
 		sr := &sweepRun{env: env, driver: d, temporal: tc, cpuPids: cpuPids, cpuTrees: cpuTrees,
-			firstIndex: o.lifecycles + openApplicants}
+			firstIndex: o.lifecycles + idleN + openApplicants, temporalPid: single["temporal"], skipBaseline: o.skipBaseline}
 		n := min(o.sweepN, o.lifecycles) // plans 0..n-1 use regions that have staff
 		for _, c := range o.sweep {
 			env.logf("sweep: %d lifecycles and their baseline at concurrency %d", n, c)
@@ -199,8 +216,32 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 			}
 			phase(fmt.Sprintf("sweep_c%d", c), t)
 			res.Sweep = append(res.Sweep, p)
-			env.logf("sweep at %d: %.2f/s, baseline %.2f/s, ratio %.2f, CPU busy %.0f %%", c, p.PerSecond, p.BaselinePerS, p.Ratio, p.CPUBusy*100)
+			if p.FloorPerS > 0 {
+				res.RatioFloorByC[strconv.Itoa(c)] = p.RatioFloor
+			}
+			env.logf("sweep at %d: %.2f/s, baseline %.2f/s, floor %.2f/s, ratio_floor %.2f, CPU busy %.0f %%", c, p.PerSecond,
+				p.BaselinePerS, p.FloorPerS, p.RatioFloor, p.CPUBusy*100)
 		}
 	}
 	return nil
+}
+
+// ratio is ours / base rounded, 0 when base is 0.
+func ratio(ours, base float64) float64 {
+	if base <= 0 {
+		return 0
+	}
+	return round2(ours / base)
+}
+
+// runBaselines runs the same-traffic baseline and then the floor with the shapes of measured lifecycles.
+func runBaselines(ctx context.Context, env *runEnv, shapes []cycleShape, conc, temporalPid int) (same, floor baselineResult, err error) {
+	env.logf("baseline: %d bare-Temporal lifecycles (same traffic) at concurrency %d", len(shapes), conc)
+	addr, ns := env.stack.TemporalAddress, env.stack.TemporalNamespace
+	if same, err = runBaseline(ctx, addr, ns, shapes, conc, env.errors, false, temporalPid); err != nil {
+		return same, floor, err
+	}
+	env.logf("floor: %d bare-Temporal lifecycles (starts and validated Updates only) at concurrency %d", len(shapes), conc)
+	floor, err = runBaseline(ctx, addr, ns, shapes, conc, env.errors, true, temporalPid)
+	return same, floor, err
 }

@@ -68,15 +68,16 @@ type lifecycleOutcome struct {
 	err      error
 }
 
-// runLifecycles drives every plan at concurrency conc.
-func runLifecycles(ctx context.Context, d *driver, plans []plan, conc int) ([]lifecycleOutcome, LifecycleRun) {
+// runLifecycles drives every plan at concurrency conc, plan i through drivers[i % len(drivers)] (the
+// production profile alternates two gateways).
+func runLifecycles(ctx context.Context, drivers []*driver, plans []plan, conc int) ([]lifecycleOutcome, LifecycleRun) {
 	outcomes := make([]lifecycleOutcome, len(plans))
 	var mu sync.Mutex
 	done := 0
 	start := time.Now()
 	failed := parallel(ctx, len(plans), conc, func(ctx context.Context, i int) error {
 		t := time.Now()
-		id, err := d.lifecycle(ctx, plans[i])
+		id, err := drivers[i%len(drivers)].lifecycle(ctx, plans[i])
 		outcomes[i] = lifecycleOutcome{appID: id, level: plans[i].level, duration: time.Since(t), err: err}
 		mu.Lock()
 		done++
@@ -114,8 +115,7 @@ func levelGroup(level int) string {
 // group; it also returns each lifecycle's traffic for the baseline.
 func countActions(ctx context.Context, c client.Client, outcomes []lifecycleOutcome) (ActionsReport, []cycleShape, error) {
 	all := countHistory(nil)
-	groups := map[string]*historyCount{}
-	counts := map[string]int{}
+	groups, levels := historySums{}, historySums{}
 	var shapes []cycleShape
 	for _, o := range outcomes {
 		if o.err != nil || o.appID == "" {
@@ -127,19 +127,37 @@ func countActions(ctx context.Context, c client.Client, outcomes []lifecycleOutc
 		}
 		h := countHistory(events)
 		all.add(h)
-		g := levelGroup(o.level)
-		if groups[g] == nil {
-			z := countHistory(nil)
-			groups[g] = &z
-		}
-		groups[g].add(h)
-		counts[g]++
+		groups.add(levelGroup(o.level), h)
+		levels.add(levelKey(o.level), h)
 		shapes = append(shapes, cycleShape{Updates: sum(h.Updates), Activities: h.Attempts, Signals: sum(h.Signals)})
 	}
-	rep := ActionsReport{All: averageActions(all, len(shapes)), ByGroup: map[string]Actions{}}
-	for g, h := range groups {
-		rep.ByGroup[g] = averageActions(*h, counts[g])
-	}
+	rep := ActionsReport{All: averageActions(all, len(shapes)), ByGroup: groups.averages(), ByLevel: levels.averages()}
 	rep.Explanation = explainActions(rep.All)
 	return rep, shapes, nil
+}
+
+// historySums adds up histories by a key (a level, a level group) and counts them.
+type historySums map[string]*historySum
+
+// historySum is the sum of n histories.
+type historySum struct {
+	sum historyCount
+	n   int
+}
+
+func (m historySums) add(key string, h historyCount) {
+	if m[key] == nil {
+		m[key] = &historySum{sum: countHistory(nil)}
+	}
+	m[key].sum.add(h)
+	m[key].n++
+}
+
+// averages is the per-lifecycle average of every key.
+func (m historySums) averages() map[string]Actions {
+	out := make(map[string]Actions, len(m))
+	for k, v := range m {
+		out[k] = averageActions(v.sum, v.n)
+	}
+	return out
 }

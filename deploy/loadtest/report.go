@@ -11,36 +11,54 @@ import (
 
 // Result is everything a run measured; it is written as results/latest.json.
 type Result struct {
-	GeneratedAt    time.Time            `json:"generated_at"`
-	Mode           string               `json:"mode"` // "full" or "quick"
-	LifecyclesPerS float64              `json:"lifecycles_per_s"`
-	BaselinePerS   float64              `json:"baseline_per_s"`
-	Ratio          float64              `json:"ratio"` // ours / baseline
-	Actions        ActionsReport        `json:"actions_per_lifecycle"`
-	Endpoints      map[string]Latency   `json:"endpoints"`
-	Projection     *Projection          `json:"projection"`
-	Machine        Machine              `json:"machine"`
-	Lifecycles     LifecycleRun         `json:"lifecycles"`
-	Baseline       *baselineResult      `json:"baseline"`
-	Registration   PhaseRun             `json:"registration"`
-	OpenApps       PhaseRun             `json:"open_applications"`
-	CPUBusy        float64              `json:"cpu_busy_share_lifecycles"`     // CPU seconds of all processes / (cores × seconds)
-	MachineBusy    float64              `json:"machine_busy_share_lifecycles"` // the whole machine, other programs included
-	Sweep          []SweepPoint         `json:"concurrency_sweep"`
-	CPUSeconds     map[string]float64   `json:"cpu_seconds_lifecycles"` // CPU used per process during the lifecycle phase
-	Memory         map[string]Memory    `json:"memory"`                 // during open applications + lifecycles
-	MemoryAll      map[string]Memory    `json:"memory_registration"`    // during registration (argon2id hashing)
-	MemoryGoal     map[string]GoalCheck `json:"memory_goal_peak_mib"`   // worker < 200, gateway < 100
-	Errors         []ErrorEntry         `json:"errors"`
-	ErrorCount     int                  `json:"error_count"`
-	Settings       map[string]string    `json:"settings"`
-	Phases         map[string]float64   `json:"phase_seconds"`
+	GeneratedAt    time.Time `json:"generated_at"`
+	Mode           string    `json:"mode"` // "full" or "quick"
+	LifecyclesPerS float64   `json:"lifecycles_per_s"`
+	BaselinePerS   float64   `json:"baseline_per_s"`
+	Ratio          float64   `json:"ratio"` // ours / baseline
+	FloorPerS      float64   `json:"floor_per_s"`
+	RatioFloor     float64   `json:"ratio_floor"` // ours / floor, at the main run's concurrency
+	// RatioFloorByC is ours / floor at every concurrency measured (the main run and the sweep).
+	RatioFloorByC map[string]float64 `json:"ratio_floor_by_concurrency"`
+	// EventsPerLC is the history events per lifecycle, overall and per level (billable actions beside them).
+	EventsPerLC EventsReport `json:"events_per_lifecycle"`
+	// TemporalCPU is the Temporal server's CPU seconds per lifecycle: ours, the same-traffic baseline and the floor.
+	TemporalCPU map[string]float64 `json:"temporal_cpu_s_per_lifecycle"`
+	// EndpointsIdle is every endpoint's latency one request at a time on the idle stack (the idle phase).
+	EndpointsIdle map[string]Latency `json:"endpoints_idle"`
+	// ProjectionP99 is each projection query's p99 in ms, as shipped.
+	ProjectionP99 map[string]float64   `json:"projection_p99_ms"`
+	Goals         []Goal               `json:"goals"`
+	Floor         *baselineResult      `json:"floor"`
+	Load          *Gate                `json:"load_average"`
+	Idle          PhaseRun             `json:"idle_lifecycles"`
+	Production    *ProductionRun       `json:"production,omitempty"` // the production profile's run (-profile production)
+	Actions       ActionsReport        `json:"actions_per_lifecycle"`
+	Endpoints     map[string]Latency   `json:"endpoints"`
+	Projection    *Projection          `json:"projection"`
+	Machine       Machine              `json:"machine"`
+	Lifecycles    LifecycleRun         `json:"lifecycles"`
+	Baseline      *baselineResult      `json:"baseline"`
+	Registration  PhaseRun             `json:"registration"`
+	OpenApps      PhaseRun             `json:"open_applications"`
+	CPUBusy       float64              `json:"cpu_busy_share_lifecycles"`     // CPU seconds of all processes / (cores × seconds)
+	MachineBusy   float64              `json:"machine_busy_share_lifecycles"` // the whole machine, other programs included
+	Sweep         []SweepPoint         `json:"concurrency_sweep"`
+	CPUSeconds    map[string]float64   `json:"cpu_seconds_lifecycles"` // CPU used per process during the lifecycle phase
+	Memory        map[string]Memory    `json:"memory"`                 // during open applications + lifecycles
+	MemoryAll     map[string]Memory    `json:"memory_registration"`    // during registration (argon2id hashing)
+	MemoryGoal    map[string]GoalCheck `json:"memory_goal_peak_mib"`   // worker < 200, gateway < 100
+	Errors        []ErrorEntry         `json:"errors"`
+	ErrorCount    int                  `json:"error_count"`
+	Settings      map[string]string    `json:"settings"`
+	Phases        map[string]float64   `json:"phase_seconds"`
 }
 
 // ActionsReport holds the per-lifecycle Temporal cost, overall and by level group, and why each action.
 type ActionsReport struct {
 	All         Actions            `json:"all"`
 	ByGroup     map[string]Actions `json:"by_level_group"`
+	ByLevel     map[string]Actions `json:"by_level"`
 	Explanation []string           `json:"explanation"`
 }
 
@@ -140,8 +158,8 @@ func trimFloat(n float64) string {
 	return s
 }
 
-// writeResults writes latest.json and latest.md into dir.
-func writeResults(dir string, r Result) error {
+// writeResults writes <name>.json and <name>.md into dir.
+func writeResults(dir, name string, r Result) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("results folder: %w", err)
 	}
@@ -149,11 +167,11 @@ func writeResults(dir string, r Result) error {
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "latest.json"), append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write latest.json: %w", err)
+	if err := os.WriteFile(filepath.Join(dir, name+".json"), append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s.json: %w", name, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "latest.md"), []byte(markdown(r)), 0o644); err != nil {
-		return fmt.Errorf("write latest.md: %w", err)
+	if err := os.WriteFile(filepath.Join(dir, name+".md"), []byte(markdown(r)), 0o644); err != nil {
+		return fmt.Errorf("write %s.md: %w", name, err)
 	}
 	return nil
 }

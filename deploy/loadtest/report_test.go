@@ -12,7 +12,15 @@ import (
 func sampleResult() Result {
 	return Result{
 		GeneratedAt: time.Date(2026, 11, 28, 4, 0, 0, 0, time.UTC), Mode: "quick",
-		LifecyclesPerS: 1.76, BaselinePerS: 2.2, Ratio: 0.8,
+		LifecyclesPerS: 1.76, BaselinePerS: 2.2, Ratio: 0.8, FloorPerS: 2.5, RatioFloor: 0.7,
+		RatioFloorByC: map[string]float64{"8": 0.7, "32": 0.66},
+		EventsPerLC:   EventsReport{All: 280.13, ByLevel: map[string]float64{"2 二级/技师": 300}},
+		TemporalCPU:   map[string]float64{"ours": 0.412, "same_traffic_baseline": 0.3, "floor": 0.071},
+		EndpointsIdle: map[string]Latency{"POST /api/v1/applications": {Count: 3, P50: 40, P99: 45},
+			"POST /api/v1/applications/{id}/submit": {Count: 3, P50: 12.5, P99: 19}},
+		Floor: &baselineResult{Kind: "floor", PerSecond: 2.5},
+		Load: &Gate{Start: LoadAverage{One: 0.2, Five: 0.3, Fifteen: 0.4}, End: LoadAverage{One: 1.5, Five: 0.6, Fifteen: 0.45},
+			Name: "latest", Reason: "undisturbed: 1-minute load 0.20 at the start (limit 0.50)"},
 		Actions: ActionsReport{All: Actions{Lifecycles: 30, BillablePerCycle: 58.4, EventsPerCycle: 280.13},
 			ByGroup: map[string]Actions{"三级–五级": {Lifecycles: 24, BillablePerCycle: 55}}},
 		Endpoints: map[string]Latency{"POST /api/v1/applications": {Count: 30, P50: 150.5, P95: 160, P99: 170.25}},
@@ -33,13 +41,14 @@ func sampleResult() Result {
 		Errors:     []ErrorEntry{{Endpoint: "POST /api/v1/tasks/{id}/claim", Status: 409, Message: "已被认领", Count: 2}},
 		ErrorCount: 2,
 		CPUBusy:    0.83, MachineBusy: 0.97, CPUSeconds: map[string]float64{"temporal": 20.6, "worker": 12.5},
-		Sweep: []SweepPoint{{Concurrency: 32, PerSecond: 2.94, BaselinePerS: 4.54, Ratio: 0.65, CPUBusy: 0.88, MachineBusy: 0.9}},
+		Sweep: []SweepPoint{{Concurrency: 32, PerSecond: 2.94, BaselinePerS: 4.54, Ratio: 0.65, FloorPerS: 4.45, RatioFloor: 0.66,
+			CPUBusy: 0.88, MachineBusy: 0.9}},
 	}
 }
 
 func TestWriteResultsHasTheAgreedKeys(t *testing.T) {
 	dir := t.TempDir()
-	if err := writeResults(dir, sampleResult()); err != nil {
+	if err := writeResults(dir, "latest", sampleResult()); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "latest.json"))
@@ -50,7 +59,9 @@ func TestWriteResultsHasTheAgreedKeys(t *testing.T) {
 	if err := json.Unmarshal(data, &top); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"lifecycles_per_s", "baseline_per_s", "ratio", "actions_per_lifecycle", "endpoints", "projection", "machine"} {
+	for _, key := range []string{"lifecycles_per_s", "baseline_per_s", "ratio", "actions_per_lifecycle", "endpoints", "projection", "machine",
+		"floor_per_s", "ratio_floor", "events_per_lifecycle", "temporal_cpu_s_per_lifecycle", "endpoints_idle", "projection_p99_ms",
+		"load_average", "goals"} {
 		if _, ok := top[key]; !ok {
 			t.Errorf("latest.json lacks %q", key)
 		}
@@ -59,7 +70,8 @@ func TestWriteResultsHasTheAgreedKeys(t *testing.T) {
 	if err := json.Unmarshal(data, &back); err != nil {
 		t.Fatal(err)
 	}
-	if back.Ratio != 0.8 || back.Endpoints["POST /api/v1/applications"].P99 != 170.25 || back.Machine.Cores != 2 {
+	if back.Ratio != 0.8 || back.Endpoints["POST /api/v1/applications"].P99 != 170.25 || back.Machine.Cores != 2 ||
+		back.RatioFloor != 0.7 || back.TemporalCPU["floor"] != 0.071 || back.EventsPerLC.ByLevel["2 二级/技师"] != 300 {
 		t.Errorf("round trip lost figures: %+v", back)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "latest.md")); err != nil {
@@ -70,8 +82,12 @@ func TestWriteResultsHasTheAgreedKeys(t *testing.T) {
 func TestMarkdownShowsFiguresGoalsAndErrors(t *testing.T) {
 	md := markdown(sampleResult())
 	for _, want := range []string{
-		"| **lifecycles/s** | **1.76** |", "| **ratio** (goal ≥ 0.8) | **0.80** |", "commit 0123456789ab",
-		"| `POST /api/v1/applications` | 30 | 150.5 | 160.0 | 170.2 |", // p99 rounded to one decimal
+		"| **lifecycles/s** | **1.76** |", "| ratio to the same-traffic baseline | 0.80 |", "commit 0123456789ab",
+		"| **ratio_floor** (ours / floor, goal ≥ 0.8) | **0.70** |",
+		"| Temporal CPU-seconds per lifecycle | ours 0.412, same-traffic baseline 0.3, floor 0.071 |",
+		"| `POST /api/v1/applications` | 30 | 150.5 | 160.0 | 170.2 | 3 | 40.0 | 45.0 |", // p99 rounded to one decimal
+		"| `POST /api/v1/applications/{id}/submit` | 0 | 0.0 | 0.0 | 0.0 | 3 | 12.5 | 19.0 |",
+		"Load average (1/5/15 min): 0.20 0.30 0.40 at the start, 1.50 0.60 0.45 at the end: undisturbed.",
 		"| gateway | 145.4 (VmHWM) | 212.0 | < 100: **missed** |", "| worker | 45.1 (VmHWM) | 0.0 | < 200: met |",
 		"| query | as shipped p50 / p99 | tuned p50 / p99 | p99 < 50 ms |",
 		"| inbox, first page | 2.50 / 61.00 (n=1000) | 0.50 / 1.25 (n=1000) | **no**, yes |",
@@ -80,16 +96,17 @@ func TestMarkdownShowsFiguresGoalsAndErrors(t *testing.T) {
 		"Sequential scans in the generic plans (what a prepared statement may switch to after five runs under plan_cache_mode=auto): inbox, first page: tasks.",
 		"2 × `POST /api/v1/tasks/{id}/claim` → 409: 已被认领",
 		"| CPU busy during the lifecycles | 83 % of 2 cores (temporal 20.6 s, worker 12.5 s); machine busy 97 % (other programs: 14 %) |",
-		"| 8 (main run) | 1.76 | 2.20 | 0.80 | 83 % / 97 % |", "| 32 | 2.94 | 4.54 | 0.65 | 88 % / 90 % |",
+		"| 8 (main run) | 1.76 | 2.20 | 0.80 | 2.50 | 0.70 | 83 % / 97 % |", "| 32 | 2.94 | 4.54 | 0.65 | 4.45 | 0.66 | 88 % / 90 % |",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
 		}
 	}
 	r := sampleResult()
-	r.Baseline, r.Projection, r.Errors = nil, nil, nil
+	r.Baseline, r.Floor, r.Projection, r.Errors = nil, nil, nil, nil
 	md = markdown(r)
-	if strings.Contains(md, "**ratio**") || strings.Contains(md, "Projection") || strings.Contains(md, "Errors:") {
+	if strings.Contains(md, "same-traffic baseline |") || strings.Contains(md, "ratio_floor**") || strings.Contains(md, "Projection") ||
+		strings.Contains(md, "Errors:") {
 		t.Errorf("markdown shows parts that were not run:\n%s", md)
 	}
 }

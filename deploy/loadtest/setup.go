@@ -43,7 +43,7 @@ type loginResponse struct {
 func login(ctx context.Context, api *apiClient, loginName, password string) (account, error) {
 	var out loginResponse
 	err := api.do(ctx, call{method: "POST", route: "/api/v1/auth/login", path: "/api/v1/auth/login",
-		body: map[string]string{"login": loginName, "password": password}, out: &out})
+		body: map[string]string{"login": loginName, "password": password}, out: &out, busyRetries: 5})
 	if err != nil {
 		return account{}, err
 	}
@@ -117,7 +117,7 @@ func createBatch(ctx context.Context, api *apiClient, admin account, id string, 
 func registerApplicant(ctx context.Context, api *apiClient, i int) (account, error) {
 	body := map[string]string{"phone": phone(i), "password": applicantPassword, "name": personName(i), "id_number": idNumber(i)}
 	if err := api.do(ctx, call{method: "POST", route: "/api/v1/auth/register", path: "/api/v1/auth/register",
-		body: body, want: 201}); err != nil {
+		body: body, want: 201, busyRetries: 5}); err != nil {
 		return account{}, err
 	}
 	return login(ctx, api, phone(i), applicantPassword)

@@ -82,6 +82,13 @@ func (r *recorder) summary() map[string]Latency {
 	return out
 }
 
+// reset forgets every latency recorded.
+func (r *recorder) reset() {
+	r.mu.Lock()
+	r.byRoute = map[string][]time.Duration{}
+	r.mu.Unlock()
+}
+
 // total is the number of requests recorded.
 func (r *recorder) total() int {
 	r.mu.Lock()

@@ -19,11 +19,14 @@ type SweepPoint struct {
 	PerSecond    float64            `json:"lifecycles_per_s"`
 	BaselinePerS float64            `json:"baseline_per_s"`
 	Ratio        float64            `json:"ratio"`
-	CPUSeconds   map[string]float64 `json:"cpu_seconds"`        // during the lifecycles
-	CPUBusy      float64            `json:"cpu_busy_share"`     // CPU seconds of every process / (cores × seconds)
-	MachineBusy  float64            `json:"machine_busy_share"` // the whole machine, other programs included
-	StepMillis   map[string]float64 `json:"mean_step_ms"`       // task-queue waits and runs of the lifecycles
-	BaselineStep map[string]float64 `json:"baseline_step_ms"`   // the same for the baseline
+	FloorPerS    float64            `json:"floor_per_s"`
+	RatioFloor   float64            `json:"ratio_floor"`
+	TemporalCPU  map[string]float64 `json:"temporal_cpu_s_per_lifecycle"` // ours, same_traffic_baseline, floor
+	CPUSeconds   map[string]float64 `json:"cpu_seconds"`                  // during the lifecycles
+	CPUBusy      float64            `json:"cpu_busy_share"`               // CPU seconds of every process / (cores × seconds)
+	MachineBusy  float64            `json:"machine_busy_share"`           // the whole machine, other programs included
+	StepMillis   map[string]float64 `json:"mean_step_ms"`                 // task-queue waits and runs of the lifecycles
+	BaselineStep map[string]float64 `json:"baseline_step_ms"`             // the same for the baseline
 }
 
 // parseSweep reads "8,32" ("none" for no sweep).
@@ -50,6 +53,9 @@ type sweepRun struct {
 	cpuPids    map[string]int
 	cpuTrees   map[string]bool
 	firstIndex int // the next unused applicant number
+	// temporalPid is the Temporal server's process; skipBaseline leaves the baselines out.
+	temporalPid  int
+	skipBaseline bool
 }
 
 // point drives n more lifecycles at concurrency c with fresh applicants, then the baseline with their shapes.
@@ -62,7 +68,7 @@ func (s *sweepRun) point(ctx context.Context, n, c int) (SweepPoint, error) {
 	}
 	cpu, machine := newCPUMeter(s.cpuPids, s.cpuTrees), newMachineMeter()
 	start := time.Now()
-	outcomes, run := runLifecycles(ctx, s.driver, makePlans(applicants), c)
+	outcomes, run := runLifecycles(ctx, []*driver{s.driver}, makePlans(applicants), c)
 	elapsed := time.Since(start)
 	p.CPUSeconds = cpu.seconds()
 	p.CPUBusy = busyShare(p.CPUSeconds, elapsed)
@@ -74,13 +80,16 @@ func (s *sweepRun) point(ctx context.Context, n, c int) (SweepPoint, error) {
 		return p, err
 	}
 	p.StepMillis = actions.All.StepMillis
-	b, err := runBaseline(ctx, s.env.stack.TemporalAddress, s.env.stack.TemporalNamespace, shapes, c, s.env.errors)
+	p.TemporalCPU = map[string]float64{"ours": perCycle(p.CPUSeconds["temporal"], run.Completed)}
+	if s.skipBaseline || len(shapes) == 0 {
+		return p, nil
+	}
+	same, floor, err := runBaselines(ctx, s.env, shapes, c, s.temporalPid)
 	if err != nil {
 		return p, err
 	}
-	p.BaselinePerS, p.BaselineStep = b.PerSecond, b.Actions.StepMillis
-	if b.PerSecond > 0 {
-		p.Ratio = round2(p.PerSecond / b.PerSecond)
-	}
+	p.BaselinePerS, p.BaselineStep, p.Ratio = same.PerSecond, same.Actions.StepMillis, ratio(p.PerSecond, same.PerSecond)
+	p.FloorPerS, p.RatioFloor = floor.PerSecond, ratio(p.PerSecond, floor.PerSecond)
+	p.TemporalCPU["same_traffic_baseline"], p.TemporalCPU["floor"] = same.TemporalCPUPerCycle, floor.TemporalCPUPerCycle
 	return p, nil
 }

@@ -17,8 +17,8 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"skillcert/internal/devstack"
 	"skillcert/deploy/prodstack"
+	"skillcert/internal/devstack"
 )
 
 func main() {

@@ -202,7 +202,8 @@ func freePorts(n int, exclude ...int) ([]int, error) {
 
 // secretNames are the settings every worker and gateway must share; generated once per data folder.
 var secretNames = []string{"SKILLCERT_TOKEN_KEY", "SKILLCERT_CODEC_KEYS", "SKILLCERT_ID_HASH_KEY", "SKILLCERT_ID_ENC_KEY",
-	"SKILLCERT_PAYMENT_SECRET", "SKILLCERT_ADMIN_PASSWORD", "SKILLCERT_MINIO_SECRET_KEY", "MINIO_KMS_SECRET_KEY"}
+	"SKILLCERT_PAYMENT_SECRET", "SKILLCERT_ADMIN_PASSWORD", "SKILLCERT_MINIO_SECRET_KEY", "MINIO_KMS_SECRET_KEY",
+	"SKILLCERT_CERT_SERIAL_KEY"}
 
 // loadSecrets reads path (KEY=VALUE lines, mode 0600), generating and appending the missing settings.
 // A value set in this process's environment wins (SKILLCERT_ADMIN_PASSWORD, say).
@@ -220,7 +221,7 @@ func loadSecrets(path string) (map[string]string, error) {
 	key := func() string { b := make([]byte, 32); _, _ = rand.Read(b); return hex.EncodeToString(b) }
 	gen := map[string]func() string{
 		"SKILLCERT_TOKEN_KEY": key, "SKILLCERT_ID_HASH_KEY": key, "SKILLCERT_ID_ENC_KEY": key,
-		"SKILLCERT_PAYMENT_SECRET": key,
+		"SKILLCERT_PAYMENT_SECRET": key, "SKILLCERT_CERT_SERIAL_KEY": key,
 		"SKILLCERT_CODEC_KEYS": func() string {
 			b := make([]byte, 32)
 			_, _ = rand.Read(b)

@@ -23,8 +23,8 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"skillcert"
-	"skillcert/internal/devstack"
 	"skillcert/gateway"
+	"skillcert/internal/devstack"
 	"skillcert/internal/tracing"
 	"skillcert/worker"
 )

@@ -26,6 +26,8 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
+
+	"skillcert/config"
 )
 
 // scope names the instrumentation of this module.
@@ -55,19 +57,22 @@ func UseProvider(tp trace.TracerProvider) {
 // Setup returns the tracing of service (e.g. "skillcert-gateway"): an OTLP exporter when
 // OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, over gRPC when
 // OTEL_EXPORTER_OTLP_PROTOCOL (or _TRACES_PROTOCOL) is "grpc" and over HTTP/protobuf otherwise. The
-// exporter reads the other standard OTEL_EXPORTER_OTLP_* variables (headers, timeout, TLS) itself. It
-// returns nil, and nil error, when no endpoint is set.
+// variables are read through config.Env, so each is in the documented table (docs/CONFIG.md), and all of
+// them on every call, so that the programs' configuration tests see every name. The exporter reads the
+// other standard OTEL_EXPORTER_OTLP_* variables (headers, timeout, TLS) itself. It returns nil, and nil
+// error, when no endpoint is set.
 func Setup(ctx context.Context, service string, getenv func(string) string) (*Tracing, error) {
+	s := readSettings(getenv)
 	override.Lock()
 	tp := override.provider
 	override.Unlock()
 	if tp != nil {
 		return &Tracing{provider: tp, propagator: propagator(), shutdown: func(context.Context) error { return nil }}, nil
 	}
-	if getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
+	if s.endpoint == "" {
 		return nil, nil
 	}
-	exp, err := newExporter(ctx, getenv)
+	exp, err := newExporter(ctx, s)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: OTLP exporter: %w", err)
 	}
@@ -79,31 +84,44 @@ func Setup(ctx context.Context, service string, getenv func(string) string) (*Tr
 	return &Tracing{provider: sdk, propagator: propagator(), shutdown: sdk.Shutdown}, nil
 }
 
-// newExporter picks the OTLP transport by the standard protocol variables and points it at the endpoint
-// read through getenv (a signal-specific endpoint is used as is; the general one gets /v1/traces over HTTP,
-// as the OTLP specification says).
-func newExporter(ctx context.Context, getenv func(string) string) (*otlptrace.Exporter, error) {
-	protocol := getenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
-	if protocol == "" {
-		protocol = getenv("OTEL_EXPORTER_OTLP_PROTOCOL")
+// settings are the exporter's variables: the traces-specific ones win over the general ones.
+type settings struct {
+	endpoint string
+	general  bool // endpoint is OTEL_EXPORTER_OTLP_ENDPOINT, a base URL that gets /v1/traces over HTTP
+	protocol string
+}
+
+func readSettings(getenv func(string) string) settings {
+	env := config.Env(getenv)
+	tracesEndpoint, endpoint := env.String("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), env.String("OTEL_EXPORTER_OTLP_ENDPOINT")
+	tracesProtocol, protocol := env.String("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"), env.String("OTEL_EXPORTER_OTLP_PROTOCOL")
+	s := settings{endpoint: tracesEndpoint, protocol: tracesProtocol}
+	if s.endpoint == "" {
+		s.endpoint, s.general = endpoint, true
 	}
-	endpoint, general := getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), false
-	if endpoint == "" {
-		endpoint, general = getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), true
+	if s.protocol == "" {
+		s.protocol = protocol
 	}
+	return s
+}
+
+// newExporter picks the OTLP transport by the protocol and points it at the endpoint (a signal-specific
+// endpoint is used as is; the general one gets /v1/traces over HTTP, as the OTLP specification says).
+func newExporter(ctx context.Context, s settings) (*otlptrace.Exporter, error) {
+	endpoint := s.endpoint
 	if _, err := url.Parse(endpoint); err != nil || !strings.Contains(endpoint, "://") {
 		return nil, fmt.Errorf("endpoint %q: want a URL such as http://collector:4318", endpoint)
 	}
-	switch strings.TrimSpace(protocol) {
+	switch s.protocol {
 	case "grpc":
 		return otlptracegrpc.New(ctx, otlptracegrpc.WithEndpointURL(endpoint))
 	case "", "http/protobuf":
-		if general {
+		if s.general {
 			endpoint = strings.TrimRight(endpoint, "/") + "/v1/traces"
 		}
 		return otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(endpoint))
 	default:
-		return nil, errors.New("OTEL_EXPORTER_OTLP_PROTOCOL: want grpc or http/protobuf, got " + protocol)
+		return nil, errors.New("OTEL_EXPORTER_OTLP_PROTOCOL: want grpc or http/protobuf, got " + s.protocol)
 	}
 }
 

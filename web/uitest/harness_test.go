@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"skillcert/internal/devstack"
 	"skillcert/gateway"
+	"skillcert/internal/devstack"
 )
 
 const (
