@@ -1,7 +1,9 @@
-// Package api holds the request and response types of the HTTP API (docs/API.md) that the gateway answers
-// with and clients decode into: one declaration of each JSON shape for the gateway, package client and any
-// other Go caller. It depends on nothing but the standard library. Types move here from the gateway as
-// clients need them; the gateway aliases them.
+// Package api holds the request and response types of the HTTP API (docs/API.md): one declaration of each
+// JSON shape, which the gateway answers with (it aliases them), package client decodes into, the web UI
+// reads, and the OpenAPI document names as components (#/components/schemas/<Type>). Every documented
+// request body and answer is here, with the JSON names and omitempty choices the contract fixes. It depends
+// only on the standard library and the domain package skillcert (for the few values the domain types:
+// document types, scores), so any Go program can import it without the server's dependencies.
 package api
 
 import (

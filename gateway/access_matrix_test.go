@@ -43,8 +43,8 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
 	s := newStaffCase(t, "锡林郭勒盟")
 	owner, app := s.submitted(t, "卫九", 5)
-	created := s.g.do(t, "POST", "/api/v1/applications", owner.Token, s.caseBody(4)).want(t, 201)
-	s.g.do(t, "POST", "/api/v1/applications/"+created.str("id")+"/withdraw", owner.Token, nil).want(t, 200)
+	created := must(s.g.as(owner.Token).CreateApplication(t.Context(), s.caseBody(4)))(t)
+	must(s.g.as(owner.Token).Withdraw(t.Context(), created.ID, ""))(t)
 	other := s.g.registerApplicant(t, "蒋十")
 	cityOther := s.staff(t, roleCityReviewer, "包头市", "")
 	committee := s.staff(t, roleCommitteeMember, "", "评审单位")
@@ -56,7 +56,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 			doc, _ = m["document_id"].(string)
 		}
 	}
-	f := &matrixFixture{s: s, app: app, withdrawn: created.str("id"), doc: doc,
+	f := &matrixFixture{s: s, app: app, withdrawn: created.ID, doc: doc,
 		task: s.openTask(t, s.city.Token, app, "preliminary_review"),
 		sess: s.session(t, 5, 10, time.Now().AddDate(0, 0, 30)).want(t, 201).str("id"),
 		tokens: map[string]string{"anonymous": "", "applicant": owner.Token, "other_applicant": other.Token,

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,41 +15,6 @@ import (
 	"skillcert"
 	"skillcert/schema/db"
 )
-
-// registerRequest is the body of POST /api/v1/auth/register.
-type registerRequest struct {
-	Phone    string `json:"phone"`
-	Password string `json:"password"`
-	Name     string `json:"name"`
-	IDNumber string `json:"id_number"`
-}
-
-// userIDResponse answers account creation.
-type userIDResponse struct {
-	UserID string `json:"user_id"`
-}
-
-// meResponse describes the signed-in account.
-type meResponse struct {
-	UserID         string  `json:"user_id"`
-	Role           string  `json:"role"`
-	Region         *string `json:"region"`
-	Name           string  `json:"name"`
-	Phone          *string `json:"phone,omitempty"`
-	Username       *string `json:"username,omitempty"`
-	Employer       *string `json:"employer,omitempty"`
-	IDNumberMasked *string `json:"id_number_masked,omitempty"`
-}
-
-// createUserRequest is the body of POST /api/v1/admin/users.
-type createUserRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-	Name     string `json:"name"`
-	Role     string `json:"role"`
-	Region   string `json:"region"`
-	Employer string `json:"employer"`
-}
 
 var usernamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{2,31}$`)
 
@@ -239,18 +203,6 @@ func (a *app) createStaffUser(c *fiber.Ctx) error {
 		return fmt.Errorf("create staff user: %w", err)
 	}
 	return c.Status(http.StatusCreated).JSON(userIDResponse{UserID: userID})
-}
-
-// staffUser is one entry of GET /api/v1/admin/users.
-type staffUser struct {
-	UserID    string    `json:"user_id"`
-	Username  *string   `json:"username"`
-	Name      string    `json:"name"`
-	Role      string    `json:"role"`
-	Region    *string   `json:"region"`
-	Employer  *string   `json:"employer"`
-	Disabled  bool      `json:"disabled"`
-	CreatedAt time.Time `json:"created_at"`
 }
 
 func (a *app) listStaffUsers(c *fiber.Ctx) error {

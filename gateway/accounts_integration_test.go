@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"skillcert/api"
 )
 
 func TestAccountsIntegration(t *testing.T) {
@@ -88,45 +90,35 @@ func TestAccountsIntegration(t *testing.T) {
 	})
 
 	t.Run("staff accounts", func(t *testing.T) {
+		ctx := t.Context()
 		admin := g.adminToken(t)
-		staff := map[string]any{"username": "city_test_" + newPhone(), "password": "Staff2022pass", "name": "审核员",
-			"role": roleCityReviewer, "region": "包头市", "employer": "包头市人社局"}
-		g.do(t, "POST", "/api/v1/admin/users", a.Token, staff).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", "/api/v1/admin/users", "", staff).wantError(t, 401, "unauthorized", "")
-		r := g.do(t, "POST", "/api/v1/admin/users", admin, staff).want(t, 201)
-		if r.str("user_id") == "" {
-			t.Fatalf("no user_id: %s", r.Raw)
+		staff := api.CreateUserRequest{Username: "city_test_" + newPhone(), Password: "Staff2022pass", Name: "审核员",
+			Role: roleCityReviewer, Region: "包头市", Employer: "包头市人社局"}
+		wantAPIError(t, errOf(g.as(a.Token).CreateUser(ctx, staff)), 403, "forbidden", "")
+		wantAPIError(t, errOf(g.as("").CreateUser(ctx, staff)), 401, "unauthorized", "")
+		if r := must(g.as(admin).CreateUser(ctx, staff))(t); r.UserID == "" {
+			t.Fatalf("no user_id: %+v", r)
 		}
-		g.do(t, "POST", "/api/v1/admin/users", admin, staff).wantError(t, 409, "conflict", "username")
-		login := g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": staff["username"], "password": "Staff2022pass"}).want(t, 200)
-		if login.str("role") != roleCityReviewer || login.str("region") != "包头市" {
-			t.Fatalf("staff login %s", login.Raw)
+		wantAPIError(t, errOf(g.as(admin).CreateUser(ctx, staff)), 409, "conflict", "username")
+		login := must(g.as("").Login(ctx, staff.Username, "Staff2022pass"))(t)
+		if login.Role != roleCityReviewer || login.Region == nil || *login.Region != "包头市" {
+			t.Fatalf("staff login %+v", login)
 		}
-		for name, change := range map[string]map[string]any{
-			"city reviewer without region": {"region": ""},
-			"unknown region":               {"region": "北京市"},
-			"unknown role":                 {"role": "root"},
-			"applicant role":               {"role": roleApplicant},
+		for name, change := range map[string]func(*api.CreateUserRequest) string{
+			"city reviewer without region": func(r *api.CreateUserRequest) string { r.Region = ""; return "region" },
+			"unknown region":               func(r *api.CreateUserRequest) string { r.Region = "北京市"; return "region" },
+			"unknown role":                 func(r *api.CreateUserRequest) string { r.Role = "root"; return "role" },
+			"applicant role":               func(r *api.CreateUserRequest) string { r.Role = roleApplicant; return "role" },
 		} {
 			t.Run(name, func(t *testing.T) {
-				body := map[string]any{}
-				for k, v := range staff {
-					body[k] = v
-				}
-				body["username"] = "other_" + newPhone()
-				for k, v := range change {
-					body[k] = v
-				}
-				field := "region"
-				if _, ok := change["role"]; ok {
-					field = "role"
-				}
-				g.do(t, "POST", "/api/v1/admin/users", admin, body).wantError(t, 422, "invalid", field)
+				body := staff
+				body.Username = "other_" + newPhone()
+				field := change(&body)
+				wantAPIError(t, errOf(g.as(admin).CreateUser(t.Context(), body)), 422, "invalid", field)
 			})
 		}
-		demo := g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": "city_hohhot", "password": testDemoPassword}).want(t, 200)
-		if demo.str("region") != "呼和浩特市" {
-			t.Fatalf("demo city reviewer %s", demo.Raw)
+		if demo := must(g.as("").Login(ctx, "city_hohhot", testDemoPassword))(t); demo.Region == nil || *demo.Region != "呼和浩特市" {
+			t.Fatalf("demo city reviewer %+v", demo)
 		}
 	})
 }

@@ -20,11 +20,6 @@ import (
 // live in history.go, stats.go and exports.go). Supervisors read everything in their region (or all regions
 // when they have none) and change nothing.
 
-// revokeRequest is the body of POST /api/v1/admin/applications/{id}/revoke.
-type revokeRequest struct {
-	Reason string `json:"reason"`
-}
-
 // regionScope is the only region the caller may see: a city reviewer's region, a regional supervisor's;
 // "" for everyone else (all regions).
 func regionScope(p *principal) string {
@@ -150,12 +145,6 @@ func (a *app) loadScopedApplication(c *fiber.Ctx, id string) (db.Application, er
 	return row, nil
 }
 
-// revokeResponse is the application after revocation, with its certificate's new status.
-type revokeResponse struct {
-	statusResponse
-	CertificateNumber string `json:"certificate_number,omitempty"`
-}
-
 // revokeApplication cancels qualification, scores and certificate (fraud found). An application whose
 // workflow has ended (rejected, withdrawn, …) cannot be revoked: 409.
 func (a *app) revokeApplication(c *fiber.Ctx) error {
@@ -186,7 +175,7 @@ func (a *app) revokeApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(revokeResponse{statusResponse: newStatusResponse(row.ID, res.Status), CertificateNumber: deref(row.CertificateNumber)})
+	return c.JSON(revokeResponse{StatusResponse: newStatusResponse(row.ID, res.Status), CertificateNumber: deref(row.CertificateNumber)})
 }
 
 // auditRow is an audit event as the audit lists read it.
@@ -266,13 +255,6 @@ func (a *app) adminRoutes() []route {
 			Response: page[auditEventView]{}, Errors: []int{404, 422}},
 	}
 	return append(routes, a.auditChainRoutes()...)
-}
-
-// statusResponse is an application's status after an action.
-type statusResponse struct {
-	ApplicationID string `json:"application_id"`
-	Status        string `json:"status"`
-	StatusLabel   string `json:"status_label"`
 }
 
 // newStatusResponse is the answer naming an application's status.

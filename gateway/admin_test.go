@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"skillcert/api"
+	"skillcert/client"
 )
 
 func TestSearchTerms(t *testing.T) {
@@ -100,13 +103,11 @@ func TestAdminIntegration(t *testing.T) {
 	})
 
 	t.Run("audit", func(t *testing.T) {
-		r := g.do(t, "GET", "/api/v1/admin/audit?application_id="+id5, local.Token, nil).want(t, 200)
 		var actions []string
-		for _, it := range r.Body["items"].([]any) {
-			e := it.(map[string]any)
-			actions = append(actions, e["action"].(string))
-			if e["application_id"] != id5 || e["actor_role"] == "" || e["at"] == "" {
-				t.Fatalf("audit event %v", e)
+		for _, e := range must(g.as(local.Token).Audit(t.Context(), id5, client.Paging{}))(t).Items {
+			actions = append(actions, e.Action)
+			if e.ApplicationID != id5 || e.ActorRole == "" || e.At.IsZero() {
+				t.Fatalf("audit event %+v", e)
 			}
 		}
 		if len(actions) < 3 || actions[0] != "created" || !slices.Contains(actions, "submit") || !slices.Contains(actions, "document_accepted") {
@@ -116,31 +117,35 @@ func TestAdminIntegration(t *testing.T) {
 		g.do(t, "GET", "/api/v1/admin/audit?application_id=nope", s.admin, nil).wantError(t, 422, "invalid", "application_id")
 		g.do(t, "GET", "/api/v1/admin/audit?application_id=00000000-0000-0000-0000-000000000000", s.admin, nil).wantError(t, 404, "not_found", "")
 		g.do(t, "GET", "/api/v1/admin/audit?application_id="+id5, s.city.Token, nil).wantError(t, 403, "forbidden", "")
-		recent := g.do(t, "GET", "/api/v1/admin/audit?page_size=5", s.prov.Token, nil).want(t, 200)
-		if items := recent.Body["items"].([]any); len(items) != 5 || recent.Body["next_page"] != 2.0 {
-			t.Fatalf("recent audit events: %s", recent.Raw)
+		recent := must(g.as(s.prov.Token).Audit(t.Context(), "", client.Paging{PageSize: 5}))(t)
+		if len(recent.Items) != 5 || recent.NextPage == nil || *recent.NextPage != 2 {
+			t.Fatalf("recent audit events: %+v", recent)
 		}
 	})
 
 	t.Run("stats", func(t *testing.T) {
-		r := g.do(t, "GET", "/api/v1/admin/stats?group_by=region,level,status&"+batch, s.admin, nil).want(t, 200)
-		rows := r.Body["rows"].([]any)
-		if len(rows) != 2 || r.Body["total"] != 2.0 {
-			t.Fatalf("stats %s", r.Raw)
+		stats := func(token, query string) api.Stats {
+			t.Helper()
+			var out api.Stats
+			if err := g.as(token).Do(t.Context(), "GET", "/api/v1/admin/stats?"+query, nil, &out); err != nil {
+				t.Fatal(err)
+			}
+			return out
 		}
-		for i, level := range []float64{5, 4} { // 初级工 before 中级工, as the 附件2 table lists levels
-			row := rows[i].(map[string]any)
-			if row["region"] != s.region || row["level"] != level || row["status"] != "preliminary_review" || row["count"] != 1.0 {
-				t.Fatalf("stats row %d: %v", i, row)
+		r := stats(s.admin, "group_by=region,level,status&"+batch)
+		if len(r.Rows) != 2 || r.Total != 2 {
+			t.Fatalf("stats %+v", r)
+		}
+		for i, level := range []int32{5, 4} { // 初级工 before 中级工, as the 附件2 table lists levels
+			if row := r.Rows[i]; row.Region != s.region || row.Level != level || row.Status != "preliminary_review" || row.Count != 1 {
+				t.Fatalf("stats row %d: %+v", i, row)
 			}
 		}
-		byStatus := g.do(t, "GET", "/api/v1/admin/stats?group_by=status&"+batch, local.Token, nil).want(t, 200)
-		if rows := byStatus.Body["rows"].([]any); len(rows) != 1 || rows[0].(map[string]any)["count"] != 2.0 || rows[0].(map[string]any)["region"] != nil {
-			t.Fatalf("stats by status %s", byStatus.Raw)
+		if byStatus := stats(local.Token, "group_by=status&"+batch); len(byStatus.Rows) != 1 || byStatus.Rows[0].Count != 2 || byStatus.Rows[0].Region != "" {
+			t.Fatalf("stats by status %+v", byStatus)
 		}
-		none := g.do(t, "GET", "/api/v1/admin/stats?"+batch, elsewhere.Token, nil).want(t, 200)
-		if none.Body["total"] != 0.0 || none.str("scope") != "包头市" {
-			t.Fatalf("another region's supervisor counts %s", none.Raw)
+		if none := stats(elsewhere.Token, batch); none.Total != 0 || none.Scope != "包头市" {
+			t.Fatalf("another region's supervisor counts %+v", none)
 		}
 		g.do(t, "GET", "/api/v1/admin/stats?group_by=region,salary", s.admin, nil).wantError(t, 422, "invalid", "group_by")
 		g.do(t, "GET", "/api/v1/admin/stats?group_by=level,level", s.admin, nil).wantError(t, 422, "invalid", "group_by")

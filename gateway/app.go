@@ -23,6 +23,8 @@ type app struct {
 	log      *slog.Logger
 	pool     *pgxpool.Pool
 	q        *db.Queries
+	tasks    taskStore   // the inbox and task actions' queries (a.q)
+	updater  caseUpdater // workflow commands (temporalUpdater)
 	temporal client.Client
 	store    objectStore
 	pdf      pdfRenderer // nil when no CJK font was found; PDF routes then answer 503
@@ -63,15 +65,6 @@ type objectStore interface {
 	NamedCopy(ctx context.Context, srcKey, srcVersion, dstKey, contentType, disposition string) (string, error)
 	// Ping checks that the bucket is reachable.
 	Ping(ctx context.Context) error
-}
-
-// upload is a presigned upload: where and how the client sends the bytes.
-type upload struct {
-	URL       string            `json:"upload_url"`
-	Method    string            `json:"method"`
-	Fields    map[string]string `json:"fields"`
-	Headers   map[string]string `json:"headers"`
-	ExpiresAt time.Time         `json:"expires_at"`
 }
 
 // Role sets used by the route table.

@@ -1,8 +1,8 @@
 package gateway
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"skillcert/api"
 	"skillcert/client"
 	"skillcert/codec"
 )
@@ -38,42 +39,50 @@ func newOfflineApp(t *testing.T) *app {
 	return a
 }
 
-// call sends one request to the Fiber app and decodes a JSON answer (if any).
-func call(t *testing.T, a *app, method, path, token, body string, headers ...string) (*http.Response, map[string]any) {
+// offline is the typed client of an app without dependencies, in its test mode: every answer is checked
+// against the OpenAPI document.
+func offline(t *testing.T, a *app) *client.Client {
 	t.Helper()
-	req, err := http.NewRequest(method, "http://gateway.test"+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
 	doc := loadOpenAPI(t, a)
 	doc.Servers = nil
 	check, err := openAPIChecker(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := &client.Client{HTTP: &http.Client{Transport: fiberTransport{a.fiber()}}, Check: check}
-	resp, raw, err := api.Send(req)
+	return &client.Client{BaseURL: "http://gateway.test", HTTP: &http.Client{Transport: fiberTransport{a.fiber()}}, Check: check}
+}
+
+// exchange sends a raw body (hostile input the typed methods cannot express) through c and returns the
+// answer, its body and, for an error answer, the typed error (nil for a 2xx).
+func exchange(t *testing.T, c *client.Client, method, path, body string, headers ...string) (*http.Response, []byte, *client.Error) {
+	t.Helper()
+	req, err := http.NewRequest(method, c.BaseURL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, raw, err := c.Send(req)
 	if resp == nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	if err != nil {
 		t.Errorf("%v\n%s", err, raw)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(raw))
-	var out map[string]any
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("%s %s: answer is not JSON: %v: %s", method, path, err, raw)
-		}
+	var e *client.Error
+	errors.As(client.ErrorOf(resp, raw), &e)
+	return resp, raw, e
+}
+
+// wantErrorBody fails the test unless e is the documented error object with code and, when given, a
+// reason for field.
+func wantErrorBody(t *testing.T, e *client.Error, code, field string) {
+	t.Helper()
+	if e == nil || e.Body.Code != code || e.Body.Message == "" || e.Body.Fields == nil || (field != "" && e.Field(field) == "") {
+		t.Fatalf("error %+v, want code %q naming %q", e, code, field)
 	}
-	return resp, out
 }
 
 // fiberTransport answers requests with the Fiber app in this process.
@@ -81,24 +90,6 @@ type fiberTransport struct{ f *fiber.App }
 
 func (ft fiberTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return ft.f.Test(req, -1)
-}
-
-// errorOf returns error.code and error.fields of an error body, failing when the shape is wrong.
-func errorOf(t *testing.T, body map[string]any) (string, map[string]any) {
-	t.Helper()
-	e, ok := body["error"].(map[string]any)
-	if !ok {
-		t.Fatalf("no error object in %v", body)
-	}
-	fields, ok := e["fields"].(map[string]any)
-	if !ok {
-		t.Fatalf("error.fields is not an object in %v", body)
-	}
-	if msg, _ := e["message"].(string); msg == "" {
-		t.Fatalf("error.message is empty in %v", body)
-	}
-	code, _ := e["code"].(string)
-	return code, fields
 }
 
 func TestOfflineRequests(t *testing.T) {
@@ -135,28 +126,25 @@ func TestOfflineRequests(t *testing.T) {
 		{"payment callback unsigned", "POST", "/api/v1/payments/callback", "", `{"order_id":"x"}`, 401, "unauthorized", ""},
 		{"certificate number malformed", "GET", "/api/v1/certificates/NOPE", "", "", 404, "not_found", ""},
 	}
+	c := offline(t, a)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, body := call(t, a, tt.method, tt.path, tt.token, tt.body)
+			resp, body, e := exchange(t, c.WithToken(tt.token), tt.method, tt.path, tt.body)
 			if resp.StatusCode != tt.wantStatus {
-				t.Fatalf("status = %d, want %d (%v)", resp.StatusCode, tt.wantStatus, body)
+				t.Fatalf("status = %d, want %d (%s)", resp.StatusCode, tt.wantStatus, body)
 			}
-			code, fields := errorOf(t, body)
-			if code != tt.wantCode {
-				t.Fatalf("error.code = %q, want %q", code, tt.wantCode)
-			}
-			if tt.wantField != "" && fields[tt.wantField] == nil {
-				t.Fatalf("error.fields = %v, want %q", fields, tt.wantField)
-			}
+			wantErrorBody(t, e, tt.wantCode, tt.wantField)
 		})
 	}
 }
 
 func TestCommonHeaders(t *testing.T) {
 	a := newOfflineApp(t)
-	resp, body := call(t, a, "GET", "/healthz", "", "", "X-Request-ID", "trace-123")
-	if resp.StatusCode != 200 || body["status"] != "ok" {
-		t.Fatalf("healthz = %d %v", resp.StatusCode, body)
+	c := offline(t, a)
+	resp, body, _ := exchange(t, c, "GET", "/healthz", "", "X-Request-ID", "trace-123")
+	var health api.Health
+	if err := json.Unmarshal(body, &health); resp.StatusCode != 200 || err != nil || health.Status != "ok" {
+		t.Fatalf("healthz = %d %s", resp.StatusCode, body)
 	}
 	if got := resp.Header.Get("X-Request-ID"); got != "trace-123" {
 		t.Fatalf("X-Request-ID = %q, want the client's", got)
@@ -166,8 +154,8 @@ func TestCommonHeaders(t *testing.T) {
 			t.Errorf("header %s missing", h)
 		}
 	}
-	resp, body = call(t, a, "GET", "/api/v1/applications", "", "")
-	if resp.Header.Get("X-Request-ID") == "" || body["error"].(map[string]any)["request_id"] == "" {
+	resp, _, e := exchange(t, c, "GET", "/api/v1/applications", "")
+	if resp.Header.Get("X-Request-ID") == "" || e == nil || e.Body.RequestID == "" {
 		t.Fatal("no generated request ID on an error answer")
 	}
 	if resp.Header.Get("Cache-Control") != "no-store" {
@@ -183,8 +171,9 @@ func TestCommonHeaders(t *testing.T) {
 
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	a := newOfflineApp(t)
-	resp, doc := call(t, a, "GET", "/api/v1/openapi.json", "", "")
-	if resp.StatusCode != 200 || doc["openapi"] != "3.0.3" {
+	resp, raw, _ := exchange(t, offline(t, a), "GET", "/api/v1/openapi.json", "")
+	var doc map[string]any // the document's own structure, read generically
+	if err := json.Unmarshal(raw, &doc); resp.StatusCode != 200 || err != nil || doc["openapi"] != "3.0.3" {
 		t.Fatalf("openapi.json = %d %v", resp.StatusCode, doc["openapi"])
 	}
 	documented := map[string]bool{}

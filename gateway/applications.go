@@ -16,43 +16,6 @@ import (
 	"skillcert/workflows"
 )
 
-// createApplicationRequest is the body of POST /api/v1/applications (API.md). Dates are YYYY-MM-DD.
-type createApplicationRequest struct {
-	BatchID             string                      `json:"batch_id"`
-	Region              string                      `json:"region"`
-	Employer            string                      `json:"employer"`
-	EmployerType        string                      `json:"employer_type"`
-	OccupationCode      string                      `json:"occupation_code"`
-	Level               int                         `json:"level"`
-	Pathway             string                      `json:"pathway"`
-	Education           string                      `json:"education"`
-	OccupationStartedOn string                      `json:"occupation_started_on"`
-	PreviousCertificate *previousCertificateRequest `json:"previous_certificate,omitempty"`
-	Title               *titleRequest               `json:"title,omitempty"`
-	Veteran             *veteranRequest             `json:"veteran,omitempty"`
-}
-
-// previousCertificateRequest is the certificate the applicant holds.
-type previousCertificateRequest struct {
-	Number         string `json:"number"`
-	Level          int    `json:"level"`
-	OccupationCode string `json:"occupation_code"`
-	IssuedOn       string `json:"issued_on"`
-}
-
-// titleRequest is the professional title of a 贯通 application.
-type titleRequest struct {
-	Field      string `json:"field"`
-	Grade      string `json:"grade"`
-	ObtainedOn string `json:"obtained_on"`
-}
-
-// veteranRequest is the wage treatment of a 退役军人 application.
-type veteranRequest struct {
-	TreatmentLevel int `json:"treatment_level"`
-	SinceYear      int `json:"since_year"`
-}
-
 // parseDateField parses an optional-looking but required date, recording a field error when it is bad.
 func parseDateField(f fieldErrors, field, s string) skillcert.Date {
 	if trimmed(s) == "" {
@@ -66,7 +29,7 @@ func parseDateField(f fieldErrors, field, s string) skillcert.Date {
 }
 
 // eligibilityRequest converts the request for the domain rules, recording malformed dates in f.
-func (req createApplicationRequest) eligibilityRequest(f fieldErrors, occ db.Occupation, asOf skillcert.Date) skillcert.EligibilityRequest {
+func eligibilityRequest(req createApplicationRequest, f fieldErrors, occ db.Occupation, asOf skillcert.Date) skillcert.EligibilityRequest {
 	levels := make([]skillcert.Level, len(occ.Levels))
 	for i, l := range occ.Levels {
 		levels[i] = skillcert.Level(l)
@@ -128,7 +91,7 @@ func (a *app) validateApplication(ctx context.Context, req createApplicationRequ
 	case err != nil:
 		return batch, occ, skillcert.EligibilityRequest{}, fmt.Errorf("read occupation: %w", err)
 	}
-	er := req.eligibilityRequest(f, occ, skillcert.DateOf(now))
+	er := eligibilityRequest(req, f, occ, skillcert.DateOf(now))
 	violations := skillcert.CheckEligibility(er)
 	if len(f) == 0 && len(violations) == 0 {
 		return batch, occ, er, nil
@@ -229,11 +192,6 @@ func (a *app) getApplication(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(v)
-}
-
-// reasonRequest is an optional body with a reason (withdraw).
-type reasonRequest struct {
-	Reason string `json:"reason,omitempty"`
 }
 
 // transition sends an applicant's Update that carries only the actor (submit, withdraw) and answers with

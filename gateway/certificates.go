@@ -19,22 +19,6 @@ import (
 	"skillcert/schema/db"
 )
 
-// certificateView is the public verification of a certificate: no personal data beyond the masked name.
-type certificateView struct {
-	Number         string     `json:"number"`
-	Status         string     `json:"status"` // "valid" or "revoked"
-	NameMasked     string     `json:"name_masked"`
-	OccupationCode string     `json:"occupation_code"`
-	OccupationName string     `json:"occupation_name"`
-	Level          int32      `json:"level"`
-	LevelName      string     `json:"level_name"`
-	IssuedOn       string     `json:"issued_on"`
-	Issuer         string     `json:"issuer"`
-	RevokedAt      *time.Time `json:"revoked_at,omitempty"`
-	// NameMatches answers ?name=: whether the name is the holder's (present only when a name was given).
-	NameMatches *bool `json:"name_matches,omitempty"`
-}
-
 // maxCheckedNameRunes bounds the ?name= of a verification.
 const maxCheckedNameRunes = 64
 

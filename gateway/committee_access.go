@@ -85,7 +85,7 @@ func (a *app) committeeHiddenTasks(c *fiber.Ctx, p *principal, rows []db.ListInb
 	for _, r := range rows {
 		ids = append(ids, r.ApplicationID)
 	}
-	facts, err := a.q.CommitteeTaskFacts(c.UserContext(), db.CommitteeTaskFactsParams{ActorID: p.ID, Ids: ids})
+	facts, err := a.tasks.CommitteeTaskFacts(c.UserContext(), db.CommitteeTaskFactsParams{ActorID: p.ID, Ids: ids})
 	if err != nil {
 		return nil, fmt.Errorf("committee inbox: %w", err)
 	}

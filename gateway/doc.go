@@ -4,5 +4,7 @@
 // server and the OpenAPI document. It owns translating HTTP to Workflow Updates and projection reads, and
 // the one mapping from errors to HTTP statuses; the rules themselves live in package skillcert and the case
 // state in package workflows. Its answers are the types of package api, which package client decodes; the
-// OpenAPI document names them as components. Run is the whole program; cmd/gateway only handles signals.
+// OpenAPI document names them as components. Handlers reach the projection and the workflows through small
+// interfaces (services.go) where a unit test with a fake helps. Run is the whole program; cmd/gateway only
+// handles signals.
 package gateway

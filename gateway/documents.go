@@ -20,32 +20,6 @@ import (
 	"skillcert/workflows"
 )
 
-// uploadRequest is the body of POST /api/v1/applications/{id}/documents: what the client will upload.
-type uploadRequest struct {
-	DocType     string `json:"doc_type"`
-	Filename    string `json:"filename"`
-	ContentType string `json:"content_type"`
-	Size        int64  `json:"size"`
-}
-
-// uploadResponse tells the client where and how to upload the bytes (straight to object storage).
-type uploadResponse struct {
-	DocumentID string `json:"document_id"`
-	upload
-}
-
-// completeResponse is the inspection verdict of an accepted document.
-type completeResponse struct {
-	Status            string `json:"status"` // "accepted"
-	DocumentID        string `json:"document_id"`
-	DocType           string `json:"doc_type"`
-	Kind              string `json:"kind,omitempty"`
-	Size              int64  `json:"size"`
-	SHA256            string `json:"sha256,omitempty"`
-	TextChars         int    `json:"text_chars,omitempty"`
-	ApplicationStatus string `json:"application_status"`
-}
-
 // kindOfContentType maps a declared media type to the file kind it announces.
 var kindOfContentType = map[string]skillcert.FileKind{
 	"application/pdf": skillcert.KindPDF, "image/png": skillcert.KindPNG, "image/jpeg": skillcert.KindJPEG,
@@ -153,7 +127,7 @@ func (a *app) requestUpload(c *fiber.Ctx) error {
 	if up.Headers == nil {
 		up.Headers = map[string]string{}
 	}
-	return c.Status(http.StatusCreated).JSON(uploadResponse{DocumentID: docID, upload: up})
+	return c.Status(http.StatusCreated).JSON(uploadResponse{DocumentID: docID, Upload: up})
 }
 
 // loadDocument reads the document named by :document_id of an application the caller may see.

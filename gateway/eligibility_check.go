@@ -6,13 +6,6 @@ import (
 	"skillcert"
 )
 
-// eligibilityView is the answer of the eligibility self-check: the applicant meets every rule, and these are
-// the documents the application will ask for.
-type eligibilityView struct {
-	Eligible  bool                `json:"eligible"`
-	Checklist []skillcert.DocRule `json:"checklist"`
-}
-
 // checkEligibility runs exactly the checks of POST /api/v1/applications (batch, region, employer,
 // occupation and the domain's eligibility rules) without creating anything: 200 when they all pass, else
 // the same 422 naming every failing field and rule.

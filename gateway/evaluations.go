@@ -13,21 +13,6 @@ import (
 // member's inbox; the first N distinct members who score form the panel and their mean decides. The workflow
 // refuses a member from the applicant's employer (403) and a second score by the same member (409).
 
-// evaluationRequest is the body of POST /api/v1/applications/{id}/evaluations.
-type evaluationRequest struct {
-	Score   any    `json:"score"`
-	Comment string `json:"comment"`
-}
-
-// evaluationResponse tells how far the panel is, and the status (which moves once the panel is full).
-type evaluationResponse struct {
-	ApplicationID string `json:"application_id"`
-	PanelCount    int    `json:"panel_count"`
-	PanelSize     int    `json:"panel_size"`
-	Status        string `json:"status"`
-	StatusLabel   string `json:"status_label"`
-}
-
 // evaluate records a committee member's 综合评审 score (evaluate Update).
 func (a *app) evaluate(c *fiber.Ctx) error {
 	var req evaluationRequest

@@ -1,7 +1,11 @@
 package gateway
 
 import (
+	"net/http"
 	"testing"
+
+	"skillcert"
+	"skillcert/api"
 )
 
 func TestEvaluationPanelIntegration(t *testing.T) {
@@ -15,15 +19,19 @@ func TestEvaluationPanelIntegration(t *testing.T) {
 		s.staff(t, roleCommitteeMember, "", "通辽市公安局"),
 	}
 	late := s.staff(t, roleCommitteeMember, "", "乌海市人民医院")
-	colleague := s.staff(t, roleCommitteeMember, "", applicationBody(s.batch, s.region)["employer"].(string))
+	colleague := s.staff(t, roleCommitteeMember, "", s.caseBody(5).Employer)
 	supervisor := s.staff(t, roleSupervisor, "", "")
-	path := "/api/v1/applications/" + id + "/evaluations"
-	evaluate := func(who staffAccount, score any) result {
-		return g.do(t, "POST", path, who.Token, map[string]any{"score": score, "comment": "技术总结扎实，答辩表现良好"})
+	evaluate := func(who staffAccount, score any) (api.EvaluationResponse, error) {
+		return g.as(who.Token).Evaluate(t.Context(), id, score, "技术总结扎实，答辩表现良好")
+	}
+	refused := func(who staffAccount, score any, status int, code, field string) {
+		t.Helper()
+		_, err := evaluate(who, score)
+		wantAPIError(t, err, status, code, field)
 	}
 
 	t.Run("not before the comprehensive review", func(t *testing.T) {
-		evaluate(members[0], 70).wantError(t, 404, "not_found", "")
+		refused(members[0], 70, 404, "not_found", "")
 	})
 
 	s.score(t, s.prov, id, "theory", 82).want(t, 200)
@@ -37,13 +45,14 @@ func TestEvaluationPanelIntegration(t *testing.T) {
 		if task := s.openTask(t, late.Token, id, "comprehensive_review"); task == "" {
 			t.Fatal("no comprehensive_review task in a committee member's inbox")
 		}
-		evaluate(colleague, 90).wantError(t, 403, "forbidden", "")
-		evaluate(s.prov, 90).wantError(t, 403, "forbidden", "")
-		evaluate(supervisor, 90).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", path, owner.Token, map[string]any{"score": 90}).wantError(t, 403, "forbidden", "")
-		evaluate(members[0], 100.5).wantError(t, 422, "invalid", "score")
-		g.do(t, "POST", path, members[0].Token, map[string]any{"comment": "无分数"}).wantError(t, 422, "invalid", "score")
-		g.do(t, "POST", path, members[0].Token, "{").wantError(t, 400, "malformed", "")
+		refused(colleague, 90, 403, "forbidden", "")
+		refused(s.prov, 90, 403, "forbidden", "")
+		refused(supervisor, 90, 403, "forbidden", "")
+		refused(staffAccount{Token: owner.Token}, 90, 403, "forbidden", "")
+		refused(members[0], 100.5, 422, "invalid", "score")
+		refused(members[0], nil, 422, "invalid", "score")
+		_, _, e := exchange(t, g.as(members[0].Token), http.MethodPost, "/api/v1/applications/"+id+"/evaluations", "{")
+		wantErrorBody(t, e, "malformed", "")
 	})
 
 	t.Run("the first three distinct members decide by their mean", func(t *testing.T) {
@@ -51,7 +60,7 @@ func TestEvaluationPanelIntegration(t *testing.T) {
 			who    staffAccount
 			score  float64
 			status int
-			count  float64
+			count  int
 			state  string
 		}{
 			{members[0], 70, 200, 1, "comprehensive_review"},
@@ -61,19 +70,18 @@ func TestEvaluationPanelIntegration(t *testing.T) {
 			{late, 90, 409, 0, ""}, // the panel is complete
 		}
 		for i, st := range steps {
-			r := evaluate(st.who, st.score)
 			if st.status != 200 {
-				r.wantError(t, st.status, "conflict", "")
+				refused(st.who, st.score, st.status, "conflict", "")
 				continue
 			}
-			r.want(t, 200)
-			if r.Body["panel_count"] != st.count || r.Body["panel_size"] != 3.0 || r.str("status") != st.state {
-				t.Fatalf("step %d: %s, want panel %v/3 and %s", i, r.Raw, st.count, st.state)
+			r := must(evaluate(st.who, st.score))(t)
+			if r.PanelCount != st.count || r.PanelSize != 3 || r.Status != st.state {
+				t.Fatalf("step %d: %+v, want panel %v/3 and %s", i, r, st.count, st.state)
 			}
 		}
-		app := g.do(t, "GET", "/api/v1/applications/"+id, owner.Token, nil).want(t, 200)
-		if got := app.Body["scores"].(map[string]any)["comprehensive"]; got != 65.3 { // (70+65+61)/3 = 65.33
-			t.Fatalf("comprehensive score %v, want 65.3: %s", got, app.Raw)
+		app := must(g.as(owner.Token).Application(t.Context(), id))(t)
+		if app.Scores == nil || app.Scores.Comprehensive == nil || *app.Scores.Comprehensive != skillcert.Score(653) { // (70+65+61)/3 = 65.33
+			t.Fatalf("comprehensive score %+v, want 65.3", app.Scores)
 		}
 	})
 }

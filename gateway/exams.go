@@ -19,45 +19,6 @@ import (
 	"skillcert/workflows"
 )
 
-// createExamSessionRequest is the body of POST /api/v1/exam-sessions. starts_at is RFC 3339.
-type createExamSessionRequest struct {
-	BatchID        string `json:"batch_id"`
-	Region         string `json:"region"`
-	OccupationCode string `json:"occupation_code"`
-	Level          int    `json:"level"`
-	StartsAt       string `json:"starts_at"`
-	Venue          string `json:"venue"`
-	Capacity       int    `json:"capacity"`
-}
-
-// seatView is one seat given by an assignment.
-type seatView struct {
-	ApplicationID string `json:"application_id"`
-	Seat          int32  `json:"seat"`
-}
-
-// skippedSeat is an application the workflow refused to seat (it moved on meanwhile); its seat was freed.
-type skippedSeat struct {
-	ApplicationID string `json:"application_id"`
-	Reason        string `json:"reason"`
-}
-
-// assignResponse is the answer of POST /api/v1/exam-sessions/{id}/assign.
-type assignResponse struct {
-	SessionID string        `json:"session_id"`
-	Assigned  int           `json:"assigned"`
-	Seats     []seatView    `json:"seats"`
-	Skipped   []skippedSeat `json:"skipped"`
-	Seated    int32         `json:"seated"`
-	Capacity  int32         `json:"capacity"`
-}
-
-// attendanceRequest is the body of POST /api/v1/exam-sessions/{id}/attendance.
-type attendanceRequest struct {
-	ApplicationID string `json:"application_id"`
-	Present       *bool  `json:"present"`
-}
-
 const weekdayFallbackNote = "当年国务院节假日安排尚未公布，截止日按周一至周五推算，公布后请核对"
 
 // rosterDue is the 考务手册 due date for an exam starting at t. When the calendar has not published the

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"skillcert"
+	"skillcert/api"
 	"skillcert/schema/db"
 )
 
@@ -80,10 +81,13 @@ func TestRosterOverdue(t *testing.T) {
 // sessionIDs lists the IDs of the exam sessions a caller's list shows.
 func sessionIDs(t *testing.T, g *testGateway, token, query string) []string {
 	t.Helper()
-	r := g.do(t, "GET", "/api/v1/exam-sessions?page_size=200&"+query, token, nil).want(t, 200)
+	var pg api.Page[api.ExamSession]
+	if err := g.as(token).Do(t.Context(), "GET", "/api/v1/exam-sessions?page_size=200&"+query, nil, &pg); err != nil {
+		t.Fatal(err)
+	}
 	var ids []string
-	for _, it := range r.Body["items"].([]any) {
-		ids = append(ids, it.(map[string]any)["id"].(string))
+	for _, it := range pg.Items {
+		ids = append(ids, it.ID)
 	}
 	return ids
 }
@@ -217,22 +221,23 @@ func TestExamSessionsIntegration(t *testing.T) {
 		starts := time.Now().Add(22 * 24 * time.Hour)
 		a := s.session(t, 5, 3, starts).want(t, 201).str("id")
 		b := s.session(t, 5, 3, starts).want(t, 201).str("id")
-		var answers [2]result
+		var answers [2]api.SeatAssignment
+		var errs [2]error
 		statuses := race(t,
-			func(t *testing.T) result {
-				answers[0] = g.do(t, "POST", "/api/v1/exam-sessions/"+a+"/assign", s.prov.Token, nil)
-				return answers[0]
+			func(t *testing.T) int {
+				answers[0], errs[0] = g.as(s.prov.Token).AssignSeats(t.Context(), a)
+				return answerStatus(errs[0])
 			},
-			func(t *testing.T) result {
-				answers[1] = g.do(t, "POST", "/api/v1/exam-sessions/"+b+"/assign", s.prov2.Token, nil)
-				return answers[1]
+			func(t *testing.T) int {
+				answers[1], errs[1] = g.as(s.prov2.Token).AssignSeats(t.Context(), b)
+				return answerStatus(errs[1])
 			})
 		if statuses[0] != 200 || statuses[1] != 200 {
-			t.Fatalf("statuses %v: %s / %s", statuses, answers[0].Raw, answers[1].Raw)
+			t.Fatalf("statuses %v: %v / %v", statuses, errs[0], errs[1])
 		}
 		// big still had room and took nobody: late paid after it was assigned; the two new sessions share late.
-		if n := answers[0].Body["assigned"].(float64) + answers[1].Body["assigned"].(float64); n != 1 {
-			t.Fatalf("%v seats given for one application: %s / %s", n, answers[0].Raw, answers[1].Raw)
+		if n := answers[0].Assigned + answers[1].Assigned; n != 1 {
+			t.Fatalf("%v seats given for one application: %+v / %+v", n, answers[0], answers[1])
 		}
 		if r := g.do(t, "GET", "/api/v1/applications/"+late, s.prov.Token, nil).want(t, 200); r.Body["exam"] == nil {
 			t.Fatalf("the application was not seated: %s", r.Raw)

@@ -6,14 +6,12 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
 	"math/rand/v2"
-	"mime/multipart"
-	"net/http"
 	"testing"
 	"time"
 
 	"skillcert"
+	"skillcert/api"
 )
 
 // newIDNumber returns a valid ID number of a person born in 1985 in 呼和浩特 with a random sequence.
@@ -37,9 +35,8 @@ const applicantPassword = "Passw0rd2022"
 func (g *testGateway) registerApplicant(t *testing.T, name string) applicant {
 	t.Helper()
 	a := applicant{Phone: newPhone(), IDNumber: newIDNumber(), Name: name}
-	r := g.do(t, "POST", "/api/v1/auth/register", "", map[string]any{"phone": a.Phone, "password": applicantPassword,
-		"name": name, "id_number": a.IDNumber}).want(t, 201)
-	a.ID = r.str("user_id")
+	a.ID = must(g.as("").Register(t.Context(), api.RegisterRequest{Phone: a.Phone, Password: applicantPassword,
+		Name: name, IDNumber: a.IDNumber}))(t).UserID
 	a.Token = g.login(t, a.Phone, applicantPassword)
 	return a
 }
@@ -47,11 +44,11 @@ func (g *testGateway) registerApplicant(t *testing.T, name string) applicant {
 // login returns a token.
 func (g *testGateway) login(t *testing.T, login, password string) string {
 	t.Helper()
-	r := g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": login, "password": password}).want(t, 200)
-	if r.str("token") == "" {
-		t.Fatalf("login gave no token: %s", r.Raw)
+	r := must(g.as("").Login(t.Context(), login, password))(t)
+	if r.Token == "" {
+		t.Fatalf("login gave no token: %+v", r)
 	}
-	return r.str("token")
+	return r.Token
 }
 
 // adminToken logs in as the seeded admin.
@@ -61,9 +58,9 @@ func (g *testGateway) adminToken(t *testing.T) string { return g.login(t, "admin
 func (g *testGateway) newStaff(t *testing.T, role, region string) (userID, token string) {
 	t.Helper()
 	username := fmt.Sprintf("%s_%d", role, rand.IntN(1_000_000_000))
-	r := g.do(t, "POST", "/api/v1/admin/users", g.adminToken(t), map[string]any{"username": username,
-		"password": "Staff2022pass", "name": "测试" + role, "role": role, "region": region, "employer": "测试单位"}).want(t, 201)
-	return r.str("user_id"), g.login(t, username, "Staff2022pass")
+	r := must(g.as(g.adminToken(t)).CreateUser(t.Context(), api.CreateUserRequest{Username: username,
+		Password: "Staff2022pass", Name: "测试" + role, Role: role, Region: region, Employer: "测试单位"}))(t)
+	return r.UserID, g.login(t, username, "Staff2022pass")
 }
 
 // newBatch creates a batch open for registration and payment now.
@@ -71,14 +68,12 @@ func (g *testGateway) newBatch(t *testing.T) string {
 	t.Helper()
 	id := fmt.Sprintf("it-%d", rand.IntN(1_000_000_000))
 	now := time.Now()
-	g.do(t, "POST", "/api/v1/admin/batches", g.adminToken(t), map[string]any{
-		"id": id, "name": "集成测试批次 " + id,
-		"registration_opens_at":  now.Add(-time.Hour).Format(time.RFC3339),
-		"registration_closes_at": now.Add(30 * 24 * time.Hour).Format(time.RFC3339),
-		"payment_opens_at":       now.Add(-time.Hour).Format(time.RFC3339),
-		"payment_closes_at":      now.Add(40 * 24 * time.Hour).Format(time.RFC3339),
-		"exam_starts_at":         now.Add(50 * 24 * time.Hour).Format(time.RFC3339),
-	}).want(t, 201)
+	at := func(d time.Duration) *string { v := now.Add(d).Format(time.RFC3339); return &v }
+	name := "集成测试批次 " + id
+	must(g.as(g.adminToken(t)).CreateBatch(t.Context(), api.BatchRequest{ID: &id, Name: &name,
+		RegistrationOpensAt: at(-time.Hour), RegistrationClosesAt: at(30 * 24 * time.Hour),
+		PaymentOpensAt: at(-time.Hour), PaymentClosesAt: at(40 * 24 * time.Hour), ExamStartsAt: at(50 * 24 * time.Hour),
+	}))(t)
 	return id
 }
 
@@ -139,35 +134,15 @@ func encodePNG(t *testing.T, img image.Image) []byte {
 // completes the document; it returns the completion answer.
 func (g *testGateway) uploadDocument(t *testing.T, token, appID, docType, contentType string, data []byte) result {
 	t.Helper()
-	r := g.do(t, "POST", "/api/v1/applications/"+appID+"/documents", token, map[string]any{"doc_type": docType,
-		"filename": docType + ".png", "content_type": contentType, "size": len(data)}).want(t, 201)
-	if r.str("method") != "POST" || r.str("upload_url") == "" || r.str("document_id") == "" {
-		t.Fatalf("upload answer %s", r.Raw)
+	grant := must(g.as(token).AddDocument(t.Context(), appID, api.UploadRequest{DocType: docType,
+		Filename: docType + ".png", ContentType: contentType, Size: int64(len(data))}))(t)
+	if grant.Method != "POST" || grant.URL == "" || grant.DocumentID == "" {
+		t.Fatalf("upload answer %+v", grant)
 	}
-	fields, _ := r.Body["fields"].(map[string]any)
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range fields {
-		if err := mw.WriteField(k, fmt.Sprint(v)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	part, err := mw.CreateFormFile("file", docType+".png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	part.Write(data)
-	mw.Close()
-	resp, err := http.Post(r.str("upload_url"), mw.FormDataContentType(), &body)
-	if err != nil {
+	if err := g.as("").Upload(t.Context(), grant.Upload, docType+".png", data); err != nil {
 		t.Fatalf("upload to object storage: %v", err)
 	}
-	msg, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("upload to object storage: %d %s", resp.StatusCode, msg)
-	}
-	return g.do(t, "POST", "/api/v1/applications/"+appID+"/documents/"+r.str("document_id")+"/complete", token, nil)
+	return g.do(t, "POST", "/api/v1/applications/"+appID+"/documents/"+grant.DocumentID+"/complete", token, nil)
 }
 
 // submittedApplication creates an application of a new applicant in region, uploads every required
@@ -175,22 +150,21 @@ func (g *testGateway) uploadDocument(t *testing.T, token, appID, docType, conten
 func (g *testGateway) submittedApplication(t *testing.T, batch, region, name string) (applicant, string) {
 	t.Helper()
 	a := g.registerApplicant(t, name)
-	created := g.do(t, "POST", "/api/v1/applications", a.Token, applicationBody(batch, region)).want(t, 201)
-	appID := created.str("id")
-	for _, item := range created.Body["checklist"].([]any) {
-		it := item.(map[string]any)
-		if it["required"] != true {
+	created := must(g.as(a.Token).CreateApplication(t.Context(), api.CreateApplicationRequest{BatchID: batch, Region: region,
+		Employer: "呼和浩特市某局", EmployerType: "agency", OccupationCode: "4-07-05-01", Level: 5, Pathway: "standard",
+		Education: "high_school", OccupationStartedOn: "2015-03-01"}))(t)
+	for _, it := range created.Checklist {
+		if !it.Required {
 			continue
 		}
 		data := scanPNG(t)
-		if it["doc_type"] == "photo" {
+		if it.DocType == skillcert.DocPhoto {
 			data = photoPNG(t)
 		}
-		g.uploadDocument(t, a.Token, appID, it["doc_type"].(string), "image/png", data).want(t, 200)
+		g.uploadDocument(t, a.Token, created.ID, string(it.DocType), "image/png", data).want(t, 200)
 	}
-	r := g.do(t, "POST", "/api/v1/applications/"+appID+"/submit", a.Token, nil).want(t, 200)
-	if r.str("status") != "preliminary_review" {
-		t.Fatalf("after submit: %s", r.Raw)
+	if r := must(g.as(a.Token).Submit(t.Context(), created.ID))(t); r.Status != "preliminary_review" {
+		t.Fatalf("after submit: %+v", r)
 	}
-	return a, appID
+	return a, created.ID
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"skillcert"
+	"skillcert/schema/db"
 )
 
 // Fuzz targets of the request decoders (issue 11, "Also"). Seed corpora are in testdata/fuzz/<target>/;
@@ -35,7 +36,8 @@ const reachedSideEffect = 299
 
 // bareApp is an app without its database, Temporal, object storage and keys.
 func bareApp() *app {
-	return &app{log: slog.New(slog.DiscardHandler), now: time.Now, metrics: newMetrics()}
+	var q *db.Queries // nil: a query panics inside package db, which sideEffectFrames recognises
+	return &app{log: slog.New(slog.DiscardHandler), now: time.Now, metrics: newMetrics(), tasks: q}
 }
 
 // fuzzApp serves routes with no dependencies, every request signed in as a user of the route's first role.

@@ -11,17 +11,6 @@ import (
 	"go.temporal.io/sdk/client"
 )
 
-// healthBody answers /healthz.
-type healthBody struct {
-	Status string `json:"status"`
-}
-
-// readyBody answers /readyz: "ok", or "unavailable" (503) when Temporal, Postgres or MinIO cannot be
-// reached. Which one, and why, goes to the log only: outsiders learn nothing about the dependencies.
-type readyBody struct {
-	Status string `json:"status"`
-}
-
 func (a *app) healthz(c *fiber.Ctx) error {
 	return c.JSON(healthBody{Status: "ok"})
 }

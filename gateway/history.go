@@ -24,14 +24,6 @@ import (
 // The workflow event history, for admins: every event as protojson (proto field names), with each payload
 // decrypted by the gateway's codec and shown as its value (a JSON payload becomes that JSON).
 
-// historyResponse is the answer of GET /api/v1/admin/applications/{id}/history.
-type historyResponse struct {
-	ApplicationID string            `json:"application_id"`
-	WorkflowID    string            `json:"workflow_id"`
-	Events        []json.RawMessage `json:"events"`
-	Truncated     bool              `json:"truncated,omitempty"`
-}
-
 // maxHistoryEvents bounds the answer; an application's workflow has far fewer events.
 const maxHistoryEvents = 10000
 

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"skillcert/api"
 	"skillcert/workflows"
 )
 
@@ -48,19 +49,19 @@ func TestIdempotentCommandsIntegration(t *testing.T) {
 	owner, appID := s.submitted(t, "冯六", 5)
 	s.decide(t, s.city, appID, "preliminary_review", "approve").want(t, 200)
 	s.decide(t, s.prov, appID, "re_review", "approve").want(t, 200)
-	order := g.do(t, "POST", "/api/v1/applications/"+appID+"/payment", owner.Token, nil).want(t, 201)
-	callback := map[string]any{"order_id": order.str("order_id"), "application_id": appID, "amount_fen": order.Body["amount_fen"],
-		"paid_at": time.Now().Format(time.RFC3339), "transaction_id": "tx-" + appID}
-	if r := g.signedCallback(t, testPaymentSecret, callback).want(t, 200); r.str("status") != "applied" {
-		t.Fatalf("first callback: %s", r.Raw)
+	order := must(g.as(owner.Token).PaymentOrder(t.Context(), appID))(t)
+	callback := api.PaymentCallback{OrderID: order.OrderID, ApplicationID: appID, AmountFen: order.AmountFen,
+		PaidAt: time.Now().Format(time.RFC3339), TransactionID: "tx-" + appID}
+	if r := must(g.signedCallback(t, testPaymentSecret, callback))(t); r.Status != "applied" {
+		t.Fatalf("first callback: %+v", r)
 	}
 
 	t.Run("ten repeated payment callbacks add no history event", func(t *testing.T) {
 		before := g.historyLength(t, appID)
 		for range 10 {
-			r := g.signedCallback(t, testPaymentSecret, callback).want(t, 200)
-			if r.str("status") != "duplicate" || r.str("application_status") != "exam_scheduled" {
-				t.Fatalf("repeated callback: %s", r.Raw)
+			r := must(g.signedCallback(t, testPaymentSecret, callback))(t)
+			if r.Status != "duplicate" || r.ApplicationStatus != "exam_scheduled" {
+				t.Fatalf("repeated callback: %+v", r)
 			}
 		}
 		if after := g.historyLength(t, appID); after != before {

@@ -21,50 +21,11 @@ import (
 // or by a call-back, outside the system), then reassigns the account to them — their name, phone and the
 // password chosen in the report — or rejects the report. Both outcomes are audit events of the account.
 
-// disputeReportRequest is the body of POST /api/v1/auth/register/report: what the reporter would have
-// registered with, and why the ID number is theirs.
-type disputeReportRequest struct {
-	registerRequest
-	Statement string `json:"statement"`
-}
-
-// disputeReportResponse acknowledges a report.
-type disputeReportResponse struct {
-	ReportID string `json:"report_id"`
-	Status   string `json:"status"`
-}
-
-// disputeView is a report as admins see it; the account's ID number stays masked.
-type disputeView struct {
-	ID                    string     `json:"id"`
-	Status                string     `json:"status"`
-	AccountID             string     `json:"account_id"`
-	AccountName           string     `json:"account_name"`
-	AccountPhone          *string    `json:"account_phone,omitempty"`
-	AccountIDNumberMasked *string    `json:"account_id_number_masked,omitempty"`
-	ReporterName          string     `json:"reporter_name"`
-	ReporterPhone         string     `json:"reporter_phone"`
-	Statement             string     `json:"statement"`
-	IdentityCheck         *string    `json:"identity_check,omitempty"`
-	ResolutionReason      *string    `json:"resolution_reason,omitempty"`
-	ResolvedBy            *string    `json:"resolved_by,omitempty"`
-	ResolvedAt            *time.Time `json:"resolved_at,omitempty"`
-	CreatedAt             time.Time  `json:"created_at"`
-}
-
 // disputePage is the answer of GET /api/v1/admin/identity-disputes.
 type disputePage = page[disputeView]
 
 // disputesList is the keyset-paged list of reports (oldest first).
 var disputesList = listKind{name: "identity_disputes"}
-
-// disputeResolveRequest is the body of POST /api/v1/admin/identity-disputes/{id}/resolve. identity_check
-// says how the reporter's identity was verified (required to reassign).
-type disputeResolveRequest struct {
-	Decision      string `json:"decision"` // reassign or reject
-	IdentityCheck string `json:"identity_check"`
-	Reason        string `json:"reason"`
-}
 
 // Dispute statuses and decisions.
 const (
@@ -81,7 +42,7 @@ func (a *app) reportSquatting(c *fiber.Ctx) error {
 		return err
 	}
 	f := fieldErrors{}
-	id := a.checkRegistration(f, &req.registerRequest)
+	id := a.checkRegistration(f, &req.RegisterRequest)
 	req.Statement = trimmed(req.Statement)
 	switch n := utf8.RuneCountInString(req.Statement); {
 	case n < 10:

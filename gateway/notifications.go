@@ -5,28 +5,12 @@ import (
 	"net/http"
 	"net/mail"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"skillcert"
 	"skillcert/schema/db"
 )
-
-// notificationView is one message of the signed-in user's notifications (the outbox, delivered by
-// package notify).
-type notificationView struct {
-	ID        int64      `json:"id"`
-	Kind      string     `json:"kind"`
-	Message   string     `json:"message"`
-	CreatedAt time.Time  `json:"created_at"`
-	SentAt    *time.Time `json:"sent_at,omitempty"`
-}
-
-// notificationSettings is where a user's notifications are delivered.
-type notificationSettings struct {
-	Email *string `json:"email"`
-}
 
 func (a *app) listMyNotifications(c *fiber.Ctx) error {
 	id := user(c).ID

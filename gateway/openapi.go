@@ -92,7 +92,7 @@ func (g *schemas) addStructFields(t reflect.Type, props map[string]any, required
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = withEnum(g.of(f.Type), owner, name)
+		props[name] = g.withEnum(g.of(f.Type), owner, name)
 		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") && f.Type.Kind() != reflect.Pointer {
 			*required = append(*required, name)
 		}

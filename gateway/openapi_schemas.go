@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"skillcert"
+	"skillcert/workflows"
 )
 
 // schemas builds the JSON schemas of the request and response types: every named struct becomes a
@@ -60,6 +61,9 @@ func (g *schemas) ref(t reflect.Type) map[string]any {
 		if len(required) > 0 {
 			s["required"] = required
 		}
+		if doc, ok := componentDocs[name]; ok {
+			s["description"] = doc
+		}
 		g.components[name] = s
 	}
 	return map[string]any{"$ref": "#/components/schemas/" + name}
@@ -93,8 +97,19 @@ var typeEnums = map[string]struct {
 	doc    string
 }{
 	"AdminApplication.status": {anys(skillcert.AllStatuses), "申报状态 application status"},
-	"ApplicationView.status":  {anys(skillcert.AllStatuses), "申报状态 application status"},
+	"Application.status":      {anys(skillcert.AllStatuses), "申报状态 application status"},
 	"StatusResponse.status":   {anys(skillcert.AllStatuses), "申报状态 application status"},
+	"Task.type": {append(anys([]skillcert.TaskType{skillcert.TaskPreliminaryReview, skillcert.TaskReReview, skillcert.TaskCorrectionReview,
+		skillcert.TaskScoreEntry, skillcert.TaskScoreConfirmation, skillcert.TaskComprehensiveReview}), workflows.TaskIncident),
+		"任务类型 task type (incident: 故障待处理, admins only)"},
+	"CompleteTaskRequest.decision": {append(anys([]skillcert.Decision{skillcert.DecisionApprove, skillcert.DecisionReject, skillcert.DecisionReturn}),
+		workflows.IncidentRetry, workflows.IncidentAbandon),
+		"审核意见 decision: approve 通过, reject 不通过, return 退回补正; on an incident retry 重试 or abandon 放弃"},
+	"ScoreRequest.component":  {anys([]skillcert.Component{skillcert.ComponentTheory, skillcert.ComponentSkill}), "成绩科目 component: theory 理论知识, skill 技能考核"},
+	"ScoreResponse.component": {anys([]skillcert.Component{skillcert.ComponentTheory, skillcert.ComponentSkill}), "成绩科目 component: theory 理论知识, skill 技能考核"},
+	"Title.grade": {anys([]skillcert.TitleGrade{skillcert.TitleAssistant, skillcert.TitleJunior, skillcert.TitleIntermediate,
+		skillcert.TitleAssociateSenior, skillcert.TitleSenior}), "职称级别 title grade: assistant 助理级, junior 初级, intermediate 中级, associate_senior 副高级, senior 正高级"},
+	"CreateUserRequest.role": {anys(skillcert.StaffRoles), "工作人员角色 staff role"},
 	"Task.status": {anys([]skillcert.TaskStatus{skillcert.TaskOpen, skillcert.TaskClaimed, skillcert.TaskCompleted, skillcert.TaskCancelled}),
 		"任务状态 task status"},
 }
@@ -107,15 +122,34 @@ func anys[T any](values []T) []any {
 	return out
 }
 
-// withEnum adds the enum and description of field name of the component named owner to s.
-func withEnum(s map[string]any, owner, name string) map[string]any {
-	e, ok := typeEnums[owner+"."+name]
+// enumComponents name the enums that several fields share: such a field refers to one component
+// (#/components/schemas/Pathway), so that generated clients get one type per enum.
+var enumComponents = map[string]string{
+	"level": "Level", "pathway": "Pathway", "education": "Education", "employer_type": "EmployerType",
+	"doc_type": "DocType", "verdict": "Verdict", "AdminApplication.status": "ApplicationStatus",
+	"Application.status": "ApplicationStatus", "StatusResponse.status": "ApplicationStatus", "Task.status": "TaskStatus",
+	"Task.type": "TaskType", "CompleteTaskRequest.decision": "Decision", "ScoreRequest.component": "Component",
+	"ScoreResponse.component": "Component", "Title.grade": "TitleGrade",
+}
+
+// withEnum adds the enum and description of field name of the component named owner to s; a shared enum
+// becomes a reference to its component (unless the field is nullable).
+func (g *schemas) withEnum(s map[string]any, owner, name string) map[string]any {
+	key := owner + "." + name
+	e, ok := typeEnums[key]
 	if !ok {
+		key = name
 		e, ok = fieldEnums[name]
 	}
 	if !ok || s["type"] == nil {
 		return s
 	}
 	s["enum"], s["description"], s["example"] = e.values, e.doc, e.values[0]
+	if component := enumComponents[key]; component != "" && s["nullable"] == nil {
+		if _, done := g.components[component]; !done {
+			g.components[component] = s
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + component}
+	}
 	return s
 }

@@ -42,6 +42,15 @@ func TestOpenAPIValidates(t *testing.T) {
 		create.Value.Properties["education"].Value.Description == "" {
 		t.Fatalf("CreateApplicationRequest lacks its enums: %+v", create)
 	}
+	if task := doc.Components.Schemas["Task"].Value; len(task.Properties["type"].Value.Enum) != 7 ||
+		!slices.Contains(doc.Components.Schemas["CompleteTaskRequest"].Value.Properties["decision"].Value.Enum, any("return")) {
+		t.Fatalf("task types %v, or decisions, lack their enums", task.Properties["type"].Value.Enum)
+	}
+	for name, c := range doc.Components.Schemas {
+		if c.Value.Description == "" {
+			t.Errorf("component %s has no description (componentDocs)", name)
+		}
+	}
 	tasks := doc.Paths.Find("/api/v1/tasks").Get.Responses.Status(200).Value.Content.Get("application/json").Schema
 	if tasks.Ref != "#/components/schemas/PageTask" || tasks.Value.Properties["items"].Value.Items.Ref != "#/components/schemas/Task" {
 		t.Fatalf("the inbox answers %q of %q, want named components", tasks.Ref, tasks.Value.Properties["items"].Value.Items.Ref)

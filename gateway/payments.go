@@ -19,30 +19,6 @@ import (
 	"skillcert/workflows"
 )
 
-// paymentOrderResponse answers POST /api/v1/applications/{id}/payment.
-type paymentOrderResponse struct {
-	OrderID   string    `json:"order_id"`
-	AmountFen int64     `json:"amount_fen"`
-	PayURL    string    `json:"pay_url"`
-	DueAt     time.Time `json:"due_at"`
-}
-
-// paymentCallback is the payment platform's signed notification.
-type paymentCallback struct {
-	OrderID       string `json:"order_id"`
-	ApplicationID string `json:"application_id"`
-	AmountFen     int64  `json:"amount_fen"`
-	PaidAt        string `json:"paid_at"`
-	TransactionID string `json:"transaction_id"`
-}
-
-// paymentCallbackResponse says what the payment did.
-type paymentCallbackResponse struct {
-	Status            string `json:"status"` // "applied" or "duplicate"
-	ApplicationID     string `json:"application_id"`
-	ApplicationStatus string `json:"application_status"`
-}
-
 func (a *app) createPaymentOrder(c *fiber.Ctx) error {
 	row, err := a.loadApplication(c)
 	if err != nil {

@@ -2,10 +2,6 @@ package gateway
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +9,8 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"skillcert"
+	"skillcert/api"
+	skclient "skillcert/client"
 	"skillcert/codec"
 	"skillcert/workflows"
 )
@@ -47,9 +45,9 @@ func (g *testGateway) approveReviews(t *testing.T, appID, region string) {
 		var taskID string
 		deadline := time.Now().Add(10 * time.Second)
 		for taskID == "" && time.Now().Before(deadline) {
-			r := g.do(t, "GET", "/api/v1/tasks?type="+step.taskType+"&application_id="+appID, token, nil).want(t, 200)
-			if items, _ := r.Body["items"].([]any); len(items) > 0 {
-				taskID = items[0].(map[string]any)["id"].(string)
+			inbox := must(g.as(token).Tasks(t.Context(), skclient.TaskFilter{Type: step.taskType, ApplicationID: appID}, skclient.Paging{}))(t)
+			if len(inbox.Items) > 0 {
+				taskID = inbox.Items[0].ID
 			} else {
 				time.Sleep(100 * time.Millisecond)
 			}
@@ -77,85 +75,86 @@ func (g *testGateway) waitStatus(t *testing.T, token, appID, status string, with
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		r := g.do(t, "GET", "/api/v1/applications/"+appID, token, nil).want(t, 200)
-		if r.str("status") == status {
+		r := must(g.as(token).Application(t.Context(), appID))(t)
+		if r.Status == status {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("status %q after %v, want %q", r.str("status"), within, status)
+			t.Fatalf("status %q after %v, want %q", r.Status, within, status)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
 }
 
 // signedCallback posts a payment callback signed with secret.
-func (g *testGateway) signedCallback(t *testing.T, secret string, body map[string]any) result {
+func (g *testGateway) signedCallback(t *testing.T, secret string, cb api.PaymentCallback) (api.PaymentCallbackResponse, error) {
 	t.Helper()
-	raw, _ := json.Marshal(body)
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(raw)
-	return g.do(t, "POST", "/api/v1/payments/callback", "", string(raw), "X-Signature", hex.EncodeToString(m.Sum(nil)))
+	return g.as("").PaymentCallback(t.Context(), []byte(secret), cb)
 }
 
 func TestPaymentsIntegration(t *testing.T) {
 	g := startGateway(t)
+	ctx := t.Context()
 	batch := g.newBatch(t)
 	payer, paid := g.submittedApplication(t, batch, "包头市", "钱一")
 	late, expiring := g.submittedApplication(t, batch, "包头市", "孙二")
-	g.do(t, "POST", "/api/v1/applications/"+paid+"/payment", payer.Token, nil).wantError(t, 409, "conflict", "")
+	_, err := g.as(payer.Token).PaymentOrder(ctx, paid)
+	wantAPIError(t, err, 409, "conflict", "")
 	g.approveReviews(t, paid, "包头市")
 	g.approveReviews(t, expiring, "包头市")
 	g.waitStatus(t, payer.Token, paid, "awaiting_payment", 10*time.Second)
 
-	order := g.do(t, "POST", "/api/v1/applications/"+paid+"/payment", payer.Token, nil).want(t, 201)
+	order := must(g.as(payer.Token).PaymentOrder(ctx, paid))(t)
 	fee, _ := skillcert.DefaultFees().Total(skillcert.Level5)
-	if order.str("order_id") == "" || order.Body["amount_fen"].(float64) != float64(fee) || order.str("pay_url") == "" || order.str("due_at") == "" {
-		t.Fatalf("order %s (fee %d)", order.Raw, fee)
+	if order.OrderID == "" || order.AmountFen != int64(fee) || order.PayURL == "" || order.DueAt.IsZero() {
+		t.Fatalf("order %+v (fee %d)", order, fee)
 	}
-	again := g.do(t, "POST", "/api/v1/applications/"+paid+"/payment", payer.Token, nil).want(t, 201)
-	if again.str("order_id") != order.str("order_id") {
-		t.Fatalf("a second request made another order: %s vs %s", again.Raw, order.Raw)
+	if again := must(g.as(payer.Token).PaymentOrder(ctx, paid))(t); again.OrderID != order.OrderID {
+		t.Fatalf("a second request made another order: %+v vs %+v", again, order)
 	}
-	g.do(t, "POST", "/api/v1/applications/"+paid+"/payment", late.Token, nil).wantError(t, 404, "not_found", "")
-	page := g.do(t, "GET", strings.TrimPrefix(order.str("pay_url"), g.baseURL), "", nil).want(t, 200)
-	if !strings.Contains(string(page.Raw), order.str("order_id")) || !strings.Contains(string(page.Raw), skillcert.FormatFen(int64(fee))) {
-		t.Fatalf("pay page %s does not show the order", page.Raw)
+	_, err = g.as(late.Token).PaymentOrder(ctx, paid)
+	wantAPIError(t, err, 404, "not_found", "")
+	page, _ := must2(g.as("").Download(ctx, strings.TrimPrefix(order.PayURL, g.baseURL)))(t)
+	if !strings.Contains(string(page), order.OrderID) || !strings.Contains(string(page), skillcert.FormatFen(int64(fee))) {
+		t.Fatalf("pay page %s does not show the order", page)
 	}
 	g.do(t, "GET", "/pay/"+paid, "", nil).want(t, 404)
 	g.do(t, "POST", "/pay/"+paid+"/simulate", "", nil).want(t, 404)
 
-	callback := map[string]any{"order_id": order.str("order_id"), "application_id": paid, "amount_fen": fee,
-		"paid_at": time.Now().Format(time.RFC3339), "transaction_id": "tx-" + paid}
+	callback := api.PaymentCallback{OrderID: order.OrderID, ApplicationID: paid, AmountFen: int64(fee),
+		PaidAt: time.Now().Format(time.RFC3339), TransactionID: "tx-" + paid}
 	t.Run("refusals", func(t *testing.T) {
-		for field, change := range map[string]any{"amount_fen": fee - 1, "application_id": expiring, "paid_at": "yesterday"} {
-			body := map[string]any{}
-			for k, v := range callback {
-				body[k] = v
-			}
-			body[field] = change
-			g.signedCallback(t, testPaymentSecret, body).wantError(t, 422, "invalid", field)
+		for field, change := range map[string]func(*api.PaymentCallback){
+			"amount_fen":     func(c *api.PaymentCallback) { c.AmountFen-- },
+			"application_id": func(c *api.PaymentCallback) { c.ApplicationID = expiring },
+			"paid_at":        func(c *api.PaymentCallback) { c.PaidAt = "yesterday" },
+		} {
+			body := callback
+			change(&body)
+			_, err := g.signedCallback(t, testPaymentSecret, body)
+			wantAPIError(t, err, 422, "invalid", field)
 		}
-		g.signedCallback(t, "not-the-secret", callback).wantError(t, 401, "unauthorized", "")
+		_, err := g.signedCallback(t, "not-the-secret", callback)
+		wantAPIError(t, err, 401, "unauthorized", "")
 	})
 
-	r := g.signedCallback(t, testPaymentSecret, callback).want(t, 200)
-	if r.str("status") != "applied" || r.str("application_status") != "exam_scheduled" {
-		t.Fatalf("callback %s", r.Raw)
+	r := must(g.signedCallback(t, testPaymentSecret, callback))(t)
+	if r.Status != "applied" || r.ApplicationStatus != "exam_scheduled" {
+		t.Fatalf("callback %+v", r)
 	}
-	r = g.signedCallback(t, testPaymentSecret, callback).want(t, 200)
-	if r.str("status") != "duplicate" {
-		t.Fatalf("repeated callback %s", r.Raw)
+	if r = must(g.signedCallback(t, testPaymentSecret, callback))(t); r.Status != "duplicate" {
+		t.Fatalf("repeated callback %+v", r)
 	}
 	g.waitStatus(t, payer.Token, paid, "exam_scheduled", 5*time.Second)
 
 	// Payment windows follow the batch: a window shortened and lengthened again keeps the application alive;
 	// shortened to a moment from now, it expires it, and a late payment is refused and owed back.
-	lateOrder := g.do(t, "POST", "/api/v1/applications/"+expiring+"/payment", late.Token, nil).want(t, 201)
+	lateOrder := must(g.as(late.Token).PaymentOrder(ctx, expiring))(t)
 	admin := g.adminToken(t)
 	patch := func(d time.Duration) {
 		t.Helper()
-		g.do(t, "PATCH", "/api/v1/admin/batches/"+batch, admin,
-			map[string]any{"payment_closes_at": time.Now().Add(d).Format(time.RFC3339)}).want(t, 200)
+		closes := time.Now().Add(d).Format(time.RFC3339)
+		must(g.as(admin).PatchBatch(ctx, batch, api.BatchRequest{PaymentClosesAt: &closes}))(t)
 	}
 	patch(3 * time.Second)
 	patch(40 * 24 * time.Hour)
@@ -164,12 +163,12 @@ func TestPaymentsIntegration(t *testing.T) {
 	patch(2 * time.Second)
 	g.waitStatus(t, late.Token, expiring, "expired", 20*time.Second)
 
-	r = g.signedCallback(t, testPaymentSecret, map[string]any{"order_id": lateOrder.str("order_id"), "application_id": expiring,
-		"amount_fen": fee, "paid_at": time.Now().Format(time.RFC3339), "transaction_id": "tx-late-" + expiring})
-	r.wantError(t, 409, "conflict", "")
-	if details, _ := r.Body["error"].(map[string]any)["details"].(map[string]any); details["outcome"] != "refund_due" {
-		t.Fatalf("late payment not recorded for refund: %s", r.Raw)
+	_, err = g.signedCallback(t, testPaymentSecret, api.PaymentCallback{OrderID: lateOrder.OrderID, ApplicationID: expiring,
+		AmountFen: int64(fee), PaidAt: time.Now().Format(time.RFC3339), TransactionID: "tx-late-" + expiring})
+	if e := wantAPIError(t, err, 409, "conflict", ""); e.Body.Details["outcome"] != "refund_due" {
+		t.Fatalf("late payment not recorded for refund: %+v", e.Body)
 	}
-	g.do(t, "POST", "/api/v1/applications/"+expiring+"/payment", late.Token, nil).wantError(t, 409, "conflict", "")
+	_, err = g.as(late.Token).PaymentOrder(ctx, expiring)
+	wantAPIError(t, err, 409, "conflict", "")
 	g.waitStatus(t, payer.Token, paid, "exam_scheduled", time.Second)
 }

@@ -15,45 +15,6 @@ import (
 	"skillcert/workflows"
 )
 
-// occupationView is one entry of GET /api/v1/occupations.
-type occupationView struct {
-	Code   string  `json:"code"`
-	Name   string  `json:"name"`
-	Levels []int32 `json:"levels"`
-}
-
-// batchView is a batch as the API shows it.
-type batchView struct {
-	ID                   string    `json:"id"`
-	Name                 string    `json:"name"`
-	RegistrationOpensAt  time.Time `json:"registration_opens_at"`
-	RegistrationClosesAt time.Time `json:"registration_closes_at"`
-	PaymentOpensAt       time.Time `json:"payment_opens_at"`
-	PaymentClosesAt      time.Time `json:"payment_closes_at"`
-	ExamStartsAt         time.Time `json:"exam_starts_at"`
-	RegistrationOpen     bool      `json:"registration_open"`
-	CreatedAt            time.Time `json:"created_at"`
-	UpdatedAt            time.Time `json:"updated_at"`
-}
-
-// batchRequest is the body of POST /api/v1/admin/batches; for PATCH every field is optional and the id
-// comes from the path. Times are RFC 3339.
-type batchRequest struct {
-	ID                   *string `json:"id,omitempty"`
-	Name                 *string `json:"name,omitempty"`
-	RegistrationOpensAt  *string `json:"registration_opens_at,omitempty"`
-	RegistrationClosesAt *string `json:"registration_closes_at,omitempty"`
-	PaymentOpensAt       *string `json:"payment_opens_at,omitempty"`
-	PaymentClosesAt      *string `json:"payment_closes_at,omitempty"`
-	ExamStartsAt         *string `json:"exam_starts_at,omitempty"`
-}
-
-// patchBatchResponse is the changed batch and how many running applications were told.
-type patchBatchResponse struct {
-	batchView
-	ApplicationsNotified int `json:"applications_notified"`
-}
-
 var batchIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 
 func (a *app) viewBatch(b db.Batch) batchView {
@@ -213,7 +174,7 @@ func (a *app) patchBatch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(patchBatchResponse{batchView: a.viewBatch(updated), ApplicationsNotified: n})
+	return c.JSON(patchBatchResponse{Batch: a.viewBatch(updated), ApplicationsNotified: n})
 }
 
 // batchWindows are the dates of b that a workflow's timers follow.

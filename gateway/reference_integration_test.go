@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+
+	"skillcert/api"
 )
 
 func TestReferenceIntegration(t *testing.T) {
@@ -19,10 +22,9 @@ func TestReferenceIntegration(t *testing.T) {
 
 	t.Run("probes", func(t *testing.T) {
 		g.do(t, "GET", "/healthz", "", nil).want(t, 200)
-		r := g.do(t, "GET", "/readyz", "", nil).want(t, 200)
-		if len(r.Body) != 1 || r.Body["status"] != "ok" {
-			t.Fatalf("readyz %s, want only {status: ok}", r.Raw)
-		}
+		if r := must(g.as("").Ready(t.Context()))(t); r.Status != "ok" {
+			t.Fatalf("readyz %+v, want {status: ok}", r)
+		} // that it has no other field: the OpenAPI check (Health has one property)
 		g.do(t, "GET", "/metrics", "", nil).want(t, 404)
 		m := (&testGateway{baseURL: g.metricsURL, client: g.client}).do(t, "GET", "/metrics", "", nil).want(t, 200)
 		if !strings.Contains(string(m.Raw), "skillcert_http_requests_total") {
@@ -31,21 +33,19 @@ func TestReferenceIntegration(t *testing.T) {
 	})
 
 	t.Run("seeded catalog", func(t *testing.T) {
-		occ := g.do(t, "GET", "/api/v1/occupations", "", nil).want(t, 200)
-		if len(occ.List) == 0 {
+		occ := must(g.as("").Occupations(t.Context()))(t)
+		if len(occ) == 0 {
 			t.Fatal("no occupations")
 		}
-		first := occ.List[0].(map[string]any)
-		if first["code"] == "" || first["name"] == "" || len(first["levels"].([]any)) == 0 {
-			t.Fatalf("occupation %v", first)
+		if first := occ[0]; first.Code == "" || first.Name == "" || len(first.Levels) == 0 {
+			t.Fatalf("occupation %+v", first)
 		}
-		regions := g.do(t, "GET", "/api/v1/regions", "", nil).want(t, 200)
-		if len(regions.List) != 14 || regions.List[0] != "呼和浩特市" {
-			t.Fatalf("regions %s", regions.Raw)
+		if regions := must(g.as("").Regions(t.Context()))(t); len(regions) != 14 || regions[0] != "呼和浩特市" {
+			t.Fatalf("regions %v", regions)
 		}
-		batches := g.do(t, "GET", "/api/v1/batches", "", nil).want(t, 200)
-		if !strings.Contains(string(batches.Raw), `"id":"demo"`) {
-			t.Fatalf("dev seed batch missing: %s", batches.Raw)
+		batches := must(g.as("").Batches(t.Context()))(t)
+		if !slices.ContainsFunc(batches, func(b api.Batch) bool { return b.ID == "demo" }) {
+			t.Fatalf("dev seed batch missing: %+v", batches)
 		}
 	})
 
@@ -58,9 +58,10 @@ func TestReferenceIntegration(t *testing.T) {
 				"payment_closes_at": at(72 * time.Hour), "exam_starts_at": at(96 * time.Hour)}
 		}
 		id := "bv-" + uuid.NewString()[:8]
-		created := g.do(t, "POST", "/api/v1/admin/batches", admin, valid(id)).want(t, 201)
-		if created.str("id") != id || created.str("payment_closes_at") != at(72*time.Hour) {
-			t.Fatalf("created %s", created.Raw)
+		var created api.Batch
+		if err := g.as(admin).Do(t.Context(), "POST", "/api/v1/admin/batches", valid(id), &created); err != nil ||
+			created.ID != id || created.PaymentClosesAt.UTC().Format(time.RFC3339) != at(72*time.Hour) {
+			t.Fatalf("created %+v %v", created, err)
 		}
 		g.do(t, "POST", "/api/v1/admin/batches", admin, valid(id)).wantError(t, 409, "conflict", "id")
 		applicant := g.registerApplicant(t, "周八")
@@ -80,9 +81,9 @@ func TestReferenceIntegration(t *testing.T) {
 				g.do(t, "POST", "/api/v1/admin/batches", admin, body).wantError(t, 422, "invalid", field)
 			})
 		}
-		patched := g.do(t, "PATCH", "/api/v1/admin/batches/"+id, admin, map[string]any{"payment_closes_at": at(80 * time.Hour)}).want(t, 200)
-		if patched.str("payment_closes_at") != at(80*time.Hour) {
-			t.Fatalf("patched %s", patched.Raw)
+		closes := at(80 * time.Hour)
+		if patched := must(g.as(admin).PatchBatch(t.Context(), id, api.BatchRequest{PaymentClosesAt: &closes}))(t); patched.PaymentClosesAt.UTC().Format(time.RFC3339) != closes {
+			t.Fatalf("patched %+v", patched)
 		}
 		g.do(t, "PATCH", "/api/v1/admin/batches/"+id, admin, map[string]any{"exam_starts_at": at(time.Hour)}).
 			wantError(t, 422, "invalid", "exam_starts_at")

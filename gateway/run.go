@@ -157,8 +157,9 @@ func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string
 	if err != nil {
 		return fail(err)
 	}
+	q := db.New(pool)
 	a := &app{
-		cfg: cfg, log: log, pool: pool, q: db.New(pool), temporal: tc, store: store, ids: ids,
+		cfg: cfg, log: log, pool: pool, q: q, tasks: q, temporal: tc, store: store, ids: ids,
 		tokens:  &tokenSigner{key: cfg.TokenKey, ttl: cfg.TokenTTL},
 		logins:  newLoginThrottle(db.New(pool), cfg.IDHashKey, cfg.LoginFailures, cfg.LoginWindow),
 		hashing: newHashSlots(0),
@@ -167,6 +168,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string
 		codec:         codecHandler(cdc),
 		dataConverter: dc, fees: cfg.Fees, policy: cfg.Policy, traces: tr.Middleware(),
 	}
+	a.updater = temporalUpdater{a}
 	a.pdf, err = newPDFRenderer(getenv)
 	if err != nil {
 		log.Warn("PDF rendering disabled: no CJK font", "error", err)

@@ -35,37 +35,6 @@ type importRow struct {
 	ScoreText     string
 }
 
-// importRowError lists what is wrong with one row.
-type importRowError struct {
-	Row           int               `json:"row"`
-	ApplicationID string            `json:"application_id,omitempty"`
-	Errors        map[string]string `json:"errors"`
-}
-
-// importRowResult is the outcome of applying one row.
-type importRowResult struct {
-	Row           int              `json:"row"`
-	ApplicationID string           `json:"application_id"`
-	Component     string           `json:"component"`
-	Score         *skillcert.Score `json:"score,omitempty"`
-	Applied       bool             `json:"applied"`
-	State         string           `json:"state,omitempty"`
-	StateLabel    string           `json:"state_label,omitempty"`
-	Status        string           `json:"status,omitempty"`
-	ErrorCode     string           `json:"error_code,omitempty"`
-	Error         string           `json:"error,omitempty"`
-}
-
-// importResponse is the answer of POST /api/v1/scores/import.
-type importResponse struct {
-	ImportID string            `json:"import_id"`
-	Format   string            `json:"format"`
-	Rows     int               `json:"rows"`
-	Applied  int               `json:"applied"`
-	Failed   int               `json:"failed"`
-	Results  []importRowResult `json:"results"`
-}
-
 // componentAliases accepts the Chinese names of the components in files.
 var componentAliases = map[string]skillcert.Component{
 	"theory": skillcert.ComponentTheory, "理论": skillcert.ComponentTheory, "理论知识": skillcert.ComponentTheory,

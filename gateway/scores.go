@@ -13,22 +13,6 @@ import (
 // Score entry is double entry: an operator's first entry waits for a second, different operator's
 // matching entry; a mismatch discards both and reopens entry (the workflow decides, the gateway validates).
 
-// scoreRequest is the body of POST /api/v1/applications/{id}/scores. score is a number in 0–100 with at
-// most one decimal.
-type scoreRequest struct {
-	Component string `json:"component"`
-	Score     any    `json:"score"`
-}
-
-// scoreResponse is the state of the component after the entry: awaiting_confirmation, confirmed or mismatch.
-type scoreResponse struct {
-	ApplicationID string `json:"application_id"`
-	Component     string `json:"component"`
-	State         string `json:"state"`
-	Status        string `json:"status"`
-	StatusLabel   string `json:"status_label"`
-}
-
 // parseScoreValue reads a JSON score, recording in f under field why it is not a number in 0–100 with at
 // most one decimal.
 func parseScoreValue(f fieldErrors, field string, v any) skillcert.Score {

@@ -35,10 +35,9 @@ func TestParseScoreValue(t *testing.T) {
 // history actions of an application as its applicant sees them.
 func historyActions(t *testing.T, g *testGateway, token, appID string) []string {
 	t.Helper()
-	r := g.do(t, "GET", "/api/v1/applications/"+appID, token, nil).want(t, 200)
 	var actions []string
-	for _, h := range r.Body["history"].([]any) {
-		actions = append(actions, h.(map[string]any)["action"].(string))
+	for _, h := range must(g.as(token).Application(t.Context(), appID))(t).History {
+		actions = append(actions, h.Action)
 	}
 	return actions
 }
@@ -99,35 +98,33 @@ func TestScoresIntegration(t *testing.T) {
 		if done.str("state") != "confirmed" || done.str("status") != "certified" {
 			t.Fatalf("after both scores: %s", done.Raw)
 		}
-		app := g.do(t, "GET", "/api/v1/applications/"+appID, owner.Token, nil).want(t, 200)
-		scores := app.Body["scores"].(map[string]any)
-		if scores["theory"] != 80.0 || scores["skill"] != 88.5 || app.str("certificate_number") == "" {
-			t.Fatalf("certified application %s", app.Raw)
+		app := must(g.as(owner.Token).Application(t.Context(), appID))(t)
+		if sc := app.Scores; sc == nil || sc.Theory == nil || *sc.Theory != 800 || sc.Skill == nil || *sc.Skill != 885 || app.CertificateNumber == "" {
+			t.Fatalf("certified application %+v", app)
 		}
 	})
 
 	t.Run("revoke: the certificate verifies as revoked", func(t *testing.T) {
-		number := g.do(t, "GET", "/api/v1/applications/"+appID, owner.Token, nil).want(t, 200).str("certificate_number")
-		if c := g.do(t, "GET", "/api/v1/certificates/"+number, "", nil).want(t, 200); c.str("status") != "valid" {
-			t.Fatalf("certificate before revocation: %s", c.Raw)
+		ctx := t.Context()
+		number := must(g.as(owner.Token).Application(ctx, appID))(t).CertificateNumber
+		if c := must(g.as("").Certificate(ctx, number, ""))(t); c.Status != "valid" {
+			t.Fatalf("certificate before revocation: %+v", c)
 		}
-		path := "/api/v1/admin/applications/" + appID + "/revoke"
-		reason := map[string]any{"reason": "经核查学历证书系伪造"}
-		g.do(t, "POST", path, s.prov.Token, reason).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", path, supervisor.Token, reason).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", path, s.admin, map[string]any{"reason": " "}).wantError(t, 422, "invalid", "reason")
-		g.do(t, "POST", "/api/v1/admin/applications/00000000-0000-0000-0000-000000000000/revoke", s.admin, reason).wantError(t, 404, "not_found", "")
-		r := g.do(t, "POST", path, s.admin, reason).want(t, 200)
-		if r.str("status") != "revoked" || r.str("certificate_number") != number {
-			t.Fatalf("revoke: %s", r.Raw)
+		const reason = "经核查学历证书系伪造"
+		wantAPIError(t, errOf(g.as(s.prov.Token).Revoke(ctx, appID, reason)), 403, "forbidden", "")
+		wantAPIError(t, errOf(g.as(supervisor.Token).Revoke(ctx, appID, reason)), 403, "forbidden", "")
+		wantAPIError(t, errOf(g.as(s.admin).Revoke(ctx, appID, " ")), 422, "invalid", "reason")
+		wantAPIError(t, errOf(g.as(s.admin).Revoke(ctx, "00000000-0000-0000-0000-000000000000", reason)), 404, "not_found", "")
+		if r := must(g.as(s.admin).Revoke(ctx, appID, reason))(t); r.Status != "revoked" || r.CertificateNumber != number {
+			t.Fatalf("revoke: %+v", r)
 		}
-		if c := g.do(t, "GET", "/api/v1/certificates/"+number, "", nil).want(t, 200); c.str("status") != "revoked" {
-			t.Fatalf("certificate after revocation: %s", c.Raw)
+		if c := must(g.as("").Certificate(ctx, number, ""))(t); c.Status != "revoked" {
+			t.Fatalf("certificate after revocation: %+v", c)
 		}
 		if page := g.do(t, "GET", "/verify/"+number, "", nil).want(t, 200); !strings.Contains(string(page.Raw), "已撤销") {
 			t.Fatalf("verification page does not say revoked: %s", page.Raw)
 		}
-		g.do(t, "POST", path, s.admin, reason).wantError(t, 409, "conflict", "status")
+		wantAPIError(t, errOf(g.as(s.admin).Revoke(ctx, appID, reason)), 409, "conflict", "status")
 	})
 
 	t.Run("a closed workflow cannot be revoked", func(t *testing.T) {

@@ -91,12 +91,6 @@ func (a *app) logout(c *fiber.Ctx) error {
 	return c.SendStatus(http.StatusNoContent)
 }
 
-// changePasswordRequest is the body of POST /api/v1/auth/password.
-type changePasswordRequest struct {
-	CurrentPassword string `json:"current_password"`
-	NewPassword     string `json:"new_password"`
-}
-
 // changePassword sets a new password after checking the current one, and revokes every token of the user
 // (this one too): 204, then sign in again.
 func (a *app) changePassword(c *fiber.Ctx) error {

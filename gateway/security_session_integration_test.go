@@ -15,47 +15,52 @@ import (
 // this gateway and on another one; other sessions of the same user go on.
 func TestFinding12LogoutRevokesToken(t *testing.T) {
 	g := startGateway(t)
+	ctx := t.Context()
 	a := g.registerApplicant(t, "郑十")
 	other := g.login(t, a.Phone, applicantPassword)
-	g.do(t, "GET", "/api/v1/auth/me", a.Token, nil).want(t, 200)
-	g.do(t, "POST", "/api/v1/auth/logout", a.Token, nil).want(t, 204)
-	g.do(t, "GET", "/api/v1/auth/me", a.Token, nil).wantError(t, 401, "unauthorized", "")
-	g.do(t, "GET", "/api/v1/applications", a.Token, nil).wantError(t, 401, "unauthorized", "")
-	g.do(t, "POST", "/api/v1/auth/logout", a.Token, nil).wantError(t, 401, "unauthorized", "")
-	g.do(t, "GET", "/api/v1/auth/me", other, nil).want(t, 200)
+	must(g.as(a.Token).Me(ctx))(t)
+	if err := g.as(a.Token).Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err := g.as(a.Token).Me(ctx)
+	wantAPIError(t, err, 401, "unauthorized", "")
+	_, err = g.as(a.Token).Applications(ctx)
+	wantAPIError(t, err, 401, "unauthorized", "")
+	wantAPIError(t, g.as(a.Token).Logout(ctx), 401, "unauthorized", "")
+	must(g.as(other).Me(ctx))(t)
 	second := g.extraGateway(t, nil)
-	second.do(t, "GET", "/api/v1/auth/me", a.Token, nil).wantError(t, 401, "unauthorized", "")
-	second.do(t, "GET", "/api/v1/auth/me", other, nil).want(t, 200)
-	g.do(t, "POST", "/api/v1/auth/logout", "", nil).wantError(t, 401, "unauthorized", "")
+	_, err = second.as(a.Token).Me(ctx)
+	wantAPIError(t, err, 401, "unauthorized", "")
+	must(second.as(other).Me(ctx))(t)
+	wantAPIError(t, g.as("").Logout(ctx), 401, "unauthorized", "")
 }
 
 // TestFinding12PasswordChangeRevokesAllTokens: changing the password refuses every earlier token of the
 // user, and only the new password signs in.
 func TestFinding12PasswordChangeRevokesAllTokens(t *testing.T) {
 	g := startGateway(t)
+	ctx := t.Context()
 	a := g.registerApplicant(t, "冯十一")
 	other := g.login(t, a.Phone, applicantPassword)
-	g.do(t, "POST", "/api/v1/auth/password", a.Token, map[string]any{"current_password": "wrong-Passw0rd",
-		"new_password": "NewPassw0rd2026"}).wantError(t, 422, "invalid", "current_password")
-	g.do(t, "POST", "/api/v1/auth/password", a.Token, map[string]any{"current_password": applicantPassword,
-		"new_password": "short"}).wantError(t, 422, "invalid", "new_password")
-	g.do(t, "GET", "/api/v1/auth/me", a.Token, nil).want(t, 200) // refused changes revoke nothing
-	g.do(t, "POST", "/api/v1/auth/password", a.Token, map[string]any{"current_password": applicantPassword,
-		"new_password": "NewPassw0rd2026"}).want(t, 204)
-	for _, token := range []string{a.Token, other} {
-		g.do(t, "GET", "/api/v1/auth/me", token, nil).wantError(t, 401, "unauthorized", "")
+	wantAPIError(t, g.as(a.Token).ChangePassword(ctx, "wrong-Passw0rd", "NewPassw0rd2026"), 422, "invalid", "current_password")
+	wantAPIError(t, g.as(a.Token).ChangePassword(ctx, applicantPassword, "short"), 422, "invalid", "new_password")
+	must(g.as(a.Token).Me(ctx))(t) // refused changes revoke nothing
+	if err := g.as(a.Token).ChangePassword(ctx, applicantPassword, "NewPassw0rd2026"); err != nil {
+		t.Fatal(err)
 	}
-	g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": a.Phone, "password": applicantPassword}).
-		wantError(t, 401, "unauthorized", "")
+	for _, token := range []string{a.Token, other} {
+		_, err := g.as(token).Me(ctx)
+		wantAPIError(t, err, 401, "unauthorized", "")
+	}
+	_, err := g.as("").Login(ctx, a.Phone, applicantPassword)
+	wantAPIError(t, err, 401, "unauthorized", "")
 	fresh := g.login(t, a.Phone, "NewPassw0rd2026")
-	g.do(t, "GET", "/api/v1/auth/me", fresh, nil).want(t, 200)
+	must(g.as(fresh).Me(ctx))(t)
 	// Guessing the current password with a token is throttled like logins (one wrong guess above).
 	for range 4 {
-		g.do(t, "POST", "/api/v1/auth/password", fresh, map[string]any{"current_password": "guess-Passw0rd",
-			"new_password": "Another2026pass"}).wantError(t, 422, "invalid", "current_password")
+		wantAPIError(t, g.as(fresh).ChangePassword(ctx, "guess-Passw0rd", "Another2026pass"), 422, "invalid", "current_password")
 	}
-	g.do(t, "POST", "/api/v1/auth/password", fresh, map[string]any{"current_password": "NewPassw0rd2026",
-		"new_password": "Another2026pass"}).wantError(t, 429, "rate_limited", "")
+	wantAPIError(t, g.as(fresh).ChangePassword(ctx, "NewPassw0rd2026", "Another2026pass"), 429, "rate_limited", "")
 }
 
 // TestFinding12CodecCookieIsForCodecOnly: the token in the codec cookie opens the codec endpoints and

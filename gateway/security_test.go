@@ -54,26 +54,24 @@ func TestFinding01CompressedBodiesRefused(t *testing.T) {
 	zw := zlib.NewWriter(&deflated)
 	zw.Write([]byte(`{"login":"admin","password":"x"}`))
 	zw.Close()
+	c := offline(t, a)
 	for _, path := range []string{"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/payments/callback",
 		"/api/v1/applications", "/codec/decode"} {
 		for _, enc := range []string{"gzip", "deflate", "br", "gzip, identity", "x-unknown"} {
-			resp, body := call(t, a, "POST", path, "", deflated.String(), "Content-Encoding", enc)
+			resp, body, e := exchange(t, c, "POST", path, deflated.String(), "Content-Encoding", enc)
 			if resp.StatusCode != 415 {
-				t.Fatalf("POST %s with Content-Encoding %q: status %d, want 415: %v", path, enc, resp.StatusCode, body)
+				t.Fatalf("POST %s with Content-Encoding %q: status %d, want 415: %s", path, enc, resp.StatusCode, body)
 			}
-			if code, fields := errorOf(t, body); code != "unsupported" || fields["Content-Encoding"] == nil {
-				t.Fatalf("POST %s: error %v does not name Content-Encoding", path, body)
-			}
+			wantErrorBody(t, e, "unsupported", "Content-Encoding")
 		}
 	}
 	// No body, nothing to inflate.
-	if resp, body := call(t, a, "GET", "/healthz", "", "", "Content-Encoding", "gzip"); resp.StatusCode != 200 {
-		t.Fatalf("GET without a body but with Content-Encoding: %d %v", resp.StatusCode, body)
+	if resp, body, _ := exchange(t, c, "GET", "/healthz", "", "Content-Encoding", "gzip"); resp.StatusCode != 200 {
+		t.Fatalf("GET without a body but with Content-Encoding: %d %s", resp.StatusCode, body)
 	}
 	// identity is no encoding at all.
-	resp, body := call(t, a, "POST", "/api/v1/auth/login", "", `{"login":""}`, "Content-Encoding", "identity")
-	if resp.StatusCode != 422 {
-		t.Fatalf("identity: status %d, want 422 (validation): %v", resp.StatusCode, body)
+	if resp, body, _ := exchange(t, c, "POST", "/api/v1/auth/login", `{"login":""}`, "Content-Encoding", "identity"); resp.StatusCode != 422 {
+		t.Fatalf("identity: status %d, want 422 (validation): %s", resp.StatusCode, body)
 	}
 }
 
@@ -119,13 +117,14 @@ func TestFinding01CallbackSignsRawBytes(t *testing.T) {
 	w := gzip.NewWriter(&gz)
 	w.Write([]byte(plain))
 	w.Close()
-	resp, body := call(t, a, "POST", "/api/v1/payments/callback", "", gz.String(),
+	c := offline(t, a)
+	resp, body, _ := exchange(t, c, "POST", "/api/v1/payments/callback", gz.String(),
 		"Content-Encoding", "gzip", "X-Signature", hex.EncodeToString(mac.Sum(nil)))
 	if resp.StatusCode != 415 {
-		t.Fatalf("gzip callback signed over the inflated body: status %d, want 415: %v", resp.StatusCode, body)
+		t.Fatalf("gzip callback signed over the inflated body: status %d, want 415: %s", resp.StatusCode, body)
 	}
 	// Signed over other bytes than those sent: 401 whatever the JSON says.
-	resp, _ = call(t, a, "POST", "/api/v1/payments/callback", "", plain+" ", "X-Signature", hex.EncodeToString(mac.Sum(nil)))
+	resp, _, _ = exchange(t, c, "POST", "/api/v1/payments/callback", plain+" ", "X-Signature", hex.EncodeToString(mac.Sum(nil)))
 	if resp.StatusCode != 401 {
 		t.Fatalf("signature over different bytes: status %d, want 401", resp.StatusCode)
 	}
@@ -194,7 +193,7 @@ func TestFinding16GeneratedSecretsNeverLogged(t *testing.T) {
 // gateway on the machine) does not.
 func TestFinding13MetricsListener(t *testing.T) {
 	a := newOfflineApp(t)
-	if resp, _ := call(t, a, "GET", "/metrics", "", ""); resp.StatusCode != 404 {
+	if resp, _, _ := exchange(t, offline(t, a), "GET", "/metrics", ""); resp.StatusCode != 404 {
 		t.Fatalf("GET /metrics on the API: %d, want 404", resp.StatusCode)
 	}
 	quiet := slog.New(slog.NewJSONHandler(io.Discard, nil))

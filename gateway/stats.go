@@ -17,26 +17,6 @@ var statsDimensions = []string{"region", "level", "status", "occupation_code", "
 // defaultGroupBy is the 附件2 summary: applications per region, level and status.
 const defaultGroupBy = "region,level,status"
 
-// statsRow is one group and its count; the columns not grouped on are left out.
-type statsRow struct {
-	Region         string `json:"region,omitempty"`
-	Level          int32  `json:"level,omitempty"`
-	LevelName      string `json:"level_name,omitempty"`
-	Status         string `json:"status,omitempty"`
-	StatusLabel    string `json:"status_label,omitempty"`
-	OccupationCode string `json:"occupation_code,omitempty"`
-	BatchID        string `json:"batch_id,omitempty"`
-	Count          int64  `json:"count"`
-}
-
-// statsResponse is the answer of GET /api/v1/admin/stats.
-type statsResponse struct {
-	GroupBy []string   `json:"group_by"`
-	Scope   string     `json:"scope,omitempty"` // the region the counts are limited to, if any
-	Rows    []statsRow `json:"rows"`
-	Total   int64      `json:"total"`
-}
-
 // parseGroupBy reads the comma-separated group_by parameter (422 for an unknown or repeated column).
 func parseGroupBy(v string) ([]string, error) {
 	if trimmed(v) == "" {

@@ -19,33 +19,6 @@ import (
 // projection; the gateway only moves a task between open and claimed (assignee_id), always with a conditional
 // UPDATE so that racing requests cannot both win.
 
-// assignTaskRequest is the body of POST /api/v1/tasks/{id}/assign.
-type assignTaskRequest struct {
-	UserID string `json:"user_id"`
-}
-
-// documentVerdictRequest is a reviewer's verdict on one document of the application.
-type documentVerdictRequest struct {
-	DocType string `json:"doc_type"`
-	Verdict string `json:"verdict"` // "ok" or "bad"
-	Reason  string `json:"reason,omitempty"`
-}
-
-// completeTaskRequest is the body of POST /api/v1/tasks/{id}/complete.
-type completeTaskRequest struct {
-	Decision  string                   `json:"decision"` // "approve", "reject" or "return"
-	Reason    string                   `json:"reason"`
-	Documents []documentVerdictRequest `json:"documents,omitempty"`
-}
-
-// completeTaskResponse is the application's status after the decision.
-type completeTaskResponse struct {
-	ApplicationID string `json:"application_id"`
-	TaskID        string `json:"task_id"`
-	Status        string `json:"status"`
-	StatusLabel   string `json:"status_label"`
-}
-
 // Task roles that can act on tasks of their own role.
 var rolesTaskWorkers = []string{roleCityReviewer, roleProvincialReviewer, roleCommitteeMember}
 
@@ -68,7 +41,7 @@ func (a *app) loadTask(ctx context.Context, id string) (db.GetTaskDetailRow, err
 	if !validUUID(id) {
 		return db.GetTaskDetailRow{}, errNotFound("任务")
 	}
-	t, err := a.q.GetTaskDetail(ctx, id)
+	t, err := a.tasks.GetTaskDetail(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, errNotFound("任务")
 	}
@@ -133,7 +106,7 @@ func (a *app) claimTask(c *fiber.Ctx) error {
 	if err := checkTaskScope(p, t); err != nil {
 		return err
 	}
-	n, err := a.q.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
+	n, err := a.tasks.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
 	if err != nil {
 		return fmt.Errorf("claim task %s: %w", t.ID, err)
 	}
@@ -159,7 +132,7 @@ func (a *app) unclaimTask(c *fiber.Ctx) error {
 	if t.Status == "open" {
 		return c.JSON(viewTask(t)) // nothing to give back
 	}
-	n, err := a.q.ReleaseTask(ctx, db.ReleaseTaskParams{ID: t.ID, UserID: &p.ID, AnyAssignee: admin})
+	n, err := a.tasks.ReleaseTask(ctx, db.ReleaseTaskParams{ID: t.ID, UserID: &p.ID, AnyAssignee: admin})
 	if err != nil {
 		return fmt.Errorf("unclaim task %s: %w", t.ID, err)
 	}
@@ -184,7 +157,7 @@ func (a *app) checkAssignee(ctx context.Context, id string, t db.GetTaskDetailRo
 	if !validUUID(id) {
 		return fieldInvalid("user_id", "请填写有效的用户编号")
 	}
-	u, err := a.q.GetUserByID(ctx, id)
+	u, err := a.tasks.GetUserByID(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fieldInvalid("user_id", "用户不存在")
 	}
@@ -226,7 +199,7 @@ func (a *app) assignTask(c *fiber.Ctx) error {
 	if err := a.checkAssignee(ctx, assignee, t); err != nil {
 		return err
 	}
-	n, err := a.q.AssignTaskTo(ctx, db.AssignTaskToParams{ID: t.ID, AssigneeID: &assignee, CallerID: &p.ID, Override: admin})
+	n, err := a.tasks.AssignTaskTo(ctx, db.AssignTaskToParams{ID: t.ID, AssigneeID: &assignee, CallerID: &p.ID, Override: admin})
 	if err != nil {
 		return fmt.Errorf("assign task %s: %w", t.ID, err)
 	}
@@ -304,7 +277,7 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 		return claimedByOther(t)
 	}
 	if !repeat {
-		n, err := a.q.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
+		n, err := a.tasks.ClaimOpenTask(ctx, db.ClaimOpenTaskParams{ID: t.ID, UserID: &p.ID})
 		if err != nil {
 			return fmt.Errorf("take task %s: %w", t.ID, err)
 		}
@@ -322,7 +295,7 @@ func (a *app) completeTask(c *fiber.Ctx) error {
 	}, &res)
 	if err != nil {
 		if took { // give back what this request took, unless the workflow closed the task meanwhile
-			if _, rerr := a.q.ReleaseTask(detached(c), db.ReleaseTaskParams{ID: t.ID, UserID: &p.ID}); rerr != nil {
+			if _, rerr := a.tasks.ReleaseTask(detached(c), db.ReleaseTaskParams{ID: t.ID, UserID: &p.ID}); rerr != nil {
 				a.log.Warn("release task after a refused decision", "task_id", t.ID, "error", rerr)
 			}
 		}

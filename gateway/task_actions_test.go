@@ -2,16 +2,15 @@ package gateway
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"skillcert/api"
+	"skillcert/client"
 )
 
 // staffCase drives applications of one batch and region through their lifecycle over HTTP, as the people
@@ -47,19 +46,19 @@ func (s *staffCase) staff(t *testing.T, role, region, employer string) staffAcco
 		employer = "内蒙古职业培训与就业促进会"
 	}
 	username := fmt.Sprintf("st_%s_%d", role, rand.IntN(1_000_000_000))
-	r := s.g.do(t, "POST", "/api/v1/admin/users", s.admin, map[string]any{"username": username,
-		"password": "Staff2022pass", "name": "员工" + role, "role": role, "region": region, "employer": employer}).want(t, 201)
-	return staffAccount{ID: r.str("user_id"), Token: s.g.login(t, username, "Staff2022pass")}
+	r := must(s.g.as(s.admin).CreateUser(t.Context(), api.CreateUserRequest{Username: username,
+		Password: "Staff2022pass", Name: "员工" + role, Role: role, Region: region, Employer: employer}))(t)
+	return staffAccount{ID: r.UserID, Token: s.g.login(t, username, "Staff2022pass")}
 }
 
 // caseBody is a valid application of level 5 (or 2, with a 三级 certificate of 2018) in the case's region.
-func (s *staffCase) caseBody(level int) map[string]any {
-	body := applicationBody(s.batch, s.region)
-	body["occupation_code"], body["level"] = caseOccupation, level
+func (s *staffCase) caseBody(level int) api.CreateApplicationRequest {
+	body := api.CreateApplicationRequest{BatchID: s.batch, Region: s.region, Employer: "呼和浩特市某局", EmployerType: "agency",
+		OccupationCode: caseOccupation, Level: level, Pathway: "standard", Education: "high_school", OccupationStartedOn: "2015-03-01"}
 	if level == 2 {
-		body["occupation_started_on"] = "2008-03-01"
-		body["previous_certificate"] = map[string]any{"number": "S000015000001183000123", "level": 3,
-			"occupation_code": caseOccupation, "issued_on": "2018-06-01"}
+		body.OccupationStartedOn = "2008-03-01"
+		body.PreviousCertificate = &api.PreviousCertificate{Number: "S000015000001183000123", Level: 3,
+			OccupationCode: caseOccupation, IssuedOn: "2018-06-01"}
 	}
 	return body
 }
@@ -69,15 +68,13 @@ func (s *staffCase) caseBody(level int) map[string]any {
 func (s *staffCase) submitted(t *testing.T, name string, level int) (applicant, string) {
 	t.Helper()
 	a := s.g.registerApplicant(t, name)
-	created := s.g.do(t, "POST", "/api/v1/applications", a.Token, s.caseBody(level)).want(t, 201)
-	id := created.str("id")
-	checklist, _ := created.Body["checklist"].([]any)
-	for _, item := range checklist {
-		it := item.(map[string]any)
-		if it["required"] != true {
+	created := must(s.g.as(a.Token).CreateApplication(t.Context(), s.caseBody(level)))(t)
+	id := created.ID
+	for _, it := range created.Checklist {
+		if !it.Required {
 			continue
 		}
-		docType, contentType, data := it["doc_type"].(string), "image/png", scanPNG(t)
+		docType, contentType, data := string(it.DocType), "image/png", scanPNG(t)
 		switch docType {
 		case "photo":
 			data = photoPNG(t)
@@ -86,8 +83,8 @@ func (s *staffCase) submitted(t *testing.T, name string, level int) (applicant, 
 		}
 		s.g.uploadDocument(t, a.Token, id, docType, contentType, data).want(t, 200)
 	}
-	if r := s.g.do(t, "POST", "/api/v1/applications/"+id+"/submit", a.Token, nil).want(t, 200); r.str("status") != "preliminary_review" {
-		t.Fatalf("after submit: %s", r.Raw)
+	if r := must(s.g.as(a.Token).Submit(t.Context(), id))(t); r.Status != "preliminary_review" {
+		t.Fatalf("after submit: %+v", r)
 	}
 	return a, id
 }
@@ -95,12 +92,11 @@ func (s *staffCase) submitted(t *testing.T, name string, level int) (applicant, 
 // openTask returns the ID of the application's open or claimed task of the type, as the inbox shows it.
 func (s *staffCase) openTask(t *testing.T, token, appID, taskType string) string {
 	t.Helper()
-	r := s.g.do(t, "GET", "/api/v1/tasks?application_id="+appID+"&type="+taskType, token, nil).want(t, 200)
-	items, _ := r.Body["items"].([]any)
-	if len(items) != 1 {
-		t.Fatalf("want one %s task of %s, inbox has %s", taskType, appID, r.Raw)
+	inbox := must(s.g.as(token).Tasks(t.Context(), client.TaskFilter{ApplicationID: appID, Type: taskType}, client.Paging{}))(t)
+	if len(inbox.Items) != 1 {
+		t.Fatalf("want one %s task of %s, inbox has %+v", taskType, appID, inbox.Items)
 	}
-	return items[0].(map[string]any)["id"].(string)
+	return inbox.Items[0].ID
 }
 
 // decide completes the application's review task of the type.
@@ -118,14 +114,11 @@ func (s *staffCase) paid(t *testing.T, name string, level int) (applicant, strin
 	if r := s.decide(t, s.prov, id, "re_review", "approve").want(t, 200); r.str("status") != "awaiting_payment" {
 		t.Fatalf("after re-review: %s", r.Raw)
 	}
-	order := s.g.do(t, "POST", "/api/v1/applications/"+id+"/payment", a.Token, nil).want(t, 201)
-	body, _ := json.Marshal(map[string]any{"order_id": order.str("order_id"), "application_id": id,
-		"amount_fen": order.Body["amount_fen"], "paid_at": time.Now().Format(time.RFC3339), "transaction_id": "tx-" + id})
-	mac := hmac.New(sha256.New, []byte(testPaymentSecret))
-	mac.Write(body)
-	s.g.do(t, "POST", "/api/v1/payments/callback", "", string(body), "X-Signature", hex.EncodeToString(mac.Sum(nil))).want(t, 200)
-	if r := s.g.do(t, "GET", "/api/v1/applications/"+id, a.Token, nil).want(t, 200); r.str("status") != "exam_scheduled" {
-		t.Fatalf("after payment: %s", r.Raw)
+	order := must(s.g.as(a.Token).PaymentOrder(t.Context(), id))(t)
+	must(s.g.signedCallback(t, testPaymentSecret, api.PaymentCallback{OrderID: order.OrderID, ApplicationID: id,
+		AmountFen: order.AmountFen, PaidAt: time.Now().Format(time.RFC3339), TransactionID: "tx-" + id}))(t)
+	if r := must(s.g.as(a.Token).Application(t.Context(), id))(t); r.Status != "exam_scheduled" {
+		t.Fatalf("after payment: %+v", r)
 	}
 	return a, id
 }
@@ -142,12 +135,10 @@ func (s *staffCase) session(t *testing.T, level, capacity int, starts time.Time)
 func (s *staffCase) scoring(t *testing.T, level int, ids ...string) string {
 	t.Helper()
 	sid := s.session(t, level, len(ids)+5, time.Now().AddDate(0, 0, 20)).want(t, 201).str("id")
-	s.g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/assign", s.prov.Token, nil).want(t, 200)
+	must(s.g.as(s.prov.Token).AssignSeats(t.Context(), sid))(t)
 	for _, id := range ids {
-		r := s.g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/attendance", s.city.Token,
-			map[string]any{"application_id": id, "present": true}).want(t, 200)
-		if r.str("status") != "scoring" {
-			t.Fatalf("after attendance: %s", r.Raw)
+		if r := must(s.g.as(s.city.Token).Attendance(t.Context(), sid, id, true))(t); r.Status != "scoring" {
+			t.Fatalf("after attendance: %+v", r)
 		}
 	}
 	return sid
@@ -191,7 +182,7 @@ func textPDF(lines int) []byte {
 }
 
 // race sends the requests at once and returns their statuses, in the order given.
-func race(t *testing.T, reqs ...func(t *testing.T) result) []int {
+func race(t *testing.T, reqs ...func(t *testing.T) int) []int {
 	t.Helper()
 	start := make(chan struct{})
 	statuses := make([]int, len(reqs))
@@ -199,7 +190,7 @@ func race(t *testing.T, reqs ...func(t *testing.T) result) []int {
 	for i, req := range reqs {
 		wg.Go(func() {
 			<-start
-			statuses[i] = req(t).Status
+			statuses[i] = req(t)
 		})
 	}
 	close(start)
@@ -228,101 +219,110 @@ func oneWins(t *testing.T, what string, statuses []int) {
 func TestTaskActionsIntegration(t *testing.T) {
 	s := newStaffCase(t, "乌海市")
 	g := s.g
+	ctx := t.Context()
 	_, appID := s.submitted(t, "赵六", 5)
 	taskID := s.openTask(t, s.city.Token, appID, "preliminary_review")
-	path := func(action string) string { return "/api/v1/tasks/" + taskID + "/" + action }
 	other := s.staff(t, roleCityReviewer, "包头市", "")
 	supervisor := s.staff(t, roleSupervisor, "", "")
+	claim := func(token string) (api.Task, error) { return g.as(token).Claim(ctx, taskID) }
+	unclaim := func(token string) (api.Task, error) { return g.as(token).Unclaim(ctx, taskID) }
+	assign := func(token, userID string) (api.Task, error) { return g.as(token).AssignTask(ctx, taskID, userID) }
+	complete := func(token string, req api.CompleteTaskRequest) (api.CompleteTaskResponse, error) {
+		return g.as(token).CompleteTask(ctx, taskID, req)
+	}
+	approve := api.CompleteTaskRequest{Decision: "approve"}
+	raw := func(token, action, body string) *client.Error {
+		_, _, e := exchange(t, g.as(token), "POST", "/api/v1/tasks/"+taskID+"/"+action, body)
+		return e
+	}
 
 	t.Run("scope and role", func(t *testing.T) {
-		g.do(t, "POST", path("claim"), other.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "POST", path("claim"), s.prov.Token, nil).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", path("complete"), other.Token, map[string]any{"decision": "approve"}).wantError(t, 404, "not_found", "")
-		g.do(t, "POST", path("claim"), supervisor.Token, nil).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", path("claim"), "", nil).wantError(t, 401, "unauthorized", "")
-		g.do(t, "POST", "/api/v1/tasks/00000000-0000-0000-0000-000000000001/claim", s.city.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "POST", "/api/v1/tasks/not-a-task/claim", s.city.Token, nil).wantError(t, 404, "not_found", "")
+		wantAPIError(t, errOf(claim(other.Token)), 404, "not_found", "")
+		wantAPIError(t, errOf(claim(s.prov.Token)), 403, "forbidden", "")
+		wantAPIError(t, errOf(complete(other.Token, approve)), 404, "not_found", "")
+		wantAPIError(t, errOf(claim(supervisor.Token)), 403, "forbidden", "")
+		wantAPIError(t, errOf(claim("")), 401, "unauthorized", "")
+		wantAPIError(t, errOf(g.as(s.city.Token).Claim(ctx, "00000000-0000-0000-0000-000000000001")), 404, "not_found", "")
+		wantAPIError(t, errOf(g.as(s.city.Token).Claim(ctx, "not-a-task")), 404, "not_found", "")
 	})
 
 	t.Run("claim race: exactly one wins, five rounds", func(t *testing.T) {
 		for round := range 5 {
-			claim := func(who staffAccount) func(t *testing.T) result {
-				return func(t *testing.T) result { return g.do(t, "POST", path("claim"), who.Token, nil) }
+			claimer := func(who staffAccount) func(t *testing.T) int {
+				return func(t *testing.T) int { return answerStatus(errOf(claim(who.Token))) }
 			}
-			statuses := race(t, claim(s.city), claim(s.city2))
+			statuses := race(t, claimer(s.city), claimer(s.city2))
 			oneWins(t, fmt.Sprintf("round %d", round), statuses)
 			winner, loser := s.city, s.city2
 			if statuses[1] == http.StatusOK {
 				winner, loser = s.city2, s.city
 			}
-			g.do(t, "POST", path("claim"), loser.Token, nil).wantError(t, 409, "conflict", "assignee_id")
-			g.do(t, "POST", path("unclaim"), loser.Token, nil).wantError(t, 409, "conflict", "")
-			g.do(t, "POST", path("complete"), loser.Token, map[string]any{"decision": "approve"}).wantError(t, 409, "conflict", "")
-			again := g.do(t, "POST", path("claim"), winner.Token, nil).want(t, 200) // claiming one's own task is harmless
-			if again.str("status") != "claimed" || again.str("assignee_id") != winner.ID {
-				t.Fatalf("claimed task %s", again.Raw)
+			wantAPIError(t, errOf(claim(loser.Token)), 409, "conflict", "assignee_id")
+			wantAPIError(t, errOf(unclaim(loser.Token)), 409, "conflict", "")
+			wantAPIError(t, errOf(complete(loser.Token, approve)), 409, "conflict", "")
+			// claiming one's own task is harmless
+			if again := must(claim(winner.Token))(t); again.Status != "claimed" || again.AssigneeID == nil || *again.AssigneeID != winner.ID {
+				t.Fatalf("claimed task %+v", again)
 			}
-			if r := g.do(t, "POST", path("unclaim"), winner.Token, nil).want(t, 200); r.str("status") != "open" || r.Body["assignee_id"] != nil {
-				t.Fatalf("unclaimed task %s", r.Raw)
+			if r := must(unclaim(winner.Token))(t); r.Status != "open" || r.AssigneeID != nil {
+				t.Fatalf("unclaimed task %+v", r)
 			}
 		}
 	})
 
 	t.Run("assign", func(t *testing.T) {
-		g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": other.ID}).wantError(t, 422, "invalid", "user_id")
-		g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": s.prov.ID}).wantError(t, 422, "invalid", "user_id")
-		g.do(t, "POST", path("assign"), s.city.Token, `{"user_id":`).wantError(t, 400, "malformed", "")
-		r := g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": s.city2.ID}).want(t, 200)
-		if r.str("assignee_id") != s.city2.ID || r.str("status") != "claimed" {
-			t.Fatalf("assigned task %s", r.Raw)
+		wantAPIError(t, errOf(assign(s.city.Token, other.ID)), 422, "invalid", "user_id")
+		wantAPIError(t, errOf(assign(s.city.Token, s.prov.ID)), 422, "invalid", "user_id")
+		wantErrorBody(t, raw(s.city.Token, "assign", `{"user_id":`), "malformed", "")
+		if r := must(assign(s.city.Token, s.city2.ID))(t); r.AssigneeID == nil || *r.AssigneeID != s.city2.ID || r.Status != "claimed" {
+			t.Fatalf("assigned task %+v", r)
 		}
-		g.do(t, "POST", path("assign"), s.city.Token, map[string]any{"user_id": s.city.ID}).wantError(t, 409, "conflict", "")
-		r = g.do(t, "POST", path("assign"), s.admin, map[string]any{"user_id": s.city.ID}).want(t, 200) // admins reassign
-		if r.str("assignee_id") != s.city.ID {
-			t.Fatalf("reassigned task %s", r.Raw)
+		wantAPIError(t, errOf(assign(s.city.Token, s.city.ID)), 409, "conflict", "")
+		if r := must(assign(s.admin, s.city.ID))(t); r.AssigneeID == nil || *r.AssigneeID != s.city.ID { // admins reassign
+			t.Fatalf("reassigned task %+v", r)
 		}
-		g.do(t, "POST", path("unclaim"), s.admin, nil).want(t, 200)
+		must(unclaim(s.admin))(t)
 	})
 
 	t.Run("refused decisions leave the task open", func(t *testing.T) {
-		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "maybe"}).wantError(t, 422, "invalid", "decision")
-		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "reject"}).wantError(t, 422, "invalid", "reason")
-		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "return", "reason": "照片不清晰",
-			"documents": []any{map[string]any{"doc_type": "selfie", "verdict": "bad", "reason": "x"}}}).wantError(t, 422, "invalid", "documents[0].doc_type")
-		g.do(t, "POST", path("complete"), s.city.Token, "not json").wantError(t, 400, "malformed", "")
-		r := g.do(t, "GET", "/api/v1/tasks?application_id="+appID, s.city.Token, nil).want(t, 200)
-		if items := r.Body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["status"] != "open" {
-			t.Fatalf("after refused decisions: %s", r.Raw)
+		wantAPIError(t, errOf(complete(s.city.Token, api.CompleteTaskRequest{Decision: "maybe"})), 422, "invalid", "decision")
+		wantAPIError(t, errOf(complete(s.city.Token, api.CompleteTaskRequest{Decision: "reject"})), 422, "invalid", "reason")
+		wantAPIError(t, errOf(complete(s.city.Token, api.CompleteTaskRequest{Decision: "return", Reason: "照片不清晰",
+			Documents: []api.DocumentVerdict{{DocType: "selfie", Verdict: "bad", Reason: "x"}}})), 422, "invalid", "documents[0].doc_type")
+		wantErrorBody(t, raw(s.city.Token, "complete", "not json"), "malformed", "")
+		inbox := must(g.as(s.city.Token).Tasks(ctx, client.TaskFilter{ApplicationID: appID}, client.Paging{}))(t)
+		if len(inbox.Items) != 1 || inbox.Items[0].Status != "open" {
+			t.Fatalf("after refused decisions: %+v", inbox.Items)
 		}
 	})
 
 	t.Run("complete race: exactly one reviewer decides", func(t *testing.T) {
-		complete := func(who staffAccount) func(t *testing.T) result {
-			return func(t *testing.T) result {
-				return g.do(t, "POST", path("complete"), who.Token, map[string]any{"decision": "approve", "reason": "材料齐全"})
+		decider := func(who staffAccount) func(t *testing.T) int {
+			return func(t *testing.T) int {
+				return answerStatus(errOf(complete(who.Token, api.CompleteTaskRequest{Decision: "approve", Reason: "材料齐全"})))
 			}
 		}
-		oneWins(t, "complete", race(t, complete(s.city), complete(s.city2)))
-		app := g.do(t, "GET", "/api/v1/applications/"+appID, s.city.Token, nil).want(t, 200)
-		if app.str("status") != "re_review" {
-			t.Fatalf("after the race: %s", app.Raw)
+		oneWins(t, "complete", race(t, decider(s.city), decider(s.city2)))
+		app := must(g.as(s.city.Token).Application(ctx, appID))(t)
+		if app.Status != "re_review" {
+			t.Fatalf("after the race: %+v", app)
 		}
 		approvals := 0
-		for _, h := range app.Body["history"].([]any) {
-			if h.(map[string]any)["action"] == "preliminary_review_approve" {
+		for _, h := range app.History {
+			if h.Action == "preliminary_review_approve" {
 				approvals++
 			}
 		}
 		if approvals != 1 {
-			t.Fatalf("%d approvals recorded, want 1: %s", approvals, app.Raw)
+			t.Fatalf("%d approvals recorded, want 1: %+v", approvals, app.History)
 		}
-		g.do(t, "POST", path("complete"), s.city.Token, map[string]any{"decision": "approve"}).wantError(t, 409, "conflict", "status")
-		g.do(t, "POST", path("claim"), s.city.Token, nil).wantError(t, 409, "conflict", "status")
+		wantAPIError(t, errOf(complete(s.city.Token, approve)), 409, "conflict", "status")
+		wantAPIError(t, errOf(claim(s.city.Token)), 409, "conflict", "status")
 	})
 
 	t.Run("re-review by the provincial reviewer", func(t *testing.T) {
-		g.do(t, "POST", "/api/v1/tasks/"+s.openTask(t, s.prov.Token, appID, "re_review")+"/complete", s.city.Token,
-			map[string]any{"decision": "approve"}).wantError(t, 403, "forbidden", "")
+		review := s.openTask(t, s.prov.Token, appID, "re_review")
+		wantAPIError(t, errOf(g.as(s.city.Token).CompleteTask(ctx, review, approve)), 403, "forbidden", "")
 		r := s.decide(t, s.prov, appID, "re_review", "return").want(t, 200)
 		if r.str("status") != "correction_needed" || r.str("application_id") != appID {
 			t.Fatalf("after return: %s", r.Raw)

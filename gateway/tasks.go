@@ -45,7 +45,7 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 	}
 	p := user(c)
 	roles, scope := inboxScope(p)
-	rows, err := a.q.ListInboxTasks(c.UserContext(), db.ListInboxTasksParams{
+	rows, err := a.tasks.ListInboxTasks(c.UserContext(), db.ListInboxTasksParams{
 		Roles: roles, ScopeRegion: ptr(scope), Type: ptr(c.Query("type")), Status: ptr(status),
 		Region: ptr(c.Query("region")), ApplicationID: ptr(appID), Q: ptr(trimmed(c.Query("q"))),
 		AfterAt: pg.afterAt(), AfterID: pg.afterID(), Off: pg.offset(), Lim: pg.limit(),

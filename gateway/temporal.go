@@ -20,12 +20,12 @@ import (
 // workflowType is the name the worker registers ApplicationWorkflow under.
 const workflowType = "ApplicationWorkflow"
 
-// update sends the named Update to the application's workflow, waits until it completed and decodes its
+// temporalUpdate sends the named Update to the application's workflow, waits until it completed and decodes its
 // result into result (which may be nil). Refusals come back as ApplicationErrors whose type is a skillcert
 // error code (classify maps them); a workflow that has already ended answers 409. Its Update ID derives from
 // the request (updateID), so a repeated request gets the first outcome; a transient failure (5xx) moves
 // the request to a new generation of the ID, so a retry of it runs again.
-func (a *app) update(ctx context.Context, applicationID, name string, arg, result any) error {
+func (a *app) temporalUpdate(ctx context.Context, applicationID, name string, arg, result any) error {
 	base := a.updateID(ctx, applicationID, name)
 	id, gen := base, int32(0)
 	if base != "" {

@@ -2,17 +2,14 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"skillcert/api"
 )
 
 // loginAnswer is the API's answer to a login.
-type loginAnswer struct {
-	Token     string    `json:"token"`
-	ExpiresAt time.Time `json:"expires_at"`
-	Role      string    `json:"role"`
-}
+type loginAnswer = api.LoginResponse
 
 // loginPage shows the applicant (or, with staff, the staff) login form.
 func (u *ui) loginPage(staff bool) fiber.Handler {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"skillcert/api"
 )
 
 // adminRoutes are the overseers' pages: search, one application with its audit trail and decoded
@@ -22,16 +24,7 @@ func (u *ui) adminRoutes(r fiber.Router) {
 }
 
 // found is a search result (GET /api/v1/admin/applications).
-type found struct {
-	ID                  string    `json:"id"`
-	Status              string    `json:"status"`
-	Region              string    `json:"region"`
-	OccupationName      string    `json:"occupation_name"`
-	Level               int32     `json:"level"`
-	ApplicantNameMasked string    `json:"applicant_name_masked"`
-	CertificateNumber   *string   `json:"certificate_number"`
-	UpdatedAt           time.Time `json:"updated_at"`
-}
+type found = api.AdminApplication
 
 // searchData is the search page.
 type searchData struct {
@@ -71,15 +64,7 @@ func (u *ui) search(c *fiber.Ctx) error {
 }
 
 // auditEvent is one row of GET /api/v1/admin/audit.
-type auditEvent struct {
-	Seq        int64     `json:"seq"`
-	Action     string    `json:"action"`
-	At         time.Time `json:"at"`
-	ActorRole  string    `json:"actor_role"`
-	FromStatus *string   `json:"from_status"`
-	ToStatus   *string   `json:"to_status"`
-	Reason     *string   `json:"reason"`
-}
+type auditEvent = api.AuditEvent
 
 // adminAppData is the overseer's application page.
 type adminAppData struct {

@@ -3,9 +3,10 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"skillcert/api"
 )
 
 // applicantRoutes are the applicant portal's pages.
@@ -34,23 +35,10 @@ func (u *ui) applicantRoutes(r fiber.Router) {
 }
 
 // batch is a batch as GET /api/v1/batches lists it.
-type batch struct {
-	ID                   string    `json:"id"`
-	Name                 string    `json:"name"`
-	RegistrationOpensAt  time.Time `json:"registration_opens_at"`
-	RegistrationClosesAt time.Time `json:"registration_closes_at"`
-	PaymentOpensAt       time.Time `json:"payment_opens_at"`
-	PaymentClosesAt      time.Time `json:"payment_closes_at"`
-	ExamStartsAt         time.Time `json:"exam_starts_at"`
-	RegistrationOpen     bool      `json:"registration_open"`
-}
+type batch = api.Batch
 
 // occupation is an entry of GET /api/v1/occupations.
-type occupation struct {
-	Code   string  `json:"code"`
-	Name   string  `json:"name"`
-	Levels []int32 `json:"levels"`
-}
+type occupation = api.Occupation
 
 // homeData is the applicant's home page: open batches and their own applications.
 type homeData struct {

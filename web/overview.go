@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"skillcert"
+	"skillcert/api"
 )
 
 // overviewRoutes are the overseers' statistics (charts, the 附件2 table and its XLSX), the batches with
@@ -28,13 +29,7 @@ func (u *ui) overviewRoutes(r fiber.Router) {
 }
 
 // statsRow is one group of GET /api/v1/admin/stats.
-type statsRow struct {
-	Region         string `json:"region"`
-	Level          int32  `json:"level"`
-	Status         string `json:"status"`
-	OccupationCode string `json:"occupation_code"`
-	Count          int64  `json:"count"`
-}
+type statsRow = api.StatsRow
 
 // chart is one bar chart: its title, category labels and counts (drawn by stats.js with ECharts).
 type chart struct {

@@ -2,22 +2,14 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"skillcert/api"
 )
 
 // staffUser is an account of GET /api/v1/admin/users.
-type staffUser struct {
-	UserID    string    `json:"user_id"`
-	Username  *string   `json:"username"`
-	Name      string    `json:"name"`
-	Role      string    `json:"role"`
-	Region    *string   `json:"region"`
-	Employer  *string   `json:"employer"`
-	Disabled  bool      `json:"disabled"`
-	CreatedAt time.Time `json:"created_at"`
-}
+type staffUser = api.StaffUser
 
 var userFields = []string{"username", "name", "role", "region", "employer"}
 

@@ -2,221 +2,164 @@ package e2e
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
+	"context"
+	"errors"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"skillcert/api"
 	"skillcert/client"
 )
 
-// call is one HTTP exchange with the gateway.
-type call struct {
-	status int
-	body   []byte
-	// ambiguous: an earlier attempt of this request failed with an unknown outcome (connection lost, or a 5xx:
-	// 502 from the proxy when a gateway died mid-request, 503 when a dependency failed mid-way), so the
-	// request may already have been applied.
-	ambiguous bool
-}
-
-func (c call) decode(t *testing.T, v any) {
-	t.Helper()
-	if err := json.Unmarshal(c.body, v); err != nil {
-		t.Fatalf("decode %s: %v", c.body, err)
-	}
-}
+// The tests talk to the gateway with the typed client (package client). A patient system's client retries
+// through patientTransport, as a real client facing a restart does.
 
 var httpClient = &http.Client{Timeout: 90 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-// api sends through the typed client's transport.
-var api = &client.Client{HTTP: httpClient}
-
-func (s *system) do(method, path, token string, body any, headers ...string) call {
-	s.t.Helper()
-	var raw []byte
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		raw = b
-	}
-	if s.patient != nil && method == "POST" {
-		headers = s.patient.withKey(headers)
-	}
-	return s.send(method, s.baseURL+path, raw, func(req *http.Request) {
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		for i := 0; i+1 < len(headers); i += 2 {
-			req.Header.Set(headers[i], headers[i+1])
-		}
-	})
-}
-
-// send performs one exchange. A patient system (see patience) retries connection errors, 5xx answers and
-// "still in progress" 409s with the same request, Idempotency-Key included, until its limit; otherwise a
-// connection error fails the test.
-func (s *system) send(method, url string, raw []byte, prepare func(*http.Request)) call {
-	s.t.Helper()
-	var deadline time.Time
+// as returns a client of the system's gateway sending token (none when empty). A patient system's client
+// sends its POSTs with a fresh Idempotency-Key that its retries repeat, so make one per request.
+func (s *system) as(token string) *client.Client {
+	c := &client.Client{BaseURL: s.baseURL, HTTP: httpClient, Token: token}
 	if s.patient != nil {
-		deadline = time.Now().Add(s.patient.limit)
+		// No overall timeout: patientTransport bounds each attempt, and the patience all of them.
+		c.HTTP = &http.Client{CheckRedirect: httpClient.CheckRedirect, Transport: patientTransport{p: s.patient}}
+		c.IdempotencyKey = uuid.NewString()
 	}
-	ambiguous := false
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
-		var r io.Reader
-		if raw != nil {
-			r = bytes.NewReader(raw)
-		}
-		req, err := http.NewRequest(method, url, r)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		prepare(req)
-		resp, b, err := api.Send(req)
-		var c call
-		if err == nil {
-			c = call{status: resp.StatusCode, body: b, ambiguous: ambiguous}
-		}
-		// A 409 naming the Idempotency-Key says the first attempt with this key is still running (or was left
-		// unfinished by a gateway that died, until the gateway takes the key over): try again later.
-		inProgress := c.status == http.StatusConflict && bytes.Contains(c.body, []byte("Idempotency-Key"))
-		retry := err != nil || c.status >= 500 || inProgress
-		if !retry || s.patient == nil && err == nil {
-			return c
-		}
-		if s.patient == nil || time.Now().After(deadline) {
-			if err != nil {
-				s.t.Fatalf("%s %s: %v", method, url, err)
-			}
-			return c
-		}
-		s.patient.retries.Add(1)
-		ambiguous = true // a 5xx or a lost connection: the request may or may not have been applied
-		time.Sleep(wait)
+	return c
+}
+
+// ok fails the test when a call failed.
+func (s *system) ok(what string, err error) {
+	s.t.Helper()
+	if err != nil {
+		s.t.Fatalf("%s: %v", what, err)
 	}
 }
+
+// act performs a command whose answer the test does not need, and fails the test when it fails. A POST
+// whose first attempt was cut off may already have been applied; a gateway that does not (yet) replay the
+// first outcome for the Idempotency-Key then answers the retry 409. The caller needs no answer, and the
+// test's final checks verify the state, so act goes on.
+func (s *system) act(what string, f func(ctx context.Context) error) {
+	s.t.Helper()
+	var o outcome
+	err := f(context.WithValue(context.Background(), outcomeKey{}, &o))
+	var e *client.Error
+	if errors.As(err, &e) && e.Status == http.StatusConflict && o.ambiguous.Load() && s.patient != nil {
+		s.patient.conflicts.Add(1)
+		s.t.Logf("%s: retried after an unknown outcome, answered %v; state checked at the end", what, err)
+		return
+	}
+	s.ok(what, err)
+}
+
+// ignore drops a call's answer, keeping its error (for act).
+func ignore[T any](_ T, err error) error { return err }
+
+// outcome records whether an attempt of one call had an unknown outcome (connection lost, or a 5xx: 502
+// from the proxy when a gateway died mid-request, 503 when a dependency failed mid-way), so that the
+// request may already have been applied.
+type outcome struct{ ambiguous atomic.Bool }
+
+type outcomeKey struct{}
 
 // patience makes a system's client patient, as a real one facing a restart is: it retries connection errors
 // and 5xx answers for up to limit, sending every POST with an Idempotency-Key that its retries repeat.
 type patience struct {
 	limit     time.Duration
 	retries   atomic.Int64
-	conflicts atomic.Int64 // retries answered 409 after an unknown outcome (see must)
+	conflicts atomic.Int64 // retries answered 409 after an unknown outcome (see act)
 }
 
-// withKey adds a fresh Idempotency-Key unless headers carry one.
-func (p *patience) withKey(headers []string) []string {
-	for i := 0; i+1 < len(headers); i += 2 {
-		if http.CanonicalHeaderKey(headers[i]) == "Idempotency-Key" {
-			return headers
+// patientTransport retries connection errors, 5xx answers and "still in progress" 409s with the same
+// request, Idempotency-Key included, until the patience's limit; each attempt has httpClient's timeout.
+type patientTransport struct{ p *patience }
+
+func (pt patientTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	deadline := time.Now().Add(pt.p.limit)
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		resp, body, err := attempt(req)
+		if err != nil && req.Context().Err() != nil {
+			return nil, err
+		}
+		// A 409 naming the Idempotency-Key says the first attempt with this key is still running (or was
+		// left unfinished by a gateway that died, until the gateway takes the key over): try again later.
+		inProgress := err == nil && resp.StatusCode == http.StatusConflict && bytes.Contains(body, []byte("Idempotency-Key"))
+		if err == nil && resp.StatusCode < 500 && !inProgress || time.Now().After(deadline) {
+			return resp, err
+		}
+		pt.p.retries.Add(1)
+		if o, ok := req.Context().Value(outcomeKey{}).(*outcome); ok {
+			o.ambiguous.Store(true)
+		}
+		select {
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		case <-time.After(wait):
 		}
 	}
-	return append(headers, "Idempotency-Key", uuid.NewString())
 }
 
-// must performs the request and fails the test unless the status is want.
-func (s *system) must(want int, method, path, token string, body any, out any) {
-	s.t.Helper()
-	c := s.do(method, path, token, body)
-	if c.status == http.StatusConflict && c.ambiguous && out == nil && method == "POST" {
-		// The first attempt was cut off and may have been applied; a gateway that does not (yet) replay the
-		// first outcome for the Idempotency-Key answers the retry 409. The caller needs no answer, and the
-		// test's final checks verify the state.
-		s.patient.conflicts.Add(1)
-		s.t.Logf("%s %s: retried after an unknown outcome, answered %d %s; state checked at the end", method, path, c.status, c.body)
-		return
+// attempt sends req once, within httpClient's timeout, and reads the whole answer.
+func attempt(req *http.Request) (*http.Response, []byte, error) {
+	ctx, cancel := context.WithTimeout(req.Context(), httpClient.Timeout)
+	defer cancel()
+	try := req.Clone(ctx)
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, nil, err
+		}
+		try.Body = body
 	}
-	if c.status != want {
-		s.t.Fatalf("%s %s: %d %s, want %d", method, path, c.status, c.body, want)
+	resp, err := http.DefaultTransport.RoundTrip(try)
+	if err != nil {
+		return nil, nil, err
 	}
-	if out != nil {
-		c.decode(s.t, out)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, nil, err
 	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, body, nil
 }
 
 func (s *system) login(login, password string) string {
 	s.t.Helper()
-	var out struct {
-		Token string `json:"token"`
-	}
-	s.must(http.StatusOK, "POST", "/api/v1/auth/login", "", map[string]string{"login": login, "password": password}, &out)
-	return out.Token
+	res, err := s.as("").Login(context.Background(), login, password)
+	s.ok("login "+login, err)
+	return res.Token
 }
 
-// callback posts a signed payment notification.
-func (s *system) callback(body map[string]any) call {
+// callback posts the payment platform's signed notification.
+func (s *system) callback(cb api.PaymentCallback) error {
 	s.t.Helper()
-	raw, _ := json.Marshal(body)
-	mac := hmac.New(sha256.New, []byte(paymentSecret))
-	mac.Write(raw)
-	return s.send("POST", s.baseURL+"/api/v1/payments/callback", raw, func(req *http.Request) {
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Signature", hex.EncodeToString(mac.Sum(nil)))
-	})
+	c := s.as("")
+	c.IdempotencyKey = "" // the platform sends none; a repeat is harmless anyway
+	_, err := c.PaymentCallback(context.Background(), []byte(paymentSecret), cb)
+	return err
 }
 
-// upload sends data to a presigned upload as API.md describes: multipart POST with the policy fields then
-// the file, or a PUT with the given headers. A patient system retries it while storage is down.
-func (s *system) upload(grant uploadGrant, data []byte, filename string) {
-	s.t.Helper()
-	method, raw, headers := "PUT", data, grant.Headers
-	if grant.Method != "PUT" {
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		for k, v := range grant.Fields {
-			_ = mw.WriteField(k, v)
-		}
-		fw, _ := mw.CreateFormFile("file", filename)
-		_, _ = fw.Write(data)
-		_ = mw.Close()
-		method, raw, headers = "POST", buf.Bytes(), map[string]string{"Content-Type": mw.FormDataContentType()}
+// statusOf is the HTTP status of a call's outcome: 200 without an error, the status of an error answer,
+// 0 for any other error.
+func statusOf(err error) int {
+	var e *client.Error
+	switch {
+	case err == nil:
+		return http.StatusOK
+	case errors.As(err, &e):
+		return e.Status
 	}
-	c := s.send(method, grant.UploadURL, raw, func(req *http.Request) {
-		for k, v := range headers {
-			req.Header.Set(k, v)
-		}
-	})
-	if c.status/100 != 2 {
-		s.t.Fatalf("upload to storage: %d %s", c.status, c.body)
-	}
+	return 0
 }
 
-type uploadGrant struct {
-	DocumentID string            `json:"document_id"`
-	UploadURL  string            `json:"upload_url"`
-	Method     string            `json:"method"`
-	Fields     map[string]string `json:"fields"`
-	Headers    map[string]string `json:"headers"`
-}
-
-type application struct {
-	ID        string `json:"id"`
-	Status    string `json:"status"`
-	Level     int    `json:"level"`
-	Checklist []struct {
-		DocType  string `json:"doc_type"`
-		Required bool   `json:"required"`
-		Status   string `json:"status"`
-	} `json:"checklist"`
-	Deadlines struct {
-		PaymentDueAt *time.Time `json:"payment_due_at"`
-	} `json:"deadlines"`
-	CertificateNumber string `json:"certificate_number"`
-	History           []struct {
-		Action string `json:"action"`
-	} `json:"history"`
+// inbox reads the first page of token's inbox.
+func (s *system) inbox(token string) error {
+	_, err := s.as(token).Tasks(context.Background(), client.TaskFilter{}, client.Paging{})
+	return err
 }

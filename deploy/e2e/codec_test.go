@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"os/exec"
@@ -48,9 +49,9 @@ func (s *system) checkCodecEndpoint(t *testing.T, admin, reviewer, app, plaintex
 		t.Fatalf("history decoded by the codec endpoint lacks %q", plaintext)
 	}
 	for _, token := range []string{"", reviewer} {
-		c := s.do("POST", "/codec/decode", token, map[string]any{"payloads": []any{}})
-		if c.status != 401 && c.status != 403 {
-			t.Fatalf("codec decode with token %q: %d, want 401/403", token, c.status)
+		err := s.as(token).Do(context.Background(), "POST", "/codec/decode", map[string]any{"payloads": []any{}}, nil)
+		if st := statusOf(err); st != 401 && st != 403 {
+			t.Fatalf("codec decode with token %q: %v, want 401/403", token, err)
 		}
 	}
 }

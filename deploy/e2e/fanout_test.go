@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
+	"fmt"
 	"os"
 	"strconv"
 	"syscall"
@@ -12,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"skillcert/api"
 )
 
 // TestBatchFanOutSurvivesGatewayKill: the organiser extends a batch's payment window; the gateway is
@@ -56,17 +56,9 @@ func TestBatchFanOutSurvivesGatewayKill(t *testing.T) {
 
 	patched := make(chan string, 1)
 	go func() {
-		b, _ := json.Marshal(map[string]any{"payment_closes_at": newDue.Format(time.RFC3339)})
-		req, _ := http.NewRequest("PATCH", s.baseURL+"/api/v1/admin/batches/e2e-fanout", bytes.NewReader(b))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+a.admin)
-		resp, err := httpClient.Do(req)
-		if err != nil {
-			patched <- "error: " + err.Error()
-			return
-		}
-		resp.Body.Close()
-		patched <- strconv.Itoa(resp.StatusCode)
+		closes := newDue.Format(time.RFC3339)
+		_, err := s.as(a.admin).PatchBatch(context.Background(), "e2e-fanout", api.BatchRequest{PaymentClosesAt: &closes})
+		patched <- fmt.Sprint(statusOf(err), " ", err)
 	}()
 	atKill := 0
 	for deadline := time.Now().Add(30 * time.Second); atKill == 0 && time.Now().Before(deadline); {

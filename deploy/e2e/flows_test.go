@@ -2,17 +2,19 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"skillcert"
+	"skillcert/api"
+	"skillcert/client"
 	"skillcert/pdfdoc"
 )
 
@@ -30,8 +32,9 @@ func randomIDNumber() string {
 func (s *system) newApplicant(name string) person {
 	s.t.Helper()
 	p := person{phone: fmt.Sprintf("13%09d", rand.IntN(1_000_000_000)), idNumber: randomIDNumber()}
-	s.must(http.StatusCreated, "POST", "/api/v1/auth/register", "", map[string]string{
-		"phone": p.phone, "password": "Passw0rd2022", "name": name, "id_number": p.idNumber}, nil)
+	s.act("register", func(ctx context.Context) error {
+		return ignore(s.as("").Register(ctx, api.RegisterRequest{Phone: p.phone, Password: "Passw0rd2022", Name: name, IDNumber: p.idNumber}))
+	})
 	p.token = s.login(p.phone, "Passw0rd2022")
 	return p
 }
@@ -39,8 +42,10 @@ func (s *system) newApplicant(name string) person {
 // staff creates a staff account and logs it in.
 func (s *system) staff(admin, username, role, region, employer string) string {
 	s.t.Helper()
-	s.must(http.StatusCreated, "POST", "/api/v1/admin/users", admin, map[string]string{
-		"username": username, "password": "Staff2022pass", "name": username, "role": role, "region": region, "employer": employer}, nil)
+	s.act("create user "+username, func(ctx context.Context) error {
+		return ignore(s.as(admin).CreateUser(ctx, api.CreateUserRequest{Username: username, Password: "Staff2022pass",
+			Name: username, Role: role, Region: region, Employer: employer}))
+	})
 	return s.login(username, "Staff2022pass")
 }
 
@@ -95,21 +100,22 @@ func fileFor(t *testing.T, docType string) (data []byte, name, contentType strin
 }
 
 // uploadAll uploads every required document of app and completes each upload.
-func (s *system) uploadAll(p person, app application) {
+func (s *system) uploadAll(p person, app api.Application) {
 	s.t.Helper()
+	ctx := context.Background()
 	for _, item := range app.Checklist {
 		if !item.Required {
 			continue
 		}
-		data, name, ct := fileFor(s.t, item.DocType)
-		var grant uploadGrant
-		s.must(http.StatusCreated, "POST", "/api/v1/applications/"+app.ID+"/documents", p.token,
-			map[string]any{"doc_type": item.DocType, "filename": name, "content_type": ct, "size": len(data)}, &grant)
-		s.upload(grant, data, name)
-		var done map[string]any
-		s.must(http.StatusOK, "POST", "/api/v1/applications/"+app.ID+"/documents/"+grant.DocumentID+"/complete", p.token, nil, &done)
-		if done["status"] != "accepted" {
-			s.t.Fatalf("%s not accepted: %v", item.DocType, done)
+		data, name, ct := fileFor(s.t, string(item.DocType))
+		grant, err := s.as(p.token).AddDocument(ctx, app.ID, api.UploadRequest{DocType: string(item.DocType), Filename: name,
+			ContentType: ct, Size: int64(len(data))})
+		s.ok("add "+string(item.DocType), err)
+		s.ok("upload to storage", s.as("").Upload(ctx, grant.Upload, name, data))
+		done, err := s.as(p.token).CompleteDocument(ctx, app.ID, grant.DocumentID)
+		s.ok("complete "+string(item.DocType), err)
+		if done.Status != "accepted" {
+			s.t.Fatalf("%s not accepted: %+v", item.DocType, done)
 		}
 	}
 }
@@ -119,19 +125,13 @@ func (s *system) uploadAll(p person, app application) {
 // finishing.
 func (s *system) task(token, app, taskType string) string {
 	s.t.Helper()
-	var page struct {
-		Items []struct {
-			ID     string `json:"id"`
-			Type   string `json:"type"`
-			Status string `json:"status"`
-		} `json:"items"`
-	}
 	deadline := time.Now()
 	if s.patient != nil {
 		deadline = deadline.Add(time.Minute)
 	}
 	for {
-		s.must(http.StatusOK, "GET", "/api/v1/tasks?application_id="+app+"&type="+taskType, token, nil, &page)
+		page, err := s.as(token).Tasks(context.Background(), client.TaskFilter{ApplicationID: app, Type: taskType}, client.Paging{})
+		s.ok("inbox", err)
 		for _, it := range page.Items {
 			if it.Type == taskType && it.Status != "completed" {
 				return it.ID
@@ -147,36 +147,35 @@ func (s *system) task(token, app, taskType string) string {
 func (s *system) decide(token, app, taskType, decision string) {
 	s.t.Helper()
 	id := s.task(token, app, taskType)
-	s.must(http.StatusOK, "POST", "/api/v1/tasks/"+id+"/claim", token, nil, nil)
-	s.must(http.StatusOK, "POST", "/api/v1/tasks/"+id+"/complete", token, map[string]any{"decision": decision, "reason": "材料齐全，符合条件"}, nil)
+	s.act("claim "+taskType, func(ctx context.Context) error { return ignore(s.as(token).Claim(ctx, id)) })
+	s.act("complete "+taskType, func(ctx context.Context) error {
+		return ignore(s.as(token).CompleteTask(ctx, id, api.CompleteTaskRequest{Decision: decision, Reason: "材料齐全，符合条件"}))
+	})
 }
 
-func (s *system) get(token, app string) application {
+func (s *system) get(token, app string) api.Application {
 	s.t.Helper()
-	var a application
-	s.must(http.StatusOK, "GET", "/api/v1/applications/"+app, token, nil, &a)
+	a, err := s.as(token).Application(context.Background(), app)
+	s.ok("read application", err)
 	return a
 }
 
 // pay creates the payment order and sends the platform's signed callback (twice: repeats are harmless).
 func (s *system) pay(p person, app string) {
 	s.t.Helper()
-	var order struct {
-		OrderID   string `json:"order_id"`
-		AmountFen int64  `json:"amount_fen"`
-	}
-	s.must(http.StatusCreated, "POST", "/api/v1/applications/"+app+"/payment", p.token, nil, &order)
-	body := map[string]any{"order_id": order.OrderID, "application_id": app, "amount_fen": order.AmountFen,
-		"paid_at": time.Now().UTC().Format(time.RFC3339), "transaction_id": "tx-" + app}
+	order, err := s.as(p.token).PaymentOrder(context.Background(), app)
+	s.ok("payment order", err)
+	cb := api.PaymentCallback{OrderID: order.OrderID, ApplicationID: app, AmountFen: order.AmountFen,
+		PaidAt: time.Now().UTC().Format(time.RFC3339), TransactionID: "tx-" + app}
 	for i := 0; i < 2; i++ {
-		if c := s.callback(body); c.status != http.StatusOK {
-			s.t.Fatalf("payment callback %d: %d %s", i+1, c.status, c.body)
+		if err := s.callback(cb); err != nil {
+			s.t.Fatalf("payment callback %d: %v", i+1, err)
 		}
 	}
 }
 
 // waitStatus polls the application until it reaches want (timers fire on their own).
-func (s *system) waitStatus(token, app, want string, limit time.Duration) application {
+func (s *system) waitStatus(token, app, want string, limit time.Duration) api.Application {
 	s.t.Helper()
 	deadline := time.Now().Add(limit)
 	for {

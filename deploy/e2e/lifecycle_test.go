@@ -1,18 +1,15 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"skillcert/api"
 	"skillcert/inspect"
 )
 
@@ -39,64 +36,37 @@ func (s *system) actors() actors {
 
 func (s *system) batch(admin, id string, paymentWindow, examIn time.Duration) {
 	now := time.Now().UTC().Truncate(time.Second)
-	s.must(http.StatusCreated, "POST", "/api/v1/admin/batches", admin, map[string]any{
-		"id": id, "name": "2026年第" + id + "批", "registration_opens_at": now.Add(-time.Hour), "registration_closes_at": now.Add(24 * time.Hour),
-		"payment_opens_at": now.Add(-time.Hour), "payment_closes_at": now.Add(paymentWindow), "exam_starts_at": now.Add(examIn)}, nil)
+	at := func(d time.Duration) *string { v := now.Add(d).Format(time.RFC3339); return &v }
+	name := "2026年第" + id + "批"
+	s.act("create batch "+id, func(ctx context.Context) error {
+		return ignore(s.as(admin).CreateBatch(ctx, api.BatchRequest{ID: &id, Name: &name, RegistrationOpensAt: at(-time.Hour),
+			RegistrationClosesAt: at(24 * time.Hour), PaymentOpensAt: at(-time.Hour), PaymentClosesAt: at(paymentWindow), ExamStartsAt: at(examIn)}))
+	})
 }
 
-func (s *system) apply(p person, batch string, level int, prev map[string]any) application {
+func (s *system) apply(p person, batch string, level int, prev *api.PreviousCertificate) api.Application {
 	s.t.Helper()
-	body := map[string]any{"batch_id": batch, "region": region, "employer": "包头市供水总公司", "employer_type": "institution",
-		"occupation_code": "6-31-01-03", "level": level, "pathway": "standard", "education": "high_school",
-		"occupation_started_on": "2005-07-01", "previous_certificate": prev}
-	var app application
-	s.must(http.StatusCreated, "POST", "/api/v1/applications", p.token, body, &app)
+	app, err := s.as(p.token).CreateApplication(context.Background(), api.CreateApplicationRequest{BatchID: batch, Region: region,
+		Employer: "包头市供水总公司", EmployerType: "institution", OccupationCode: "6-31-01-03", Level: level, Pathway: "standard",
+		Education: "high_school", OccupationStartedOn: "2005-07-01", PreviousCertificate: prev})
+	s.ok("create application", err)
 	if app.Status != "draft" {
 		s.t.Fatalf("new application is %s", app.Status)
 	}
 	s.uploadAll(p, app)
-	s.must(http.StatusOK, "POST", "/api/v1/applications/"+app.ID+"/submit", p.token, nil, &app)
+	app, err = s.as(p.token).Submit(context.Background(), app.ID)
+	s.ok("submit", err)
 	if app.Status != "preliminary_review" {
 		s.t.Fatalf("submitted application is %s", app.Status)
 	}
 	return app
 }
 
-// patientPost sends a POST with one Idempotency-Key and repeats it with that key after a connection error
-// or a 5xx answer, for up to limit, as a real client does: a workflow that waits for a restarted worker longer
-// than the gateway's request deadline is answered 503, and the repeat gets the first outcome. Unlike send it
-// never stops the test, so it may run in its own goroutine. It returns the last outcome and the attempts.
-func (s *system) patientPost(path, token string, body any, limit time.Duration) (status int, out string, attempts int, err error) {
-	b, _ := json.Marshal(body)
-	key := uuid.NewString()
-	deadline := time.Now().Add(limit)
-	for wait := 200 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
-		attempts++
-		req, rerr := http.NewRequest("POST", s.baseURL+path, bytes.NewReader(b))
-		if rerr != nil {
-			return 0, "", attempts, rerr
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Idempotency-Key", key)
-		var resp *http.Response
-		var raw []byte
-		resp, raw, err = api.Send(req)
-		if err == nil {
-			status, out = resp.StatusCode, string(raw)
-		}
-		if (err == nil && status < 500) || time.Now().After(deadline) {
-			return status, out, attempts, err
-		}
-		time.Sleep(wait)
-	}
-}
-
 func (s *system) scores(a actors, app string) {
 	for _, e := range []struct{ token, component string }{
 		{a.prov1, "theory"}, {a.prov2, "theory"}, {a.city1, "skill"}, {a.city2, "skill"},
 	} {
-		s.must(http.StatusOK, "POST", "/api/v1/applications/"+app+"/scores", e.token, map[string]any{"component": e.component, "score": 78.5}, nil)
+		s.act("enter "+e.component, func(ctx context.Context) error { return ignore(s.as(e.token).EnterScore(ctx, app, e.component, 78.5)) })
 	}
 }
 
@@ -117,28 +87,34 @@ func TestLifecyclesSurviveWorkerKill(t *testing.T) {
 	senior := s.newApplicant("王小明")
 	technician := s.newApplicant("李建国")
 	late := s.newApplicant("赵丽")
-	seniorApp := s.apply(senior, "e2e-main", 3, map[string]any{"number": "S00001500000112" + "4" + "000456", "level": 4, "occupation_code": "6-31-01-03", "issued_on": "2012-06-01"})
-	techApp := s.apply(technician, "e2e-main", 2, map[string]any{"number": "S00001500000115" + "3" + "000123", "level": 3, "occupation_code": "6-31-01-03", "issued_on": "2015-06-01"})
+	seniorApp := s.apply(senior, "e2e-main", 3, &api.PreviousCertificate{Number: "S00001500000112" + "4" + "000456", Level: 4, OccupationCode: "6-31-01-03", IssuedOn: "2012-06-01"})
+	techApp := s.apply(technician, "e2e-main", 2, &api.PreviousCertificate{Number: "S00001500000115" + "3" + "000123", Level: 3, OccupationCode: "6-31-01-03", IssuedOn: "2015-06-01"})
 	lateApp := s.apply(late, "e2e-short", 5, nil)
 
 	// Kill while a review is in flight: the request waits for the new worker and succeeds.
 	inflight := make(chan string, 1)
-	review := "/api/v1/tasks/" + s.task(a.city1, lateApp.ID, "preliminary_review") + "/complete"
-	go func() {
-		status, body, attempts, err := s.patientPost(review, a.city1, map[string]string{"decision": "approve", "reason": "符合条件"}, 3*time.Minute)
-		inflight <- fmt.Sprint(status, body, err, " (attempts: ", attempts, ")")
+	review := s.task(a.city1, lateApp.ID, "preliminary_review")
+	go func() { // without the testing.T: another goroutine
+		// A real client repeats the POST with its Idempotency-Key after a 5xx or a lost connection: a workflow
+		// that waits for the restarted worker longer than the gateway's request deadline is answered 503, and
+		// the repeat gets the first outcome.
+		p := &patience{limit: 3 * time.Minute}
+		c := (&system{baseURL: s.baseURL, patient: p}).as(a.city1)
+		res, err := c.CompleteTask(context.Background(), review, api.CompleteTaskRequest{Decision: "approve", Reason: "符合条件"})
+		inflight <- fmt.Sprint(res.Status, " ", err, " (attempts: ", p.retries.Load()+1, ")")
 	}()
 	time.Sleep(20 * time.Millisecond)
 	s.killWorker(time.Second)
-	if got := <-inflight; got[:3] != "200" {
+	if got := <-inflight; !strings.Contains(got, " <nil> (attempts") {
 		t.Fatalf("review during the worker kill: %s", got)
 	}
 	s.decide(a.prov1, lateApp.ID, "re_review", "approve")
 	s.waitStatus(late.token, lateApp.ID, "awaiting_payment", 2*time.Minute)
 	// The organiser shortens the payment window to a few seconds: the running application follows the change
 	// and expires by itself when the new window closes.
-	s.must(http.StatusOK, "PATCH", "/api/v1/admin/batches/e2e-short", a.admin,
-		map[string]any{"payment_closes_at": time.Now().Add(3 * time.Second).UTC().Format(time.RFC3339)}, nil)
+	closes := time.Now().Add(3 * time.Second).UTC().Format(time.RFC3339)
+	_, err := s.as(a.admin).PatchBatch(context.Background(), "e2e-short", api.BatchRequest{PaymentClosesAt: &closes})
+	s.ok("shorten the payment window", err)
 
 	for _, app := range []string{seniorApp.ID, techApp.ID} {
 		s.decide(a.city1, app, "preliminary_review", "approve")
@@ -152,20 +128,17 @@ func TestLifecyclesSurviveWorkerKill(t *testing.T) {
 		id    string
 		level int
 	}{{seniorApp.ID, 3}, {techApp.ID, 2}} {
-		var session struct {
-			ID string `json:"id"`
-		}
-		s.must(http.StatusCreated, "POST", "/api/v1/exam-sessions", a.prov1, map[string]any{"batch_id": "e2e-main", "region": region,
-			"occupation_code": "6-31-01-03", "level": app.level, "starts_at": time.Now().Add(48 * time.Hour).UTC(), "venue": "包头职业技术学院", "capacity": 30}, &session)
-		s.must(http.StatusOK, "POST", "/api/v1/exam-sessions/"+session.ID+"/assign", a.prov1, nil, nil)
-		s.must(http.StatusOK, "POST", "/api/v1/exam-sessions/"+session.ID+"/attendance", a.city1, map[string]any{"application_id": app.id, "present": true}, nil)
+		session := s.examSession(a, "e2e-main", app.level)
+		s.attend(a, session, app.id)
 	}
 	s.killWorker(0)
 	s.scores(a, seniorApp.ID)
 	s.scores(a, techApp.ID)
 	s.waitStatus(technician.token, techApp.ID, "comprehensive_review", 2*time.Minute)
 	for i, m := range a.committee {
-		s.must(http.StatusOK, "POST", "/api/v1/applications/"+techApp.ID+"/evaluations", m, map[string]any{"score": 70 + i, "comment": "材料扎实"}, nil)
+		s.act("evaluate", func(ctx context.Context) error {
+			return ignore(s.as(m).Evaluate(ctx, techApp.ID, 70+i, "材料扎实"))
+		})
 	}
 
 	for _, c := range []struct {
@@ -173,10 +146,8 @@ func TestLifecyclesSurviveWorkerKill(t *testing.T) {
 		app string
 	}{{senior, seniorApp.ID}, {technician, techApp.ID}} {
 		got := s.waitStatus(c.p.token, c.app, "certified", 2*time.Minute)
-		var cert struct {
-			Status string `json:"status"`
-		}
-		s.must(http.StatusOK, "GET", "/api/v1/certificates/"+got.CertificateNumber, "", nil, &cert)
+		cert, err := s.as("").Certificate(context.Background(), got.CertificateNumber, "")
+		s.ok("verify the certificate", err)
 		if cert.Status != "valid" {
 			t.Fatalf("certificate %s verifies as %s", got.CertificateNumber, cert.Status)
 		}
@@ -187,6 +158,23 @@ func TestLifecyclesSurviveWorkerKill(t *testing.T) {
 	s.waitStatus(late.token, lateApp.ID, "expired", 2*time.Minute)
 	s.checkNoDuplicates(seniorApp.ID, techApp.ID, lateApp.ID)
 	s.checkCodecEndpoint(t, a.admin, a.prov1, seniorApp.ID, "包头市供水总公司")
+}
+
+// examSession creates an exam session of level in batch and seats its paid applications.
+func (s *system) examSession(a actors, batch string, level int) string {
+	s.t.Helper()
+	session, err := s.as(a.prov1).CreateExamSession(context.Background(), api.CreateExamSessionRequest{BatchID: batch, Region: region,
+		OccupationCode: "6-31-01-03", Level: level, StartsAt: time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339),
+		Venue: "包头职业技术学院", Capacity: 30})
+	s.ok("create exam session", err)
+	s.act("assign seats", func(ctx context.Context) error { return ignore(s.as(a.prov1).AssignSeats(ctx, session.ID)) })
+	return session.ID
+}
+
+// attend records that app sat the exam of session.
+func (s *system) attend(a actors, session, app string) {
+	s.t.Helper()
+	s.act("attendance", func(ctx context.Context) error { return ignore(s.as(a.city1).Attendance(ctx, session, app, true)) })
 }
 
 // checkNoDuplicates reads the projection: one certificate per certified application, and the audit trail
@@ -215,11 +203,9 @@ func (s *system) checkNoDuplicates(apps ...string) {
 // checkPDF downloads a generated PDF and finds each of want in its text.
 func (s *system) checkPDF(token, path string, want ...string) {
 	s.t.Helper()
-	c := s.do("GET", path, token, nil)
-	if c.status != http.StatusOK {
-		s.t.Fatalf("GET %s: %d %s", path, c.status, c.body)
-	}
-	text, _, err := inspect.ExtractPDFText(c.body)
+	body, _, err := s.as(token).Download(context.Background(), path)
+	s.ok("GET "+path, err)
+	text, _, err := inspect.ExtractPDFText(body)
 	if err != nil {
 		s.t.Fatalf("%s: %v", path, err)
 	}

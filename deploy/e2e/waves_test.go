@@ -1,15 +1,17 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
-	"net/http"
 	"time"
+
+	"skillcert/api"
 )
 
 // kase is one application a wave drives.
 type kase struct {
 	p     person
-	app   application
+	app   api.Application
 	level int
 }
 
@@ -27,10 +29,10 @@ func (s *system) wave(a actors, batch string, cases int, hook func(phase string)
 	var all []kase
 	for i := 0; i < cases; i++ {
 		hook(fmt.Sprintf("apply %d", i+1))
-		level, prev := 5, map[string]any(nil)
+		level, prev := 5, (*api.PreviousCertificate)(nil)
 		if i == 1 { // one 技师, through the committee
-			level, prev = 2, map[string]any{"number": "S00001500000115" + "3" + "000123", "level": 3,
-				"occupation_code": "6-31-01-03", "issued_on": "2015-06-01"}
+			level, prev = 2, &api.PreviousCertificate{Number: "S00001500000115" + "3" + "000123", Level: 3,
+				OccupationCode: "6-31-01-03", IssuedOn: "2015-06-01"}
 		}
 		p := s.newApplicant(fmt.Sprintf("申请人%d", i))
 		all = append(all, kase{p: p, app: s.apply(p, batch, level, prev), level: level})
@@ -46,17 +48,11 @@ func (s *system) wave(a actors, batch string, cases int, hook func(phase string)
 	}
 	hook("exam")
 	for _, level := range []int{5, 2} {
-		var session struct {
-			ID string `json:"id"`
-		}
-		s.must(http.StatusCreated, "POST", "/api/v1/exam-sessions", a.prov1, map[string]any{"batch_id": batch, "region": region,
-			"occupation_code": "6-31-01-03", "level": level, "starts_at": time.Now().Add(48 * time.Hour).UTC(), "venue": "包头职业技术学院", "capacity": 30}, &session)
-		s.must(http.StatusOK, "POST", "/api/v1/exam-sessions/"+session.ID+"/assign", a.prov1, nil, nil)
+		session := s.examSession(a, batch, level)
 		for _, c := range all {
 			if c.level == level {
 				s.waitStatus(c.p.token, c.app.ID, "exam_scheduled", waveWait)
-				s.must(http.StatusOK, "POST", "/api/v1/exam-sessions/"+session.ID+"/attendance", a.city1,
-					map[string]any{"application_id": c.app.ID, "present": true}, nil)
+				s.attend(a, session, c.app.ID)
 			}
 		}
 	}
@@ -69,7 +65,7 @@ func (s *system) wave(a actors, batch string, cases int, hook func(phase string)
 		if c.level == 2 {
 			s.waitStatus(c.p.token, c.app.ID, "comprehensive_review", waveWait)
 			for i, m := range a.committee {
-				s.must(http.StatusOK, "POST", "/api/v1/applications/"+c.app.ID+"/evaluations", m, map[string]any{"score": 70 + i, "comment": "材料扎实"}, nil)
+				s.act("evaluate", func(ctx context.Context) error { return ignore(s.as(m).Evaluate(ctx, c.app.ID, 70+i, "材料扎实")) })
 			}
 		}
 	}
@@ -77,10 +73,8 @@ func (s *system) wave(a actors, batch string, cases int, hook func(phase string)
 	var ids []string
 	for _, c := range all {
 		got := s.waitStatus(c.p.token, c.app.ID, "certified", waveWait)
-		var cert struct {
-			Status string `json:"status"`
-		}
-		s.must(http.StatusOK, "GET", "/api/v1/certificates/"+got.CertificateNumber, "", nil, &cert)
+		cert, err := s.as("").Certificate(context.Background(), got.CertificateNumber, "")
+		s.ok("verify the certificate", err)
 		if cert.Status != "valid" {
 			s.t.Errorf("certificate %s verifies as %s", got.CertificateNumber, cert.Status)
 		}
