@@ -22,7 +22,7 @@ import (
 // a refused new version leaves an accepted document as it was.
 func (a *Activities) InspectDocument(ctx context.Context, in InspectInput) (inspect.Result, error) {
 	q := db.New(a.Pool)
-	doc, err := q.LoadDocumentForInspection(ctx, db.LoadDocumentForInspectionParams{ID: in.DocumentID, ApplicationID: in.ApplicationID})
+	doc, err := q.GetDocument(ctx, db.GetDocumentParams{ID: in.DocumentID, ApplicationID: in.ApplicationID})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return inspect.Result{}, invalid("document %s of application %s not found", in.DocumentID, in.ApplicationID)
 	}

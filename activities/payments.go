@@ -22,7 +22,7 @@ func (a *Activities) CreatePaymentOrder(ctx context.Context, in OrderInput) erro
 // RecordPayment stores a payment once per transaction and marks its order paid when it was applied.
 func (a *Activities) RecordPayment(ctx context.Context, in PaymentInput) error {
 	err := a.inTx(ctx, func(q *db.Queries) error {
-		if err := q.InsertPaymentRecord(ctx, db.InsertPaymentRecordParams{
+		if err := q.RecordPayment(ctx, db.RecordPaymentParams{
 			TransactionID: in.TransactionID, OrderID: in.OrderID, ApplicationID: in.ApplicationID, AmountFen: in.AmountFen,
 			PaidAt: in.PaidAt, Outcome: in.Outcome, Reason: optional(in.Reason),
 		}); err != nil {

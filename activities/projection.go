@@ -17,7 +17,8 @@ import (
 // than what is stored, so a retried or late write never overwrites a newer one; the audit event and the
 // notifications are keyed by (application, seq, action) and written once. The first write (seq 1) inserts
 // the row; when the person already has an active application for that batch, occupation and level, it
-// fails with the non-retryable error type ErrDuplicate whose details name that application.
+// fails with the non-retryable error type ErrDuplicate whose details name that application. A status change
+// moves the application between the statistics counters in the same transaction.
 func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord) error {
 	err := a.inTx(ctx, func(q *db.Queries) error {
 		applied, err := writeRow(ctx, q, rec)
@@ -80,24 +81,30 @@ func writeRow(ctx context.Context, q *db.Queries, rec TransitionRecord) (bool, e
 	if rec.Seq == 1 {
 		n, err := q.InsertApplication(ctx, db.InsertApplicationParams{
 			ID: rec.ApplicationID, ApplicantID: r.ApplicantID, BatchID: r.BatchID, Region: r.Region, Employer: r.Employer,
-			OccupationCode: r.OccupationCode, Level: int32(r.Level), Pathway: r.Pathway, Status: r.Status, Seq: rec.Seq,
+			OccupationCode: r.OccupationCode, Level: int32(r.Level), Pathway: r.Pathway, Status: skillcert.Status(r.Status), Seq: rec.Seq,
 			View: view, PaymentDueAt: r.PaymentDueAt, CorrectionDueAt: r.CorrectionDueAt,
 			ExamSessionID: optional(r.ExamSessionID), Seat: seat, CertificateNumber: optional(r.CertificateNumber), At: rec.At,
 		})
 		if err != nil {
 			return false, fmt.Errorf("insert application: %w", err)
 		}
-		return n == 1, nil
+		if n == 0 {
+			return false, nil
+		}
+		return true, countStatusChange(ctx, q, rec.ApplicationID, "", r.Status)
 	}
-	n, err := q.UpdateApplication(ctx, db.UpdateApplicationParams{
-		ID: rec.ApplicationID, Status: r.Status, Seq: rec.Seq, View: view, PaymentDueAt: r.PaymentDueAt,
+	old, err := q.UpdateApplication(ctx, db.UpdateApplicationParams{
+		ID: rec.ApplicationID, Status: skillcert.Status(r.Status), Seq: rec.Seq, View: view, PaymentDueAt: r.PaymentDueAt,
 		CorrectionDueAt: r.CorrectionDueAt, ExamSessionID: optional(r.ExamSessionID), Seat: seat,
 		CertificateNumber: optional(r.CertificateNumber), At: rec.At,
 	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil // a newer state is stored
+	}
 	if err != nil {
 		return false, fmt.Errorf("update application: %w", err)
 	}
-	return n == 1, nil
+	return true, countStatusChange(ctx, q, rec.ApplicationID, old, r.Status)
 }
 
 func writeAudit(ctx context.Context, q *db.Queries, rec TransitionRecord) error {

@@ -33,14 +33,14 @@ func (a *Activities) RevokeApplication(ctx context.Context, in RevocationInput) 
 		if err != nil {
 			return fmt.Errorf("lock application: %w", err)
 		}
-		out = RevocationResult{Status: row.Status, Seq: row.Seq, CertificateNumber: deref(row.CertificateNumber)}
-		switch skillcert.Status(row.Status) {
+		out = RevocationResult{Status: string(row.Status), Seq: row.Seq, CertificateNumber: deref(row.CertificateNumber)}
+		switch row.Status {
 		case skillcert.StatusRevoked:
 			return nil // an earlier attempt committed
 		case skillcert.StatusCertified:
 		default:
-			return temporal.NewNonRetryableApplicationError("申报当前状态为「"+skillcert.Status(row.Status).Label()+"」，不能取消资格",
-				skillcert.ECONFLICT, nil, map[string]string{"status": row.Status})
+			return temporal.NewNonRetryableApplicationError("申报当前状态为「"+row.Status.Label()+"」，不能取消资格",
+				skillcert.ECONFLICT, nil, map[string]string{"status": string(row.Status)})
 		}
 		reason := "取消资格：" + in.Reason
 		if err := q.RevokeCertificate(ctx, db.RevokeCertificateParams{ApplicationID: in.ApplicationID, At: &in.At, Reason: &in.Reason}); err != nil {
@@ -50,8 +50,11 @@ func (a *Activities) RevokeApplication(ctx context.Context, in RevocationInput) 
 		if err := q.MarkApplicationRevoked(ctx, db.MarkApplicationRevokedParams{ID: in.ApplicationID, Seq: out.Seq, At: in.At, Reason: reason}); err != nil {
 			return fmt.Errorf("mark revoked: %w", err)
 		}
+		if err := countStatusChange(ctx, q, in.ApplicationID, string(row.Status), out.Status); err != nil {
+			return err
+		}
 		rec := TransitionRecord{ApplicationID: in.ApplicationID, Seq: out.Seq, At: in.At, Action: "revoke",
-			FromStatus: row.Status, ToStatus: out.Status, ActorID: in.ActorID, ActorRole: in.ActorRole, Reason: in.Reason}
+			FromStatus: string(row.Status), ToStatus: out.Status, ActorID: in.ActorID, ActorRole: in.ActorRole, Reason: in.Reason}
 		if err := writeAudit(ctx, q, rec); err != nil {
 			return err
 		}

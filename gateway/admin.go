@@ -115,7 +115,7 @@ func (a *app) searchApplications(c *fiber.Ctx) error {
 
 // viewSearchedApplication renders a row of the admin search.
 func viewSearchedApplication(r db.SearchApplicationsRow) adminApplicationView {
-	return adminApplicationView{ID: r.ID, Status: r.Status,
+	return adminApplicationView{ID: r.ID, Status: string(r.Status),
 		StatusLabel: skillcert.Status(r.Status).Label(), BatchID: r.BatchID, Region: r.Region, Employer: r.Employer,
 		OccupationCode: r.OccupationCode, OccupationName: r.OccupationName, Level: r.Level, Pathway: r.Pathway,
 		ApplicantNameMasked: skillcert.MaskName(r.ApplicantName), CertificateNumber: r.CertificateNumber,
@@ -166,9 +166,9 @@ func (a *app) revokeApplication(c *fiber.Ctx) error {
 	status := skillcert.Status(row.Status)
 	switch {
 	case status == skillcert.StatusRevoked:
-		return &skillcert.Error{Code: skillcert.ECONFLICT, Message: "该申报已被取消资格", Fields: map[string]string{"status": row.Status}}
+		return &skillcert.Error{Code: skillcert.ECONFLICT, Message: "该申报已被取消资格", Fields: map[string]string{"status": string(row.Status)}}
 	case status.Final() && status != skillcert.StatusCertified:
-		return &skillcert.Error{Code: skillcert.ECONFLICT, Fields: map[string]string{"status": row.Status},
+		return &skillcert.Error{Code: skillcert.ECONFLICT, Fields: map[string]string{"status": string(row.Status)},
 			Message: fmt.Sprintf("该申报已办结（%s），流程已结束，无法再取消资格", status.Label())}
 	}
 	res, err := a.revoke(c.UserContext(), row.ID, status, user(c).actor(), reason)

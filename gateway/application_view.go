@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"skillcert"
 	"skillcert/api"
 	"skillcert/schema/db"
 	"skillcert/workflows"
@@ -35,7 +34,7 @@ func (a *app) viewApplication(ctx context.Context, row db.Application) (applicat
 		}
 	}
 	v := applicationView{
-		ID: row.ID, Status: row.Status, StatusLabel: skillcert.Status(row.Status).Label(), BatchID: row.BatchID,
+		ID: row.ID, Status: string(row.Status), StatusLabel: row.Status.Label(), BatchID: row.BatchID,
 		OccupationCode: row.OccupationCode, OccupationName: view.OccupationName, Level: row.Level,
 		Pathway: row.Pathway, Region: row.Region, Employer: row.Employer, Checklist: []api.ChecklistItem{},
 		Deadlines: api.Deadlines(view.Deadlines), CertificateNumber: view.CertificateNumber,

@@ -110,7 +110,7 @@ func (a *app) requestUpload(c *fiber.Ctx) error {
 		return skillcert.FieldError(skillcert.ETOOLARGE, "size",
 			fmt.Sprintf("%s不能超过 %d 字节", rule.Label, rule.MaxBytes))
 	}
-	if !uploadable(row.Status) {
+	if !uploadable(string(row.Status)) {
 		return errConflict("当前状态（%s）不能上传材料", skillcert.Status(row.Status).Label())
 	}
 	ctx := c.UserContext()

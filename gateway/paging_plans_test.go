@@ -91,9 +91,29 @@ func TestKeysetPlansUseIndexes(t *testing.T) {
 			if err := rows.Err(); err != nil {
 				t.Fatal(err)
 			}
-			if sortNode.MatchString(plan.String()) || !strings.Contains(plan.String(), "Index") {
+			if sortsRows(plan.String()) || !strings.Contains(plan.String(), "Index") {
 				t.Fatalf("the keyset page sorts or reads no index:\n%s", plan.String())
 			}
 		})
 	}
+}
+
+// sortsRows reports whether plan sorts rows: a Sort node other than one over a half of a query that the
+// planner proved empty (SearchApplications plans away the half of its UNION ALL that the request does not
+// use, leaving a Sort of no rows over "One-Time Filter: false").
+func sortsRows(plan string) bool {
+	lines := strings.Split(plan, "\n")
+	for i, l := range lines {
+		if !sortNode.MatchString(l) || strings.Contains(l, "Sort Key:") { // a key line, not a node
+			continue
+		}
+		empty := false
+		for _, next := range lines[i+1 : min(i+4, len(lines))] {
+			empty = empty || strings.Contains(next, "One-Time Filter: false")
+		}
+		if !empty {
+			return true
+		}
+	}
+	return false
 }

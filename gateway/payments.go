@@ -129,7 +129,7 @@ func (a *app) repeatedCallback(c *fiber.Ctx, order db.PaymentOrder, req paymentC
 	if err != nil {
 		return fmt.Errorf("read application: %w", err)
 	}
-	return c.JSON(paymentCallbackResponse{Status: "duplicate", ApplicationID: order.ApplicationID, ApplicationStatus: row.Status})
+	return c.JSON(paymentCallbackResponse{Status: "duplicate", ApplicationID: order.ApplicationID, ApplicationStatus: string(row.Status)})
 }
 
 // duplicatePayment reports whether err is the workflow's refusal of a transaction it already has, and the

@@ -209,7 +209,7 @@ func (a *app) admissionTicketPDF(c *fiber.Ctx) error {
 	if err := json.Unmarshal(row.View, &view); err != nil {
 		return fmt.Errorf("decode view: %w", err)
 	}
-	if view.Exam == nil || row.Status == string(skillcert.StatusRevoked) || row.Status == string(skillcert.StatusWithdrawn) {
+	if view.Exam == nil || row.Status == skillcert.StatusRevoked || row.Status == skillcert.StatusWithdrawn {
 		return skillcert.Errorf(skillcert.ENOTFOUND, "准考证尚未生成（须缴费并安排考场后）")
 	}
 	if err := a.requirePDF(); err != nil {

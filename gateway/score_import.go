@@ -86,7 +86,7 @@ func (a *app) validateImport(ctx context.Context, rows []importRow) ([]validated
 			f.add("application_id", "申报编号格式无效")
 		case !found:
 			f.add("application_id", "申报不存在")
-		case app.Status != string(skillcert.StatusScoring):
+		case app.Status != skillcert.StatusScoring:
 			f.add("application_id", fmt.Sprintf("申报当前状态为「%s」，不在成绩录入阶段", skillcert.Status(app.Status).Label()))
 		case v.component != "" && scoreConfirmed(app, v.component):
 			f.add("component", "该成绩已确认，无需再录入")

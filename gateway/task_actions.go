@@ -31,9 +31,9 @@ const maxReasonRunes = 2000
 
 // viewTask renders a task as the inbox shows it.
 func viewTask(t db.GetTaskDetailRow) taskView {
-	return taskView{ID: t.ID, Type: t.Type, ApplicationID: t.ApplicationID, Status: t.Status, AssigneeID: t.AssigneeID,
+	return taskView{ID: t.ID, Type: t.Type, ApplicationID: t.ApplicationID, Status: string(t.Status), AssigneeID: t.AssigneeID,
 		Role: t.Role, Region: t.Region, CreatedAt: t.CreatedAt, DueAt: t.DueAt, OccupationCode: t.OccupationCode,
-		Level: t.Level, ApplicationStatus: t.ApplicationStatus}
+		Level: t.Level, ApplicationStatus: string(t.ApplicationStatus)}
 }
 
 // loadTask reads the task named by :id (404 for unknown or malformed IDs).
@@ -66,7 +66,7 @@ func checkTaskScope(p *principal, t db.GetTaskDetailRow) error {
 // taskNotActive is the 409 for a task that was completed or cancelled.
 func taskNotActive(t db.GetTaskDetailRow) error {
 	return &skillcert.Error{Code: skillcert.ECONFLICT, Message: "该任务已完成或已失效",
-		Fields: map[string]string{"status": t.Status}}
+		Fields: map[string]string{"status": string(t.Status)}}
 }
 
 // claimedByOther is the 409 for a task someone else holds.

@@ -53,7 +53,7 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list tasks: %w", err)
 	}
-	out := makePage(pg, tasksList, rows, viewInboxTask,
+	out := makePage(pg, tasksList, rows, func(r db.ListInboxTasksRow) taskView { return viewTask(db.GetTaskDetailRow(r)) },
 		func(r db.ListInboxTasksRow) pageKey { return pageKey{At: r.CreatedAt, ID: r.ID} })
 	hidden, err := a.committeeHiddenTasks(c, p, rows) // committee_access.go
 	if err != nil {
@@ -61,13 +61,6 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 	}
 	out.Items = slices.DeleteFunc(out.Items, func(t taskView) bool { return hidden[t.ID] })
 	return c.JSON(out)
-}
-
-// viewInboxTask renders an inbox row.
-func viewInboxTask(r db.ListInboxTasksRow) taskView {
-	return taskView{ID: r.ID, Type: r.Type, ApplicationID: r.ApplicationID, Status: r.Status,
-		AssigneeID: r.AssigneeID, Role: r.Role, Region: r.Region, CreatedAt: r.CreatedAt, DueAt: r.DueAt,
-		OccupationCode: r.OccupationCode, Level: r.Level, ApplicationStatus: r.ApplicationStatus}
 }
 
 // taskRoutes are the inboxes. Claiming and completing tasks are added by the task routes of the other

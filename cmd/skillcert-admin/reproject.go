@@ -22,6 +22,7 @@ import (
 	"skillcert/activities"
 	"skillcert/codec"
 	"skillcert/config"
+	"skillcert/schema/db"
 	"skillcert/workflows"
 )
 
@@ -106,6 +107,10 @@ func reprojectCommand(ctx context.Context, args []string, getenv func(string) st
 		acts: &activities.Activities{Pool: pool, Logger: logger, CertSerialKey: serialKey}, taskQueue: or(getenv("SKILLCERT_TASK_QUEUE"), workflows.TaskQueue)}
 	rep, err := r.run(ctx, opts)
 	fmt.Fprint(out, rep)
+	// The statistics counters follow the rows: recount them, whatever was rebuilt or failed.
+	if cerr := activities.RebuildApplicationCounts(ctx, db.New(pool)); cerr != nil {
+		return errors.Join(err, cerr)
+	}
 	return err
 }
 

@@ -122,6 +122,11 @@ func measureProjection(ctx context.Context, env *runEnv, apps, tasks, requests i
 	env.logf("projection: loaded in %.0f s (+ %.0f s VACUUM ANALYZE; all-visible %v): %d applications, %d open tasks, %d certificates",
 		out.Loaded.LoadSeconds, out.Loaded.VacuumSecs, out.Loaded.AllVisible, out.Loaded.Applications, out.Loaded.OpenTasks, out.Loaded.Certificates)
 	queries := projectionQueries(ctx, out.Loaded.inboxRegion, out.Loaded.certNumbers)
+	lists, err := listProjectionQueries(ctx, pool, out.Loaded.inboxRegion) // projection_lists.go
+	if err != nil {
+		return out, err
+	}
+	queries = append(queries, lists...)
 	for _, pq := range queries {
 		c := &capture.Statement{}
 		if err := pq.capture(db.New(c)); err != capture.ErrCaptured {

@@ -99,6 +99,9 @@ func loadProjection(ctx context.Context, pool *pgxpool.Pool, apps, tasks int, no
 	if out.Certificates, out.certNumbers, err = copyCertificates(ctx, pool, rng, cat, rows); err != nil {
 		return out, err
 	}
+	if err := countProjection(ctx, pool); err != nil {
+		return out, err
+	}
 	out.LoadSeconds = round2(time.Since(start).Seconds())
 	vacuum := time.Now()
 	if out.AllVisible, err = vacuumAll(ctx, pool); err != nil {

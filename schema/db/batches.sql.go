@@ -10,7 +10,58 @@ import (
 	"time"
 )
 
+const createBatch = `-- name: CreateBatch :exec
+INSERT INTO batches (id, name, registration_opens_at, registration_closes_at, payment_opens_at,
+                     payment_closes_at, exam_starts_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+`
+
+type CreateBatchParams struct {
+	ID                   string    `json:"id"`
+	Name                 string    `json:"name"`
+	RegistrationOpensAt  time.Time `json:"registration_opens_at"`
+	RegistrationClosesAt time.Time `json:"registration_closes_at"`
+	PaymentOpensAt       time.Time `json:"payment_opens_at"`
+	PaymentClosesAt      time.Time `json:"payment_closes_at"`
+	ExamStartsAt         time.Time `json:"exam_starts_at"`
+}
+
+func (q *Queries) CreateBatch(ctx context.Context, arg CreateBatchParams) error {
+	_, err := q.db.Exec(ctx, createBatch,
+		arg.ID,
+		arg.Name,
+		arg.RegistrationOpensAt,
+		arg.RegistrationClosesAt,
+		arg.PaymentOpensAt,
+		arg.PaymentClosesAt,
+		arg.ExamStartsAt,
+	)
+	return err
+}
+
+const getBatch = `-- name: GetBatch :one
+SELECT id, name, registration_opens_at, registration_closes_at, payment_opens_at, payment_closes_at, exam_starts_at, created_at, updated_at FROM batches WHERE id = $1
+`
+
+func (q *Queries) GetBatch(ctx context.Context, id string) (Batch, error) {
+	row := q.db.QueryRow(ctx, getBatch, id)
+	var i Batch
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.RegistrationOpensAt,
+		&i.RegistrationClosesAt,
+		&i.PaymentOpensAt,
+		&i.PaymentClosesAt,
+		&i.ExamStartsAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const getBatchWindows = `-- name: GetBatchWindows :one
+
 SELECT registration_closes_at, payment_opens_at, payment_closes_at, exam_starts_at FROM batches WHERE id = $1
 `
 
@@ -21,6 +72,7 @@ type GetBatchWindowsRow struct {
 	ExamStartsAt         time.Time `json:"exam_starts_at"`
 }
 
+// The batches table: registration, payment and exam windows.
 func (q *Queries) GetBatchWindows(ctx context.Context, id string) (GetBatchWindowsRow, error) {
 	row := q.db.QueryRow(ctx, getBatchWindows, id)
 	var i GetBatchWindowsRow
@@ -29,6 +81,82 @@ func (q *Queries) GetBatchWindows(ctx context.Context, id string) (GetBatchWindo
 		&i.PaymentOpensAt,
 		&i.PaymentClosesAt,
 		&i.ExamStartsAt,
+	)
+	return i, err
+}
+
+const listBatches = `-- name: ListBatches :many
+SELECT id, name, registration_opens_at, registration_closes_at, payment_opens_at, payment_closes_at, exam_starts_at, created_at, updated_at FROM batches ORDER BY registration_opens_at DESC, id
+`
+
+func (q *Queries) ListBatches(ctx context.Context) ([]Batch, error) {
+	rows, err := q.db.Query(ctx, listBatches)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Batch{}
+	for rows.Next() {
+		var i Batch
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.RegistrationOpensAt,
+			&i.RegistrationClosesAt,
+			&i.PaymentOpensAt,
+			&i.PaymentClosesAt,
+			&i.ExamStartsAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const updateBatch = `-- name: UpdateBatch :one
+UPDATE batches SET name = $1, registration_opens_at = $2, registration_closes_at = $3,
+                   payment_opens_at = $4, payment_closes_at = $5, exam_starts_at = $6, updated_at = now()
+WHERE id = $7
+RETURNING id, name, registration_opens_at, registration_closes_at, payment_opens_at, payment_closes_at, exam_starts_at, created_at, updated_at
+`
+
+type UpdateBatchParams struct {
+	Name                 string    `json:"name"`
+	RegistrationOpensAt  time.Time `json:"registration_opens_at"`
+	RegistrationClosesAt time.Time `json:"registration_closes_at"`
+	PaymentOpensAt       time.Time `json:"payment_opens_at"`
+	PaymentClosesAt      time.Time `json:"payment_closes_at"`
+	ExamStartsAt         time.Time `json:"exam_starts_at"`
+	ID                   string    `json:"id"`
+}
+
+func (q *Queries) UpdateBatch(ctx context.Context, arg UpdateBatchParams) (Batch, error) {
+	row := q.db.QueryRow(ctx, updateBatch,
+		arg.Name,
+		arg.RegistrationOpensAt,
+		arg.RegistrationClosesAt,
+		arg.PaymentOpensAt,
+		arg.PaymentClosesAt,
+		arg.ExamStartsAt,
+		arg.ID,
+	)
+	var i Batch
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.RegistrationOpensAt,
+		&i.RegistrationClosesAt,
+		&i.PaymentOpensAt,
+		&i.PaymentClosesAt,
+		&i.ExamStartsAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
 	)
 	return i, err
 }

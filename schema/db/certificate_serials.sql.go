@@ -9,6 +9,27 @@ import (
 	"context"
 )
 
+const nextCertificateSerial = `-- name: NextCertificateSerial :one
+
+INSERT INTO certificate_serials (site_code, year, level, last) VALUES ($1, $2, $3, 1)
+ON CONFLICT (site_code, year, level) DO UPDATE SET last = certificate_serials.last + 1
+RETURNING last
+`
+
+type NextCertificateSerialParams struct {
+	SiteCode string `json:"site_code"`
+	Year     int32  `json:"year"`
+	Level    int32  `json:"level"`
+}
+
+// The certificate_serials table: the serial counter of each site, year and level.
+func (q *Queries) NextCertificateSerial(ctx context.Context, arg NextCertificateSerialParams) (int32, error) {
+	row := q.db.QueryRow(ctx, nextCertificateSerial, arg.SiteCode, arg.Year, arg.Level)
+	var last int32
+	err := row.Scan(&last)
+	return last, err
+}
+
 const raiseCertificateSerial = `-- name: RaiseCertificateSerial :exec
 INSERT INTO certificate_serials (site_code, year, level, last) VALUES ($1, $2, $3, $4)
 ON CONFLICT (site_code, year, level) DO UPDATE SET last = GREATEST(certificate_serials.last, EXCLUDED.last)

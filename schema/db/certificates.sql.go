@@ -7,6 +7,9 @@ package db
 
 import (
 	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const certificateNumberTaken = `-- name: CertificateNumberTaken :one
@@ -20,16 +23,108 @@ func (q *Queries) CertificateNumberTaken(ctx context.Context, number string) (bo
 	return exists, err
 }
 
-const getCertificateHolderName = `-- name: GetCertificateHolderName :one
+const getCertificate = `-- name: GetCertificate :one
+SELECT number, application_id, applicant_id, name_masked, occupation_code, occupation_name, level, issued_on, status, revoked_at, revoked_reason FROM certificates WHERE number = $1
+`
 
+func (q *Queries) GetCertificate(ctx context.Context, number string) (Certificate, error) {
+	row := q.db.QueryRow(ctx, getCertificate, number)
+	var i Certificate
+	err := row.Scan(
+		&i.Number,
+		&i.ApplicationID,
+		&i.ApplicantID,
+		&i.NameMasked,
+		&i.OccupationCode,
+		&i.OccupationName,
+		&i.Level,
+		&i.IssuedOn,
+		&i.Status,
+		&i.RevokedAt,
+		&i.RevokedReason,
+	)
+	return i, err
+}
+
+const getCertificateByApplication = `-- name: GetCertificateByApplication :one
+
+SELECT number, application_id, applicant_id, name_masked, occupation_code, occupation_name, level, issued_on, status, revoked_at, revoked_reason FROM certificates WHERE application_id = $1
+`
+
+// The certificates table: the registry of issued certificates and the public checks.
+func (q *Queries) GetCertificateByApplication(ctx context.Context, applicationID string) (Certificate, error) {
+	row := q.db.QueryRow(ctx, getCertificateByApplication, applicationID)
+	var i Certificate
+	err := row.Scan(
+		&i.Number,
+		&i.ApplicationID,
+		&i.ApplicantID,
+		&i.NameMasked,
+		&i.OccupationCode,
+		&i.OccupationName,
+		&i.Level,
+		&i.IssuedOn,
+		&i.Status,
+		&i.RevokedAt,
+		&i.RevokedReason,
+	)
+	return i, err
+}
+
+const getCertificateHolderName = `-- name: GetCertificateHolderName :one
 SELECT u.name FROM certificates c JOIN users u ON u.id = c.applicant_id WHERE c.number = $1
 `
 
-// Certificate registry: issuance with permuted serials, the public name check.
 // The holder's name, for the public name check of a certificate (never returned, only compared).
 func (q *Queries) GetCertificateHolderName(ctx context.Context, number string) (string, error) {
 	row := q.db.QueryRow(ctx, getCertificateHolderName, number)
 	var name string
 	err := row.Scan(&name)
 	return name, err
+}
+
+const insertCertificate = `-- name: InsertCertificate :exec
+INSERT INTO certificates (number, application_id, applicant_id, name_masked, occupation_code, occupation_name, level, issued_on)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+`
+
+type InsertCertificateParams struct {
+	Number         string      `json:"number"`
+	ApplicationID  string      `json:"application_id"`
+	ApplicantID    string      `json:"applicant_id"`
+	NameMasked     string      `json:"name_masked"`
+	OccupationCode string      `json:"occupation_code"`
+	OccupationName string      `json:"occupation_name"`
+	Level          int32       `json:"level"`
+	IssuedOn       pgtype.Date `json:"issued_on"`
+}
+
+func (q *Queries) InsertCertificate(ctx context.Context, arg InsertCertificateParams) error {
+	_, err := q.db.Exec(ctx, insertCertificate,
+		arg.Number,
+		arg.ApplicationID,
+		arg.ApplicantID,
+		arg.NameMasked,
+		arg.OccupationCode,
+		arg.OccupationName,
+		arg.Level,
+		arg.IssuedOn,
+	)
+	return err
+}
+
+const revokeCertificate = `-- name: RevokeCertificate :exec
+UPDATE certificates SET status = 'revoked', revoked_at = $1, revoked_reason = $2
+WHERE application_id = $3 AND status = 'valid'
+`
+
+type RevokeCertificateParams struct {
+	At            *time.Time `json:"at"`
+	Reason        *string    `json:"reason"`
+	ApplicationID string     `json:"application_id"`
+}
+
+func (q *Queries) RevokeCertificate(ctx context.Context, arg RevokeCertificateParams) error {
+	_, err := q.db.Exec(ctx, revokeCertificate, arg.At, arg.Reason, arg.ApplicationID)
+	return err
 }

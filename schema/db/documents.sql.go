@@ -10,6 +10,110 @@ import (
 	"time"
 )
 
+const createDocument = `-- name: CreateDocument :exec
+INSERT INTO documents (id, application_id, doc_type, object_key, filename, declared_type, declared_size, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+`
+
+type CreateDocumentParams struct {
+	ID            string `json:"id"`
+	ApplicationID string `json:"application_id"`
+	DocType       string `json:"doc_type"`
+	ObjectKey     string `json:"object_key"`
+	Filename      string `json:"filename"`
+	DeclaredType  string `json:"declared_type"`
+	DeclaredSize  int64  `json:"declared_size"`
+	CreatedBy     string `json:"created_by"`
+}
+
+func (q *Queries) CreateDocument(ctx context.Context, arg CreateDocumentParams) error {
+	_, err := q.db.Exec(ctx, createDocument,
+		arg.ID,
+		arg.ApplicationID,
+		arg.DocType,
+		arg.ObjectKey,
+		arg.Filename,
+		arg.DeclaredType,
+		arg.DeclaredSize,
+		arg.CreatedBy,
+	)
+	return err
+}
+
+const getAcceptedDocument = `-- name: GetAcceptedDocument :one
+SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at, version_id, pdf_photo_key, pdf_photo_version FROM documents WHERE application_id = $1 AND doc_type = $2 AND status = 'accepted'
+ORDER BY inspected_at DESC NULLS LAST, created_at DESC LIMIT 1
+`
+
+type GetAcceptedDocumentParams struct {
+	ApplicationID string `json:"application_id"`
+	DocType       string `json:"doc_type"`
+}
+
+// The accepted document of a type (the newest, should several be accepted).
+func (q *Queries) GetAcceptedDocument(ctx context.Context, arg GetAcceptedDocumentParams) (Document, error) {
+	row := q.db.QueryRow(ctx, getAcceptedDocument, arg.ApplicationID, arg.DocType)
+	var i Document
+	err := row.Scan(
+		&i.ID,
+		&i.ApplicationID,
+		&i.DocType,
+		&i.ObjectKey,
+		&i.Filename,
+		&i.DeclaredType,
+		&i.DeclaredSize,
+		&i.Status,
+		&i.Kind,
+		&i.Size,
+		&i.Sha256,
+		&i.TextChars,
+		&i.Reason,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.InspectedAt,
+		&i.VersionID,
+		&i.PdfPhotoKey,
+		&i.PdfPhotoVersion,
+	)
+	return i, err
+}
+
+const getDocument = `-- name: GetDocument :one
+SELECT id, application_id, doc_type, object_key, filename, declared_type, declared_size, status, kind, size, sha256, text_chars, reason, created_by, created_at, inspected_at, version_id, pdf_photo_key, pdf_photo_version FROM documents WHERE id = $1 AND application_id = $2
+`
+
+type GetDocumentParams struct {
+	ID            string `json:"id"`
+	ApplicationID string `json:"application_id"`
+}
+
+func (q *Queries) GetDocument(ctx context.Context, arg GetDocumentParams) (Document, error) {
+	row := q.db.QueryRow(ctx, getDocument, arg.ID, arg.ApplicationID)
+	var i Document
+	err := row.Scan(
+		&i.ID,
+		&i.ApplicationID,
+		&i.DocType,
+		&i.ObjectKey,
+		&i.Filename,
+		&i.DeclaredType,
+		&i.DeclaredSize,
+		&i.Status,
+		&i.Kind,
+		&i.Size,
+		&i.Sha256,
+		&i.TextChars,
+		&i.Reason,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.InspectedAt,
+		&i.VersionID,
+		&i.PdfPhotoKey,
+		&i.PdfPhotoVersion,
+	)
+	return i, err
+}
+
 const recordDocumentInspection = `-- name: RecordDocumentInspection :exec
 UPDATE documents
 SET status = $1, kind = $2, size = $3, sha256 = $4, text_chars = $5, reason = $6,
@@ -49,5 +153,55 @@ func (q *Queries) RecordDocumentInspection(ctx context.Context, arg RecordDocume
 		arg.PdfPhotoVersion,
 		arg.ID,
 	)
+	return err
+}
+
+const recordInspection = `-- name: RecordInspection :exec
+
+UPDATE documents
+SET status = $1, kind = $2, size = $3, sha256 = $4, text_chars = $5, reason = $6,
+    inspected_at = $7
+WHERE id = $8
+`
+
+type RecordInspectionParams struct {
+	Status    string     `json:"status"`
+	Kind      *string    `json:"kind"`
+	Size      *int64     `json:"size"`
+	Sha256    *string    `json:"sha256"`
+	TextChars *int32     `json:"text_chars"`
+	Reason    *string    `json:"reason"`
+	At        *time.Time `json:"at"`
+	ID        string     `json:"id"`
+}
+
+// The documents table: uploaded application documents and their inspection.
+func (q *Queries) RecordInspection(ctx context.Context, arg RecordInspectionParams) error {
+	_, err := q.db.Exec(ctx, recordInspection,
+		arg.Status,
+		arg.Kind,
+		arg.Size,
+		arg.Sha256,
+		arg.TextChars,
+		arg.Reason,
+		arg.At,
+		arg.ID,
+	)
+	return err
+}
+
+const supersedeDocuments = `-- name: SupersedeDocuments :exec
+UPDATE documents SET status = 'superseded'
+WHERE application_id = $1 AND doc_type = $2 AND status = 'accepted' AND id <> $3
+`
+
+type SupersedeDocumentsParams struct {
+	ApplicationID string `json:"application_id"`
+	DocType       string `json:"doc_type"`
+	Keep          string `json:"keep"`
+}
+
+func (q *Queries) SupersedeDocuments(ctx context.Context, arg SupersedeDocumentsParams) error {
+	_, err := q.db.Exec(ctx, supersedeDocuments, arg.ApplicationID, arg.DocType, arg.Keep)
 	return err
 }

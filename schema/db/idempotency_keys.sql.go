@@ -10,6 +10,95 @@ import (
 	"time"
 )
 
+const deleteOldIdempotencyKeys = `-- name: DeleteOldIdempotencyKeys :exec
+DELETE FROM idempotency_keys WHERE created_at < $1
+`
+
+func (q *Queries) DeleteOldIdempotencyKeys(ctx context.Context, createdAt time.Time) error {
+	_, err := q.db.Exec(ctx, deleteOldIdempotencyKeys, createdAt)
+	return err
+}
+
+const finishIdempotencyKey = `-- name: FinishIdempotencyKey :exec
+UPDATE idempotency_keys SET status = $1, body = $2 WHERE user_id = $3 AND key = $4
+`
+
+type FinishIdempotencyKeyParams struct {
+	Status int32  `json:"status"`
+	Body   []byte `json:"body"`
+	UserID string `json:"user_id"`
+	Key    string `json:"key"`
+}
+
+func (q *Queries) FinishIdempotencyKey(ctx context.Context, arg FinishIdempotencyKeyParams) error {
+	_, err := q.db.Exec(ctx, finishIdempotencyKey,
+		arg.Status,
+		arg.Body,
+		arg.UserID,
+		arg.Key,
+	)
+	return err
+}
+
+const getIdempotencyKey = `-- name: GetIdempotencyKey :one
+SELECT user_id, key, request, status, body, created_at FROM idempotency_keys WHERE user_id = $1 AND key = $2
+`
+
+type GetIdempotencyKeyParams struct {
+	UserID string `json:"user_id"`
+	Key    string `json:"key"`
+}
+
+func (q *Queries) GetIdempotencyKey(ctx context.Context, arg GetIdempotencyKeyParams) (IdempotencyKey, error) {
+	row := q.db.QueryRow(ctx, getIdempotencyKey, arg.UserID, arg.Key)
+	var i IdempotencyKey
+	err := row.Scan(
+		&i.UserID,
+		&i.Key,
+		&i.Request,
+		&i.Status,
+		&i.Body,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
+const releaseIdempotencyKey = `-- name: ReleaseIdempotencyKey :exec
+DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 0
+`
+
+type ReleaseIdempotencyKeyParams struct {
+	UserID string `json:"user_id"`
+	Key    string `json:"key"`
+}
+
+func (q *Queries) ReleaseIdempotencyKey(ctx context.Context, arg ReleaseIdempotencyKeyParams) error {
+	_, err := q.db.Exec(ctx, releaseIdempotencyKey, arg.UserID, arg.Key)
+	return err
+}
+
+const reserveIdempotencyKey = `-- name: ReserveIdempotencyKey :one
+
+INSERT INTO idempotency_keys (user_id, key, request, status, body) VALUES ($1, $2, $3, 0, '')
+ON CONFLICT (user_id, key) DO NOTHING
+RETURNING user_id
+`
+
+type ReserveIdempotencyKeyParams struct {
+	UserID  string `json:"user_id"`
+	Key     string `json:"key"`
+	Request string `json:"request"`
+}
+
+// The idempotency_keys table: the answers of requests sent with an Idempotency-Key.
+// Claims the key for this request; status 0 marks a request still running. No row: the key was taken.
+func (q *Queries) ReserveIdempotencyKey(ctx context.Context, arg ReserveIdempotencyKeyParams) (string, error) {
+	row := q.db.QueryRow(ctx, reserveIdempotencyKey, arg.UserID, arg.Key, arg.Request)
+	var user_id string
+	err := row.Scan(&user_id)
+	return user_id, err
+}
+
 const takeOverIdempotencyKey = `-- name: TakeOverIdempotencyKey :one
 UPDATE idempotency_keys SET created_at = now()
 WHERE user_id = $1 AND key = $2 AND request = $3 AND status = 0 AND created_at < $4

@@ -11,6 +11,7 @@ import (
 )
 
 const createIdentityDispute = `-- name: CreateIdentityDispute :one
+
 INSERT INTO identity_disputes (id, account_id, reporter_name, reporter_phone, reporter_password_hash, statement)
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (account_id, reporter_phone) WHERE status = 'open' DO NOTHING
@@ -26,6 +27,7 @@ type CreateIdentityDisputeParams struct {
 	Statement            string `json:"statement"`
 }
 
+// The identity_disputes table: reports that an account was registered with someone else's ID number.
 func (q *Queries) CreateIdentityDispute(ctx context.Context, arg CreateIdentityDisputeParams) (string, error) {
 	row := q.db.QueryRow(ctx, createIdentityDispute,
 		arg.ID,
@@ -38,31 +40,6 @@ func (q *Queries) CreateIdentityDispute(ctx context.Context, arg CreateIdentityD
 	var id string
 	err := row.Scan(&id)
 	return id, err
-}
-
-const findAccountByIDHash = `-- name: FindAccountByIDHash :one
-
-SELECT id, role, phone, name FROM users WHERE id_number_hash = $1
-`
-
-type FindAccountByIDHashRow struct {
-	ID    string  `json:"id"`
-	Role  string  `json:"role"`
-	Phone *string `json:"phone"`
-	Name  string  `json:"name"`
-}
-
-// Reports of a squatted ID number (migration 00031).
-func (q *Queries) FindAccountByIDHash(ctx context.Context, idNumberHash *string) (FindAccountByIDHashRow, error) {
-	row := q.db.QueryRow(ctx, findAccountByIDHash, idNumberHash)
-	var i FindAccountByIDHashRow
-	err := row.Scan(
-		&i.ID,
-		&i.Role,
-		&i.Phone,
-		&i.Name,
-	)
-	return i, err
 }
 
 const findOpenIdentityDispute = `-- name: FindOpenIdentityDispute :one
@@ -159,19 +136,6 @@ func (q *Queries) ListIdentityDisputes(ctx context.Context, arg ListIdentityDisp
 	return items, nil
 }
 
-const lockAccountForAudit = `-- name: LockAccountForAudit :one
-SELECT (SELECT coalesce(max(e.seq), 0) + 1 FROM audit_events e WHERE e.application_id = u.id AND e.subject = 'account')::bigint AS next_seq
-FROM users u WHERE u.id = $1 FOR UPDATE
-`
-
-// Locks the account row and returns the sequence number of its next audit event.
-func (q *Queries) LockAccountForAudit(ctx context.Context, id string) (int64, error) {
-	row := q.db.QueryRow(ctx, lockAccountForAudit, id)
-	var next_seq int64
-	err := row.Scan(&next_seq)
-	return next_seq, err
-}
-
 const lockIdentityDispute = `-- name: LockIdentityDispute :one
 SELECT d.id, d.account_id, d.reporter_name, d.reporter_phone, d.reporter_password_hash, d.statement, d.status, d.identity_check, d.resolution_reason, d.resolved_by, d.resolved_at, d.created_at, u.name AS previous_name FROM identity_disputes d JOIN users u ON u.id = d.account_id
 WHERE d.id = $1 FOR UPDATE OF d
@@ -212,48 +176,6 @@ func (q *Queries) LockIdentityDispute(ctx context.Context, id string) (LockIdent
 		&i.PreviousName,
 	)
 	return i, err
-}
-
-const phoneTaken = `-- name: PhoneTaken :one
-SELECT EXISTS (SELECT 1 FROM users WHERE phone = $1 AND id <> $2)
-`
-
-type PhoneTakenParams struct {
-	Phone    *string `json:"phone"`
-	ExceptID string  `json:"except_id"`
-}
-
-func (q *Queries) PhoneTaken(ctx context.Context, arg PhoneTakenParams) (bool, error) {
-	row := q.db.QueryRow(ctx, phoneTaken, arg.Phone, arg.ExceptID)
-	var exists bool
-	err := row.Scan(&exists)
-	return exists, err
-}
-
-const reassignAccount = `-- name: ReassignAccount :execrows
-UPDATE users SET name = $1, phone = $2, password_hash = $3
-WHERE id = $4 AND role = 'applicant'
-`
-
-type ReassignAccountParams struct {
-	Name         string  `json:"name"`
-	Phone        *string `json:"phone"`
-	PasswordHash string  `json:"password_hash"`
-	ID           string  `json:"id"`
-}
-
-// Hands the account to the reporter: their name, phone and password; the previous holder's sign-in ends.
-func (q *Queries) ReassignAccount(ctx context.Context, arg ReassignAccountParams) (int64, error) {
-	result, err := q.db.Exec(ctx, reassignAccount,
-		arg.Name,
-		arg.Phone,
-		arg.PasswordHash,
-		arg.ID,
-	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
 }
 
 const rejectOtherIdentityDisputes = `-- name: RejectOtherIdentityDisputes :exec
@@ -305,16 +227,5 @@ func (q *Queries) ResolveIdentityDispute(ctx context.Context, arg ResolveIdentit
 		arg.At,
 		arg.ID,
 	)
-	return err
-}
-
-const revokeAccountTokens = `-- name: RevokeAccountTokens :exec
-INSERT INTO token_versions (user_id, version) VALUES ($1, 1)
-ON CONFLICT (user_id) DO UPDATE SET version = token_versions.version + 1
-`
-
-// Raises the account's token version (migration 00021), which refuses every token issued before.
-func (q *Queries) RevokeAccountTokens(ctx context.Context, userID string) error {
-	_, err := q.db.Exec(ctx, revokeAccountTokens, userID)
 	return err
 }

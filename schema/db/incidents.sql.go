@@ -10,32 +10,6 @@ import (
 	"time"
 )
 
-const applicationsWithOpenIncident = `-- name: ApplicationsWithOpenIncident :many
-SELECT DISTINCT application_id FROM tasks
-WHERE type = 'incident' AND status IN ('open','claimed') AND application_id = ANY($1::uuid[])
-`
-
-// Which of the given applications have an open incident (admin search marks them).
-func (q *Queries) ApplicationsWithOpenIncident(ctx context.Context, ids []string) ([]string, error) {
-	rows, err := q.db.Query(ctx, applicationsWithOpenIncident, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []string{}
-	for rows.Next() {
-		var application_id string
-		if err := rows.Scan(&application_id); err != nil {
-			return nil, err
-		}
-		items = append(items, application_id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const getIncident = `-- name: GetIncident :one
 SELECT task_id, application_id, action, error, seq, created_at FROM incidents WHERE task_id = $1
 `
@@ -55,6 +29,7 @@ func (q *Queries) GetIncident(ctx context.Context, taskID string) (Incident, err
 }
 
 const insertIncident = `-- name: InsertIncident :exec
+
 INSERT INTO incidents (task_id, application_id, action, error, seq, created_at)
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (task_id) DO NOTHING
@@ -69,38 +44,13 @@ type InsertIncidentParams struct {
 	At            time.Time `json:"at"`
 }
 
+// The incidents table: failed side effects handed to an admin.
 func (q *Queries) InsertIncident(ctx context.Context, arg InsertIncidentParams) error {
 	_, err := q.db.Exec(ctx, insertIncident,
 		arg.TaskID,
 		arg.ApplicationID,
 		arg.Action,
 		arg.Error,
-		arg.Seq,
-		arg.At,
-	)
-	return err
-}
-
-const insertIncidentTask = `-- name: InsertIncidentTask :exec
-INSERT INTO tasks (id, application_id, type, status, role, region, seq, created_at)
-VALUES ($1, $2, 'incident', 'open', 'admin', $3, $4, $5)
-ON CONFLICT (id) DO NOTHING
-`
-
-type InsertIncidentTaskParams struct {
-	ID            string    `json:"id"`
-	ApplicationID string    `json:"application_id"`
-	Region        string    `json:"region"`
-	Seq           int64     `json:"seq"`
-	At            time.Time `json:"at"`
-}
-
-// The admin task of an incident; a retry of the activity changes nothing.
-func (q *Queries) InsertIncidentTask(ctx context.Context, arg InsertIncidentTaskParams) error {
-	_, err := q.db.Exec(ctx, insertIncidentTask,
-		arg.ID,
-		arg.ApplicationID,
-		arg.Region,
 		arg.Seq,
 		arg.At,
 	)

@@ -29,6 +29,7 @@ func (q *Queries) DeleteOldLoginFailures(ctx context.Context, before time.Time) 
 }
 
 const recentLoginFailures = `-- name: RecentLoginFailures :many
+
 SELECT key, failed_at FROM login_failures
 WHERE key = ANY($1::text[]) AND failed_at > $2
 ORDER BY failed_at DESC
@@ -39,6 +40,7 @@ type RecentLoginFailuresParams struct {
 	Since time.Time `json:"since"`
 }
 
+// The login_failures table: failed logins, for throttling.
 // The failures of the given keys since the start of the window, newest first.
 func (q *Queries) RecentLoginFailures(ctx context.Context, arg RecentLoginFailuresParams) ([]LoginFailure, error) {
 	rows, err := q.db.Query(ctx, recentLoginFailures, arg.Keys, arg.Since)

@@ -9,27 +9,44 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
+	"skillcert"
 )
 
 type Application struct {
-	ID                string          `json:"id"`
-	ApplicantID       string          `json:"applicant_id"`
-	BatchID           string          `json:"batch_id"`
-	Region            string          `json:"region"`
-	Employer          string          `json:"employer"`
-	OccupationCode    string          `json:"occupation_code"`
-	Level             int32           `json:"level"`
-	Pathway           string          `json:"pathway"`
-	Status            string          `json:"status"`
-	Seq               int64           `json:"seq"`
-	View              json.RawMessage `json:"view"`
-	PaymentDueAt      *time.Time      `json:"payment_due_at"`
-	CorrectionDueAt   *time.Time      `json:"correction_due_at"`
-	ExamSessionID     *string         `json:"exam_session_id"`
-	Seat              *int32          `json:"seat"`
-	CertificateNumber *string         `json:"certificate_number"`
-	CreatedAt         time.Time       `json:"created_at"`
-	UpdatedAt         time.Time       `json:"updated_at"`
+	ID                string           `json:"id"`
+	ApplicantID       string           `json:"applicant_id"`
+	BatchID           string           `json:"batch_id"`
+	Region            string           `json:"region"`
+	Employer          string           `json:"employer"`
+	OccupationCode    string           `json:"occupation_code"`
+	Level             int32            `json:"level"`
+	Pathway           string           `json:"pathway"`
+	Status            skillcert.Status `json:"status"`
+	Seq               int64            `json:"seq"`
+	View              json.RawMessage  `json:"view"`
+	PaymentDueAt      *time.Time       `json:"payment_due_at"`
+	CorrectionDueAt   *time.Time       `json:"correction_due_at"`
+	ExamSessionID     *string          `json:"exam_session_id"`
+	Seat              *int32           `json:"seat"`
+	CertificateNumber *string          `json:"certificate_number"`
+	CreatedAt         time.Time        `json:"created_at"`
+	UpdatedAt         time.Time        `json:"updated_at"`
+}
+
+type ApplicationCount struct {
+	Region         string `json:"region"`
+	Level          int32  `json:"level"`
+	Status         string `json:"status"`
+	BatchID        string `json:"batch_id"`
+	OccupationCode string `json:"occupation_code"`
+	Count          int64  `json:"count"`
+}
+
+type ApplicationStatusCount struct {
+	Region string `json:"region"`
+	Level  int32  `json:"level"`
+	Status string `json:"status"`
+	Count  int64  `json:"count"`
 }
 
 type AuditChainHead struct {
@@ -244,18 +261,18 @@ type ScoreImport struct {
 }
 
 type Task struct {
-	ID            string     `json:"id"`
-	ApplicationID string     `json:"application_id"`
-	Type          string     `json:"type"`
-	Status        string     `json:"status"`
-	Role          string     `json:"role"`
-	Region        string     `json:"region"`
-	AssigneeID    *string    `json:"assignee_id"`
-	Seq           int64      `json:"seq"`
-	CreatedAt     time.Time  `json:"created_at"`
-	DueAt         *time.Time `json:"due_at"`
-	CompletedAt   *time.Time `json:"completed_at"`
-	CompletedBy   *string    `json:"completed_by"`
+	ID            string               `json:"id"`
+	ApplicationID string               `json:"application_id"`
+	Type          string               `json:"type"`
+	Status        skillcert.TaskStatus `json:"status"`
+	Role          string               `json:"role"`
+	Region        string               `json:"region"`
+	AssigneeID    *string              `json:"assignee_id"`
+	Seq           int64                `json:"seq"`
+	CreatedAt     time.Time            `json:"created_at"`
+	DueAt         *time.Time           `json:"due_at"`
+	CompletedAt   *time.Time           `json:"completed_at"`
+	CompletedBy   *string              `json:"completed_by"`
 }
 
 type TokenVersion struct {

@@ -10,31 +10,35 @@ import (
 	"time"
 )
 
-const getNotificationAddress = `-- name: GetNotificationAddress :one
-SELECT email, phone FROM users WHERE id = $1 AND NOT disabled
+const insertNotification = `-- name: InsertNotification :exec
+
+INSERT INTO notifications (dedupe_key, application_id, recipient_role, recipient_id, kind, message, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (dedupe_key) DO NOTHING
 `
 
-type GetNotificationAddressRow struct {
-	Email *string `json:"email"`
-	Phone *string `json:"phone"`
+type InsertNotificationParams struct {
+	DedupeKey     string    `json:"dedupe_key"`
+	ApplicationID *string   `json:"application_id"`
+	RecipientRole string    `json:"recipient_role"`
+	RecipientID   *string   `json:"recipient_id"`
+	Kind          string    `json:"kind"`
+	Message       string    `json:"message"`
+	At            time.Time `json:"at"`
 }
 
-func (q *Queries) GetNotificationAddress(ctx context.Context, id string) (GetNotificationAddressRow, error) {
-	row := q.db.QueryRow(ctx, getNotificationAddress, id)
-	var i GetNotificationAddressRow
-	err := row.Scan(&i.Email, &i.Phone)
-	return i, err
-}
-
-const getUserEmail = `-- name: GetUserEmail :one
-SELECT email FROM users WHERE id = $1
-`
-
-func (q *Queries) GetUserEmail(ctx context.Context, id string) (*string, error) {
-	row := q.db.QueryRow(ctx, getUserEmail, id)
-	var email *string
-	err := row.Scan(&email)
-	return email, err
+// The notifications table: the outbox of messages to applicants and staff.
+func (q *Queries) InsertNotification(ctx context.Context, arg InsertNotificationParams) error {
+	_, err := q.db.Exec(ctx, insertNotification,
+		arg.DedupeKey,
+		arg.ApplicationID,
+		arg.RecipientRole,
+		arg.RecipientID,
+		arg.Kind,
+		arg.Message,
+		arg.At,
+	)
+	return err
 }
 
 const leaseNotifications = `-- name: LeaseNotifications :many
@@ -186,23 +190,6 @@ type MarkNotificationSentParams struct {
 
 func (q *Queries) MarkNotificationSent(ctx context.Context, arg MarkNotificationSentParams) (int64, error) {
 	result, err := q.db.Exec(ctx, markNotificationSent, arg.Now, arg.ID, arg.Worker)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const setUserEmail = `-- name: SetUserEmail :execrows
-UPDATE users SET email = $1 WHERE id = $2
-`
-
-type SetUserEmailParams struct {
-	Email *string `json:"email"`
-	ID    string  `json:"id"`
-}
-
-func (q *Queries) SetUserEmail(ctx context.Context, arg SetUserEmailParams) (int64, error) {
-	result, err := q.db.Exec(ctx, setUserEmail, arg.Email, arg.ID)
 	if err != nil {
 		return 0, err
 	}

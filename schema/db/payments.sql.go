@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"time"
 )
 
 const getPaymentByTransaction = `-- name: GetPaymentByTransaction :one
@@ -27,4 +28,36 @@ func (q *Queries) GetPaymentByTransaction(ctx context.Context, transactionID str
 		&i.ReceivedAt,
 	)
 	return i, err
+}
+
+const recordPayment = `-- name: RecordPayment :exec
+
+INSERT INTO payments (transaction_id, order_id, application_id, amount_fen, paid_at, outcome, reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (transaction_id) DO NOTHING
+`
+
+type RecordPaymentParams struct {
+	TransactionID string    `json:"transaction_id"`
+	OrderID       string    `json:"order_id"`
+	ApplicationID string    `json:"application_id"`
+	AmountFen     int64     `json:"amount_fen"`
+	PaidAt        time.Time `json:"paid_at"`
+	Outcome       string    `json:"outcome"`
+	Reason        *string   `json:"reason"`
+}
+
+// The payments table: every payment the platform reports.
+// Every payment the platform reports is kept; a repeat of the same transaction changes nothing.
+func (q *Queries) RecordPayment(ctx context.Context, arg RecordPaymentParams) error {
+	_, err := q.db.Exec(ctx, recordPayment,
+		arg.TransactionID,
+		arg.OrderID,
+		arg.ApplicationID,
+		arg.AmountFen,
+		arg.PaidAt,
+		arg.Outcome,
+		arg.Reason,
+	)
+	return err
 }

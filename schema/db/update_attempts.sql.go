@@ -26,9 +26,11 @@ func (q *Queries) BumpUpdateGeneration(ctx context.Context, arg BumpUpdateGenera
 }
 
 const getUpdateGeneration = `-- name: GetUpdateGeneration :one
+
 SELECT generation FROM update_attempts WHERE base_id = $1
 `
 
+// The update_attempts table: generations of derived Update IDs.
 func (q *Queries) GetUpdateGeneration(ctx context.Context, baseID string) (int32, error) {
 	row := q.db.QueryRow(ctx, getUpdateGeneration, baseID)
 	var generation int32

@@ -1,7 +1,4 @@
--- Reports of a squatted ID number (migration 00031).
-
--- name: FindAccountByIDHash :one
-SELECT id, role, phone, name FROM users WHERE id_number_hash = @id_number_hash;
+-- The identity_disputes table: reports that an account was registered with someone else's ID number.
 
 -- name: CreateIdentityDispute :one
 INSERT INTO identity_disputes (id, account_id, reporter_name, reporter_phone, reporter_password_hash, statement)
@@ -36,21 +33,3 @@ WHERE id = @id AND status = 'open';
 -- Once the account is reassigned, the other open reports about it are closed.
 UPDATE identity_disputes SET status = 'rejected', resolution_reason = @reason, resolved_by = @resolved_by, resolved_at = @at
 WHERE account_id = @account_id AND status = 'open' AND id <> @id;
-
--- name: ReassignAccount :execrows
--- Hands the account to the reporter: their name, phone and password; the previous holder's sign-in ends.
-UPDATE users SET name = @name, phone = @phone, password_hash = @password_hash
-WHERE id = @id AND role = 'applicant';
-
--- name: PhoneTaken :one
-SELECT EXISTS (SELECT 1 FROM users WHERE phone = @phone AND id <> @except_id);
-
--- name: LockAccountForAudit :one
--- Locks the account row and returns the sequence number of its next audit event.
-SELECT (SELECT coalesce(max(e.seq), 0) + 1 FROM audit_events e WHERE e.application_id = u.id AND e.subject = 'account')::bigint AS next_seq
-FROM users u WHERE u.id = @id FOR UPDATE;
-
--- name: RevokeAccountTokens :exec
--- Raises the account's token version (migration 00021), which refuses every token issued before.
-INSERT INTO token_versions (user_id, version) VALUES (@user_id, 1)
-ON CONFLICT (user_id) DO UPDATE SET version = token_versions.version + 1;

@@ -1,3 +1,5 @@
+-- The login_failures table: failed logins, for throttling.
+
 -- name: RecentLoginFailures :many
 -- The failures of the given keys since the start of the window, newest first.
 SELECT key, failed_at FROM login_failures

@@ -1,3 +1,10 @@
+-- The notifications table: the outbox of messages to applicants and staff.
+
+-- name: InsertNotification :exec
+INSERT INTO notifications (dedupe_key, application_id, recipient_role, recipient_id, kind, message, created_at)
+VALUES (@dedupe_key, @application_id, @recipient_role, @recipient_id, @kind, @message, @at)
+ON CONFLICT (dedupe_key) DO NOTHING;
+
 -- name: LeaseNotifications :many
 -- Leases up to @max due rows for @worker until @until; rows leased by another sender are skipped.
 UPDATE notifications n SET leased_by = @worker::text, leased_until = @until::timestamptz
@@ -11,9 +18,6 @@ FROM (
 ) due
 WHERE n.id = due.id
 RETURNING n.id, n.dedupe_key, n.recipient_id, n.kind, n.message, n.attempts;
-
--- name: GetNotificationAddress :one
-SELECT email, phone FROM users WHERE id = @id AND NOT disabled;
 
 -- name: MarkNotificationSent :execrows
 UPDATE notifications SET sent_at = @now::timestamptz, leased_by = NULL, leased_until = NULL, last_error = NULL
@@ -29,9 +33,3 @@ WHERE id = @id AND leased_by = @worker::text AND sent_at IS NULL;
 -- name: ListNotificationsOfRecipient :many
 SELECT id, kind, message, created_at, sent_at FROM notifications
 WHERE recipient_id = @recipient_id ORDER BY id DESC LIMIT 50;
-
--- name: SetUserEmail :execrows
-UPDATE users SET email = sqlc.narg(email) WHERE id = @id;
-
--- name: GetUserEmail :one
-SELECT email FROM users WHERE id = @id;

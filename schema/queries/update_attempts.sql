@@ -1,3 +1,5 @@
+-- The update_attempts table: generations of derived Update IDs.
+
 -- name: GetUpdateGeneration :one
 SELECT generation FROM update_attempts WHERE base_id = @base_id;
 

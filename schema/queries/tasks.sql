@@ -1,0 +1,81 @@
+-- The tasks table: the work items of staff (inbox, claims, incidents).
+
+-- name: CompleteTask :exec
+UPDATE tasks SET status = 'completed', completed_at = @at, completed_by = @completed_by
+WHERE id = @id AND status IN ('open','claimed');
+
+-- name: CancelOtherTasks :exec
+UPDATE tasks SET status = 'cancelled', completed_at = @at
+WHERE application_id = @application_id AND status IN ('open','claimed') AND NOT (id = ANY(@keep::uuid[]));
+
+-- name: InsertTask :exec
+INSERT INTO tasks (id, application_id, type, status, role, region, assignee_id, seq, created_at, due_at)
+VALUES (@id, @application_id, @type, CASE WHEN sqlc.narg('assignee_id')::uuid IS NULL THEN 'open' ELSE 'claimed' END,
+        @role, @region, sqlc.narg('assignee_id'), @seq, @at, @due_at)
+ON CONFLICT (id) DO NOTHING;
+
+-- name: HasOpenTaskOfType :one
+-- Whether the application has an open (or claimed) task of the type.
+SELECT EXISTS (SELECT 1 FROM tasks WHERE application_id = @application_id AND type = @type
+               AND status IN ('open', 'claimed'));
+
+-- name: ApplicationHasTaskType :one
+SELECT EXISTS (SELECT 1 FROM tasks WHERE application_id = @application_id AND type = @type);
+
+-- name: ListInboxTasks :many
+-- The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
+-- first; after_at/after_id (keyset paging) start after that task.
+SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
+       a.occupation_code, a.level, a.status AS application_status
+FROM tasks t
+JOIN applications a ON a.id = t.application_id
+WHERE (sqlc.narg(roles)::text[] IS NULL OR t.role = ANY (sqlc.narg(roles)::text[]))
+  AND (sqlc.narg(scope_region)::text IS NULL OR t.region = sqlc.narg(scope_region)::text)
+  AND (sqlc.narg(type)::text IS NULL OR t.type = sqlc.narg(type)::text)
+  AND (CASE WHEN sqlc.narg(status)::text IS NULL THEN t.status IN ('open','claimed')
+            ELSE t.status = sqlc.narg(status)::text END)
+  AND (sqlc.narg(region)::text IS NULL OR t.region = sqlc.narg(region)::text)
+  AND (sqlc.narg(application_id)::uuid IS NULL OR t.application_id = sqlc.narg(application_id)::uuid)
+  AND (sqlc.narg(q)::text IS NULL
+       OR a.id::text LIKE sqlc.narg(q)::text || '%'
+       OR a.occupation_code = sqlc.narg(q)::text
+       OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id AND u.name LIKE '%' || sqlc.narg(q)::text || '%'))
+  AND (sqlc.narg(after_at)::timestamptz IS NULL
+       OR (t.created_at, t.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
+ORDER BY t.created_at, t.id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: GetTaskDetail :one
+SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
+       a.occupation_code, a.level, a.status AS application_status
+FROM tasks t
+JOIN applications a ON a.id = t.application_id
+WHERE t.id = @id;
+
+-- name: ClaimOpenTask :execrows
+-- Takes the task for user_id when it is open (or already theirs). Two racing claims: the second waits for the
+-- first to commit, re-reads the row and matches nothing.
+UPDATE tasks SET status = 'claimed', assignee_id = @user_id
+WHERE id = @id AND (status = 'open' OR (status = 'claimed' AND assignee_id = @user_id));
+
+-- name: ReleaseTask :execrows
+-- Gives a claimed task back to the inbox: the assignee may, and anyone when any_assignee is set (admins).
+UPDATE tasks SET status = 'open', assignee_id = NULL
+WHERE id = @id AND status = 'claimed' AND (assignee_id = @user_id OR @any_assignee::boolean);
+
+-- name: AssignTaskTo :execrows
+-- Gives the task to assignee_id: an open task, one the caller holds, or any active one when override is set.
+UPDATE tasks SET status = 'claimed', assignee_id = @assignee_id
+WHERE id = @id
+  AND (status = 'open' OR (status = 'claimed' AND (assignee_id = @caller_id OR @override::boolean)));
+
+-- name: InsertIncidentTask :exec
+-- The admin task of an incident; a retry of the activity changes nothing.
+INSERT INTO tasks (id, application_id, type, status, role, region, seq, created_at)
+VALUES (@id, @application_id, 'incident', 'open', 'admin', @region, @seq, @at)
+ON CONFLICT (id) DO NOTHING;
+
+-- name: ApplicationsWithOpenIncident :many
+-- Which of the given applications have an open incident (admin search marks them).
+SELECT DISTINCT application_id FROM tasks
+WHERE type = 'incident' AND status IN ('open','claimed') AND application_id = ANY(@ids::uuid[]);
