@@ -142,6 +142,9 @@ func (a *app) verifyHTML(c *fiber.Ctx) error {
 func (a *app) verifyLimiter() fiber.Handler {
 	return limiter.New(limiter.Config{
 		Max: a.cfg.VerifyRateLimit, Expiration: time.Minute,
+		// The browser's address, also for the web UI's in-process lookups (which would otherwise all share
+		// the gateway's own address and one budget).
+		KeyGenerator: a.clientIP,
 		LimitReached: func(c *fiber.Ctx) error {
 			return &skillcert.Error{Code: skillcert.ERATELIMIT, Message: "证书查询过于频繁，请一分钟后再试"}
 		},

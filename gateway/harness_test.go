@@ -9,11 +9,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -90,29 +88,15 @@ func bootGateway() (*testGateway, error) {
 	}
 	shared.release = release
 
-	env := map[string]string{}
-	for _, kv := range stack.Env() {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			env[k] = v
-		}
-	}
-	env["SKILLCERT_ADMIN_PASSWORD"] = testAdminPassword
-	env["SKILLCERT_PAYMENT_SECRET"] = testPaymentSecret
-	env["SKILLCERT_DEMO_PASSWORD"] = testDemoPassword
-	env["SKILLCERT_DEV_SEED"] = "1"
-	env["SKILLCERT_LOG_LEVEL"] = "warn"
-	env["SKILLCERT_TOKEN_KEY"] = "integration-test-token-key"
-	env["SKILLCERT_VERIFY_RATE_LIMIT"] = "1000" // every test shares 127.0.0.1; the limit has its own unit test
 	// Packages share one stack under `make test`: this one gets its own database and task queue, so no
 	// other package's worker picks up its workflows.
-	dbURL, drop, err := stack.NewDatabase(ctx, "gateway")
+	env, drop, err := stack.AppEnv(ctx, "gateway", devstack.AppSecrets{AdminPassword: testAdminPassword,
+		DemoPassword: testDemoPassword, PaymentSecret: testPaymentSecret, TokenKey: "integration-test-token-key"})
 	if err != nil {
 		return nil, err
 	}
 	shared.stop = append(shared.stop, func() { _ = drop(context.Background()) })
-	env["DATABASE_URL"] = dbURL
-	env["SKILLCERT_TASK_QUEUE"] = fmt.Sprintf("gateway-test-%d", time.Now().UnixNano())
-	env["SKILLCERT_WORKER_METRICS_ADDR"] = "127.0.0.1:0" // not the default port another worker may hold
+	env["SKILLCERT_VERIFY_RATE_LIMIT"] = "1000" // every test shares 127.0.0.1; the limit has its own unit test
 
 	if err := startWorker(ctx, env); err != nil {
 		return nil, err
@@ -189,52 +173,23 @@ func freePort() (string, error) {
 	return port, err
 }
 
-// startWorker builds ./cmd/worker once and starts it against the stack; it stops with the tests (or, should
-// this process die, with its parent).
+// startWorker builds ./cmd/worker and starts it against the stack; it stops with the tests (or, should this
+// process die, with its parent).
 func startWorker(ctx context.Context, env map[string]string) error {
-	root, err := devstack.RepoRoot()
-	if err != nil {
-		return err
-	}
 	dir, err := os.MkdirTemp("", "skillcert-gateway-test-")
 	if err != nil {
 		return err
 	}
-	bin := filepath.Join(dir, "worker")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/worker")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("build worker: %w: %s", err, out)
-	}
-	logFile, err := os.Create(filepath.Join(dir, "worker.log"))
+	stop, err := devstack.StartWorker(ctx, dir, env)
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin)
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start worker: %w", err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
 	shared.stop = append(shared.stop, func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		logFile.Close()
+		stop()
 		if os.Getenv("SKILLCERT_KEEP_TEST_LOGS") == "" {
 			os.RemoveAll(dir)
 		} else {
-			fmt.Fprintf(os.Stderr, "worker log kept in %s\n", logFile.Name())
+			fmt.Fprintf(os.Stderr, "worker log kept in %s\n", filepath.Join(dir, "worker.log"))
 		}
 	})
 	return nil

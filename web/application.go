@@ -30,12 +30,8 @@ type application struct {
 	Region         string          `json:"region"`
 	Employer       string          `json:"employer"`
 	Checklist      []checklistItem `json:"checklist"`
-	Deadlines      struct {
-		CorrectionDueAt  *time.Time `json:"correction_due_at"`
-		PaymentDueAt     *time.Time `json:"payment_due_at"`
-		SkillScoresDueAt *time.Time `json:"skill_scores_due_at"`
-	} `json:"deadlines"`
-	Scores *struct {
+	Deadlines      deadlines       `json:"deadlines"`
+	Scores         *struct {
 		Theory        *float64 `json:"theory"`
 		Skill         *float64 `json:"skill"`
 		Comprehensive *float64 `json:"comprehensive"`
@@ -66,6 +62,13 @@ type checklistItem struct {
 	Status     string `json:"status"`
 	Reason     string `json:"reason"`
 	DocumentID string `json:"document_id"`
+}
+
+// deadlines are the case's running deadlines.
+type deadlines struct {
+	CorrectionDueAt  *time.Time `json:"correction_due_at"`
+	PaymentDueAt     *time.Time `json:"payment_due_at"`
+	SkillScoresDueAt *time.Time `json:"skill_scores_due_at"`
 }
 
 // event is one line of the application's history.

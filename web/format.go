@@ -120,6 +120,7 @@ var actionLabels = map[string]string{
 	"attended": "参加考试", "no_show": "缺考", "score_entered": "录入成绩", "score_mismatch": "两次录入不一致",
 	"score_confirmed": "成绩确认", "evaluation_recorded": "综合评审打分", "skill_scores_overdue": "技能成绩逾期上报",
 	"batch_windows_changed": "批次时间调整", "document_accepted": "材料通过检查", "resubmit_to_preliminary": "补正后重新提交", "resubmit_to_re_review": "补正后重新提交", "document_rejected": "材料未通过检查",
+	"incident_retry": "异常处理：重试写入", "incident_abandon": "异常处理：放弃写入",
 }
 
 // actionLabel names an audit action; review decisions are "<stage>_<decision>".

@@ -43,9 +43,10 @@ func Mount(f *fiber.App, cfg Config) {
 	u.applicantRoutes(g)
 	u.staffRoutes(g)
 	u.adminRoutes(g)
+	u.oversightRoutes(g)
 	u.overviewRoutes(g)
 	u.examRoutes(g)
-	g.Get("/verify", u.verifyForm)
+	u.verifyRoutes(g)
 }
 
 // page is what every template gets.

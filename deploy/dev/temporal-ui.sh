@@ -54,7 +54,15 @@ run)
 	mkdir -p "$dir/config"
 	ui_config >"$dir/config/base.yaml.tmp"
 	mv -f "$dir/config/base.yaml.tmp" "$dir/config/base.yaml"
-	exec "$bin" --root "$dir" --config config --env skillcert start
+	# ui-server listens on an inner port (config/skillcert.yaml overrides base.yaml's); the UI's port is
+	# served by cmd/temporal-ui-proxy, which redirects http://localhost:PORT to http://127.0.0.1:PORT so
+	# that the page and the gateway's codec are one site whichever name was typed (the codec cookie is
+	# SameSite), and which runs ui-server as its child.
+	inner=$(free_ports 1)
+	printf 'port: %s\n' "$inner" >"$dir/config/skillcert.yaml"
+	(cd "$SKILLCERT_ROOT" && go build -o "$dir/temporal-ui-proxy" ./cmd/temporal-ui-proxy) || die "go build temporal-ui-proxy failed"
+	exec "$dir/temporal-ui-proxy" -listen "127.0.0.1:$UI_PORT" -upstream "127.0.0.1:$inner" -- \
+		"$bin" --root "$dir" --config config --env skillcert start
 	;;
 *)
 	echo "usage: $0 run DIR | config" >&2

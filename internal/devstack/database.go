@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // NewDatabase creates an empty database on the stack's Postgres, named prefix plus a random suffix, and
@@ -87,4 +88,22 @@ func withDatabase(databaseURL, name string) (string, error) {
 	u.Path = "/" + name
 	u.RawPath = ""
 	return u.String(), nil
+}
+
+// ExecWithoutTriggers runs sql in one transaction with the database's triggers off
+// (session_replication_role = replica), as an operator editing the tables by hand would: tests use it to
+// tamper with rows that triggers protect. It needs a superuser connection, as the stacks' URLs are.
+func ExecWithoutTriggers(ctx context.Context, pool *pgxpool.Pool, sql string, args ...any) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, sql, args...); err != nil {
+		return fmt.Errorf("%s: %w", sql, err)
+	}
+	return tx.Commit(ctx)
 }

@@ -1,5 +1,5 @@
 // skillcert web UI: document uploads straight to object storage (presigned POST with a progress bar),
-// and confirmation of destructive forms. Loaded with the page's CSP nonce; no inline handlers.
+// the document viewer's zoom, and confirmation of destructive forms. Loaded with the page's CSP nonce; no inline handlers.
 (function () {
   "use strict";
   function csrf() { return document.body.dataset.csrf; }
@@ -71,6 +71,31 @@
   document.addEventListener("change", function (e) {
     const t = e.target;
     if (t instanceof HTMLInputElement && t.type === "file" && t.dataset.doc) { upload(t); }
+  });
+  // The review screen's document viewer zooms by steps, from its buttons or with +, - and 0 while it
+  // has the focus. The frame is scaled (PDFs and images alike); the box scrolls.
+  const zoomSteps = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];
+  function zoom(action) {
+    const box = document.getElementById("viewer-box");
+    if (!box) { return; }
+    let i = zoomSteps.indexOf(Number(box.dataset.zoom));
+    if (i < 0) { i = 2; }
+    if (action === "in") { i = Math.min(i + 1, zoomSteps.length - 1); }
+    else if (action === "out") { i = Math.max(i - 1, 0); }
+    else { i = 2; }
+    const z = zoomSteps[i];
+    box.dataset.zoom = String(z);
+    box.firstElementChild.style.transform = z === 1 ? "" : "scale(" + z + ")";
+    document.getElementById("zoom-level").textContent = Math.round(z * 100) + "%";
+  }
+  document.addEventListener("click", function (e) {
+    const b = e.target instanceof Element && e.target.closest("button[data-zoom]");
+    if (b) { zoom(b.dataset.zoom); }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (!(e.target instanceof Element) || e.target.id !== "viewer-box" || e.ctrlKey || e.metaKey || e.altKey) { return; }
+    const action = { "+": "in", "=": "in", "-": "out", "0": "reset" }[e.key];
+    if (action) { e.preventDefault(); zoom(action); }
   });
   document.addEventListener("submit", function (e) {
     const f = e.target;

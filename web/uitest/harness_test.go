@@ -7,10 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -87,28 +84,15 @@ func boot() (*stack, error) {
 		return nil, fmt.Errorf("dev stack: %w", err)
 	}
 	shared.release = release
-	env := map[string]string{}
-	for _, kv := range ds.Env() {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			env[k] = v
-		}
-	}
-	env["SKILLCERT_ADMIN_PASSWORD"] = adminPassword
-	env["SKILLCERT_PAYMENT_SECRET"] = paymentSecret
-	env["SKILLCERT_DEMO_PASSWORD"] = demoPassword
-	env["SKILLCERT_DEV_SEED"] = "1"
-	env["SKILLCERT_LOG_LEVEL"] = "warn"
-	if l := os.Getenv("SKILLCERT_UI_LOG_LEVEL"); l != "" {
-		env["SKILLCERT_LOG_LEVEL"] = l
-	}
-	env["SKILLCERT_TOKEN_KEY"] = "ui-test-token-key"
-	dbURL, drop, err := ds.NewDatabase(ctx, "uitest")
+	env, drop, err := ds.AppEnv(ctx, "uitest", devstack.AppSecrets{AdminPassword: adminPassword,
+		DemoPassword: demoPassword, PaymentSecret: paymentSecret, TokenKey: "ui-test-token-key"})
 	if err != nil {
 		return nil, err
 	}
 	shared.stop = append(shared.stop, func() { _ = drop(context.Background()) })
-	env["DATABASE_URL"] = dbURL
-	env["SKILLCERT_TASK_QUEUE"] = fmt.Sprintf("uitest-%d", time.Now().UnixNano())
+	if l := os.Getenv("SKILLCERT_UI_LOG_LEVEL"); l != "" {
+		env["SKILLCERT_LOG_LEVEL"] = l
+	}
 	dir, err := os.MkdirTemp("", "skillcert-uitest-")
 	if err != nil {
 		return nil, err
@@ -170,49 +154,21 @@ func freePort() (string, error) {
 
 // startWorker builds ./cmd/worker and runs it against the stack until the tests end.
 func startWorker(ctx context.Context, dir string, env map[string]string) error {
-	root, err := devstack.RepoRoot()
+	stop, err := devstack.StartWorker(ctx, dir, env)
 	if err != nil {
 		return err
 	}
-	bin := filepath.Join(dir, "worker")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/worker")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("build worker: %w: %s", err, out)
-	}
-	cmd := exec.Command(bin)
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	_, err = startChild(cmd, filepath.Join(dir, "worker.log"))
-	return err
+	shared.stop = append(shared.stop, stop)
+	return nil
 }
 
-// startChild starts cmd with its output in logPath, and stops it (SIGTERM, then SIGKILL after 20 s) when the
-// tests end. The returned channel closes when the process exits.
+// startChild starts cmd with its output in logPath, and stops it when the tests end. The returned channel
+// closes when the process exits.
 func startChild(cmd *exec.Cmd, logPath string) (<-chan struct{}, error) {
-	logFile, err := os.Create(logPath)
+	exited, stop, err := devstack.StartChild(cmd, logPath)
 	if err != nil {
 		return nil, err
 	}
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
-		logFile.Close()
-		return nil, fmt.Errorf("start %s: %w", filepath.Base(cmd.Path), err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	shared.stop = append(shared.stop, func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		logFile.Close()
-	})
+	shared.stop = append(shared.stop, stop)
 	return exited, nil
 }

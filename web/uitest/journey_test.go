@@ -71,6 +71,26 @@ func waitClass(b *browser, sel string) {
 	b.do(chromedp.WaitVisible(chromedp.CSS(sel)))
 }
 
+// checkZoom zooms the review screen's viewer with its buttons and then with the keyboard.
+func checkZoom(b *browser) {
+	b.t.Helper()
+	zoomed := func(level, transform string) {
+		b.t.Helper()
+		b.waitText("#zoom-level", level)
+		b.waitJS(`document.querySelector('#viewer-box iframe').style.transform === '` + transform + `'`)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`button[data-zoom=in]`)), chromedp.Click(chromedp.CSS(`button[data-zoom=in]`)))
+	zoomed("150%", "scale(1.5)")
+	b.waitJS(`(() => { const v = document.querySelector('#viewer-box'); return v.scrollWidth > v.clientWidth })()`)
+	b.shot("review-zoomed")
+	b.do(chromedp.Focus(chromedp.CSS("#viewer-box")), chromedp.KeyEvent("0"))
+	zoomed("100%", "")
+	b.do(chromedp.KeyEvent("-"))
+	zoomed("75%", "scale(0.75)")
+	b.do(chromedp.Click(chromedp.CSS(`button[data-zoom=reset]`)))
+	zoomed("100%", "")
+}
+
 // review decides the application's open task as a staff user in their own browser: it claims the task
 // from the inbox (or opens it when already assigned), looks at a document inline, sets the verdicts
 // and the decision. badDoc, when set, is marked bad with a reason.
@@ -93,6 +113,9 @@ func review(t *testing.T, st *stack, vp viewport, login, appID, decision, badDoc
 	b.waitJS(`(() => { const d = document.querySelector('iframe.viewer').contentDocument;
 		return !!d && d.readyState === 'complete' && !!d.querySelector('img, embed') })()`)
 	b.shot("review")
+	if badDoc != "" { // once is enough: the first review
+		checkZoom(b)
+	}
 	page := strings.TrimPrefix(b.location(), st.baseURL)
 	b.js(`document.querySelectorAll('input[type=radio][value=ok]').forEach(r => r.checked = true)`)
 	if badDoc != "" {
@@ -117,7 +140,7 @@ func TestApplicantJourney(t *testing.T) {
 	batch := st.newBatch(t)
 	vp := phone
 	b := newBrowser(t, st, vp)
-	registerInBrowser(t, b, "李申报")
+	idNumber := registerInBrowser(t, b, "李申报")
 
 	b.open("/apply?batch=" + batch)
 	fillApplication(b, "2026-03-01")
@@ -140,6 +163,7 @@ func TestApplicantJourney(t *testing.T) {
 	appID := b.location()[strings.LastIndex(b.location(), "/a/")+3:]
 	appID, _, _ = strings.Cut(appID, "?")
 	b.shot("application-draft")
+	checkPage(b, true)
 
 	b.do(chromedp.Click(chromedp.CSS("#submit-btn")), chromedp.WaitVisible(chromedp.CSS("#form-error")))
 	b.shot("submit-incomplete")
@@ -161,6 +185,7 @@ func TestApplicantJourney(t *testing.T) {
 	b.waitText("#doc-photo", "材料不清晰")
 	b.waitText(".summary", "补正截止")
 	b.shot("correction")
+	checkPage(b, true)
 	b.do(chromedp.SetUploadFiles(chromedp.CSS("#up-photo"), []string{photoFile(t)}))
 	b.waitText("#doc-photo .badge", "已通过检查")
 	b.do(chromedp.Click(chromedp.CSS("#submit-btn")), chromedp.WaitVisible(chromedp.CSS(".flash")))
@@ -199,7 +224,7 @@ func TestApplicantJourney(t *testing.T) {
 	b.do(chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	b.shot("notifications")
 
-	adminViews(t, st, appID, batch)
+	adminViews(t, st, appID, batch, idNumber)
 	for _, pdf := range []string{"form.pdf", "pledge.pdf"} {
 		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch('/a/`+appID+`/pdf/`+pdf+`').then(r => r.status + ' ' + r.headers.get('content-type'))`,
 			chromedp.EvalAwaitPromise))
@@ -222,8 +247,9 @@ func TestApplicantJourney(t *testing.T) {
 }
 
 // adminViews opens the case as admin: search, the application page with its audit trail and the link to
-// the Temporal Web UI, and the in-app history page, whose decoded payloads show the region in clear.
-func adminViews(t *testing.T, st *stack, appID, batch string) {
+// the Temporal Web UI, and the in-app history page, whose decoded payloads show the region in clear. None
+// of these pages holds the applicant's full ID number.
+func adminViews(t *testing.T, st *stack, appID, batch, idNumber string) {
 	t.Helper()
 	for _, vp := range []viewport{desktop, phone} {
 		b := newBrowser(t, st, vp)
@@ -233,13 +259,17 @@ func adminViews(t *testing.T, st *stack, appID, batch string) {
 		b.open("/staff/search?q=" + appID)
 		b.waitText("table", "保安员")
 		b.shot("search")
+		noFullID(b, idNumber)
 		b.do(chromedp.Click(chromedp.CSS(`table a[href^="/staff/applications/"]`)), chromedp.WaitVisible(chromedp.CSS("#history-link")))
 		b.waitText(".timeline", "资格初审退回补正")
 		b.shot("admin-application")
+		checkPage(b, false)
+		noFullID(b, idNumber)
 		b.do(chromedp.Click(chromedp.CSS("#history-link")), chromedp.WaitVisible(chromedp.CSS(".history")))
 		b.waitText(".history", "呼和浩特市")
 		b.waitText(".history", "工作流启动")
 		b.shot("history")
+		noFullID(b, idNumber)
 		b.open("/staff/stats")
 		b.waitText("#annex2", "呼和浩特市")
 		b.waitJS(`!!document.querySelector('#chart-region svg')`)

@@ -7,7 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// registerInBrowser registers a new applicant through the form and returns the phone number; it first
+// registerInBrowser registers a new applicant through the form and returns the ID number; it first
 // submits a wrong ID number and checks that the error is shown next to that field.
 func registerInBrowser(t *testing.T, b *browser, name string) string {
 	t.Helper()
@@ -23,9 +23,10 @@ func registerInBrowser(t *testing.T, b *browser, name string) string {
 		t.Fatalf("the ID number input is not marked invalid: %+v %v", inv, err)
 	}
 	b.shot("register-error")
-	b.fill(map[string]string{"#f-id_number": newIDNumber(), "#f-password": applicantPasswd})
+	id := newIDNumber()
+	b.fill(map[string]string{"#f-id_number": id, "#f-password": applicantPasswd})
 	b.do(chromedp.Click(chromedp.CSS(`form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("#h-mine")))
-	return phone
+	return id
 }
 
 // TestSmokeApplicantPortal registers in the browser (with an inline ID error first), lands on the portal
@@ -41,7 +42,8 @@ func TestSmokeApplicantPortal(t *testing.T) {
 			b.open("/")
 			fcp, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](
 				`(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: -1}).startTime`))
-			t.Logf("portal home at %s: first contentful paint %.0f ms (err %v)", vp.name, fcp, err)
+			t.Logf("portal home at %s: first contentful paint %.0f ms (err %v), %d bytes transferred", vp.name, fcp, err, pageWeight(b))
+			checkPage(b, true)
 			lang, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("document.documentElement.lang"))
 			if err != nil || lang != "zh-CN" {
 				t.Fatalf("lang %q %v", lang, err)
@@ -63,6 +65,7 @@ func TestSmokeApplicantPortal(t *testing.T) {
 			}
 			b.open("/verify")
 			b.shot("verify-form")
+			checkPage(b, true)
 		})
 	}
 }

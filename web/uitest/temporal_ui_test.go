@@ -133,8 +133,8 @@ func finishedCase(t *testing.T, st *stack, region string) (workflowID, runID str
 }
 
 // TestTemporalUIDecodesForAdmin: in the Temporal Web UI that make dev starts, an admin who signed in at
-// /codec/login reads a finished case's input decoded (its region 包头市), with nothing set in the UI; a
-// browser without that sign-in sees only the encrypted payload.
+// /codec/login reads a finished case's input decoded (its region 包头市), with nothing set in the UI, also
+// when the UI is opened as localhost; a browser without that sign-in sees only the encrypted payload.
 func TestTemporalUIDecodesForAdmin(t *testing.T) {
 	full(t)
 	st := startStack(t)
@@ -151,6 +151,17 @@ func TestTemporalUIDecodesForAdmin(t *testing.T) {
 	admin.do(chromedp.Navigate(page))
 	admin.waitText("body", `"region": "包头市"`)
 	admin.shot("decoded")
+	// Opened as localhost, another site than the gateway's 127.0.0.1 (so its SameSite codec cookie would
+	// stay home), the UI sends the browser to its 127.0.0.1 address, where it decodes.
+	local := strings.Replace(page, "http://127.0.0.1:", "http://localhost:", 1)
+	if local == page {
+		t.Fatalf("the UI's address %s is not on 127.0.0.1", page)
+	}
+	admin.do(chromedp.Navigate("about:blank"), chromedp.Navigate(local))
+	admin.waitText("body", `"region": "包头市"`)
+	if loc := admin.location(); !strings.HasPrefix(loc, st.env["TEMPORAL_UI_URL"]+"/") {
+		t.Fatalf("the UI opened as localhost stayed at %s", loc)
+	}
 
 	anon := newBrowser(t, st, desktop)
 	anon.do(chromedp.Navigate(page))
