@@ -51,12 +51,25 @@ func CountPDFText(data []byte) (chars, pages int, err error) {
 }
 
 // ExtractPDFText returns the text of a PDF (pages separated by form feeds) and its page count, using
-// poppler's pdfinfo and pdftotext (Debian package poppler-utils) under the limits above.
+// poppler's pdfinfo and pdftotext (Debian package poppler-utils) under the limits above. The two tools
+// run at the same time, each in its own sandbox (most of their cost is starting the sandbox): pdfinfo's
+// verdict (encrypted, no pages, too many) still decides first, and pdftotext's output is dropped then.
+// pdftotext on such a file is bounded by the same limits as any run.
 func ExtractPDFText(data []byte) (text string, pages int, err error) {
 	if !bytes.HasPrefix(data, []byte("%PDF-")) {
 		return "", 0, skillcert.FieldError(skillcert.EINVALID, "file", "不是 PDF 文件")
 	}
+	type run struct {
+		out []byte
+		err error
+	}
+	textRun := make(chan run, 1)
+	go func() {
+		out, err := runTool("pdftotext", data, MaxTextBytes, "-enc", "UTF-8", "-eol", "unix", "-", "-")
+		textRun <- run{out, err}
+	}()
 	info, err := runTool("pdfinfo", data, 64<<10, "-")
+	extracted := <-textRun // always waited for: no tool outlives the call
 	if err != nil {
 		return "", 0, err
 	}
@@ -73,11 +86,10 @@ func ExtractPDFText(data []byte) (text string, pages int, err error) {
 		return "", pages, skillcert.FieldError(skillcert.EINVALID, "file",
 			fmt.Sprintf("PDF 页数过多（共 %d 页，最多 %d 页）", pages, MaxPages))
 	}
-	out, err := runTool("pdftotext", data, MaxTextBytes, "-enc", "UTF-8", "-eol", "unix", "-", "-")
-	if err != nil {
-		return "", pages, err
+	if extracted.err != nil {
+		return "", pages, extracted.err
 	}
-	return string(out), pages, nil
+	return string(extracted.out), pages, nil
 }
 
 // parsePDFInfo reads the page count and the encryption flag from pdfinfo's output.

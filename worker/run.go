@@ -134,8 +134,11 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	sdkworker.SetStickyWorkflowCacheSize(cfg.CacheSize)
 	w := sdkworker.New(tc, cfg.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxActivities,
-		WorkerStopTimeout:                  10 * time.Second,
-		Interceptors:                       []interceptor.WorkerInterceptor{newFailedAttempts(reg)},
+		// New cases run their side effects, document inspection included (files up to 20 MiB read into
+		// memory), as local activities: the same bound applies to them (the SDK's default is 1,000).
+		MaxConcurrentLocalActivityExecutionSize: cfg.MaxActivities,
+		WorkerStopTimeout:                       10 * time.Second,
+		Interceptors:                            []interceptor.WorkerInterceptor{newFailedAttempts(reg)},
 	})
 	if err := serveMetrics(ctx, cfg.MetricsAddr, cfg.MetricsExplicit, reg, logger); err != nil {
 		return err

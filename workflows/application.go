@@ -69,6 +69,7 @@ type application struct {
 	createErr error
 	windows   int              // bumped when the batch windows change, so waiting timers re-arm
 	version   workflow.Version // of changeLongLived; see versions.go
+	lean      workflow.Version // of changeLean; see versions.go
 }
 
 // ApplicationWorkflow carries one application (申报) from draft to a final status, exactly as the lifecycle
@@ -248,12 +249,12 @@ func (w *application) remind(ctx workflow.Context, kind string, deadline time.Ti
 		if kind == "correction" {
 			msg = "您的申报材料需补正，请于 " + deadline.In(skillcert.ChinaZone).Format("2006-01-02 15:04") + " 前补正并重新提交。"
 		}
-		err := workflow.ExecuteActivity(activityContext(ctx), contract.Notify, contract.NotifyInput{
+		err := w.sideEffect(ctx, sideEffectOptions(), contract.Notify, contract.NotifyInput{
 			DedupeKey:     w.in.ApplicationID + ":remind:" + kind + ":" + deadline.UTC().Format(time.RFC3339),
 			ApplicationID: w.in.ApplicationID,
 			Notification:  contract.Notification{Kind: kind + "_reminder", RecipientRole: skillcert.RoleApplicant, RecipientID: w.in.ApplicantID, Message: msg},
 			At:            workflow.Now(ctx),
-		}).Get(ctx, nil)
+		}, nil)
 		if err != nil {
 			workflow.GetLogger(ctx).Warn("reminder not sent", "kind", kind, "error", err)
 		}

@@ -1,9 +1,6 @@
 package workflows
 
 import (
-	"time"
-
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
@@ -54,12 +51,10 @@ func (w *application) countUpload(dt skillcert.DocType) {
 // inspectUpload checks the uploaded object's content against the document type's rule.
 func (w *application) inspectUpload(ctx workflow.Context, req AttachDocumentRequest) (contract.Inspection, error) {
 	rule, _ := w.ruleFor(req.DocType)
-	actx := workflow.WithActivityOptions(activityContext(ctx), workflow.ActivityOptions{StartToCloseTimeout: 2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{MaximumInterval: 10 * time.Second, MaximumAttempts: 5, NonRetryableErrorTypes: []string{contract.ErrInvalid}}})
 	var res contract.Inspection
-	err := workflow.ExecuteActivity(actx, contract.InspectDocument, contract.InspectInput{
+	err := w.sideEffect(ctx, w.inspectOptions(), contract.InspectDocument, contract.InspectInput{
 		ApplicationID: w.in.ApplicationID, DocumentID: req.DocumentID, Rule: rule,
-	}).Get(ctx, &res)
+	}, &res)
 	return res, err
 }
 

@@ -13,7 +13,7 @@ import (
 // windows changed. When the read fails after its retries, the deadline acts on what the workflow knows.
 func (w *application) refreshBatch(ctx workflow.Context) bool {
 	var b contract.BatchDates
-	if err := workflow.ExecuteActivity(activityContext(ctx), contract.LoadBatchWindows, w.in.Batch.BatchID).Get(ctx, &b); err != nil {
+	if err := w.sideEffect(ctx, sideEffectOptions(), contract.LoadBatchWindows, w.in.Batch.BatchID, &b); err != nil {
 		workflow.GetLogger(ctx).Warn("batch windows not re-read before the payment deadline", "error", err)
 		return false
 	}

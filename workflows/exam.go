@@ -38,9 +38,9 @@ func (w *application) createOrder(ctx workflow.Context, req ActorRequest) (Payme
 	}
 	order := PaymentOrder{AmountFen: w.in.FeeFen, DueAt: due,
 		OrderID: uuid.NewSHA1(uuid.MustParse(w.in.ApplicationID), []byte("payment-order")).String()}
-	err := workflow.ExecuteActivity(activityContext(ctx), contract.CreatePaymentOrder, contract.OrderInput{
+	err := w.sideEffect(ctx, sideEffectOptions(), contract.CreatePaymentOrder, contract.OrderInput{
 		OrderID: order.OrderID, ApplicationID: w.in.ApplicationID, AmountFen: order.AmountFen, DueAt: due, At: workflow.Now(ctx),
-	}).Get(ctx, nil)
+	}, nil)
 	if err != nil {
 		return PaymentOrder{}, err
 	}
@@ -85,10 +85,10 @@ func (w *application) confirmPayment(ctx workflow.Context, req ConfirmPaymentReq
 	if slices.Contains(w.st.Transactions, req.TransactionID) {
 		return ConfirmPaymentResult{Status: w.st.Status, Duplicate: true}, nil
 	}
-	err := workflow.ExecuteActivity(activityContext(ctx), contract.RecordPayment, contract.PaymentInput{
+	err := w.sideEffect(ctx, sideEffectOptions(), contract.RecordPayment, contract.PaymentInput{
 		TransactionID: req.TransactionID, OrderID: req.OrderID, ApplicationID: w.in.ApplicationID,
 		AmountFen: req.AmountFen, PaidAt: req.PaidAt, Outcome: "applied",
-	}).Get(ctx, nil)
+	}, nil)
 	if err != nil {
 		return ConfirmPaymentResult{}, err
 	}

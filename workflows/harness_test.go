@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
 	"skillcert/activities"
@@ -314,4 +315,17 @@ func roundTrip(in, v any) error {
 		return err
 	}
 	return json.Unmarshal(b, v)
+}
+
+// preLongLived makes the execution behave as one started before the long-lived-2026-11 change (and so
+// before lean-2026-11): neither marker is recorded.
+func (h *harness) preLongLived() {
+	h.preLean()
+	h.env.OnGetVersion(changeLongLived, workflow.DefaultVersion, versionLongLived).Return(workflow.DefaultVersion)
+}
+
+// preLean makes the execution behave as one started after long-lived-2026-11 and before lean-2026-11:
+// its side effects are regular activities.
+func (h *harness) preLean() {
+	h.env.OnGetVersion(changeLean, workflow.DefaultVersion, versionLean).Return(workflow.DefaultVersion)
 }

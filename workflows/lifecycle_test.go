@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"go.temporal.io/sdk/workflow"
 	"slices"
 	"testing"
 	"time"
@@ -45,7 +44,7 @@ func (h *harness) enterBoth(c skillcert.Component, first, second Actor, v float6
 // certification (TestCertifiedWorkflowCompletes).
 func TestSeniorWorkerCertified(t *testing.T) {
 	h := newHarness(t, baseInput(skillcert.Level3))
-	h.env.OnGetVersion(changeLongLived, workflow.DefaultVersion, versionLongLived).Return(workflow.DefaultVersion)
+	h.preLongLived()
 	created := h.update(UpdateCreated, nil)
 	early := h.update(UpdateSubmit, ActorRequest{Actor: applicant}) // checklist incomplete
 	h.approveToPayment()

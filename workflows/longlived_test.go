@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
 	"skillcert/activities"
@@ -46,7 +45,7 @@ func TestTimerThatLosesItsRaceIsCancelled(t *testing.T) {
 	for _, old := range []bool{false, true} {
 		h := newHarness(t, baseInput(skillcert.Level5))
 		if old {
-			h.env.OnGetVersion(changeLongLived, workflow.DefaultVersion, versionLongLived).Return(workflow.DefaultVersion)
+			h.preLongLived()
 		}
 		cancelled, beforeEnd := 0, 0
 		h.env.SetOnTimerCanceledListener(func(string) { cancelled++ })
@@ -206,7 +205,7 @@ func TestSlowInspectionDoesNotHoldTheMutex(t *testing.T) {
 		h := newHarness(t, baseInput(skillcert.Level5))
 		inspectDelay = 0
 		if old {
-			h.env.OnGetVersion(changeLongLived, workflow.DefaultVersion, versionLongLived).Return(workflow.DefaultVersion)
+			h.preLongLived()
 		}
 		attach := h.update(UpdateAttachDocument, AttachDocumentRequest{DocumentID: docID(0), DocType: h.in.Checklist[0].DocType, ObjectKey: "k", Actor: applicant})
 		withdraw := h.updateAfter(time.Minute, UpdateWithdraw, ActorRequest{Actor: applicant, Reason: "工作调动"})

@@ -39,6 +39,14 @@ var mutations = []mutation{
 			return &noTimers{WorkflowOutboundInterceptorBase: interceptor.WorkflowOutboundInterceptorBase{Next: next}}
 		},
 		affects: func(h *historypb.History) bool { return has(h, enumspb.EVENT_TYPE_TIMER_STARTED) }},
+	{name: "inspect documents in a regular activity instead of a local one",
+		outbound: func(next interceptor.WorkflowOutboundInterceptor) interceptor.WorkflowOutboundInterceptor {
+			return &localAsRegular{WorkflowOutboundInterceptorBase: interceptor.WorkflowOutboundInterceptorBase{Next: next},
+				activity: "InspectDocument"}
+		},
+		affects: func(h *historypb.History) bool {
+			return changeVersion(h, "lean-2026-11") && updates(h, "attach_document")
+		}},
 	{name: "a copy that starts an extra timer first",
 		register: func(r worker.WorkflowReplayer) {
 			r.RegisterWorkflowWithOptions(func(ctx workflow.Context, in workflows.ApplicationInput) (skillcert.Status, error) {
@@ -137,6 +145,42 @@ func (s *swapActivities) ExecuteActivity(ctx workflow.Context, activityType stri
 		activityType = s.a
 	}
 	return s.Next.ExecuteActivity(ctx, activityType, args...)
+}
+
+// localAsRegular runs the local activity of type activity as a regular one.
+type localAsRegular struct {
+	interceptor.WorkflowOutboundInterceptorBase
+	activity string
+}
+
+func (l *localAsRegular) ExecuteLocalActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
+	if activityType != l.activity {
+		return l.Next.ExecuteLocalActivity(ctx, activityType, args...)
+	}
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
+	return l.Next.ExecuteActivity(ctx, activityType, args...)
+}
+
+// changeVersion reports whether the workflow recorded a version of changeID (its TemporalChangeVersion
+// search attribute, which is not encrypted, names it).
+func changeVersion(h *historypb.History, changeID string) bool {
+	for _, e := range h.Events {
+		p := e.GetUpsertWorkflowSearchAttributesEventAttributes().GetSearchAttributes().GetIndexedFields()["TemporalChangeVersion"]
+		if p != nil && strings.Contains(string(p.GetData()), changeID+"-") {
+			return true
+		}
+	}
+	return false
+}
+
+// updates reports whether the workflow accepted an update of that name.
+func updates(h *historypb.History, name string) bool {
+	for _, e := range h.Events {
+		if e.GetWorkflowExecutionUpdateAcceptedEventAttributes().GetAcceptedRequest().GetInput().GetName() == name {
+			return true
+		}
+	}
+	return false
 }
 
 // noTimers waits for conditions without a timer and never fires the workflow's own timers.

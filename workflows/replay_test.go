@@ -50,6 +50,22 @@ var corpus = map[string]string{
 	"long-lived-revoked-after-certification":    "certified", // the revocation runs in RevocationWorkflow
 	"long-lived-duplicate-payment-callbacks":    "exam_scheduled",
 	"long-lived-rejected-at-re-review":          "rejected",
+
+	// The same end states recorded on the lean-2026-11 version: side effects as local activities, a
+	// timer that loses its race ends with the workflow when the deciding update ends the application.
+	"lean-certified-level3":               "certified",
+	"lean-certified-technician-panel":     "certified",
+	"lean-failed-scores":                  "failed",
+	"lean-expired-unpaid":                 "expired",
+	"lean-expired-after-window-extension": "expired",
+	"lean-withdrawn":                      "withdrawn",
+	"lean-correction-resubmitted":         "awaiting_payment",
+	"lean-correction-deadline-pending":    "correction_needed",
+	"lean-no-show":                        "abandoned",
+	"lean-skill-scores-escalated":         "certified",
+	"lean-revoked-after-certification":    "certified",
+	"lean-duplicate-payment-callbacks":    "exam_scheduled",
+	"lean-rejected-at-re-review":          "rejected",
 }
 
 // recorded is one history of the corpus.

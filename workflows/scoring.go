@@ -109,11 +109,11 @@ func (w *application) judge(ctx workflow.Context, s *step) error {
 
 func (w *application) issueCertificate(ctx workflow.Context) (string, error) {
 	var number string
-	err := workflow.ExecuteActivity(activityContext(ctx), contract.IssueCertificate, contract.IssueInput{
+	err := w.sideEffect(ctx, sideEffectOptions(), contract.IssueCertificate, contract.IssueInput{
 		ApplicationID: w.in.ApplicationID, ApplicantID: w.in.ApplicantID, OccupationCode: w.in.OccupationCode,
 		OccupationName: w.in.OccupationName, Level: w.in.Level, IssuedOn: skillcert.DateOf(workflow.Now(ctx)),
 		SiteCode: w.in.Policy.SiteCode,
-	}).Get(ctx, &number)
+	}, &number)
 	if err != nil {
 		return "", err
 	}

@@ -37,7 +37,7 @@ var (
 // and 23, domain errors: contract.Classify) fail at once. A projection write that still fails raises an
 // incident; other failures go back to the caller. The mutex is never held longer than this.
 func activityContext(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryPolicy()})
+	return workflow.WithActivityOptions(ctx, sideEffectOptions())
 }
 
 // retryPolicy is the bounded, classified retry policy of the workflow's side effects.

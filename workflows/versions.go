@@ -22,14 +22,36 @@ const changeLongLived = "long-lived-2026-11"
 // versionLongLived is the version of changeLongLived that new executions record.
 const versionLongLived workflow.Version = 1
 
+// changeLean gates the "lean" release (VERSIONING.md): the side effects of human actions (document
+// inspection, payment order, payment record, certificate issue) and of deadlines (reminder, batch re-read)
+// run as local activities inside the workflow task that handles them, instead of regular activities with
+// their own events and workflow-task round trips. It implies changeLongLived: executions that record it
+// follow every long-lived-2026-11 behaviour too, without that marker.
+const changeLean = "lean-2026-11"
+
+// versionLean is the version of changeLean that new executions record.
+const versionLean workflow.Version = 1
+
 // decideVersion asks, once at the start, which behaviour this execution follows. The SDK keeps the answer
-// for the rest of the execution, so a history recorded without the marker replays the old branches only.
+// for the rest of the execution, so a history recorded without a marker replays the old branches only.
+// changeLean is asked first: a new execution records only its marker (one marker and one
+// TemporalChangeVersion upsert, as before), and a history without it (recorded before lean-2026-11) goes
+// on to the long-lived-2026-11 question, whose marker it has or has not.
 func (w *application) decideVersion(ctx workflow.Context) {
+	w.lean = workflow.GetVersion(ctx, changeLean, workflow.DefaultVersion, versionLean)
+	if w.lean >= versionLean {
+		w.version = versionLongLived
+		return
+	}
 	w.version = workflow.GetVersion(ctx, changeLongLived, workflow.DefaultVersion, versionLongLived)
 }
 
 // longLived reports whether this execution follows the long-lived-2026-11 behaviour.
 func (w *application) longLived() bool { return w.version >= versionLongLived }
+
+// leaner reports whether this execution follows the lean-2026-11 behaviour (side effects as local
+// activities).
+func (w *application) leaner() bool { return w.lean >= versionLean }
 
 // liveCalendar and liveRuleSets are the rule data that new executions record in their history. They are
 // variables so that tests can swap in a changed calendar or changed conditions; nil rule sets mean the

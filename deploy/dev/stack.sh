@@ -177,6 +177,11 @@ temporal_start() {
 	else
 		args+=(--ui-port "$TEMPORAL_UI_PORT" --ui-codec-endpoint "$CODEC_ENDPOINT")
 	fi
+	# Activities start from the workflow task's answer (eager) and tasks go to one partition of each
+	# queue (four are still read, so a backlog written before drains): a regular activity's round trip
+	# went from 40-90 ms to about 10 ms (deploy/loadtest/ROUNDTRIP.md).
+	args+=(--dynamic-config-value system.enableActivityEagerExecution=true
+		--dynamic-config-value matching.numTaskqueueWritePartitions=1)
 	setsid "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
 		--db-filename "$DATA/temporal.sqlite" \
 		--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \

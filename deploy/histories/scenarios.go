@@ -8,6 +8,8 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+
+	"skillcert/codec"
 )
 
 // scenario is one end state of the corpus: its file name, what it shows and how to reach it.
@@ -224,13 +226,31 @@ func eventsOf(events []*historypb.HistoryEvent, t enumspb.EventType) []*historyp
 	return out
 }
 
-// scheduled counts the activities of type activity that the workflow scheduled.
+// scheduled counts the activities of type activity that the workflow ran: regular activities (their
+// scheduled events) and local activities (their markers, whose data the development codec key decodes).
 func scheduled(events []*historypb.HistoryEvent, activity string) int {
 	n := 0
 	for _, e := range events {
-		if e.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName() == activity {
+		if e.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName() == activity || localActivityType(e) == activity {
 			n++
 		}
 	}
 	return n
+}
+
+// localActivityType is the activity type of a local activity's marker event ("" for other events).
+func localActivityType(e *historypb.HistoryEvent) string {
+	m := e.GetMarkerRecordedEventAttributes()
+	if m.GetMarkerName() != "LocalActivity" || len(m.GetDetails()["data"].GetPayloads()) == 0 {
+		return ""
+	}
+	c, err := codec.Parse(codec.DevKeyring)
+	if err != nil {
+		return ""
+	}
+	var data struct{ ActivityType string }
+	if err := c.DataConverter().FromPayload(m.GetDetails()["data"].GetPayloads()[0], &data); err != nil {
+		return ""
+	}
+	return data.ActivityType
 }

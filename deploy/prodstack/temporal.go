@@ -109,12 +109,20 @@ dynamicConfigClient:
 
 // dynamicConfig holds the server's dynamic settings: longer IDs and the APIs skillcert uses (Update, and
 // UpdateWithStart through ExecuteMultiOperation, are on by default in this release; we say so explicitly).
+// Activities start from the workflow task's answer (eager execution), and tasks are written to one
+// partition of each task queue while four are read (so a backlog written before drains): a regular
+// activity's round trip fell from 40-90 ms to about 10 ms on the dev server (deploy/loadtest/ROUNDTRIP.md);
+// one partition carries far more tasks per second than skillcert needs.
 const dynamicConfig = `limit.maxIDLength:
   - value: 255
 frontend.enableUpdateWorkflowExecution:
   - value: true
 frontend.enableExecuteMultiOperation:
   - value: true
+system.enableActivityEagerExecution:
+  - value: true
+matching.numTaskqueueWritePartitions:
+  - value: 1
 `
 
 // startTemporal creates or updates Temporal's schema, writes the configuration and starts the four services,
