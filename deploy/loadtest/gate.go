@@ -60,8 +60,9 @@ type Gate struct {
 
 // gateResults decides the file name of a run's results. A run that started with a 1-minute load above
 // maxStartLoad is disturbed: it goes to run-<time> (or <prefix>-<time> when prefix is set, as the production
-// profile does), unless force is set (quick mode only), when it becomes latest labelled disturbed. A
-// production-profile run never overwrites latest: latest is the dev-server figure the issue tracks.
+// profile does), unless force is set (quick mode only), when it becomes latest labelled disturbed. A run
+// with a prefix (the production profile, or commits made unsafe) never overwrites latest: latest is the
+// durable dev-server figure the issue tracks.
 func gateResults(start, end LoadAverage, quick, force bool, prefix string) Gate {
 	g := Gate{Start: start, End: end, Limit: maxStartLoad, Name: "latest"}
 	stamp := start.At.UTC().Format("2006-01-02-1504")
@@ -69,7 +70,7 @@ func gateResults(start, end LoadAverage, quick, force bool, prefix string) Gate 
 	switch {
 	case prefix != "":
 		g.Name = prefix + "-" + stamp
-		g.Reason = "the production profile writes its own file; latest holds the dev-server figures"
+		g.Reason = "a " + prefix + " run writes its own file; latest holds the durable dev-server figures"
 		if g.Disturbed {
 			g.Reason += fmt.Sprintf("; disturbed: 1-minute load %.2f at the start (limit %.2f)", start.One, maxStartLoad)
 		}

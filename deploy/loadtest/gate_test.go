@@ -38,8 +38,9 @@ func TestGateRefusesLatestAfterABusyStart(t *testing.T) {
 		{"busy quick", 1.9, true, false, "", "run-2026-11-29-1504", true, false, "above 0.50"},
 		{"busy quick forced", 1.9, true, true, "", "latest", true, true, "DISTURBED"},
 		{"busy full forced", 1.9, false, true, "", "run-2026-11-29-1504", true, false, "quick mode only"},
-		{"production idle", 0.1, true, false, "quick-production", "quick-production-2026-11-29-1504", false, false, "production profile"},
+		{"production idle", 0.1, true, false, "quick-production", "quick-production-2026-11-29-1504", false, false, "quick-production run"},
 		{"production busy forced", 2, true, true, "quick-production", "quick-production-2026-11-29-1504", true, false, "disturbed"},
+		{"unsafe commits idle", 0.1, false, false, "full-unsafe-commit", "full-unsafe-commit-2026-11-29-1504", false, false, "durable dev-server"},
 	}
 	for _, tt := range tests {
 		g := gateResults(load(tt.start), load(0.1), tt.quick, tt.force, tt.prefix)

@@ -228,7 +228,11 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	res.Settings["synchronous_commit"] = commit
-	return finish(o, env, res, startLoad, "")
+	prefix := "" // latest holds durable figures only
+	if commit == "off" {
+		prefix = map[bool]string{true: "quick", false: "full"}[o.quick] + "-unsafe-commit"
+	}
+	return finish(o, env, res, startLoad, prefix)
 }
 
 // finish records the load average at the end, decides where the results go (the gate), writes and prints
