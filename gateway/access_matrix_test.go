@@ -49,16 +49,16 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	cityOther := s.staff(t, roleCityReviewer, "包头市", "")
 	committee := s.staff(t, roleCommitteeMember, "", "评审单位")
 	supervisor := s.staff(t, roleSupervisor, "", "")
-	view := s.g.do(t, "GET", "/api/v1/applications/"+app, owner.Token, nil).want(t, 200)
+	view := must(s.g.as(owner.Token).Application(t.Context(), app))(t)
 	var doc string
-	for _, it := range view.Body["checklist"].([]any) {
-		if m := it.(map[string]any); m["doc_type"] == "photo" {
-			doc, _ = m["document_id"].(string)
+	for _, it := range view.Checklist {
+		if it.DocType == "photo" {
+			doc = it.DocumentID
 		}
 	}
 	f := &matrixFixture{s: s, app: app, withdrawn: created.ID, doc: doc,
 		task: s.openTask(t, s.city.Token, app, "preliminary_review"),
-		sess: s.session(t, 5, 10, time.Now().AddDate(0, 0, 30)).want(t, 201).str("id"),
+		sess: must(s.session(t, 5, 10, time.Now().AddDate(0, 0, 30)))(t).ID,
 		tokens: map[string]string{"anonymous": "", "applicant": owner.Token, "other_applicant": other.Token,
 			"city": s.city.Token, "city_other": cityOther.Token, "provincial": s.prov.Token, "committee": committee.Token,
 			"supervisor": supervisor.Token, "admin": s.admin}}
@@ -77,7 +77,7 @@ func (f *matrixFixture) rows() map[string]accessRow {
 	sess := "/api/v1/exam-sessions/" + f.sess
 	unclaim := func(t *testing.T, role string, status int) {
 		if status == http.StatusOK {
-			f.s.g.do(t, "POST", task+"/unclaim", f.s.admin, nil).want(t, 200)
+			must(f.s.g.as(f.s.admin).Unclaim(t.Context(), f.task))(t)
 		}
 	}
 	run := strconv.Itoa(rand.IntN(1_000_000_000)) // fresh logins: failed ones are throttled
@@ -220,17 +220,17 @@ func TestAccessMatrixIntegration(t *testing.T) {
 			if row.bodyFor != nil {
 				body = row.bodyFor(role)
 			}
-			res := f.s.g.do(t, r.Method, path, f.tokens[role], body, row.headers...)
-			if strconv.Itoa(res.Status) != want[i] {
-				t.Errorf("%s as %s: %d, want %s: %.300s", key, role, res.Status, want[i], res.Raw)
+			res, raw, e := f.s.g.send(t, f.tokens[role], r.Method, path, body, row.headers...)
+			if strconv.Itoa(res.StatusCode) != want[i] {
+				t.Errorf("%s as %s: %d, want %s: %.300s", key, role, res.StatusCode, want[i], raw)
 			}
-			if res.Status >= 400 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-				if e, ok := res.Body["error"].(map[string]any); !ok || e["code"] == "" || e["message"] == "" || e["fields"] == nil {
-					t.Errorf("%s as %s: %d without the documented error body: %.300s", key, role, res.Status, res.Raw)
+			if res.StatusCode >= 400 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+				if e == nil || e.Body.Code == "" || e.Body.Message == "" || e.Body.Fields == nil {
+					t.Errorf("%s as %s: %d without the documented error body: %.300s", key, role, res.StatusCode, raw)
 				}
 			}
 			if row.after != nil {
-				row.after(t, role, res.Status)
+				row.after(t, role, res.StatusCode)
 			}
 		}
 	}

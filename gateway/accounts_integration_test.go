@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -13,80 +14,89 @@ func TestAccountsIntegration(t *testing.T) {
 	a := g.registerApplicant(t, "张三")
 
 	t.Run("register refusals", func(t *testing.T) {
+		_, _, e := g.send(t, "", "POST", "/api/v1/auth/register", `{"phone":`) // malformed JSON
+		wantStatusError(t, e, 400, "malformed", "")
 		tests := []struct {
 			name   string
-			body   any
+			body   api.RegisterRequest
 			status int
 			code   string
 			field  string
 		}{
-			{"malformed JSON", `{"phone":`, 400, "malformed", ""},
-			{"bad ID number", map[string]any{"phone": newPhone(), "password": applicantPassword, "name": "李四",
-				"id_number": "150102198501010000"}, 422, "invalid", "id_number"},
-			{"weak password", map[string]any{"phone": newPhone(), "password": "short", "name": "李四",
-				"id_number": newIDNumber()}, 422, "invalid", "password"},
-			{"phone taken", map[string]any{"phone": a.Phone, "password": applicantPassword, "name": "李四",
-				"id_number": newIDNumber()}, 409, "conflict", "phone"},
-			{"ID taken (lower-case x too)", map[string]any{"phone": newPhone(), "password": applicantPassword, "name": "李四",
-				"id_number": strings.ToLower(a.IDNumber)}, 409, "conflict", "id_number"},
+			{"bad ID number", api.RegisterRequest{Phone: newPhone(), Password: applicantPassword, Name: "李四",
+				IDNumber: "150102198501010000"}, 422, "invalid", "id_number"},
+			{"weak password", api.RegisterRequest{Phone: newPhone(), Password: "short", Name: "李四",
+				IDNumber: newIDNumber()}, 422, "invalid", "password"},
+			{"phone taken", api.RegisterRequest{Phone: a.Phone, Password: applicantPassword, Name: "李四",
+				IDNumber: newIDNumber()}, 409, "conflict", "phone"},
+			{"ID taken (lower-case x too)", api.RegisterRequest{Phone: newPhone(), Password: applicantPassword, Name: "李四",
+				IDNumber: strings.ToLower(a.IDNumber)}, 409, "conflict", "id_number"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				g.do(t, "POST", "/api/v1/auth/register", "", tt.body).wantError(t, tt.status, tt.code, tt.field)
+				wantAPIError(t, errOf(g.as("").Register(t.Context(), tt.body)), tt.status, tt.code, tt.field)
 			})
 		}
 	})
 
 	t.Run("login and me", func(t *testing.T) {
-		g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": a.Phone, "password": "Wrong2022pass"}).
-			wantError(t, 401, "unauthorized", "")
-		g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": "13000000000", "password": "Wrong2022pass"}).
-			wantError(t, 401, "unauthorized", "")
-		r := g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": a.Phone, "password": applicantPassword}).want(t, 200)
-		if r.str("role") != roleApplicant || r.Body["region"] != nil || r.str("expires_at") == "" {
-			t.Fatalf("login answer %s", r.Raw)
+		ctx := t.Context()
+		wantAPIError(t, errOf(g.as("").Login(ctx, a.Phone, "Wrong2022pass")), 401, "unauthorized", "")
+		wantAPIError(t, errOf(g.as("").Login(ctx, "13000000000", "Wrong2022pass")), 401, "unauthorized", "")
+		r := must(g.as("").Login(ctx, a.Phone, applicantPassword))(t)
+		if r.Role != roleApplicant || r.Region != nil || r.ExpiresAt.IsZero() {
+			t.Fatalf("login answer %+v", r)
 		}
-		exp, err := time.Parse(time.RFC3339, r.str("expires_at"))
-		if err != nil || exp.Before(time.Now()) {
-			t.Fatalf("expires_at %q", r.str("expires_at"))
+		if r.ExpiresAt.Before(time.Now()) {
+			t.Fatalf("expires_at %v", r.ExpiresAt)
 		}
-		me := g.do(t, "GET", "/api/v1/auth/me", a.Token, nil).want(t, 200)
-		masked := me.str("id_number_masked")
-		if masked != a.IDNumber[:4]+"**********"+a.IDNumber[14:] || strings.Contains(string(me.Raw), a.IDNumber) {
-			t.Fatalf("me shows %s (ID %s)", me.Raw, a.IDNumber)
+		// The raw answer too: the full ID number is nowhere in it.
+		resp, raw, _ := g.send(t, a.Token, "GET", "/api/v1/auth/me", nil)
+		var me api.Me
+		if err := json.Unmarshal(raw, &me); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("me: %d %s (%v)", resp.StatusCode, raw, err)
 		}
-		g.do(t, "GET", "/api/v1/auth/me", a.Token+"x", nil).wantError(t, 401, "unauthorized", "")
+		if me.IDNumberMasked == nil || *me.IDNumberMasked != a.IDNumber[:4]+"**********"+a.IDNumber[14:] || strings.Contains(string(raw), a.IDNumber) {
+			t.Fatalf("me shows %s (ID %s)", raw, a.IDNumber)
+		}
+		wantAPIError(t, errOf(g.as(a.Token+"x").Me(ctx)), 401, "unauthorized", "")
 	})
 
 	t.Run("login throttling", func(t *testing.T) {
 		victim := g.registerApplicant(t, "王五")
 		statuses := []int{}
 		for range 7 {
-			r := g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": victim.Phone, "password": "Wrong2022pass"})
-			statuses = append(statuses, r.Status)
+			statuses = append(statuses, answerStatus(errOf(g.as("").Login(t.Context(), victim.Phone, "Wrong2022pass"))))
 		}
 		if statuses[0] != 401 || statuses[6] != 429 {
 			t.Fatalf("statuses of 7 wrong logins: %v, want 401 first and 429 last", statuses)
 		}
-		r := g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": victim.Phone, "password": applicantPassword})
-		r.wantError(t, 429, "rate_limited", "")
+		r, _, e := g.send(t, "", "POST", "/api/v1/auth/login", api.LoginRequest{Login: victim.Phone, Password: applicantPassword})
+		wantStatusError(t, e, 429, "rate_limited", "")
 		if r.Header.Get("Retry-After") == "" {
 			t.Fatal("429 without Retry-After")
 		}
 	})
 
 	t.Run("idempotent registration", func(t *testing.T) {
-		body := map[string]any{"phone": newPhone(), "password": applicantPassword, "name": "赵六", "id_number": newIDNumber()}
+		ctx := t.Context()
+		body := api.RegisterRequest{Phone: newPhone(), Password: applicantPassword, Name: "赵六", IDNumber: newIDNumber()}
 		key := "reg-" + newPhone()
-		first := g.do(t, "POST", "/api/v1/auth/register", "", body, "Idempotency-Key", key).want(t, 201)
-		again := g.do(t, "POST", "/api/v1/auth/register", "", body, "Idempotency-Key", key).want(t, 201)
-		if first.str("user_id") == "" || again.str("user_id") != first.str("user_id") || again.Header.Get("Idempotent-Replayed") != "true" {
-			t.Fatalf("repeat gave %s (replayed %q), first %s", again.Raw, again.Header.Get("Idempotent-Replayed"), first.Raw)
+		first := must(g.as("").WithIdempotencyKey(key).Register(ctx, body))(t)
+		again, raw, _ := g.send(t, "", "POST", "/api/v1/auth/register", body, "Idempotency-Key", key) // for its headers
+		var repeat api.UserIDResponse
+		if err := json.Unmarshal(raw, &repeat); err != nil || again.StatusCode != 201 {
+			t.Fatalf("repeat: %d %s (%v)", again.StatusCode, raw, err)
 		}
-		body["name"] = "赵七"
-		g.do(t, "POST", "/api/v1/auth/register", "", body, "Idempotency-Key", key).wantError(t, 422, "invalid", "Idempotency-Key")
-		delete(body, "name")
-		g.do(t, "POST", "/api/v1/auth/register", "", body).wantError(t, 422, "invalid", "name")
+		if first.UserID == "" || repeat.UserID != first.UserID || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("repeat gave %s (replayed %q), first %+v", raw, again.Header.Get("Idempotent-Replayed"), first)
+		}
+		body.Name = "赵七"
+		wantAPIError(t, errOf(g.as("").WithIdempotencyKey(key).Register(ctx, body)), 422, "invalid", "Idempotency-Key")
+		// Without the name at all (not an empty one): the raw body.
+		_, _, e := g.send(t, "", "POST", "/api/v1/auth/register", map[string]any{"phone": body.Phone,
+			"password": body.Password, "id_number": body.IDNumber})
+		wantStatusError(t, e, 422, "invalid", "name")
 	})
 
 	t.Run("staff accounts", func(t *testing.T) {

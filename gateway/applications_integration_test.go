@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"encoding/json"
 	"image/color"
 	"net/url"
 	"slices"
@@ -9,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"skillcert/api"
+	"skillcert/client"
 	"skillcert/pdfdoc"
 )
 
@@ -21,54 +24,57 @@ func TestApplicationSliceIntegration(t *testing.T) {
 	a := g.registerApplicant(t, "张三")
 	other := g.registerApplicant(t, "李四")
 
-	created := g.do(t, "POST", "/api/v1/applications", a.Token, applicationBody(batch, "呼和浩特市")).want(t, 201)
-	appID := created.str("id")
-	if created.str("status") != "draft" || appID == "" || created.str("batch_id") != batch {
-		t.Fatalf("created %s", created.Raw)
+	ctx := t.Context()
+	created := must(g.as(a.Token).CreateApplication(ctx, applicationRequest(batch, "呼和浩特市")))(t)
+	appID := created.ID
+	if created.Status != "draft" || appID == "" || created.BatchID != batch {
+		t.Fatalf("created %+v", created)
 	}
-	app := g.do(t, "GET", "/api/v1/applications/"+appID, a.Token, nil).want(t, 200)
-	checklist, _ := app.Body["checklist"].([]any)
-	history, _ := app.Body["history"].([]any)
-	if app.str("status") != "draft" || len(checklist) < 6 || len(history) == 0 {
-		t.Fatalf("draft %s", app.Raw)
+	// Raw, to see that deadlines is an object even with no deadline yet.
+	resp, raw, _ := g.send(t, a.Token, "GET", "/api/v1/applications/"+appID, nil)
+	var app api.Application
+	var fields map[string]json.RawMessage
+	if resp.StatusCode != 200 || json.Unmarshal(raw, &app) != nil || json.Unmarshal(raw, &fields) != nil {
+		t.Fatalf("draft: %d %s", resp.StatusCode, raw)
 	}
-	if _, ok := app.Body["deadlines"].(map[string]any); !ok {
-		t.Fatalf("no deadlines object: %s", app.Raw)
+	checklist, history := app.Checklist, app.History
+	if app.Status != "draft" || len(checklist) < 6 || len(history) == 0 {
+		t.Fatalf("draft %s", raw)
 	}
-	first := history[0].(map[string]any)
-	if first["action"] == "" || first["actor_role"] != roleApplicant || first["at"] == "" {
-		t.Fatalf("history[0] = %v", first)
+	if d := fields["deadlines"]; len(d) == 0 || d[0] != '{' {
+		t.Fatalf("no deadlines object: %s", raw)
+	}
+	if first := history[0]; first.Action == "" || first.ActorRole != roleApplicant || first.At.IsZero() {
+		t.Fatalf("history[0] = %+v", first)
 	}
 
 	t.Run("not yours is 404", func(t *testing.T) {
-		g.do(t, "GET", "/api/v1/applications/"+appID, other.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "POST", "/api/v1/applications/"+appID+"/submit", other.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "GET", "/api/v1/applications/not-a-uuid", a.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "GET", "/api/v1/applications/"+appID, "", nil).wantError(t, 401, "unauthorized", "")
-		mine := g.do(t, "GET", "/api/v1/applications", other.Token, nil).want(t, 200)
-		if len(mine.List) != 0 {
-			t.Fatalf("another applicant lists %s", mine.Raw)
+		ctx := t.Context()
+		wantAPIError(t, errOf(g.as(other.Token).Application(ctx, appID)), 404, "not_found", "")
+		wantAPIError(t, errOf(g.as(other.Token).Submit(ctx, appID)), 404, "not_found", "")
+		wantAPIError(t, errOf(g.as(a.Token).Application(ctx, "not-a-uuid")), 404, "not_found", "")
+		wantAPIError(t, errOf(g.as("").Application(ctx, appID)), 401, "unauthorized", "")
+		if mine := must(g.as(other.Token).Applications(ctx))(t); len(mine) != 0 {
+			t.Fatalf("another applicant lists %+v", mine)
 		}
-		list := g.do(t, "GET", "/api/v1/applications", a.Token, nil).want(t, 200)
-		if len(list.List) != 1 || list.List[0].(map[string]any)["id"] != appID {
-			t.Fatalf("my list %s", list.Raw)
+		if list := must(g.as(a.Token).Applications(ctx))(t); len(list) != 1 || list[0].ID != appID {
+			t.Fatalf("my list %+v", list)
 		}
 	})
 
 	t.Run("duplicate is 409 naming the existing application", func(t *testing.T) {
-		r := g.do(t, "POST", "/api/v1/applications", a.Token, applicationBody(batch, "呼和浩特市")).wantError(t, 409, "conflict", "")
-		if !strings.Contains(string(r.Raw), appID) {
-			t.Fatalf("409 does not name %s: %s", appID, r.Raw)
+		e := wantAPIError(t, errOf(g.as(a.Token).CreateApplication(t.Context(), applicationRequest(batch, "呼和浩特市"))), 409, "conflict", "")
+		if raw, _ := json.Marshal(e.Body); !strings.Contains(string(raw), appID) {
+			t.Fatalf("409 does not name %s: %s", appID, raw)
 		}
 	})
 
 	t.Run("creation refusals", func(t *testing.T) {
-		ineligible := applicationBody(batch, "呼和浩特市")
-		ineligible["level"], ineligible["occupation_started_on"] = 4, time.Now().AddDate(-2, 0, 0).Format(time.DateOnly)
-		r := g.do(t, "POST", "/api/v1/applications", a.Token, ineligible).wantError(t, 422, "invalid", "")
-		details, _ := r.Body["error"].(map[string]any)["details"].(map[string]any)
-		if rules, _ := details["rules"].([]any); len(rules) == 0 {
-			t.Fatalf("422 without the failed rules: %s", r.Raw)
+		ineligible := applicationRequest(batch, "呼和浩特市")
+		ineligible.Level, ineligible.OccupationStartedOn = 4, time.Now().AddDate(-2, 0, 0).Format(time.DateOnly)
+		e := wantAPIError(t, errOf(g.as(a.Token).CreateApplication(t.Context(), ineligible)), 422, "invalid", "")
+		if rules, _ := e.Body.Details["rules"].([]any); len(rules) == 0 {
+			t.Fatalf("422 without the failed rules: %+v", e.Body)
 		}
 		cases := map[string]map[string]any{
 			"batch_id":              {"batch_id": "no-such-batch"},
@@ -85,50 +91,53 @@ func TestApplicationSliceIntegration(t *testing.T) {
 				for k, v := range change {
 					body[k] = v
 				}
-				g.do(t, "POST", "/api/v1/applications", other.Token, body).wantError(t, 422, "invalid", field)
+				// A map: some values are of the wrong type ("level": "five").
+				wantAPIError(t, g.as(other.Token).Do(t.Context(), "POST", "/api/v1/applications", body, nil), 422, "invalid", field)
 			})
 		}
-		g.do(t, "POST", "/api/v1/applications", other.Token, `{"batch_id":`).wantError(t, 400, "malformed", "")
+		_, _, e = g.send(t, other.Token, "POST", "/api/v1/applications", `{"batch_id":`)
+		wantStatusError(t, e, 400, "malformed", "")
 	})
 
 	t.Run("upload refusals", func(t *testing.T) {
-		path := "/api/v1/applications/" + appID + "/documents"
-		g.do(t, "POST", path, a.Token, map[string]any{"doc_type": "photo", "filename": "p.png",
-			"content_type": "image/png", "size": 3 << 20}).wantError(t, 413, "too_large", "size")
-		g.do(t, "POST", path, a.Token, map[string]any{"doc_type": "photo", "filename": "p.gif",
-			"content_type": "image/gif", "size": 1000}).wantError(t, 415, "unsupported", "content_type")
-		g.do(t, "POST", path, a.Token, map[string]any{"doc_type": "technical_paper", "filename": "p.pdf",
-			"content_type": "application/pdf", "size": 1000}).wantError(t, 422, "invalid", "doc_type")
-		g.do(t, "POST", path, other.Token, map[string]any{"doc_type": "photo", "filename": "p.png",
-			"content_type": "image/png", "size": 1000}).wantError(t, 404, "not_found", "")
+		add := func(token string, req api.UploadRequest) error {
+			return errOf(g.as(token).AddDocument(t.Context(), appID, req))
+		}
+		wantAPIError(t, add(a.Token, api.UploadRequest{DocType: "photo", Filename: "p.png",
+			ContentType: "image/png", Size: 3 << 20}), 413, "too_large", "size")
+		wantAPIError(t, add(a.Token, api.UploadRequest{DocType: "photo", Filename: "p.gif",
+			ContentType: "image/gif", Size: 1000}), 415, "unsupported", "content_type")
+		wantAPIError(t, add(a.Token, api.UploadRequest{DocType: "technical_paper", Filename: "p.pdf",
+			ContentType: "application/pdf", Size: 1000}), 422, "invalid", "doc_type")
+		wantAPIError(t, add(other.Token, api.UploadRequest{DocType: "photo", Filename: "p.png",
+			ContentType: "image/png", Size: 1000}), 404, "not_found", "")
 	})
 
 	t.Run("submit before the checklist is complete", func(t *testing.T) {
-		g.do(t, "POST", "/api/v1/applications/"+appID+"/submit", a.Token, nil).wantError(t, 422, "invalid", "")
+		wantAPIError(t, errOf(g.as(a.Token).Submit(t.Context(), appID)), 422, "invalid", "")
 	})
 
 	t.Run("a photo that is not white-backed is refused", func(t *testing.T) {
-		r := g.uploadDocument(t, a.Token, appID, "photo", "image/png", portraitPNG(t, color.RGBA{67, 142, 219, 255}))
-		r.wantError(t, 422, "invalid", "")
+		_, err := g.uploadDocument(t, a.Token, appID, "photo", "image/png", portraitPNG(t, color.RGBA{67, 142, 219, 255}))
+		wantAPIError(t, err, 422, "invalid", "")
 	})
 
 	var photoID string
-	for _, item := range checklist {
-		it := item.(map[string]any)
-		if it["required"] != true {
+	for _, it := range checklist {
+		if !it.Required {
 			continue
 		}
-		docType := it["doc_type"].(string)
+		docType := string(it.DocType)
 		data := scanPNG(t)
 		if docType == "photo" {
 			data = photoPNG(t)
 		}
-		r := g.uploadDocument(t, a.Token, appID, docType, "image/png", data).want(t, 200)
-		if r.str("status") != "accepted" || r.Body["size"].(float64) != float64(len(data)) {
-			t.Fatalf("%s: %s", docType, r.Raw)
+		r := must(g.uploadDocument(t, a.Token, appID, docType, "image/png", data))(t)
+		if r.Status != "accepted" || r.Size != int64(len(data)) {
+			t.Fatalf("%s: %+v", docType, r)
 		}
 		if docType == "photo" {
-			photoID = r.str("document_id")
+			photoID = r.DocumentID
 		}
 	}
 
@@ -138,37 +147,37 @@ func TestApplicationSliceIntegration(t *testing.T) {
 		if !strings.Contains(disp, url.PathEscape("张三_"+a.IDNumber+".png")) {
 			t.Fatalf("content disposition %q does not name 张三_%s.png", disp, a.IDNumber)
 		}
-		g.do(t, "GET", "/api/v1/applications/"+appID+"/documents/"+photoID, other.Token, nil).wantError(t, 404, "not_found", "")
+		_, _, err := g.as(other.Token).Download(t.Context(), "/api/v1/applications/"+appID+"/documents/"+photoID)
+		wantAPIError(t, err, 404, "not_found", "")
 	})
 
 	t.Run("form.pdf", func(t *testing.T) {
-		r := g.do(t, "GET", "/api/v1/applications/"+appID+"/form.pdf", a.Token, nil)
-		if _, err := pdfdoc.FindFont(func(k string) string { return g.env[k] }); err != nil {
-			r.wantError(t, 503, "unavailable", "")
+		pdf, ctype, err := g.as(a.Token).Download(t.Context(), "/api/v1/applications/"+appID+"/form.pdf")
+		if _, noFont := pdfdoc.FindFont(func(k string) string { return g.env[k] }); noFont != nil {
+			wantAPIError(t, err, 503, "unavailable", "")
 			return
 		}
-		r.want(t, 200)
-		if !bytes.HasPrefix(r.Raw, []byte("%PDF")) || r.Header.Get("Content-Type") != "application/pdf" {
-			t.Fatalf("form.pdf is not a PDF: %q", r.Raw[:min(20, len(r.Raw))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(pdf, []byte("%PDF")) || ctype != "application/pdf" {
+			t.Fatalf("form.pdf is not a PDF: %q", pdf[:min(20, len(pdf))])
 		}
 	})
 
-	submitted := g.do(t, "POST", "/api/v1/applications/"+appID+"/submit", a.Token, nil).want(t, 200)
-	if submitted.str("status") != "preliminary_review" {
-		t.Fatalf("after submit: %s", submitted.Raw)
+	if submitted := must(g.as(a.Token).Submit(ctx, appID))(t); submitted.Status != "preliminary_review" {
+		t.Fatalf("after submit: %+v", submitted)
 	}
 
 	t.Run("task in the region's inbox only", func(t *testing.T) {
 		_, hohhot := g.newStaff(t, roleCityReviewer, "呼和浩特市")
 		_, baotou := g.newStaff(t, roleCityReviewer, "包头市")
 		inbox := func(token string) []string {
-			r := g.do(t, "GET", "/api/v1/tasks?application_id="+appID, token, nil).want(t, 200)
+			r := must(g.as(token).Tasks(t.Context(), client.TaskFilter{ApplicationID: appID}, client.Paging{}))(t)
 			var types []string
-			items, _ := r.Body["items"].([]any)
-			for _, it := range items {
-				m := it.(map[string]any)
-				if m["application_id"] == appID && m["status"] == "open" {
-					types = append(types, m["type"].(string))
+			for _, it := range r.Items {
+				if it.ApplicationID == appID && it.Status == "open" {
+					types = append(types, it.Type)
 				}
 			}
 			return types
@@ -179,31 +188,32 @@ func TestApplicationSliceIntegration(t *testing.T) {
 		if got := inbox(baotou); len(got) != 0 {
 			t.Fatalf("包头市 reviewer sees %v", got)
 		}
-		g.do(t, "GET", "/api/v1/applications/"+appID, hohhot, nil).want(t, 200)
-		g.do(t, "GET", "/api/v1/applications/"+appID, baotou, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "GET", "/api/v1/tasks", a.Token, nil).wantError(t, 403, "forbidden", "")
-		g.do(t, "GET", "/api/v1/tasks?status=bogus", hohhot, nil).wantError(t, 422, "invalid", "status")
+		ctx := t.Context()
+		must(g.as(hohhot).Application(ctx, appID))(t)
+		wantAPIError(t, errOf(g.as(baotou).Application(ctx, appID)), 404, "not_found", "")
+		wantAPIError(t, errOf(g.as(a.Token).Tasks(ctx, client.TaskFilter{}, client.Paging{})), 403, "forbidden", "")
+		wantAPIError(t, errOf(g.as(hohhot).Tasks(ctx, client.TaskFilter{Status: "bogus"}, client.Paging{})), 422, "invalid", "status")
 	})
 
 	t.Run("idempotent creation", func(t *testing.T) {
 		key := "create-" + appID
-		first := g.do(t, "POST", "/api/v1/applications", other.Token, applicationBody(batch, "包头市"), "Idempotency-Key", key).want(t, 201)
-		again := g.do(t, "POST", "/api/v1/applications", other.Token, applicationBody(batch, "包头市"), "Idempotency-Key", key).want(t, 201)
-		if again.str("id") != first.str("id") || again.Header.Get("Idempotent-Replayed") != "true" {
-			t.Fatalf("repeat with the same key: %s, first %s", again.Raw, first.Raw)
+		first := must(g.as(other.Token).WithIdempotencyKey(key).CreateApplication(t.Context(), applicationRequest(batch, "包头市")))(t)
+		again, raw, _ := g.send(t, other.Token, "POST", "/api/v1/applications", applicationRequest(batch, "包头市"), "Idempotency-Key", key) // for its headers
+		var repeat api.Application
+		if again.StatusCode != 201 || json.Unmarshal(raw, &repeat) != nil || repeat.ID != first.ID || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("repeat with the same key: %d %s, first %+v", again.StatusCode, raw, first)
 		}
-		g.do(t, "POST", "/api/v1/applications", other.Token, applicationBody(batch, "包头市"), "Idempotency-Key", key+"-new").
-			wantError(t, 409, "conflict", "")
+		wantAPIError(t, errOf(g.as(other.Token).WithIdempotencyKey(key+"-new").CreateApplication(t.Context(), applicationRequest(batch, "包头市"))),
+			409, "conflict", "")
 	})
 
 	t.Run("withdraw", func(t *testing.T) {
-		r := g.do(t, "POST", "/api/v1/applications/"+appID+"/withdraw", a.Token, map[string]any{"reason": "个人原因"}).want(t, 200)
-		if r.str("status") != "withdrawn" {
-			t.Fatalf("after withdraw: %s", r.Raw)
+		ctx := t.Context()
+		if r := must(g.as(a.Token).Withdraw(ctx, appID, "个人原因"))(t); r.Status != "withdrawn" {
+			t.Fatalf("after withdraw: %+v", r)
 		}
-		g.do(t, "POST", "/api/v1/applications/"+appID+"/withdraw", a.Token, nil).wantError(t, 409, "conflict", "")
-		again := g.do(t, "POST", "/api/v1/applications", a.Token, applicationBody(batch, "呼和浩特市")).want(t, 201)
-		if again.str("id") == appID {
+		wantAPIError(t, errOf(g.as(a.Token).Withdraw(ctx, appID, "")), 409, "conflict", "")
+		if again := must(g.as(a.Token).CreateApplication(ctx, applicationRequest(batch, "呼和浩特市")))(t); again.ID == appID {
 			t.Fatal("a new application reused the withdrawn one's ID")
 		}
 	})

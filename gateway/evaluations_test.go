@@ -34,11 +34,11 @@ func TestEvaluationPanelIntegration(t *testing.T) {
 		refused(members[0], 70, 404, "not_found", "")
 	})
 
-	s.score(t, s.prov, id, "theory", 82).want(t, 200)
-	s.score(t, s.prov2, id, "theory", 82).want(t, 200)
-	s.score(t, s.city, id, "skill", 79).want(t, 200)
-	if r := s.score(t, s.city2, id, "skill", 79).want(t, 200); r.str("status") != "comprehensive_review" {
-		t.Fatalf("a 技师 application with passing scores goes to the committee: %s", r.Raw)
+	must(s.score(t, s.prov, id, "theory", 82))(t)
+	must(s.score(t, s.prov2, id, "theory", 82))(t)
+	must(s.score(t, s.city, id, "skill", 79))(t)
+	if r := must(s.score(t, s.city2, id, "skill", 79))(t); r.Status != "comprehensive_review" {
+		t.Fatalf("a 技师 application with passing scores goes to the committee: %+v", r)
 	}
 
 	t.Run("refusals", func(t *testing.T) {

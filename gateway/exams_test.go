@@ -11,6 +11,7 @@ import (
 
 	"skillcert"
 	"skillcert/api"
+	"skillcert/client"
 	"skillcert/schema/db"
 )
 
@@ -102,125 +103,139 @@ func TestExamSessionsIntegration(t *testing.T) {
 	_, id3 := s.paid(t, "周三", 5)
 
 	t.Run("creation refusals", func(t *testing.T) {
-		valid := func() map[string]any {
-			return map[string]any{"batch_id": s.batch, "region": s.region, "occupation_code": caseOccupation, "level": 5,
-				"starts_at": time.Now().Add(240 * time.Hour).Format(time.RFC3339), "venue": "考点", "capacity": 10}
+		valid := func() api.CreateExamSessionRequest {
+			return api.CreateExamSessionRequest{BatchID: s.batch, Region: s.region, OccupationCode: caseOccupation, Level: 5,
+				StartsAt: time.Now().Add(240 * time.Hour).Format(time.RFC3339), Venue: "考点", Capacity: 10}
 		}
-		cases := map[string]any{"batch_id": "no-such-batch", "region": "北京市", "occupation_code": "9-99-99-99",
-			"starts_at": "2022-08-27 09:00", "venue": "", "capacity": 0}
-		for field, value := range cases {
+		create := func(token string, req api.CreateExamSessionRequest) error {
+			return errOf(g.as(token).CreateExamSession(t.Context(), req))
+		}
+		cases := map[string]func(*api.CreateExamSessionRequest){
+			"batch_id":        func(r *api.CreateExamSessionRequest) { r.BatchID = "no-such-batch" },
+			"region":          func(r *api.CreateExamSessionRequest) { r.Region = "北京市" },
+			"occupation_code": func(r *api.CreateExamSessionRequest) { r.OccupationCode = "9-99-99-99" },
+			"starts_at":       func(r *api.CreateExamSessionRequest) { r.StartsAt = "2022-08-27 09:00" },
+			"venue":           func(r *api.CreateExamSessionRequest) { r.Venue = "" },
+			"capacity":        func(r *api.CreateExamSessionRequest) { r.Capacity = 0 },
+		}
+		for field, change := range cases {
 			body := valid()
-			body[field] = value
-			g.do(t, "POST", "/api/v1/exam-sessions", s.prov.Token, body).wantError(t, 422, "invalid", field)
+			change(&body)
+			wantAPIError(t, create(s.prov.Token, body), 422, "invalid", field)
 		}
 		past := valid()
-		past["starts_at"] = time.Now().Add(-time.Hour).Format(time.RFC3339)
-		g.do(t, "POST", "/api/v1/exam-sessions", s.prov.Token, past).wantError(t, 422, "invalid", "starts_at")
+		past.StartsAt = time.Now().Add(-time.Hour).Format(time.RFC3339)
+		wantAPIError(t, create(s.prov.Token, past), 422, "invalid", "starts_at")
 		noLevel := valid()
-		noLevel["occupation_code"], noLevel["level"] = "4-09-08-01", 1 // 保洁员 has levels 5…3 only
-		g.do(t, "POST", "/api/v1/exam-sessions", s.prov.Token, noLevel).wantError(t, 422, "invalid", "level")
-		g.do(t, "POST", "/api/v1/exam-sessions", s.prov.Token, `{"batch_id": 1`).wantError(t, 400, "malformed", "")
-		g.do(t, "POST", "/api/v1/exam-sessions", s.city.Token, valid()).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", "/api/v1/exam-sessions", supervisor.Token, valid()).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", "/api/v1/exam-sessions", "", valid()).wantError(t, 401, "unauthorized", "")
+		noLevel.OccupationCode, noLevel.Level = "4-09-08-01", 1 // 保洁员 has levels 5…3 only
+		wantAPIError(t, create(s.prov.Token, noLevel), 422, "invalid", "level")
+		_, _, e := g.send(t, s.prov.Token, "POST", "/api/v1/exam-sessions", `{"batch_id": 1`)
+		wantStatusError(t, e, 400, "malformed", "")
+		wantAPIError(t, create(s.city.Token, valid()), 403, "forbidden", "")
+		wantAPIError(t, create(supervisor.Token, valid()), 403, "forbidden", "")
+		wantAPIError(t, create("", valid()), 401, "unauthorized", "")
 	})
 
 	t.Run("roster due date and the overdue flag", func(t *testing.T) {
 		later := time.Now().Add(40 * 24 * time.Hour).Truncate(time.Second)
-		r := s.session(t, 4, 10, later).want(t, 201)
+		r := must(s.session(t, 4, 10, later))(t)
 		due, estimated := rosterDue(later)
-		if r.str("roster_due_on") != due.String() || r.Body["roster_due_estimated"] != estimated || r.Body["roster_overdue"] != false {
-			t.Fatalf("session %s, want roster due %s (estimated %v)", r.Raw, due, estimated)
+		if r.RosterDueOn != due.String() || r.RosterDueEstimated != estimated || r.RosterOverdue {
+			t.Fatalf("session %+v, want roster due %s (estimated %v)", r, due, estimated)
 		}
-		if estimated != (r.str("roster_due_note") != "") {
-			t.Fatalf("an estimated due date must say so: %s", r.Raw)
+		if estimated != (r.RosterDueNote != "") {
+			t.Fatalf("an estimated due date must say so: %+v", r)
 		}
-		soon := s.session(t, 3, 10, time.Now().Add(48*time.Hour)).want(t, 201)
-		sid := soon.str("id")
-		if soon.Body["roster_overdue"] != true {
-			t.Fatalf("an exam in two days has its roster overdue: %s", soon.Raw)
+		soon := must(s.session(t, 3, 10, time.Now().Add(48*time.Hour)))(t)
+		sid := soon.ID
+		if !soon.RosterOverdue {
+			t.Fatalf("an exam in two days has its roster overdue: %+v", soon)
 		}
 		if ids := sessionIDs(t, g, s.city.Token, "overdue=true"); !slices.Contains(ids, sid) {
 			t.Fatalf("the region's overdue list %v lacks %s", ids, sid)
 		}
-		if ids := sessionIDs(t, g, other.Token, ""); slices.Contains(ids, sid) || slices.Contains(ids, r.str("id")) {
+		if ids := sessionIDs(t, g, other.Token, ""); slices.Contains(ids, sid) || slices.Contains(ids, r.ID) {
 			t.Fatalf("another region's reviewer sees %v", ids)
 		}
-		g.do(t, "GET", "/api/v1/exam-sessions?region="+s.region, other.Token, nil).wantError(t, 403, "forbidden", "")
-		g.do(t, "GET", "/api/v1/exam-sessions?level=9", s.city.Token, nil).wantError(t, 422, "invalid", "level")
-		g.do(t, "GET", "/api/v1/exam-sessions/"+sid, other.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "GET", "/api/v1/exam-sessions/00000000-0000-0000-0000-000000000000", s.prov.Token, nil).wantError(t, 404, "not_found", "")
+		ctx := t.Context()
+		wantAPIError(t, errOf(g.as(other.Token).ExamSessions(ctx, client.ExamSessionFilter{Region: s.region}, client.Paging{})), 403, "forbidden", "")
+		wantAPIError(t, errOf(g.as(s.city.Token).ExamSessions(ctx, client.ExamSessionFilter{Level: 9}, client.Paging{})), 422, "invalid", "level")
+		wantAPIError(t, errOf(g.as(other.Token).ExamSession(ctx, sid)), 404, "not_found", "")
+		wantAPIError(t, errOf(g.as(s.prov.Token).ExamSession(ctx, "00000000-0000-0000-0000-000000000000")), 404, "not_found", "")
 		if ids := sessionIDs(t, g, supervisor.Token, "batch_id="+s.batch); !slices.Contains(ids, sid) {
 			t.Fatalf("a supervisor of all regions sees %v", ids)
 		}
 
-		g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/roster", other.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/roster", s.prov.Token, nil).wantError(t, 403, "forbidden", "")
-		done := g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/roster", s.city.Token, nil).want(t, 200)
-		if done.Body["roster_overdue"] != false || done.str("roster_submitted_at") == "" {
-			t.Fatalf("after submitting the roster: %s", done.Raw)
+		wantAPIError(t, errOf(g.as(other.Token).SubmitRoster(ctx, sid)), 404, "not_found", "")
+		wantAPIError(t, errOf(g.as(s.prov.Token).SubmitRoster(ctx, sid)), 403, "forbidden", "")
+		done := must(g.as(s.city.Token).SubmitRoster(ctx, sid))(t)
+		if done.RosterOverdue || done.RosterSubmittedAt == nil {
+			t.Fatalf("after submitting the roster: %+v", done)
 		}
-		again := g.do(t, "POST", "/api/v1/exam-sessions/"+sid+"/roster", s.city2.Token, nil).want(t, 200)
-		if again.str("roster_submitted_at") != done.str("roster_submitted_at") {
-			t.Fatalf("a repeat moved the submission time: %s then %s", done.Raw, again.Raw)
+		again := must(g.as(s.city2.Token).SubmitRoster(ctx, sid))(t)
+		if again.RosterSubmittedAt == nil || !again.RosterSubmittedAt.Equal(*done.RosterSubmittedAt) {
+			t.Fatalf("a repeat moved the submission time: %+v then %+v", done, again)
 		}
 		if ids := sessionIDs(t, g, s.city.Token, "overdue=true"); slices.Contains(ids, sid) {
 			t.Fatalf("submitted roster still listed overdue: %v", ids)
 		}
 	})
 
-	small := s.session(t, 5, 2, time.Now().Add(20*24*time.Hour)).want(t, 201).str("id")
-	big := s.session(t, 5, 10, time.Now().Add(21*24*time.Hour)).want(t, 201).str("id")
+	small := must(s.session(t, 5, 2, time.Now().Add(20*24*time.Hour)))(t).ID
+	big := must(s.session(t, 5, 10, time.Now().Add(21*24*time.Hour)))(t).ID
 
 	t.Run("assign seats up to capacity, stable", func(t *testing.T) {
-		g.do(t, "POST", "/api/v1/exam-sessions/"+small+"/assign", s.city.Token, nil).wantError(t, 403, "forbidden", "")
-		r := g.do(t, "POST", "/api/v1/exam-sessions/"+small+"/assign", s.prov.Token, nil).want(t, 200)
-		seats := r.Body["seats"].([]any)
-		if r.Body["assigned"] != 2.0 || len(seats) != 2 || r.Body["seated"] != 2.0 {
-			t.Fatalf("small session: %s", r.Raw)
+		ctx := t.Context()
+		wantAPIError(t, errOf(g.as(s.city.Token).AssignSeats(ctx, small)), 403, "forbidden", "")
+		r := must(g.as(s.prov.Token).AssignSeats(ctx, small))(t)
+		if r.Assigned != 2 || len(r.Seats) != 2 || r.Seated != 2 {
+			t.Fatalf("small session: %+v", r)
 		}
-		got := map[string]float64{}
-		for _, st := range seats {
-			m := st.(map[string]any)
-			got[m["application_id"].(string)] = m["seat"].(float64)
+		got := map[string]int32{}
+		for _, st := range r.Seats {
+			got[st.ApplicationID] = st.Seat
 		}
 		if got[id1] != 1 || got[id2] != 2 { // earliest payment first
 			t.Fatalf("seats %v, want %s→1 and %s→2", got, id1, id2)
 		}
-		if again := g.do(t, "POST", "/api/v1/exam-sessions/"+small+"/assign", s.prov.Token, nil).want(t, 200); again.Body["assigned"] != 0.0 || again.Body["seated"] != 2.0 {
-			t.Fatalf("a repeat changed the seats: %s", again.Raw)
+		if again := must(g.as(s.prov.Token).AssignSeats(ctx, small))(t); again.Assigned != 0 || again.Seated != 2 {
+			t.Fatalf("a repeat changed the seats: %+v", again)
 		}
-		r = g.do(t, "POST", "/api/v1/exam-sessions/"+big+"/assign", s.prov.Token, nil).want(t, 200)
-		if seats := r.Body["seats"].([]any); len(seats) != 1 || seats[0].(map[string]any)["application_id"] != id3 || seats[0].(map[string]any)["seat"] != 1.0 {
-			t.Fatalf("big session: %s", r.Raw)
+		r = must(g.as(s.prov.Token).AssignSeats(ctx, big))(t)
+		if len(r.Seats) != 1 || r.Seats[0].ApplicationID != id3 || r.Seats[0].Seat != 1 {
+			t.Fatalf("big session: %+v", r)
 		}
-		app := g.do(t, "GET", "/api/v1/applications/"+id1, first.Token, nil).want(t, 200)
-		exam, _ := app.Body["exam"].(map[string]any)
-		if exam["session_id"] != small || exam["seat"] != 1.0 || exam["venue"] == "" {
-			t.Fatalf("the applicant's exam %v", exam)
+		exam := must(g.as(first.Token).Application(ctx, id1))(t).Exam
+		if exam == nil || exam.SessionID != small || exam.Seat != 1 || exam.Venue == "" {
+			t.Fatalf("the applicant's exam %+v", exam)
 		}
 	})
 
 	t.Run("attendance", func(t *testing.T) {
-		path := "/api/v1/exam-sessions/" + small + "/attendance"
-		g.do(t, "POST", path, s.city.Token, map[string]any{"application_id": id3, "present": true}).wantError(t, 422, "invalid", "application_id")
-		g.do(t, "POST", path, s.city.Token, map[string]any{"application_id": id1}).wantError(t, 422, "invalid", "present")
-		g.do(t, "POST", path, other.Token, map[string]any{"application_id": id1, "present": true}).wantError(t, 404, "not_found", "")
-		g.do(t, "POST", path, supervisor.Token, map[string]any{"application_id": id1, "present": true}).wantError(t, 403, "forbidden", "")
-		if r := g.do(t, "POST", path, s.city.Token, map[string]any{"application_id": id1, "present": true}).want(t, 200); r.str("status") != "scoring" {
-			t.Fatalf("present: %s", r.Raw)
+		ctx := t.Context()
+		attend := func(token, appID string, present bool) (api.StatusResponse, error) {
+			return g.as(token).Attendance(ctx, small, appID, present)
 		}
-		g.do(t, "POST", path, s.city.Token, map[string]any{"application_id": id1, "present": false}).wantError(t, 409, "conflict", "")
-		if r := g.do(t, "POST", path, s.prov.Token, map[string]any{"application_id": id2, "present": false}).want(t, 200); r.str("status") != "abandoned" {
-			t.Fatalf("absent: %s", r.Raw)
+		wantAPIError(t, errOf(attend(s.city.Token, id3, true)), 422, "invalid", "application_id")
+		// Without present at all: the typed request always has it.
+		wantAPIError(t, g.as(s.city.Token).Do(ctx, "POST", "/api/v1/exam-sessions/"+small+"/attendance",
+			map[string]any{"application_id": id1}, nil), 422, "invalid", "present")
+		wantAPIError(t, errOf(attend(other.Token, id1, true)), 404, "not_found", "")
+		wantAPIError(t, errOf(attend(supervisor.Token, id1, true)), 403, "forbidden", "")
+		if r := must(attend(s.city.Token, id1, true))(t); r.Status != "scoring" {
+			t.Fatalf("present: %+v", r)
+		}
+		wantAPIError(t, errOf(attend(s.city.Token, id1, false)), 409, "conflict", "")
+		if r := must(attend(s.prov.Token, id2, false))(t); r.Status != "abandoned" {
+			t.Fatalf("absent: %+v", r)
 		}
 	})
 
 	t.Run("two sessions seating at once never seat an application twice", func(t *testing.T) {
 		_, late := s.paid(t, "王四", 5)
 		starts := time.Now().Add(22 * 24 * time.Hour)
-		a := s.session(t, 5, 3, starts).want(t, 201).str("id")
-		b := s.session(t, 5, 3, starts).want(t, 201).str("id")
+		a := must(s.session(t, 5, 3, starts))(t).ID
+		b := must(s.session(t, 5, 3, starts))(t).ID
 		var answers [2]api.SeatAssignment
 		var errs [2]error
 		statuses := race(t,
@@ -239,18 +254,22 @@ func TestExamSessionsIntegration(t *testing.T) {
 		if n := answers[0].Assigned + answers[1].Assigned; n != 1 {
 			t.Fatalf("%v seats given for one application: %+v / %+v", n, answers[0], answers[1])
 		}
-		if r := g.do(t, "GET", "/api/v1/applications/"+late, s.prov.Token, nil).want(t, 200); r.Body["exam"] == nil {
-			t.Fatalf("the application was not seated: %s", r.Raw)
+		if r := must(g.as(s.prov.Token).Application(t.Context(), late))(t); r.Exam == nil {
+			t.Fatalf("the application was not seated: %+v", r)
 		}
 	})
 
 	t.Run("roster export", func(t *testing.T) {
 		path := "/api/v1/admin/exports/roster.xlsx?exam_session_id=" + small
-		r := g.do(t, "GET", path, s.city.Token, nil).want(t, 200)
-		if r.Header.Get("Content-Type") != xlsxContentType {
-			t.Fatalf("content type %q", r.Header.Get("Content-Type"))
+		ctx := t.Context()
+		roster, ctype, err := g.as(s.city.Token).Download(ctx, path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		f, err := excelize.OpenReader(bytes.NewReader(r.Raw))
+		if ctype != xlsxContentType {
+			t.Fatalf("content type %q", ctype)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(roster))
 		if err != nil {
 			t.Fatalf("open roster: %v", err)
 		}
@@ -266,12 +285,16 @@ func TestExamSessionsIntegration(t *testing.T) {
 		if rows[2][10] != id2 || rows[2][9] != "002" {
 			t.Fatalf("second roster row %v", rows[2])
 		}
-		g.do(t, "GET", path, other.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "GET", "/api/v1/admin/exports/roster.xlsx?region="+s.region, other.Token, nil).wantError(t, 403, "forbidden", "")
-		g.do(t, "GET", "/api/v1/admin/exports/roster.xlsx?region=火星", s.prov.Token, nil).wantError(t, 422, "invalid", "region")
-		g.do(t, "GET", "/api/v1/admin/exports/roster.xlsx", supervisor.Token, nil).wantError(t, 403, "forbidden", "")
-		all := g.do(t, "GET", "/api/v1/admin/exports/roster.xlsx?region="+s.region, s.admin, nil).want(t, 200)
-		f2, err := excelize.OpenReader(bytes.NewReader(all.Raw))
+		download := func(token, path string) error {
+			_, _, err := g.as(token).Download(ctx, path)
+			return err
+		}
+		wantAPIError(t, download(other.Token, path), 404, "not_found", "")
+		wantAPIError(t, download(other.Token, "/api/v1/admin/exports/roster.xlsx?region="+s.region), 403, "forbidden", "")
+		wantAPIError(t, download(s.prov.Token, "/api/v1/admin/exports/roster.xlsx?region=火星"), 422, "invalid", "region")
+		wantAPIError(t, download(supervisor.Token, "/api/v1/admin/exports/roster.xlsx"), 403, "forbidden", "")
+		all, _ := must2(g.as(s.admin).Download(ctx, "/api/v1/admin/exports/roster.xlsx?region="+s.region))(t)
+		f2, err := excelize.OpenReader(bytes.NewReader(all))
 		if err != nil {
 			t.Fatal(err)
 		}

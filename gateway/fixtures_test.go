@@ -84,6 +84,12 @@ func applicationBody(batchID, region string) map[string]any {
 		"occupation_started_on": "2015-03-01"}
 }
 
+// applicationRequest is applicationBody, typed.
+func applicationRequest(batchID, region string) api.CreateApplicationRequest {
+	return api.CreateApplicationRequest{BatchID: batchID, Region: region, Employer: "呼和浩特市某局", EmployerType: "agency",
+		OccupationCode: "4-07-05-01", Level: 5, Pathway: "standard", Education: "high_school", OccupationStartedOn: "2015-03-01"}
+}
+
 // photoPNG is a white-background portrait that passes the photo check.
 func photoPNG(t *testing.T) []byte { return portraitPNG(t, color.RGBA{255, 255, 255, 255}) }
 
@@ -132,7 +138,7 @@ func encodePNG(t *testing.T, img image.Image) []byte {
 
 // uploadDocument requests an upload URL, posts the bytes straight to object storage as API.md says, and
 // completes the document; it returns the completion answer.
-func (g *testGateway) uploadDocument(t *testing.T, token, appID, docType, contentType string, data []byte) result {
+func (g *testGateway) uploadDocument(t *testing.T, token, appID, docType, contentType string, data []byte) (api.DocumentAccepted, error) {
 	t.Helper()
 	grant := must(g.as(token).AddDocument(t.Context(), appID, api.UploadRequest{DocType: docType,
 		Filename: docType + ".png", ContentType: contentType, Size: int64(len(data))}))(t)
@@ -142,7 +148,7 @@ func (g *testGateway) uploadDocument(t *testing.T, token, appID, docType, conten
 	if err := g.as("").Upload(t.Context(), grant.Upload, docType+".png", data); err != nil {
 		t.Fatalf("upload to object storage: %v", err)
 	}
-	return g.do(t, "POST", "/api/v1/applications/"+appID+"/documents/"+grant.DocumentID+"/complete", token, nil)
+	return g.as(token).CompleteDocument(t.Context(), appID, grant.DocumentID)
 }
 
 // submittedApplication creates an application of a new applicant in region, uploads every required
@@ -150,9 +156,7 @@ func (g *testGateway) uploadDocument(t *testing.T, token, appID, docType, conten
 func (g *testGateway) submittedApplication(t *testing.T, batch, region, name string) (applicant, string) {
 	t.Helper()
 	a := g.registerApplicant(t, name)
-	created := must(g.as(a.Token).CreateApplication(t.Context(), api.CreateApplicationRequest{BatchID: batch, Region: region,
-		Employer: "呼和浩特市某局", EmployerType: "agency", OccupationCode: "4-07-05-01", Level: 5, Pathway: "standard",
-		Education: "high_school", OccupationStartedOn: "2015-03-01"}))(t)
+	created := must(g.as(a.Token).CreateApplication(t.Context(), applicationRequest(batch, region)))(t)
 	for _, it := range created.Checklist {
 		if !it.Required {
 			continue
@@ -161,7 +165,7 @@ func (g *testGateway) submittedApplication(t *testing.T, batch, region, name str
 		if it.DocType == skillcert.DocPhoto {
 			data = photoPNG(t)
 		}
-		g.uploadDocument(t, a.Token, created.ID, string(it.DocType), "image/png", data).want(t, 200)
+		must(g.uploadDocument(t, a.Token, created.ID, string(it.DocType), "image/png", data))(t)
 	}
 	if r := must(g.as(a.Token).Submit(t.Context(), created.ID))(t); r.Status != "preliminary_review" {
 		t.Fatalf("after submit: %+v", r)

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -216,102 +214,4 @@ func (g *testGateway) waitReady(ctx context.Context) error {
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-}
-
-// result is an HTTP answer with its JSON body decoded (when it is JSON).
-type result struct {
-	Status int
-	Header http.Header
-	Raw    []byte
-	Body   map[string]any
-	List   []any
-}
-
-// do sends a request with an optional JSON body and bearer token.
-func (g *testGateway) do(t *testing.T, method, path, token string, body any, headers ...string) result {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		if s, ok := body.(string); ok {
-			rd = strings.NewReader(s)
-		} else {
-			b, err := json.Marshal(body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rd = bytes.NewReader(b)
-		}
-	}
-	req, err := http.NewRequest(method, g.baseURL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	api := g.api
-	if api == nil { // a gateway a test started for itself: no document checks
-		api = &client.Client{HTTP: g.client}
-	}
-	resp, raw, err := api.Send(req)
-	if resp == nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	if err != nil {
-		t.Errorf("%v\n%s", err, raw)
-	}
-	r := result{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && len(r.Raw) > 0 {
-		if r.Raw[0] == '[' {
-			_ = json.Unmarshal(r.Raw, &r.List)
-		} else {
-			_ = json.Unmarshal(r.Raw, &r.Body)
-		}
-	}
-	return r
-}
-
-// want fails the test unless the answer has the status.
-func (r result) want(t *testing.T, status int) result {
-	t.Helper()
-	if r.Status != status {
-		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
-	}
-	return r
-}
-
-// wantError fails the test unless the answer is the documented error body with status and, when given, a
-// reason for field.
-func (r result) wantError(t *testing.T, status int, code, field string) result {
-	t.Helper()
-	r.want(t, status)
-	e, ok := r.Body["error"].(map[string]any)
-	if !ok {
-		t.Fatalf("no error object: %s", r.Raw)
-	}
-	fields, ok := e["fields"].(map[string]any)
-	if !ok || e["message"] == "" || e["code"] != code {
-		t.Fatalf("error body %s, want code %q with message and fields", r.Raw, code)
-	}
-	if field != "" && fields[field] == nil {
-		t.Fatalf("error.fields lacks %q: %s", field, r.Raw)
-	}
-	return r
-}
-
-// str returns the string at a dotted path of the body ("error.code").
-func (r result) str(path string) string {
-	var v any = r.Body
-	for _, k := range strings.Split(path, ".") {
-		m, _ := v.(map[string]any)
-		v = m[k]
-	}
-	s, _ := v.(string)
-	return s
 }

@@ -12,6 +12,7 @@ import (
 
 	"skillcert"
 	"skillcert/api"
+	"skillcert/client"
 	"skillcert/workflows"
 )
 
@@ -48,8 +49,8 @@ func TestIdempotentCommandsIntegration(t *testing.T) {
 	s := newStaffCase(t, "乌海市")
 	g := s.g
 	owner, appID := s.submitted(t, "冯六", 5)
-	s.decide(t, s.city, appID, "preliminary_review", "approve").want(t, 200)
-	s.decide(t, s.prov, appID, "re_review", "approve").want(t, 200)
+	must(s.decide(t, s.city, appID, "preliminary_review", "approve"))(t)
+	must(s.decide(t, s.prov, appID, "re_review", "approve"))(t)
 	order := must(g.as(owner.Token).PaymentOrder(t.Context(), appID))(t)
 	callback := api.PaymentCallback{OrderID: order.OrderID, ApplicationID: appID, AmountFen: order.AmountFen,
 		PaidAt: time.Now().Format(time.RFC3339), TransactionID: "tx-" + appID}
@@ -73,33 +74,40 @@ func TestIdempotentCommandsIntegration(t *testing.T) {
 	s.scoring(t, 5, appID)
 	path := "/api/v1/applications/" + appID + "/scores"
 	t.Run("the same score entry with one key gives the first answer", func(t *testing.T) {
-		body := map[string]any{"component": "theory", "score": 75}
-		first := g.do(t, "POST", path, s.prov.Token, body, "Idempotency-Key", "theory-"+appID).want(t, 200)
-		again := g.do(t, "POST", path, s.prov.Token, body, "Idempotency-Key", "theory-"+appID).want(t, 200)
-		if string(again.Raw) != string(first.Raw) || again.Header.Get("Idempotent-Replayed") != "true" {
-			t.Fatalf("repeat answered %s (replayed %q), first %s", again.Raw, again.Header.Get("Idempotent-Replayed"), first.Raw)
+		ctx := t.Context()
+		// Raw requests: the answers are compared byte for byte, with their Idempotent-Replayed header.
+		body := api.ScoreRequest{Component: "theory", Score: 75}
+		first, firstRaw, _ := g.send(t, s.prov.Token, "POST", path, body, "Idempotency-Key", "theory-"+appID)
+		again, againRaw, _ := g.send(t, s.prov.Token, "POST", path, body, "Idempotency-Key", "theory-"+appID)
+		if first.StatusCode != 200 || again.StatusCode != 200 || string(againRaw) != string(firstRaw) ||
+			again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("repeat answered %d %s (replayed %q), first %d %s", again.StatusCode, againRaw,
+				again.Header.Get("Idempotent-Replayed"), first.StatusCode, firstRaw)
 		}
-		g.do(t, "POST", path, s.prov.Token, map[string]any{"component": "theory", "score": 76}, "Idempotency-Key", "theory-"+appID).
-			wantError(t, 422, "invalid", "Idempotency-Key")
+		wantAPIError(t, errOf(g.as(s.prov.Token).WithIdempotencyKey("theory-"+appID).EnterScore(ctx, appID, "theory", 76)),
+			422, "invalid", "Idempotency-Key")
 		// A refusal is an outcome too: the repeat gets the same 403 without acting again.
-		g.do(t, "POST", path, s.city.Token, body, "Idempotency-Key", "refused-"+appID).wantError(t, 403, "forbidden", "")
-		if r := g.do(t, "POST", path, s.city.Token, body, "Idempotency-Key", "refused-"+appID).wantError(t, 403, "forbidden", ""); r.Header.Get("Idempotent-Replayed") != "true" {
+		wantAPIError(t, errOf(g.as(s.city.Token).WithIdempotencyKey("refused-"+appID).EnterScore(ctx, appID, "theory", 75)),
+			403, "forbidden", "")
+		r, _, e := g.send(t, s.city.Token, "POST", path, body, "Idempotency-Key", "refused-"+appID)
+		wantStatusError(t, e, 403, "forbidden", "")
+		if r.Header.Get("Idempotent-Replayed") != "true" {
 			t.Fatal("the refusal was not replayed")
 		}
 	})
 
 	t.Run("a lost answer: the workflow's Update ID still gives the first outcome", func(t *testing.T) {
-		body := map[string]any{"component": "skill", "score": 80}
 		key := "skill-" + appID
-		first := g.do(t, "POST", path, s.city.Token, body, "Idempotency-Key", key).want(t, 200)
-		if first.str("state") != "awaiting_confirmation" {
-			t.Fatalf("first entry: %s", first.Raw)
+		enter := func() (api.ScoreResponse, error) {
+			return g.as(s.city.Token).WithIdempotencyKey(key).EnterScore(t.Context(), appID, "skill", 80)
+		}
+		if first := must(enter())(t); first.State != "awaiting_confirmation" {
+			t.Fatalf("first entry: %+v", first)
 		}
 		// As if the gateway had stopped after the update and before storing the answer.
 		g.sql(t, `DELETE FROM idempotency_keys WHERE key = $1`, key)
-		again := g.do(t, "POST", path, s.city.Token, body, "Idempotency-Key", key).want(t, 200)
-		if again.str("state") != "awaiting_confirmation" {
-			t.Fatalf("repeat after a lost answer: %s", again.Raw)
+		if again := must(enter())(t); again.State != "awaiting_confirmation" {
+			t.Fatalf("repeat after a lost answer: %+v", again)
 		}
 		n := 0
 		for _, a := range historyActions(t, g, owner.Token, appID) {
@@ -113,12 +121,14 @@ func TestIdempotentCommandsIntegration(t *testing.T) {
 	})
 
 	t.Run("without a key a deliberate repeat after the case moved on is a new command", func(t *testing.T) {
-		body := map[string]any{"component": "skill", "score": 81}
-		if r := g.do(t, "POST", path, s.city2.Token, body).want(t, 200); r.str("state") != "mismatch" {
-			t.Fatalf("mismatching entry: %s", r.Raw)
+		enter := func() (api.ScoreResponse, error) {
+			return g.as(s.city2.Token).EnterScore(t.Context(), appID, "skill", 81)
 		}
-		if r := g.do(t, "POST", path, s.city2.Token, body).want(t, 200); r.str("state") != "awaiting_confirmation" {
-			t.Fatalf("the same entry again: %s", r.Raw)
+		if r := must(enter())(t); r.State != "mismatch" {
+			t.Fatalf("mismatching entry: %+v", r)
+		}
+		if r := must(enter())(t); r.State != "awaiting_confirmation" {
+			t.Fatalf("the same entry again: %+v", r)
 		}
 	})
 }
@@ -140,49 +150,51 @@ func TestIncidentIntegration(t *testing.T) {
 	g.sql(t, `CREATE TRIGGER `+trigger+` BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION `+trigger+`()`)
 	defer g.sql(t, `DROP TRIGGER IF EXISTS `+trigger+` ON audit_events`)
 
-	r := g.do(t, "POST", "/api/v1/applications/"+appID+"/withdraw", owner.Token, map[string]any{"reason": "工作调动"})
-	if r.Status < 500 {
-		t.Fatalf("withdrawal with a broken projection write: %d %s", r.Status, r.Raw)
+	ctx := t.Context()
+	if _, err := g.as(owner.Token).Withdraw(ctx, appID, "工作调动"); answerStatus(err) < 500 {
+		t.Fatalf("withdrawal with a broken projection write: %d %v", answerStatus(err), err)
 	}
 	// The 503 is not the answer forever: the same request again runs as a new update (the case has moved on).
-	g.do(t, "POST", "/api/v1/applications/"+appID+"/withdraw", owner.Token, map[string]any{"reason": "工作调动"}).wantError(t, 409, "conflict", "")
-	var task map[string]any
+	wantAPIError(t, errOf(g.as(owner.Token).Withdraw(ctx, appID, "工作调动")), 409, "conflict", "")
+	var task *api.Task
 	for deadline := time.Now().Add(20 * time.Second); task == nil; time.Sleep(200 * time.Millisecond) {
-		list := g.do(t, "GET", "/api/v1/tasks?type=incident&application_id="+appID, s.admin, nil).want(t, 200)
-		if items, _ := list.Body["items"].([]any); len(items) == 1 {
-			task = items[0].(map[string]any)
+		list := must(g.as(s.admin).Tasks(ctx, client.TaskFilter{Type: "incident", ApplicationID: appID}, client.Paging{}))(t)
+		if len(list.Items) == 1 {
+			task = &list.Items[0]
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no incident task: %s", list.Raw)
+			t.Fatalf("no incident task: %+v", list)
 		}
 	}
-	if task["type"] != "incident" || task["role"] != "admin" || task["status"] != "open" {
-		t.Fatalf("incident task %v", task)
+	if task.Type != "incident" || task.Role != "admin" || task.Status != "open" {
+		t.Fatalf("incident task %+v", task)
 	}
-	id := task["id"].(string)
-	complete := "/api/v1/tasks/" + id + "/complete"
-	g.do(t, "POST", complete, s.city.Token, map[string]any{"decision": "retry", "reason": "x"}).wantError(t, 403, "forbidden", "")
-	g.do(t, "POST", complete, s.admin, map[string]any{"decision": "approve", "reason": "x"}).wantError(t, 422, "invalid", "decision")
-	g.do(t, "POST", complete, s.admin, map[string]any{"decision": "retry"}).wantError(t, 422, "invalid", "reason")
+	id := task.ID
+	complete := func(token string, req api.CompleteTaskRequest) (api.CompleteTaskResponse, error) {
+		return g.as(token).CompleteTask(ctx, id, req)
+	}
+	wantAPIError(t, errOf(complete(s.city.Token, api.CompleteTaskRequest{Decision: "retry", Reason: "x"})), 403, "forbidden", "")
+	wantAPIError(t, errOf(complete(s.admin, api.CompleteTaskRequest{Decision: "approve", Reason: "x"})), 422, "invalid", "decision")
+	// Without a reason at all (the typed request always has one).
+	wantAPIError(t, g.as(s.admin).Do(ctx, "POST", "/api/v1/tasks/"+id+"/complete", map[string]any{"decision": "retry"}, nil),
+		422, "invalid", "reason")
 
-	found := g.do(t, "GET", "/api/v1/admin/applications?q="+appID[:8], s.admin, nil).want(t, 200)
-	if items, _ := found.Body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["open_incident"] != true {
-		t.Fatalf("admin search does not show the incident: %s", found.Raw)
+	found := must(g.as(s.admin).SearchApplications(ctx, client.ApplicationFilter{Q: appID[:8]}, client.Paging{}))(t)
+	if len(found.Items) != 1 || !found.Items[0].OpenIncident {
+		t.Fatalf("admin search does not show the incident: %+v", found)
 	}
 	g.sql(t, `DROP TRIGGER `+trigger+` ON audit_events`) // the cause is fixed
-	done := g.do(t, "POST", complete, s.admin, map[string]any{"decision": "retry", "reason": "约束已修复，重试"}).want(t, 200)
-	if done.str("status") != "withdrawn" {
-		t.Fatalf("after the retry: %s", done.Raw)
+	if done := must(complete(s.admin, api.CompleteTaskRequest{Decision: "retry", Reason: "约束已修复，重试"}))(t); done.Status != "withdrawn" {
+		t.Fatalf("after the retry: %+v", done)
 	}
-	app := g.do(t, "GET", "/api/v1/applications/"+appID, owner.Token, nil).want(t, 200)
-	if app.str("status") != "withdrawn" {
-		t.Fatalf("projection after the retry: %s", app.Raw)
+	if app := must(g.as(owner.Token).Application(ctx, appID))(t); app.Status != "withdrawn" {
+		t.Fatalf("projection after the retry: %+v", app)
 	}
 	actions, _ := json.Marshal(historyActions(t, g, owner.Token, appID))
 	if !strings.Contains(string(actions), `"withdraw"`) || !strings.Contains(string(actions), `"incident_retry"`) {
 		t.Fatalf("history %s lacks the retried withdrawal and the decision", actions)
 	}
-	g.do(t, "POST", complete, s.admin, map[string]any{"decision": "retry", "reason": "again"}).wantError(t, 409, "conflict", "")
+	wantAPIError(t, errOf(complete(s.admin, api.CompleteTaskRequest{Decision: "retry", Reason: "again"})), 409, "conflict", "")
 }
 
 // TestCreateRepeatAfterLostAnswer: a creating POST whose answer was lost (the gateway stopped after the
@@ -193,18 +205,20 @@ func TestCreateRepeatAfterLostAnswer(t *testing.T) {
 	g := startGateway(t)
 	batch := g.newBatch(t)
 	a := g.registerApplicant(t, "严九")
-	body := applicationBody(batch, "赤峰市")
+	body := applicationRequest(batch, "赤峰市")
 	key := "create-" + a.Token[len(a.Token)-12:]
-	first := g.do(t, "POST", "/api/v1/applications", a.Token, body, "Idempotency-Key", key).want(t, 201)
-	g.sql(t, `DELETE FROM idempotency_keys WHERE key = $1`, key) // the stored answer is lost
-	again := g.do(t, "POST", "/api/v1/applications", a.Token, body, "Idempotency-Key", key).want(t, 201)
-	if again.str("id") != first.str("id") || again.str("status") != "draft" {
-		t.Fatalf("repeat created %s, first %s", again.Raw, first.Raw)
+	create := func(key string) (api.Application, error) {
+		return g.as(a.Token).WithIdempotencyKey(key).CreateApplication(t.Context(), body)
 	}
-	if n := g.historyLength(t, first.str("id")); n == 0 {
+	first := must(create(key))(t)
+	g.sql(t, `DELETE FROM idempotency_keys WHERE key = $1`, key) // the stored answer is lost
+	if again := must(create(key))(t); again.ID != first.ID || again.Status != "draft" {
+		t.Fatalf("repeat created %+v, first %+v", again, first)
+	}
+	if n := g.historyLength(t, first.ID); n == 0 {
 		t.Fatal("no workflow for the application")
 	}
-	g.do(t, "POST", "/api/v1/applications", a.Token, body, "Idempotency-Key", key+"-other").wantError(t, 409, "conflict", "")
+	wantAPIError(t, errOf(create(key+"-other")), 409, "conflict", "")
 }
 
 // TestCompleteTaskRepeatAfterLostAnswer: a reviewer's decision went through but its answer was lost (the
@@ -217,9 +231,9 @@ func TestCompleteTaskRepeatAfterLostAnswer(t *testing.T) {
 	_, token := g.newStaff(t, roleCityReviewer, "通辽市")
 	var taskID string
 	for deadline := time.Now().Add(time.Minute); taskID == "" && time.Now().Before(deadline); {
-		r := g.do(t, "GET", "/api/v1/tasks?type="+string(skillcert.TaskPreliminaryReview)+"&application_id="+appID, token, nil).want(t, 200)
-		if items, _ := r.Body["items"].([]any); len(items) > 0 {
-			taskID = items[0].(map[string]any)["id"].(string)
+		r := must(g.as(token).Tasks(t.Context(), client.TaskFilter{Type: string(skillcert.TaskPreliminaryReview), ApplicationID: appID}, client.Paging{}))(t)
+		if len(r.Items) > 0 {
+			taskID = r.Items[0].ID
 		} else {
 			time.Sleep(100 * time.Millisecond)
 		}
@@ -227,15 +241,16 @@ func TestCompleteTaskRepeatAfterLostAnswer(t *testing.T) {
 	if taskID == "" {
 		t.Fatal("no preliminary review task")
 	}
-	body := map[string]any{"decision": "approve", "reason": "材料齐全"}
+	body := api.CompleteTaskRequest{Decision: "approve", Reason: "材料齐全"}
 	key := "complete-" + taskID
-	first := g.do(t, "POST", "/api/v1/tasks/"+taskID+"/complete", token, body, "Idempotency-Key", key).want(t, 200)
+	c := g.as(token)
+	first := must(c.WithIdempotencyKey(key).CompleteTask(t.Context(), taskID, body))(t)
 	g.sql(t, `DELETE FROM idempotency_keys WHERE key = $1`, key) // the stored answer is lost
-	again := g.do(t, "POST", "/api/v1/tasks/"+taskID+"/complete", token, body, "Idempotency-Key", key).want(t, 200)
-	if again.str("status") != first.str("status") || again.str("task_id") != taskID {
-		t.Fatalf("repeat answered %s, first %s", again.Raw, first.Raw)
+	again := must(c.WithIdempotencyKey(key).CompleteTask(t.Context(), taskID, body))(t)
+	if again.Status != first.Status || again.TaskID != taskID {
+		t.Fatalf("repeat answered %+v, first %+v", again, first)
 	}
-	g.do(t, "POST", "/api/v1/tasks/"+taskID+"/complete", token, map[string]any{"decision": "reject", "reason": "重复提交"},
-		"Idempotency-Key", key+"-other").wantError(t, 409, "conflict", "")
-	g.do(t, "POST", "/api/v1/tasks/"+taskID+"/complete", token, body).wantError(t, 409, "conflict", "")
+	wantAPIError(t, errOf(c.WithIdempotencyKey(key+"-other").CompleteTask(t.Context(), taskID,
+		api.CompleteTaskRequest{Decision: "reject", Reason: "重复提交"})), 409, "conflict", "")
+	wantAPIError(t, errOf(c.CompleteTask(t.Context(), taskID, body)), 409, "conflict", "")
 }

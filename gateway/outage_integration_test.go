@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -64,19 +65,20 @@ func TestTemporalDownIntegration(t *testing.T) {
 	}
 	down := g.extraGateway(t, map[string]string{"TEMPORAL_ADDRESS": "127.0.0.1:" + port, "SKILLCERT_REQUEST_TIMEOUT": "3s"})
 
-	r := down.do(t, "GET", "/readyz", "", nil).want(t, 503)
-	if len(r.Body) != 1 || r.Body["status"] != "unavailable" || r.Header.Get("Retry-After") == "" {
-		t.Fatalf("readyz = %s, want only {status: unavailable} with Retry-After", r.Raw)
+	r, raw, _ := down.send(t, "", "GET", "/readyz", nil)
+	var ready map[string]any
+	if err := json.Unmarshal(raw, &ready); err != nil || r.StatusCode != 503 || len(ready) != 1 || ready["status"] != "unavailable" ||
+		r.Header.Get("Retry-After") == "" {
+		t.Fatalf("readyz = %d %s, want 503 with only {status: unavailable} and Retry-After", r.StatusCode, raw)
 	}
 	token := down.login(t, a.Phone, applicantPassword)
 	start := time.Now()
-	down.do(t, "POST", "/api/v1/applications", token, applicationBody(batch, "呼和浩特市")).wantError(t, 503, "unavailable", "")
+	wantAPIError(t, errOf(down.as(token).CreateApplication(t.Context(), applicationRequest(batch, "呼和浩特市"))), 503, "unavailable", "")
 	if time.Since(start) > 10*time.Second {
 		t.Fatalf("503 took %v", time.Since(start))
 	}
-	down.do(t, "GET", "/api/v1/applications", token, nil).want(t, 200)
-	mine := g.do(t, "GET", "/api/v1/applications", a.Token, nil).want(t, 200)
-	if len(mine.List) != 0 {
-		t.Fatalf("a refused creation left an application: %s", mine.Raw)
+	must(down.as(token).Applications(t.Context()))(t)
+	if mine := must(g.as(a.Token).Applications(t.Context()))(t); len(mine) != 0 {
+		t.Fatalf("a refused creation left an application: %+v", mine)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"skillcert/api"
 )
 
 // answersWithoutDatabase are the routes that need no Postgres, with what they answer while it is down. Every
@@ -90,16 +92,16 @@ func TestDatabaseOutageEveryRoute(t *testing.T) {
 	for _, r := range routes {
 		key := r.Method + " " + r.Path
 		body, tok, headers := outageRequest(r, token, admin)
-		got := down.do(t, r.Method, outagePath(r.Path), tok, body, headers...)
+		got, raw, _ := down.send(t, tok, r.Method, outagePath(r.Path), body, headers...)
 		if want, ok := answersWithoutDatabase[key]; ok {
-			if got.Status != want {
-				t.Errorf("%s needs no database but answered %d during an outage, want %d: %.200s", key, got.Status, want, got.Raw)
+			if got.StatusCode != want {
+				t.Errorf("%s needs no database but answered %d during an outage, want %d: %.200s", key, got.StatusCode, want, raw)
 			}
 			continue
 		}
-		if got.Status != 503 || got.Header.Get("Retry-After") == "" {
+		if got.StatusCode != 503 || got.Header.Get("Retry-After") == "" {
 			t.Errorf("%s during a database outage: %d (Retry-After %q), want 503 with Retry-After: %.200s",
-				key, got.Status, got.Header.Get("Retry-After"), strings.TrimSpace(string(got.Raw)))
+				key, got.StatusCode, got.Header.Get("Retry-After"), strings.TrimSpace(string(raw)))
 		}
 	}
 }
@@ -110,8 +112,7 @@ func TestDatabaseOutageEveryRoute(t *testing.T) {
 func TestObjectStoreOutage(t *testing.T) {
 	g := startGateway(t)
 	a, appID := g.draftApplication(t, "敖登")
-	photo := g.uploadDocument(t, a.Token, appID, "photo", "image/png", photoPNG(t)).want(t, 200)
-	photoID := photo.str("document_id")
+	photoID := must(g.uploadDocument(t, a.Token, appID, "photo", "image/png", photoPNG(t)))(t).DocumentID
 
 	relay := newPGCut(t, g.env["SKILLCERT_MINIO_ENDPOINT"])
 	down := g.extraGateway(t, map[string]string{"SKILLCERT_MINIO_ENDPOINT": relay.ln.Addr().String(), "SKILLCERT_REQUEST_TIMEOUT": "10s"})
@@ -123,16 +124,16 @@ func TestObjectStoreOutage(t *testing.T) {
 		{"GET", "/api/v1/applications/" + appID + "/documents/" + photoID},
 		{"GET", "/api/v1/applications/" + appID + "/form.pdf"},
 	} {
-		r := down.do(t, rq.method, rq.path, token, nil)
-		if r.Status != 503 || r.Header.Get("Retry-After") == "" {
+		r, raw, _ := down.send(t, token, rq.method, rq.path, nil)
+		if r.StatusCode != 503 || r.Header.Get("Retry-After") == "" {
 			t.Errorf("%s %s during a MinIO outage: %d (Retry-After %q), want 503 with Retry-After: %.200s",
-				rq.method, rq.path, r.Status, r.Header.Get("Retry-After"), r.Raw)
+				rq.method, rq.path, r.StatusCode, r.Header.Get("Retry-After"), raw)
 		}
 	}
 	// Signing an upload needs no request to MinIO (the region is fixed): it is answered.
-	down.do(t, "POST", "/api/v1/applications/"+appID+"/documents", token, map[string]any{"doc_type": "id_card_front",
-		"filename": "id.png", "content_type": "image/png", "size": 1000}).want(t, 201)
-	down.do(t, "GET", "/api/v1/applications/"+appID, token, nil).want(t, 200)
+	must(down.as(token).AddDocument(t.Context(), appID, api.UploadRequest{DocType: "id_card_front",
+		Filename: "id.png", ContentType: "image/png", Size: 1000}))(t)
+	must(down.as(token).Application(t.Context(), appID))(t)
 }
 
 // TestUpdateTimeoutIs503: an update that no worker completes before the request's deadline (here a task queue
@@ -146,10 +147,10 @@ func TestUpdateTimeoutIs503(t *testing.T) {
 	token := slow.login(t, a.Phone, applicantPassword)
 	key := []string{"Idempotency-Key", "update-timeout-" + a.Phone}
 	for attempt := range 2 { // the repeat joins the same workflow and waits again
-		r := slow.do(t, "POST", "/api/v1/applications", token, applicationBody(batch, "呼和浩特市"), key...)
-		if r.Status != 503 || r.Header.Get("Retry-After") == "" {
+		r, raw, _ := slow.send(t, token, "POST", "/api/v1/applications", applicationRequest(batch, "呼和浩特市"), key...)
+		if r.StatusCode != 503 || r.Header.Get("Retry-After") == "" {
 			t.Fatalf("attempt %d: an update past the request deadline answered %d (Retry-After %q), want 503 with Retry-After: %s",
-				attempt+1, r.Status, r.Header.Get("Retry-After"), r.Raw)
+				attempt+1, r.StatusCode, r.Header.Get("Retry-After"), raw)
 		}
 	}
 }

@@ -118,8 +118,12 @@ func TestPaymentsIntegration(t *testing.T) {
 	if !strings.Contains(string(page), order.OrderID) || !strings.Contains(string(page), skillcert.FormatFen(int64(fee))) {
 		t.Fatalf("pay page %s does not show the order", page)
 	}
-	g.do(t, "GET", "/pay/"+paid, "", nil).want(t, 404)
-	g.do(t, "POST", "/pay/"+paid+"/simulate", "", nil).want(t, 404)
+	if r, raw, _ := g.send(t, "", "GET", "/pay/"+paid, nil); r.StatusCode != 404 {
+		t.Fatalf("GET /pay/<application ID>: %d %s, want 404", r.StatusCode, raw)
+	}
+	if r, raw, _ := g.send(t, "", "POST", "/pay/"+paid+"/simulate", nil); r.StatusCode != 404 {
+		t.Fatalf("POST /pay/<application ID>/simulate: %d %s, want 404", r.StatusCode, raw)
+	}
 
 	callback := api.PaymentCallback{OrderID: order.OrderID, ApplicationID: paid, AmountFen: int64(fee),
 		PaidAt: time.Now().Format(time.RFC3339), TransactionID: "tx-" + paid}

@@ -1,16 +1,17 @@
 package gateway
 
 import (
-	"bytes"
+	"encoding/json"
 	"fmt"
 	"maps"
-	"mime/multipart"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"skillcert/api"
 )
 
 func TestImportRows(t *testing.T) {
@@ -63,17 +64,9 @@ func TestDetectFormatAndCSV(t *testing.T) {
 }
 
 // uploadScores posts a score file as multipart/form-data (part "file") and decodes the answer.
-func uploadScores(t *testing.T, g *testGateway, token, filename string, data []byte) result {
+func uploadScores(t *testing.T, g *testGateway, token, filename string, data []byte) (api.ImportResponse, error) {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	part, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		t.Fatal(err)
-	}
-	part.Write(data)
-	mw.Close()
-	return g.do(t, "POST", "/api/v1/scores/import", token, body.String(), "Content-Type", mw.FormDataContentType())
+	return g.as(token).ImportScores(t.Context(), filename, data)
 }
 
 // scoresWorkbook is an XLSX of header + rows, scores written as numbers.
@@ -98,16 +91,15 @@ func scoresWorkbook(t testing.TB, rows [][]any) []byte {
 }
 
 // rowStates maps application/component to the state each row of an import answer reports.
-func rowStates(t *testing.T, r result) map[string]string {
+func rowStates(t *testing.T, r api.ImportResponse) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, it := range r.Body["results"].([]any) {
-		m := it.(map[string]any)
-		key := m["application_id"].(string) + "/" + m["component"].(string)
-		if m["applied"] == true {
-			out[key] = m["state"].(string)
+	for _, m := range r.Results {
+		key := m.ApplicationID + "/" + m.Component
+		if m.Applied {
+			out[key] = m.State
 		} else {
-			out[key] = "error: " + fmt.Sprint(m["error"])
+			out[key] = "error: " + m.Error
 		}
 	}
 	return out
@@ -132,18 +124,17 @@ func TestScoreImportIntegration(t *testing.T) {
 			waiting + ",skill,60",
 			id2 + ",comprehensive,60",
 		}, "\n")
-		r := uploadScores(t, g, s.prov.Token, "scores.csv", []byte(csv)).wantError(t, 422, "invalid", "rows[3].score")
-		details, _ := r.Body["error"].(map[string]any)["details"].(map[string]any)
+		e := wantAPIError(t, errOf(uploadScores(t, g, s.prov.Token, "scores.csv", []byte(csv))), 422, "invalid", "rows[3].score")
 		var bad []float64
-		for _, row := range details["rows"].([]any) {
+		for _, row := range e.Body.Details["rows"].([]any) {
 			bad = append(bad, row.(map[string]any)["row"].(float64))
 		}
 		if !slices.Equal(bad, []float64{3, 4, 5, 6, 7, 8}) {
-			t.Fatalf("bad rows %v, want 3…8: %s", bad, r.Raw)
+			t.Fatalf("bad rows %v, want 3…8: %+v", bad, e.Body)
 		}
 		for _, field := range []string{"rows[4].score", "rows[5].application_id", "rows[6].application_id", "rows[7].application_id", "rows[8].component"} {
-			if r.Body["error"].(map[string]any)["fields"].(map[string]any)[field] == nil {
-				t.Fatalf("error.fields lacks %s: %s", field, r.Raw)
+			if _, ok := e.Body.Fields[field]; !ok {
+				t.Fatalf("error.fields lacks %s: %+v", field, e.Body)
 			}
 		}
 		if actions := strings.Join(historyActions(t, g, a1.Token, id1), ","); strings.Contains(actions, "score_") {
@@ -152,12 +143,13 @@ func TestScoreImportIntegration(t *testing.T) {
 	})
 
 	t.Run("refused files", func(t *testing.T) {
-		g.do(t, "POST", "/api/v1/scores/import", s.prov.Token, "%PDF-1.4 not scores", "Content-Type", "application/pdf").wantError(t, 415, "unsupported", "")
-		uploadScores(t, g, s.prov.Token, "scores.xlsx", []byte("PK\x03\x04 not a workbook")).wantError(t, 415, "unsupported", "")
-		uploadScores(t, g, s.prov.Token, "empty.csv", nil).wantError(t, 400, "malformed", "")
-		uploadScores(t, g, s.prov.Token, "header.csv", []byte("application_id,component,score\n")).wantError(t, 422, "invalid", "file")
-		uploadScores(t, g, s.city.Token, "scores.csv", []byte(id1+",skill,60")).wantError(t, 403, "forbidden", "")
-		uploadScores(t, g, s.admin, "scores.csv", []byte(id1+",skill,60")).wantError(t, 403, "forbidden", "")
+		_, _, e := g.send(t, s.prov.Token, "POST", "/api/v1/scores/import", "%PDF-1.4 not scores", "Content-Type", "application/pdf")
+		wantStatusError(t, e, 415, "unsupported", "")
+		wantAPIError(t, errOf(uploadScores(t, g, s.prov.Token, "scores.xlsx", []byte("PK\x03\x04 not a workbook"))), 415, "unsupported", "")
+		wantAPIError(t, errOf(uploadScores(t, g, s.prov.Token, "empty.csv", nil)), 400, "malformed", "")
+		wantAPIError(t, errOf(uploadScores(t, g, s.prov.Token, "header.csv", []byte("application_id,component,score\n"))), 422, "invalid", "file")
+		wantAPIError(t, errOf(uploadScores(t, g, s.city.Token, "scores.csv", []byte(id1+",skill,60"))), 403, "forbidden", "")
+		wantAPIError(t, errOf(uploadScores(t, g, s.admin, "scores.csv", []byte(id1+",skill,60"))), 403, "forbidden", "")
 	})
 
 	t.Run("CSV in GBK: first entries", func(t *testing.T) {
@@ -165,36 +157,34 @@ func TestScoreImportIntegration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := uploadScores(t, g, s.prov.Token, "成绩.csv", []byte(gbk)).want(t, 200)
+		r := must(uploadScores(t, g, s.prov.Token, "成绩.csv", []byte(gbk)))(t)
 		want := map[string]string{id1 + "/theory": "awaiting_confirmation", id2 + "/theory": "awaiting_confirmation"}
-		if got := rowStates(t, r); !maps.Equal(got, want) || r.Body["applied"] != 2.0 || r.Body["format"] != "csv" {
-			t.Fatalf("import %v, want %v: %s", got, want, r.Raw)
+		if got := rowStates(t, r); !maps.Equal(got, want) || r.Applied != 2 || r.Format != "csv" {
+			t.Fatalf("import %v, want %v: %+v", got, want, r)
 		}
 	})
 
 	t.Run("XLSX by a second operator: confirmation and mismatch", func(t *testing.T) {
 		book := scoresWorkbook(t, [][]any{{id1, "theory", 70}, {id2, "theory", 66.5}})
-		r := uploadScores(t, g, s.prov2.Token, "scores.xlsx", book).want(t, 200)
+		r := must(uploadScores(t, g, s.prov2.Token, "scores.xlsx", book))(t)
 		want := map[string]string{id1 + "/theory": "confirmed", id2 + "/theory": "mismatch"}
-		if got := rowStates(t, r); !maps.Equal(got, want) || r.Body["format"] != "xlsx" {
-			t.Fatalf("import %v, want %v: %s", got, want, r.Raw)
+		if got := rowStates(t, r); !maps.Equal(got, want) || r.Format != "xlsx" {
+			t.Fatalf("import %v, want %v: %+v", got, want, r)
 		}
-		again := uploadScores(t, g, s.prov2.Token, "scores.xlsx", book).wantError(t, 422, "invalid", "rows[2].component")
-		if strings.Contains(string(again.Raw), "rows[3]") {
-			t.Fatalf("the reopened entry of row 3 was refused: %s", again.Raw)
+		again := wantAPIError(t, errOf(uploadScores(t, g, s.prov2.Token, "scores.xlsx", book)), 422, "invalid", "rows[2].component")
+		if raw, _ := json.Marshal(again.Body); strings.Contains(string(raw), "rows[3]") {
+			t.Fatalf("the reopened entry of row 3 was refused: %s", raw)
 		}
 	})
 
 	t.Run("a row the workflow refuses is reported, the others applied", func(t *testing.T) {
 		csv := id2 + ",theory,66.5\n" + id1 + ",skill,90\n"
-		first := uploadScores(t, g, s.prov2.Token, "scores.csv", []byte(csv)).want(t, 200)
-		if first.Body["applied"] != 2.0 {
-			t.Fatalf("first import %s", first.Raw)
+		if first := must(uploadScores(t, g, s.prov2.Token, "scores.csv", []byte(csv)))(t); first.Applied != 2 {
+			t.Fatalf("first import %+v", first)
 		}
-		r := uploadScores(t, g, s.prov2.Token, "scores.csv", []byte(id1+",skill,90\n")).want(t, 200)
-		row := r.Body["results"].([]any)[0].(map[string]any)
-		if row["applied"] != false || row["error_code"] != "forbidden" || r.Body["failed"] != 1.0 {
-			t.Fatalf("the same operator's confirmation: %s", r.Raw)
+		r := must(uploadScores(t, g, s.prov2.Token, "scores.csv", []byte(id1+",skill,90\n")))(t)
+		if row := r.Results[0]; row.Applied || row.ErrorCode != "forbidden" || r.Failed != 1 {
+			t.Fatalf("the same operator's confirmation: %+v", r)
 		}
 	})
 }

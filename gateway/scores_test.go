@@ -54,17 +54,18 @@ func TestScoresIntegration(t *testing.T) {
 
 	t.Run("refusals", func(t *testing.T) {
 		for _, score := range []any{100.5, -1, 60.55, "abc"} {
-			s.score(t, s.prov, appID, "theory", score).wantError(t, 422, "invalid", "score")
+			wantAPIError(t, errOf(s.score(t, s.prov, appID, "theory", score)), 422, "invalid", "score")
 		}
-		s.score(t, s.prov, appID, "comprehensive", 70).wantError(t, 422, "invalid", "component")
-		s.score(t, s.prov, appID, "music", 70).wantError(t, 422, "invalid", "component")
-		g.do(t, "POST", "/api/v1/applications/"+appID+"/scores", s.prov.Token, "[1]").wantError(t, 400, "malformed", "")
-		s.score(t, s.city, appID, "theory", 70).wantError(t, 403, "forbidden", "")
-		s.score(t, supervisor, appID, "skill", 70).wantError(t, 403, "forbidden", "")
-		s.score(t, committee, appID, "skill", 70).wantError(t, 403, "forbidden", "")
-		g.do(t, "POST", "/api/v1/applications/"+appID+"/scores", owner.Token, map[string]any{"component": "skill", "score": 99}).wantError(t, 403, "forbidden", "")
-		s.score(t, other, appID, "skill", 70).wantError(t, 404, "not_found", "")
-		s.score(t, s.prov, "00000000-0000-0000-0000-000000000000", "theory", 70).wantError(t, 404, "not_found", "")
+		wantAPIError(t, errOf(s.score(t, s.prov, appID, "comprehensive", 70)), 422, "invalid", "component")
+		wantAPIError(t, errOf(s.score(t, s.prov, appID, "music", 70)), 422, "invalid", "component")
+		wantAPIError(t, g.as(s.prov.Token).Do(t.Context(), "POST", "/api/v1/applications/"+appID+"/scores", json.RawMessage("[1]"), nil),
+			400, "malformed", "")
+		wantAPIError(t, errOf(s.score(t, s.city, appID, "theory", 70)), 403, "forbidden", "")
+		wantAPIError(t, errOf(s.score(t, supervisor, appID, "skill", 70)), 403, "forbidden", "")
+		wantAPIError(t, errOf(s.score(t, committee, appID, "skill", 70)), 403, "forbidden", "")
+		wantAPIError(t, errOf(g.as(owner.Token).EnterScore(t.Context(), appID, "skill", 99)), 403, "forbidden", "")
+		wantAPIError(t, errOf(s.score(t, other, appID, "skill", 70)), 404, "not_found", "")
+		wantAPIError(t, errOf(s.score(t, s.prov, "00000000-0000-0000-0000-000000000000", "theory", 70)), 404, "not_found", "")
 		if actions := strings.Join(historyActions(t, g, owner.Token, appID), ","); strings.Contains(actions, "score_") {
 			t.Fatalf("a refused entry was recorded: %s", actions)
 		}
@@ -85,18 +86,18 @@ func TestScoresIntegration(t *testing.T) {
 			{s.prov2, 80, 409, ""},
 		}
 		for i, st := range steps {
-			r := s.score(t, st.who, appID, "theory", st.score)
-			if r.Status != st.status || (st.state != "" && (r.str("state") != st.state || r.str("component") != "theory")) {
-				t.Fatalf("step %d: %d %s, want %d %s", i, r.Status, r.Raw, st.status, st.state)
+			r, err := s.score(t, st.who, appID, "theory", st.score)
+			if answerStatus(err) != st.status || (st.state != "" && (r.State != st.state || r.Component != "theory")) {
+				t.Fatalf("step %d: %+v %v, want %d %s", i, r, err, st.status, st.state)
 			}
 			if st.status != 200 {
-				r.wantError(t, st.status, map[int]string{403: "forbidden", 409: "conflict"}[st.status], "")
+				wantAPIError(t, err, st.status, map[int]string{403: "forbidden", 409: "conflict"}[st.status], "")
 			}
 		}
-		s.score(t, s.city, appID, "skill", 88.5).want(t, 200)
-		done := s.score(t, s.city2, appID, "skill", 88.5).want(t, 200)
-		if done.str("state") != "confirmed" || done.str("status") != "certified" {
-			t.Fatalf("after both scores: %s", done.Raw)
+		must(s.score(t, s.city, appID, "skill", 88.5))(t)
+		done := must(s.score(t, s.city2, appID, "skill", 88.5))(t)
+		if done.State != "confirmed" || done.Status != "certified" {
+			t.Fatalf("after both scores: %+v", done)
 		}
 		app := must(g.as(owner.Token).Application(t.Context(), appID))(t)
 		if sc := app.Scores; sc == nil || sc.Theory == nil || *sc.Theory != 800 || sc.Skill == nil || *sc.Skill != 885 || app.CertificateNumber == "" {
@@ -121,17 +122,17 @@ func TestScoresIntegration(t *testing.T) {
 		if c := must(g.as("").Certificate(ctx, number, ""))(t); c.Status != "revoked" {
 			t.Fatalf("certificate after revocation: %+v", c)
 		}
-		if page := g.do(t, "GET", "/verify/"+number, "", nil).want(t, 200); !strings.Contains(string(page.Raw), "已撤销") {
-			t.Fatalf("verification page does not say revoked: %s", page.Raw)
+		if page, _ := must2(g.as("").Download(ctx, "/verify/"+number))(t); !strings.Contains(string(page), "已撤销") {
+			t.Fatalf("verification page does not say revoked: %s", page)
 		}
 		wantAPIError(t, errOf(g.as(s.admin).Revoke(ctx, appID, reason)), 409, "conflict", "status")
 	})
 
 	t.Run("a closed workflow cannot be revoked", func(t *testing.T) {
-		g.do(t, "POST", "/api/v1/applications/"+quitID+"/withdraw", quitter.Token, map[string]any{"reason": "工作调动"}).want(t, 200)
-		r := g.do(t, "POST", "/api/v1/admin/applications/"+quitID+"/revoke", s.admin, map[string]any{"reason": "材料造假"}).wantError(t, 409, "conflict", "status")
-		if !strings.Contains(r.str("error.message"), "已办结") {
-			t.Fatalf("409 without a clear message: %s", r.Raw)
+		must(g.as(quitter.Token).Withdraw(t.Context(), quitID, "工作调动"))(t)
+		e := wantAPIError(t, errOf(g.as(s.admin).Revoke(t.Context(), quitID, "材料造假")), 409, "conflict", "status")
+		if !strings.Contains(e.Body.Message, "已办结") {
+			t.Fatalf("409 without a clear message: %+v", e.Body)
 		}
 	})
 }

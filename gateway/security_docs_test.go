@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
+	"encoding/json"
 	"image/color"
 	"io"
 	"mime/multipart"
@@ -13,27 +13,28 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"skillcert/api"
 )
 
 // Security findings of the document path (issue 11): each test reproduces its finding against the real
 // stack (MinIO's versioned bucket, the worker's inspection, the gateway's downloads and PDFs).
 
 // requestUpload asks for a presigned upload of a document.
-func (g *testGateway) requestUpload(t *testing.T, token, appID, docType string, size int) result {
+func (g *testGateway) requestUpload(t *testing.T, token, appID, docType string, size int) api.UploadGrant {
 	t.Helper()
-	return g.do(t, "POST", "/api/v1/applications/"+appID+"/documents", token, map[string]any{"doc_type": docType,
-		"filename": docType + ".png", "content_type": "image/png", "size": size}).want(t, 201)
+	return must(g.as(token).AddDocument(t.Context(), appID, api.UploadRequest{DocType: docType,
+		Filename: docType + ".png", ContentType: "image/png", Size: int64(size)}))(t)
 }
 
 // postToPolicy uploads data to object storage with the presigned POST of an upload answer, as a browser
 // would, and returns MinIO's status.
-func postToPolicy(t *testing.T, up result, data []byte) int {
+func postToPolicy(t *testing.T, up api.UploadGrant, data []byte) int {
 	t.Helper()
-	fields, _ := up.Body["fields"].(map[string]any)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	for k, v := range fields {
-		if err := mw.WriteField(k, fmt.Sprint(v)); err != nil {
+	for k, v := range up.Fields {
+		if err := mw.WriteField(k, v); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,7 +44,7 @@ func postToPolicy(t *testing.T, up result, data []byte) int {
 	}
 	part.Write(data)
 	mw.Close()
-	resp, err := http.Post(up.str("upload_url"), mw.FormDataContentType(), &body)
+	resp, err := http.Post(up.URL, mw.FormDataContentType(), &body)
 	if err != nil {
 		t.Fatalf("upload to object storage: %v", err)
 	}
@@ -52,16 +53,19 @@ func postToPolicy(t *testing.T, up result, data []byte) int {
 }
 
 // complete asks the workflow to inspect the uploaded document.
-func (g *testGateway) complete(t *testing.T, token, appID, docID string) result {
+func (g *testGateway) complete(t *testing.T, token, appID, docID string) (api.DocumentAccepted, error) {
 	t.Helper()
-	return g.do(t, "POST", "/api/v1/applications/"+appID+"/documents/"+docID+"/complete", token, nil)
+	return g.as(token).CompleteDocument(t.Context(), appID, docID)
 }
 
 // download follows the gateway's redirect and returns the redirect URL, the bytes and the
 // Content-Disposition of the download.
 func (g *testGateway) download(t *testing.T, token, appID, docID string) (string, []byte, string) {
 	t.Helper()
-	r := g.do(t, "GET", "/api/v1/applications/"+appID+"/documents/"+docID, token, nil).want(t, 302)
+	r, raw, _ := g.send(t, token, "GET", "/api/v1/applications/"+appID+"/documents/"+docID, nil)
+	if r.StatusCode != 302 {
+		t.Fatalf("status %d, want 302: %s", r.StatusCode, raw)
+	}
 	loc := r.Header.Get("Location")
 	resp, err := http.Get(loc)
 	if err != nil {
@@ -78,13 +82,13 @@ func (g *testGateway) download(t *testing.T, token, appID, docID string) (string
 // pdfPhoto returns the JPEG embedded in a generated PDF of the application (the photo).
 func (g *testGateway) pdfPhoto(t *testing.T, token, appID, doc string) []byte {
 	t.Helper()
-	r := g.do(t, "GET", "/api/v1/applications/"+appID+"/"+doc, token, nil).want(t, 200)
-	start := bytes.Index(r.Raw, []byte("\xff\xd8\xff"))
-	end := bytes.Index(r.Raw[max(start, 0):], []byte("\xff\xd9"))
+	raw, _ := must2(g.as(token).Download(t.Context(), "/api/v1/applications/"+appID+"/"+doc))(t)
+	start := bytes.Index(raw, []byte("\xff\xd8\xff"))
+	end := bytes.Index(raw[max(start, 0):], []byte("\xff\xd9"))
 	if start < 0 || end < 0 {
-		t.Fatalf("%s embeds no JPEG photo (%d bytes)", doc, len(r.Raw))
+		t.Fatalf("%s embeds no JPEG photo (%d bytes)", doc, len(raw))
 	}
-	return r.Raw[start : start+end+2]
+	return raw[start : start+end+2]
 }
 
 func sha256Hex(data []byte) string {
@@ -96,8 +100,7 @@ func sha256Hex(data []byte) string {
 func (g *testGateway) draftApplication(t *testing.T, name string) (applicant, string) {
 	t.Helper()
 	a := g.registerApplicant(t, name)
-	created := g.do(t, "POST", "/api/v1/applications", a.Token, applicationBody(g.newBatch(t), "呼和浩特市")).want(t, 201)
-	return a, created.str("id")
+	return a, must(g.as(a.Token).CreateApplication(t.Context(), applicationRequest(g.newBatch(t), "呼和浩特市")))(t).ID
 }
 
 // Finding 2: after the photo was accepted, the same presigned POST policy still takes other files (MinIO
@@ -108,12 +111,12 @@ func TestFinding2_ReusedUploadPolicyIsNotWhatCounts(t *testing.T) {
 	a, appID := g.draftApplication(t, "孟和")
 	first := photoPNG(t)
 	up := g.requestUpload(t, a.Token, appID, "photo", len(first))
-	docID := up.str("document_id")
+	docID := up.DocumentID
 	if status := postToPolicy(t, up, first); status/100 != 2 {
 		t.Fatalf("upload: %d", status)
 	}
-	if r := g.complete(t, a.Token, appID, docID).want(t, 200); r.str("sha256") != sha256Hex(first) {
-		t.Fatalf("accepted: %s", r.Raw)
+	if r := must(g.complete(t, a.Token, appID, docID))(t); r.SHA256 != sha256Hex(first) {
+		t.Fatalf("accepted: %+v", r)
 	}
 	pdfBefore := g.pdfPhoto(t, a.Token, appID, "form.pdf")
 
@@ -133,14 +136,13 @@ func TestFinding2_ReusedUploadPolicyIsNotWhatCounts(t *testing.T) {
 		}
 	}
 	// Completing again inspects the new version (the bomb): it is refused, and the accepted one stays.
-	g.complete(t, a.Token, appID, docID).wantError(t, 422, "invalid", "file")
+	wantAPIError(t, errOf(g.complete(t, a.Token, appID, docID)), 422, "invalid", "file")
 	if _, got, _ := g.download(t, a.Token, appID, docID); !bytes.Equal(got, first) {
 		t.Fatal("a refused new version replaced the accepted photo")
 	}
-	view := g.do(t, "GET", "/api/v1/applications/"+appID, a.Token, nil).want(t, 200)
-	for _, it := range view.Body["checklist"].([]any) {
-		if it := it.(map[string]any); it["doc_type"] == "photo" && (it["status"] != "accepted" || it["document_id"] != docID) {
-			t.Fatalf("checklist photo after the refused version: %v", it)
+	for _, it := range must(g.as(a.Token).Application(t.Context(), appID))(t).Checklist {
+		if it.DocType == "photo" && (it.Status != "accepted" || it.DocumentID != docID) {
+			t.Fatalf("checklist photo after the refused version: %+v", it)
 		}
 	}
 	// A good new version, completed and inspected, is what counts from then on.
@@ -148,8 +150,8 @@ func TestFinding2_ReusedUploadPolicyIsNotWhatCounts(t *testing.T) {
 	if status := postToPolicy(t, up, second); status/100 != 2 {
 		t.Fatalf("upload: %d", status)
 	}
-	if r := g.complete(t, a.Token, appID, docID).want(t, 200); r.str("sha256") != sha256Hex(second) {
-		t.Fatalf("second accepted: %s", r.Raw)
+	if r := must(g.complete(t, a.Token, appID, docID))(t); r.SHA256 != sha256Hex(second) {
+		t.Fatalf("second accepted: %+v", r)
 	}
 	if _, got, _ := g.download(t, a.Token, appID, docID); !bytes.Equal(got, second) {
 		t.Fatal("the completed new version is not what downloads give")
@@ -173,14 +175,14 @@ func TestFinding2_DimensionBombUploadIsRefused(t *testing.T) {
 		if status := postToPolicy(t, up, bomb); status/100 != 2 {
 			t.Fatalf("upload: %d", status)
 		}
-		r := g.complete(t, a.Token, appID, up.str("document_id")).wantError(t, 422, "invalid", "file")
-		if !strings.Contains(string(r.Raw), "尺寸过大") {
-			t.Errorf("%s: %s", dt, r.Raw)
+		e := wantAPIError(t, errOf(g.complete(t, a.Token, appID, up.DocumentID)), 422, "invalid", "file")
+		if raw, _ := json.Marshal(e.Body); !strings.Contains(string(raw), "尺寸过大") {
+			t.Errorf("%s: %s", dt, raw)
 		}
 	}
 	// The worker is still there: a good photo is inspected and accepted.
-	g.uploadDocument(t, a.Token, appID, "photo", "image/png", photoPNG(t)).want(t, 200)
-	g.do(t, "GET", "/readyz", "", nil).want(t, 200)
+	must(g.uploadDocument(t, a.Token, appID, "photo", "image/png", photoPNG(t)))(t)
+	must(g.as("").Ready(t.Context()))(t)
 }
 
 // Finding 10: the photo downloads as 姓名_身份证号.png, but neither the name nor the ID number is in the
@@ -192,8 +194,8 @@ func TestFinding10_PhotoNameIsNotInTheURL(t *testing.T) {
 	photo := photoPNG(t)
 	up := g.requestUpload(t, a.Token, appID, "photo", len(photo))
 	postToPolicy(t, up, photo)
-	g.complete(t, a.Token, appID, up.str("document_id")).want(t, 200)
-	loc, got, cd := g.download(t, a.Token, appID, up.str("document_id"))
+	must(g.complete(t, a.Token, appID, up.DocumentID))(t)
+	loc, got, cd := g.download(t, a.Token, appID, up.DocumentID)
 	unescaped, _ := url.QueryUnescape(loc)
 	for _, leak := range []string{a.IDNumber, a.Name, "content-disposition"} {
 		if strings.Contains(strings.ToLower(unescaped), strings.ToLower(leak)) {
@@ -205,7 +207,7 @@ func TestFinding10_PhotoNameIsNotInTheURL(t *testing.T) {
 		t.Fatalf("download: %d bytes, Content-Disposition %q, want the name %s", len(got), cd, want)
 	}
 	// A second download reuses the named copy.
-	if loc2, _, cd2 := g.download(t, a.Token, appID, up.str("document_id")); cd2 != cd || strings.Split(loc2, "?")[0] != strings.Split(loc, "?")[0] {
+	if loc2, _, cd2 := g.download(t, a.Token, appID, up.DocumentID); cd2 != cd || strings.Split(loc2, "?")[0] != strings.Split(loc, "?")[0] {
 		t.Fatalf("second download: %s %q", loc2, cd2)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os/exec"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"skillcert"
+	"skillcert/api"
+	"skillcert/client"
 	"skillcert/internal/devstack"
 	"skillcert/web"
 )
@@ -29,7 +32,7 @@ func TestFinding7BlindDoubleEntry(t *testing.T) {
 	owner, id := s.paid(t, "冯七", 5)
 	s.scoring(t, 5, id)
 	const secret = "63.7"
-	s.score(t, s.prov, id, "theory", 63.7).want(t, 200)
+	must(s.score(t, s.prov, id, "theory", 63.7))(t)
 	views := map[string]string{
 		"audit of the application": "/api/v1/admin/audit?application_id=" + id,
 		"newest audit events":      "/api/v1/admin/audit?page_size=200",
@@ -37,22 +40,22 @@ func TestFinding7BlindDoubleEntry(t *testing.T) {
 		"tasks":                    "/api/v1/tasks?application_id=" + id,
 		"score tasks":              "/api/v1/tasks?type=score_confirmation",
 	}
+	// Raw answers: the value must be nowhere in them.
 	for name, path := range views {
-		r := g.do(t, "GET", path, s.prov2.Token, nil).want(t, 200)
-		if bytes.Contains(r.Raw, []byte(secret)) {
-			t.Errorf("%s shows the first entry to the second operator: %s", name, r.Raw)
+		if raw := g.getRaw(t, s.prov2.Token, path); bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("%s shows the first entry to the second operator: %s", name, raw)
 		}
 	}
-	if r := g.do(t, "GET", "/api/v1/admin/audit?application_id="+id, s.prov2.Token, nil); !bytes.Contains(r.Raw, []byte("score_entered")) {
-		t.Fatalf("the first entry is not audited at all: %s", r.Raw)
+	if raw := g.getRaw(t, s.prov2.Token, "/api/v1/admin/audit?application_id="+id); !bytes.Contains(raw, []byte("score_entered")) {
+		t.Fatalf("the first entry is not audited at all: %s", raw)
 	}
-	s.score(t, s.prov2, id, "theory", 63.7).want(t, 200)
+	must(s.score(t, s.prov2, id, "theory", 63.7))(t)
 	// Once both entries are in, the agreed score is in the trail (and the application).
-	if r := g.do(t, "GET", "/api/v1/admin/audit?application_id="+id, s.prov2.Token, nil).want(t, 200); !bytes.Contains(r.Raw, []byte(secret)) {
-		t.Fatalf("the confirmed score is missing from the audit trail: %s", r.Raw)
+	if raw := g.getRaw(t, s.prov2.Token, "/api/v1/admin/audit?application_id="+id); !bytes.Contains(raw, []byte(secret)) {
+		t.Fatalf("the confirmed score is missing from the audit trail: %s", raw)
 	}
-	if r := g.do(t, "GET", "/api/v1/applications/"+id, owner.Token, nil).want(t, 200); !bytes.Contains(r.Raw, []byte(secret)) {
-		t.Fatalf("the confirmed score is missing from the application: %s", r.Raw)
+	if raw := g.getRaw(t, owner.Token, "/api/v1/applications/"+id); !bytes.Contains(raw, []byte(secret)) {
+		t.Fatalf("the confirmed score is missing from the application: %s", raw)
 	}
 }
 
@@ -63,7 +66,7 @@ func TestFinding8CommitteeRecusalAndAccess(t *testing.T) {
 	g := s.g
 	owner, id := s.paid(t, "褚八", 2)
 	s.scoring(t, 2, id)
-	employer := applicationBody(s.batch, s.region)["employer"].(string) // 呼和浩特市某局
+	employer := applicationRequest(s.batch, s.region).Employer // 呼和浩特市某局
 	campus := s.staff(t, roleCommitteeMember, "", " 呼和浩特市 某局（新城校区） ")
 	spaced := s.staff(t, roleCommitteeMember, "", "呼和浩特市　某局")
 	member := s.staff(t, roleCommitteeMember, "", "锡林郭勒职业学院")
@@ -72,63 +75,71 @@ func TestFinding8CommitteeRecusalAndAccess(t *testing.T) {
 	if strings.TrimSpace(employer) == "" {
 		t.Fatal("no employer in the application body")
 	}
-	g.do(t, "GET", app, member.Token, nil).wantError(t, 404, "not_found", "") // still in scoring: no open review
-	s.score(t, s.prov, id, "theory", 81).want(t, 200)
-	s.score(t, s.prov2, id, "theory", 81).want(t, 200)
-	s.score(t, s.city, id, "skill", 77).want(t, 200)
-	if r := s.score(t, s.city2, id, "skill", 77).want(t, 200); r.str("status") != "comprehensive_review" {
-		t.Fatalf("not in comprehensive review: %s", r.Raw)
+	ctx := t.Context()
+	wantAPIError(t, errOf(g.as(member.Token).Application(ctx, id)), 404, "not_found", "") // still in scoring: no open review
+	must(s.score(t, s.prov, id, "theory", 81))(t)
+	must(s.score(t, s.prov2, id, "theory", 81))(t)
+	must(s.score(t, s.city, id, "skill", 77))(t)
+	if r := must(s.score(t, s.city2, id, "skill", 77))(t); r.Status != "comprehensive_review" {
+		t.Fatalf("not in comprehensive review: %+v", r)
 	}
 
 	for _, colleague := range []staffAccount{campus, spaced} {
-		g.do(t, "POST", app+"/evaluations", colleague.Token, map[string]any{"score": 90, "comment": "同单位"}).wantError(t, 403, "forbidden", "")
-		g.do(t, "GET", app, colleague.Token, nil).wantError(t, 404, "not_found", "")
-		if r := g.do(t, "GET", "/api/v1/tasks?application_id="+id, colleague.Token, nil).want(t, 200); strings.Contains(string(r.Raw), id) {
-			t.Fatalf("a colleague of the applicant has the review in the inbox: %s", r.Raw)
+		wantAPIError(t, errOf(g.as(colleague.Token).Evaluate(ctx, id, 90, "同单位")), 403, "forbidden", "")
+		wantAPIError(t, errOf(g.as(colleague.Token).Application(ctx, id)), 404, "not_found", "")
+		if raw := g.getRaw(t, colleague.Token, "/api/v1/tasks?application_id="+id); strings.Contains(string(raw), id) {
+			t.Fatalf("a colleague of the applicant has the review in the inbox: %s", raw)
 		}
 	}
-	if r := g.do(t, "GET", "/api/v1/tasks?application_id="+id, member.Token, nil).want(t, 200); !strings.Contains(string(r.Raw), id) {
-		t.Fatalf("the review is missing from a member's inbox: %s", r.Raw)
+	if raw := g.getRaw(t, member.Token, "/api/v1/tasks?application_id="+id); !strings.Contains(string(raw), id) {
+		t.Fatalf("the review is missing from a member's inbox: %s", raw)
 	}
 
-	view := g.do(t, "GET", app, member.Token, nil).want(t, 200)
-	ownerView := g.do(t, "GET", app, owner.Token, nil).want(t, 200)
+	view := g.getRaw(t, member.Token, app) // raw: the full ID number is nowhere in it
+	ownerView := must(g.as(owner.Token).Application(ctx, id))(t)
 	docs := map[string]string{}
-	for _, item := range ownerView.Body["checklist"].([]any) {
-		it := item.(map[string]any)
-		if d, _ := it["document_id"].(string); d != "" {
-			docs[it["doc_type"].(string)] = d
+	for _, it := range ownerView.Checklist {
+		if it.DocumentID != "" {
+			docs[string(it.DocType)] = it.DocumentID
 		}
 	}
-	if bytes.Contains(view.Raw, []byte(owner.IDNumber)) {
-		t.Fatalf("the application shows the full ID number to a committee member: %s", view.Raw)
+	if bytes.Contains(view, []byte(owner.IDNumber)) {
+		t.Fatalf("the application shows the full ID number to a committee member: %s", view)
+	}
+	// The downloads answer redirects: raw requests, for the status and Location.
+	document := func(token, docType string) (*http.Response, *client.Error) {
+		r, _, e := g.send(t, token, "GET", app+"/documents/"+docs[docType], nil)
+		return r, e
 	}
 	for _, docType := range []string{"id_card_front", "id_card_back"} {
 		if docs[docType] == "" {
-			t.Fatalf("no %s in the checklist: %s", docType, ownerView.Raw)
+			t.Fatalf("no %s in the checklist: %+v", docType, ownerView.Checklist)
 		}
-		g.do(t, "GET", app+"/documents/"+docs[docType], member.Token, nil).wantError(t, 404, "not_found", "")
-		g.do(t, "GET", app+"/documents/"+docs[docType], s.prov.Token, nil).want(t, 302)
+		_, e := document(member.Token, docType)
+		wantStatusError(t, e, 404, "not_found", "")
+		if r, _ := document(s.prov.Token, docType); r.StatusCode != 302 {
+			t.Fatalf("%s as a reviewer: %d, want 302", docType, r.StatusCode)
+		}
 	}
-	if r := g.do(t, "GET", app+"/documents/"+docs["photo"], member.Token, nil).want(t, 302); strings.Contains(r.Header.Get("Location"), owner.IDNumber[6:14]) {
-		t.Fatalf("the photo's download name carries the ID number: %s", r.Header.Get("Location"))
+	if r, _ := document(member.Token, "photo"); r.StatusCode != 302 || strings.Contains(r.Header.Get("Location"), owner.IDNumber[6:14]) {
+		t.Fatalf("the photo: %d, or its download name carries the ID number: %s", r.StatusCode, r.Header.Get("Location"))
 	}
 
 	for _, pdf := range []string{"/form.pdf", "/admission-ticket.pdf"} {
-		if text := pdfText(t, g.do(t, "GET", app+pdf, member.Token, nil)); text != "" &&
+		if text := pdfText(t, g.as(member.Token), app+pdf); text != "" &&
 			(strings.Contains(text, owner.IDNumber) || !strings.Contains(text, skillcert.MaskIDNumber(owner.IDNumber))) {
 			t.Fatalf("%s shows a committee member the full ID number (or no masked one): %s", pdf, text)
 		}
 	}
-	if text := pdfText(t, g.do(t, "GET", app+"/form.pdf", s.prov.Token, nil)); text != "" && !strings.Contains(text, owner.IDNumber) {
+	if text := pdfText(t, g.as(s.prov.Token), app+"/form.pdf"); text != "" && !strings.Contains(text, owner.IDNumber) {
 		t.Fatalf("the form lost the ID number for reviewers: %s", text)
 	}
-	g.do(t, "POST", app+"/evaluations", member.Token, map[string]any{"score": 75, "comment": "合格"}).want(t, 200)
-	g.do(t, "GET", app, member.Token, nil).wantError(t, 404, "not_found", "") // nothing left to act on
-	if r := g.do(t, "GET", "/api/v1/tasks?application_id="+id, member.Token, nil).want(t, 200); strings.Contains(string(r.Raw), id) {
-		t.Fatalf("the member still has the review they scored in the inbox: %s", r.Raw)
+	must(g.as(member.Token).Evaluate(ctx, id, 75, "合格"))(t)
+	wantAPIError(t, errOf(g.as(member.Token).Application(ctx, id)), 404, "not_found", "") // nothing left to act on
+	if raw := g.getRaw(t, member.Token, "/api/v1/tasks?application_id="+id); strings.Contains(string(raw), id) {
+		t.Fatalf("the member still has the review they scored in the inbox: %s", raw)
 	}
-	g.do(t, "POST", app+"/evaluations", member.Token, map[string]any{"score": 75, "comment": "再评"}).wantError(t, 409, "conflict", "")
+	wantAPIError(t, errOf(g.as(member.Token).Evaluate(ctx, id, 75, "再评")), 409, "conflict", "")
 }
 
 // TestFinding9CertificateVerification: ?name= answers name_matches without revealing the name, a blank
@@ -138,11 +149,12 @@ func TestFinding9CertificateVerification(t *testing.T) {
 	g := s.g
 	owner, id := s.paid(t, "卫九", 5)
 	s.scoring(t, 5, id)
-	s.score(t, s.prov, id, "theory", 70).want(t, 200)
-	s.score(t, s.prov2, id, "theory", 70).want(t, 200)
-	s.score(t, s.city, id, "skill", 70).want(t, 200)
-	s.score(t, s.city2, id, "skill", 70).want(t, 200)
-	number := g.do(t, "GET", "/api/v1/applications/"+id, owner.Token, nil).want(t, 200).str("certificate_number")
+	must(s.score(t, s.prov, id, "theory", 70))(t)
+	must(s.score(t, s.prov2, id, "theory", 70))(t)
+	must(s.score(t, s.city, id, "skill", 70))(t)
+	must(s.score(t, s.city2, id, "skill", 70))(t)
+	ctx := t.Context()
+	number := must(g.as(owner.Token).Application(ctx, id))(t).CertificateNumber
 	cn, err := skillcert.ParseCertificateNumber(number)
 	if err != nil || len(number) != 22 {
 		t.Fatalf("certificate number %q: %v", number, err)
@@ -151,27 +163,33 @@ func TestFinding9CertificateVerification(t *testing.T) {
 		t.Errorf("serial %d looks like a count (chance of a permuted serial below 100: 1 in 10,000)", cn.Serial)
 	}
 	path := "/api/v1/certificates/" + number
-	plain := g.do(t, "GET", path, "", nil).want(t, 200)
-	if _, ok := plain.Body["name_matches"]; ok {
-		t.Fatalf("name_matches without ?name=: %s", plain.Raw)
+	// Raw, for which keys the answer has at all.
+	plain := g.getRaw(t, "", path)
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(plain, &keys); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := keys["name_matches"]; ok {
+		t.Fatalf("name_matches without ?name=: %s", plain)
 	}
 	for _, k := range []string{"number", "status", "name_masked", "occupation_name", "level", "issued_on"} {
-		if _, ok := plain.Body[k]; !ok {
-			t.Fatalf("verification lost %s: %s", k, plain.Raw)
+		if _, ok := keys[k]; !ok {
+			t.Fatalf("verification lost %s: %s", k, plain)
 		}
 	}
-	if r := g.do(t, "GET", path+"?name=%E5%8D%AB%E4%B9%9D", "", nil).want(t, 200); r.Body["name_matches"] != true { // 卫九
-		t.Fatalf("the holder's name does not match: %s", r.Raw)
+	if r := must(g.as("").Certificate(ctx, number, "卫九"))(t); r.NameMatches == nil || !*r.NameMatches {
+		t.Fatalf("the holder's name does not match: %+v", r)
 	}
-	if r := g.do(t, "GET", path+"?name=%E5%8D%AB%E5%8D%81", "", nil).want(t, 200); r.Body["name_matches"] != false { // 卫十
-		t.Fatalf("another name matches: %s", r.Raw)
+	if r := must(g.as("").Certificate(ctx, number, "卫十"))(t); r.NameMatches == nil || *r.NameMatches {
+		t.Fatalf("another name matches: %+v", r)
 	}
-	g.do(t, "GET", path+"?name=%20", "", nil).wantError(t, 422, "invalid", "name")
-	if r := g.do(t, "GET", "/verify/"+number+"?name=%E5%8D%AB%E4%B9%9D", "", nil).want(t, 200); !strings.Contains(string(r.Raw), "与持证人姓名一致") {
-		t.Fatalf("the page does not say the name matches: %s", r.Raw)
+	wantAPIError(t, g.as("").Do(ctx, "GET", path+"?name=%20", nil, nil), 422, "invalid", "name")
+	if page, _ := must2(g.as("").Download(ctx, "/verify/"+number+"?name=%E5%8D%AB%E4%B9%9D"))(t); !strings.Contains(string(page), "与持证人姓名一致") {
+		t.Fatalf("the page does not say the name matches: %s", page)
 	}
-	if !strings.Contains(string(g.do(t, "GET", "/api/v1/openapi.json", "", nil).Raw), "name_matches") {
-		t.Fatal("the OpenAPI document does not describe name_matches")
+	var doc json.RawMessage
+	if err := g.as("").Do(ctx, "GET", "/api/v1/openapi.json", nil, &doc); err != nil || !strings.Contains(string(doc), "name_matches") {
+		t.Fatalf("the OpenAPI document does not describe name_matches (%v)", err)
 	}
 }
 
@@ -225,44 +243,50 @@ func TestFinding15IDSquatting(t *testing.T) {
 	admin := g.adminToken(t)
 	squatter := g.registerApplicant(t, "冒用者")
 	phone := newPhone()
-	register := map[string]any{"phone": phone, "password": "Mine2022pass", "name": "真本人", "id_number": squatter.IDNumber}
-	r := g.do(t, "POST", "/api/v1/auth/register", "", register).wantError(t, 409, "conflict", "id_number")
-	if !strings.Contains(string(r.Raw), "/api/v1/auth/register/report") {
-		t.Fatalf("the 409 does not say how to report: %s", r.Raw)
+	ctx := t.Context()
+	register := api.RegisterRequest{Phone: phone, Password: "Mine2022pass", Name: "真本人", IDNumber: squatter.IDNumber}
+	e := wantAPIError(t, errOf(g.as("").Register(ctx, register)), 409, "conflict", "id_number")
+	if raw, _ := json.Marshal(e.Body); !strings.Contains(string(raw), "/api/v1/auth/register/report") {
+		t.Fatalf("the 409 does not say how to report: %s", raw)
 	}
-	report := map[string]any{"phone": phone, "password": "Mine2022pass", "name": "真本人", "id_number": squatter.IDNumber,
-		"statement": "本人在锡林郭勒盟某局工作，从未注册过本系统，身份证号被他人冒用"}
-	reportID := g.do(t, "POST", "/api/v1/auth/register/report", "", report).want(t, 201).str("report_id")
-	if again := g.do(t, "POST", "/api/v1/auth/register/report", "", report).want(t, 201).str("report_id"); again != reportID {
+	report := api.DisputeReportRequest{RegisterRequest: register, Statement: "本人在锡林郭勒盟某局工作，从未注册过本系统，身份证号被他人冒用"}
+	reportID := must(g.as("").ReportIdentityDispute(ctx, report))(t).ReportID
+	if again := must(g.as("").ReportIdentityDispute(ctx, report))(t).ReportID; again != reportID {
 		t.Fatalf("a repeated report opened another one: %s vs %s", again, reportID)
 	}
-	bad := map[string]any{}
-	for k, v := range report {
-		bad[k] = v
-	}
-	bad["id_number"] = newIDNumber()
-	g.do(t, "POST", "/api/v1/auth/register/report", "", bad).wantError(t, 422, "invalid", "id_number")
-	bad["id_number"], bad["statement"] = squatter.IDNumber, "短"
-	g.do(t, "POST", "/api/v1/auth/register/report", "", bad).wantError(t, 422, "invalid", "statement")
+	bad := report
+	bad.IDNumber = newIDNumber()
+	wantAPIError(t, errOf(g.as("").ReportIdentityDispute(ctx, bad)), 422, "invalid", "id_number")
+	bad.IDNumber, bad.Statement = squatter.IDNumber, "短"
+	wantAPIError(t, errOf(g.as("").ReportIdentityDispute(ctx, bad)), 422, "invalid", "statement")
 
-	list := g.do(t, "GET", "/api/v1/admin/identity-disputes?status=open", admin, nil).want(t, 200)
-	if !strings.Contains(string(list.Raw), reportID) || strings.Contains(string(list.Raw), squatter.IDNumber) {
-		t.Fatalf("the report list misses the report or shows the full ID number: %s", list.Raw)
+	// Raw: the full ID number is nowhere in the list.
+	if list := g.getRaw(t, admin, "/api/v1/admin/identity-disputes?status=open"); !strings.Contains(string(list), reportID) ||
+		strings.Contains(string(list), squatter.IDNumber) {
+		t.Fatalf("the report list misses the report or shows the full ID number: %s", list)
 	}
-	resolve := "/api/v1/admin/identity-disputes/" + reportID + "/resolve"
+	resolve := func(token string, req api.DisputeResolveRequest) error {
+		return errOf(g.as(token).ResolveIdentityDispute(ctx, reportID, req))
+	}
+	// Requests without identity_check at all (the typed request always has it) are sent as maps.
+	resolveWithout := func(body map[string]any) error {
+		return g.as(admin).Do(ctx, "POST", "/api/v1/admin/identity-disputes/"+reportID+"/resolve", body, nil)
+	}
 	_, provToken := g.newStaff(t, roleProvincialReviewer, "")
-	g.do(t, "POST", resolve, provToken, map[string]any{"decision": "reassign", "identity_check": "当面核验身份证原件", "reason": "核实"}).wantError(t, 403, "forbidden", "")
-	g.do(t, "POST", resolve, admin, map[string]any{"decision": "reassign", "reason": "核实"}).wantError(t, 422, "invalid", "identity_check")
-	g.do(t, "POST", resolve, admin, map[string]any{"decision": "give", "identity_check": "x", "reason": "核实"}).wantError(t, 422, "invalid", "decision")
-	g.do(t, "POST", resolve, admin, map[string]any{"decision": "reassign", "identity_check": "当面核验身份证原件并电话回访单位",
-		"reason": "申诉人为身份证号码本人"}).want(t, 200)
-	g.do(t, "POST", resolve, admin, map[string]any{"decision": "reject", "reason": "重复处理"}).wantError(t, 409, "conflict", "status")
+	wantAPIError(t, resolve(provToken, api.DisputeResolveRequest{Decision: "reassign", IdentityCheck: "当面核验身份证原件", Reason: "核实"}), 403, "forbidden", "")
+	wantAPIError(t, resolveWithout(map[string]any{"decision": "reassign", "reason": "核实"}), 422, "invalid", "identity_check")
+	wantAPIError(t, resolve(admin, api.DisputeResolveRequest{Decision: "give", IdentityCheck: "x", Reason: "核实"}), 422, "invalid", "decision")
+	if err := resolve(admin, api.DisputeResolveRequest{Decision: "reassign", IdentityCheck: "当面核验身份证原件并电话回访单位",
+		Reason: "申诉人为身份证号码本人"}); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, resolveWithout(map[string]any{"decision": "reject", "reason": "重复处理"}), 409, "conflict", "status")
 
-	g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": squatter.Phone, "password": applicantPassword}).wantError(t, 401, "unauthorized", "")
-	g.do(t, "GET", "/api/v1/auth/me", squatter.Token, nil).wantError(t, 401, "unauthorized", "") // signed out
+	wantAPIError(t, errOf(g.as("").Login(ctx, squatter.Phone, applicantPassword)), 401, "unauthorized", "")
+	wantAPIError(t, errOf(g.as(squatter.Token).Me(ctx)), 401, "unauthorized", "") // signed out
 	owner := g.login(t, phone, "Mine2022pass")
-	if me := g.do(t, "GET", "/api/v1/auth/me", owner, nil); me.Status == 200 && me.str("user_id") != squatter.ID {
-		t.Fatalf("the reporter got another account than the squatted one: %s", me.Raw)
+	if me, err := g.as(owner).Me(ctx); err == nil && me.UserID != squatter.ID {
+		t.Fatalf("the reporter got another account than the squatted one: %+v", me)
 	}
 	pool := testDB(t, g)
 	var action, actor string
@@ -275,19 +299,22 @@ func TestFinding15IDSquatting(t *testing.T) {
 	}
 }
 
-// pdfText is the text of a PDF answer (pdftotext), or "" when the PDF cannot be rendered here (no CJK font:
-// 503) or pdftotext is missing.
-func pdfText(t *testing.T, r result) string {
+// pdfText is the text of the PDF at path read through c (pdftotext), or "" when the PDF cannot be rendered
+// here (no CJK font: 503) or pdftotext is missing.
+func pdfText(t *testing.T, c *client.Client, path string) string {
 	t.Helper()
-	if r.Status == 503 {
+	pdf, _, err := c.Download(t.Context(), path)
+	if answerStatus(err) == 503 {
 		return ""
 	}
-	r.want(t, 200)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		return ""
 	}
 	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(r.Raw)
+	cmd.Stdin = bytes.NewReader(pdf)
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
@@ -309,11 +336,8 @@ func testDB(t *testing.T, g *testGateway) *pgxpool.Pool {
 // verifyResult calls the verification route.
 func verifyResult(t *testing.T, g *testGateway, token string) skillcert.AuditVerification {
 	t.Helper()
-	var v skillcert.AuditVerification
-	if err := json.Unmarshal(g.do(t, "GET", "/api/v1/admin/audit/verify", token, nil).want(t, 200).Raw, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
+	// Not t.Context(): the test's cleanup verifies too, after that context is canceled.
+	return must(g.as(token).VerifyAudit(context.Background()))(t)
 }
 
 // TestAuditTamperEvident: editing or deleting one audit row by SQL as the superuser makes the verification
@@ -329,7 +353,7 @@ func TestAuditTamperEvident(t *testing.T) {
 	if v := verifyResult(t, g, supervisor.Token); !v.OK {
 		t.Fatalf("supervisor: %+v", v)
 	}
-	g.do(t, "GET", "/api/v1/admin/audit/verify", s.prov.Token, nil).wantError(t, 403, "forbidden", "")
+	wantAPIError(t, errOf(g.as(s.prov.Token).VerifyAudit(t.Context())), 403, "forbidden", "")
 
 	pool := testDB(t, g)
 	ctx := context.Background()
@@ -377,8 +401,8 @@ func TestAuditTamperEvident(t *testing.T) {
 // exportVerification downloads the export and checks it as `make audit-verify` does.
 func exportVerification(t *testing.T, g *testGateway, token string) skillcert.AuditVerification {
 	t.Helper()
-	r := g.do(t, "GET", "/api/v1/admin/exports/audit.jsonl", token, nil).want(t, 200)
-	sc := bufio.NewScanner(bytes.NewReader(r.Raw))
+	export, _ := must2(g.as(token).Download(t.Context(), "/api/v1/admin/exports/audit.jsonl"))(t)
+	sc := bufio.NewScanner(bytes.NewReader(export))
 	sc.Buffer(nil, 16<<20)
 	if !sc.Scan() {
 		t.Fatal("empty export")

@@ -162,6 +162,6 @@ func TestFinding04OlderHashesUpgradedAtLogin(t *testing.T) {
 	if _, current := argonParams(stored); !current || !checkPassword(stored, "Staff2022pass") {
 		t.Fatalf("after login the hash is %q, want the current parameters", stored)
 	}
-	g.do(t, "GET", "/api/v1/auth/me", before, nil).want(t, 200)
+	must(g.as(before).Me(ctx))(t)
 	g.login(t, username, "Staff2022pass")
 }

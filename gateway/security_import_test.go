@@ -148,9 +148,9 @@ func TestFinding14_ZipBombImportIsRefused(t *testing.T) {
 	g := startGateway(t)
 	_, token := g.newStaff(t, roleProvincialReviewer, "")
 	bomb := zipBombWorkbook(t, "xl/media/image1.bin", 64<<20)
-	uploadScores(t, g, token, "scores.xlsx", bomb).wantError(t, 413, skillcert.ETOOLARGE, "file")
-	uploadScores(t, g, token, "many.xlsx", manyRowsWorkbook(t, 20_000)).wantError(t, 422, "invalid", "file")
+	wantAPIError(t, errOf(uploadScores(t, g, token, "scores.xlsx", bomb)), 413, skillcert.ETOOLARGE, "file")
+	wantAPIError(t, errOf(uploadScores(t, g, token, "many.xlsx", manyRowsWorkbook(t, 20_000))), 422, "invalid", "file")
 	// A broken multipart body (found by FuzzImportMultipart): refused before any handler, never a 500.
-	g.do(t, "POST", "/api/v1/scores/import", token, "0", "Content-Type", "multipart/form-data; boundary=0").
-		wantError(t, 400, skillcert.EMALFORMED, "")
+	_, _, e := g.send(t, token, "POST", "/api/v1/scores/import", "0", "Content-Type", "multipart/form-data; boundary=0")
+	wantStatusError(t, e, 400, skillcert.EMALFORMED, "")
 }

@@ -81,7 +81,7 @@ func TestIssue12DatabaseOutageIs503(t *testing.T) {
 	down := g.extraGateway(t, map[string]string{"DATABASE_URL": u.String(), "SKILLCERT_REQUEST_TIMEOUT": "5s"})
 	admin := down.adminToken(t)
 	token := down.login(t, a.Phone, applicantPassword)
-	down.do(t, "GET", "/api/v1/auth/me", token, nil).want(t, 200)
+	must(down.as(token).Me(t.Context()))(t)
 	relay.stop()
 
 	signed := func(body string) []string {
@@ -115,14 +115,14 @@ func TestIssue12DatabaseOutageIs503(t *testing.T) {
 		{"GET", "/api/v1/exam-sessions/" + someID, admin, nil, nil},
 		{"POST", "/api/v1/payments/callback", "", callback, signed(callback)},
 	} {
-		r := down.do(t, rq.method, rq.path, rq.token, rq.body, rq.headers...)
-		if r.Status != 503 || r.Header.Get("Retry-After") == "" {
+		r, raw, _ := down.send(t, rq.token, rq.method, rq.path, rq.body, rq.headers...)
+		if r.StatusCode != 503 || r.Header.Get("Retry-After") == "" {
 			t.Errorf("%s %s during a database outage: %d (Retry-After %q), want 503 with Retry-After: %s",
-				rq.method, rq.path, r.Status, r.Header.Get("Retry-After"), strings.TrimSpace(string(r.Raw)))
+				rq.method, rq.path, r.StatusCode, r.Header.Get("Retry-After"), strings.TrimSpace(string(raw)))
 		}
 	}
-	if r := codecSignIn(t, down, "admin", testAdminPassword); r.Status != 503 {
-		t.Errorf("codec sign-in during a database outage: %d, want 503: %s", r.Status, r.Raw)
+	if r, raw, _ := codecSignIn(t, down, "admin", testAdminPassword); r.StatusCode != 503 {
+		t.Errorf("codec sign-in during a database outage: %d, want 503: %s", r.StatusCode, raw)
 	}
-	down.do(t, "GET", "/healthz", "", nil).want(t, 200) // the process itself is up
+	must(down.as("").Health(t.Context()))(t) // the process itself is up
 }

@@ -1,9 +1,13 @@
 package gateway
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"skillcert/api"
+	"skillcert/client"
 )
 
 // TestFinding13OtherRegionIs404: to a city reviewer of another region, a task or an exam session answers
@@ -14,38 +18,41 @@ func TestFinding13OtherRegionIs404(t *testing.T) {
 	other := s.staff(t, roleCityReviewer, "阿拉善盟", "")
 	_, appID := s.submitted(t, "何十四", 5)
 	taskID := s.openTask(t, s.city.Token, appID, "preliminary_review")
-	sessionID := s.session(t, 5, 10, time.Now().Add(240*time.Hour)).want(t, 201).str("id")
+	sessionID := must(s.session(t, 5, 10, time.Now().Add(240*time.Hour)))(t).ID
 	const nobody = "00000000-0000-0000-0000-0000000000ff"
 
+	ctx := t.Context()
 	type probe struct {
-		method, path string
-		body         any
+		name string
+		call func(c *client.Client, task, session string) error
 	}
-	probes := func(task, session string) []probe {
-		return []probe{
-			{"POST", "/api/v1/tasks/" + task + "/claim", nil},
-			{"POST", "/api/v1/tasks/" + task + "/unclaim", nil},
-			{"POST", "/api/v1/tasks/" + task + "/assign", map[string]any{"user_id": other.ID}},
-			{"POST", "/api/v1/tasks/" + task + "/complete", map[string]any{"decision": "approve", "reason": "ok"}},
-			{"GET", "/api/v1/exam-sessions/" + session, nil},
-			{"POST", "/api/v1/exam-sessions/" + session + "/roster", nil},
-			{"POST", "/api/v1/exam-sessions/" + session + "/attendance", map[string]any{"application_id": appID, "present": true}},
-			{"GET", "/api/v1/admin/exports/roster.xlsx?exam_session_id=" + session, nil},
-		}
+	probes := []probe{
+		{"claim", func(c *client.Client, task, _ string) error { return errOf(c.Claim(ctx, task)) }},
+		{"unclaim", func(c *client.Client, task, _ string) error { return errOf(c.Unclaim(ctx, task)) }},
+		{"assign", func(c *client.Client, task, _ string) error { return errOf(c.AssignTask(ctx, task, other.ID)) }},
+		{"complete", func(c *client.Client, task, _ string) error {
+			return errOf(c.CompleteTask(ctx, task, api.CompleteTaskRequest{Decision: "approve", Reason: "ok"}))
+		}},
+		{"exam session", func(c *client.Client, _, session string) error { return errOf(c.ExamSession(ctx, session)) }},
+		{"roster", func(c *client.Client, _, session string) error { return errOf(c.SubmitRoster(ctx, session)) }},
+		{"attendance", func(c *client.Client, _, session string) error { return errOf(c.Attendance(ctx, session, appID, true)) }},
+		{"roster export", func(c *client.Client, _, session string) error {
+			_, _, err := c.Download(ctx, "/api/v1/admin/exports/roster.xlsx?exam_session_id="+session)
+			return err
+		}},
 	}
-	real, missing := probes(taskID, sessionID), probes(nobody, nobody)
-	for i, p := range real {
-		got := g.do(t, p.method, p.path, other.Token, p.body).wantError(t, 404, "not_found", "")
-		if strings.Contains(string(got.Raw), "乌海市") {
-			t.Fatalf("%s %s names the case's region: %s", p.method, p.path, got.Raw)
+	c := g.as(other.Token)
+	for _, p := range probes {
+		got := wantAPIError(t, p.call(c, taskID, sessionID), 404, "not_found", "")
+		if raw, _ := json.Marshal(got.Body); strings.Contains(string(raw), "乌海市") {
+			t.Fatalf("%s names the case's region: %s", p.name, raw)
 		}
-		absent := g.do(t, missing[i].method, missing[i].path, other.Token, missing[i].body).wantError(t, 404, "not_found", "")
-		if got.str("error.message") != absent.str("error.message") {
-			t.Fatalf("%s %s: %q, but for a missing one %q: tells them apart", p.method, p.path,
-				got.str("error.message"), absent.str("error.message"))
+		absent := wantAPIError(t, p.call(c, nobody, nobody), 404, "not_found", "")
+		if got.Body.Message != absent.Body.Message {
+			t.Fatalf("%s: %q, but for a missing one %q: tells them apart", p.name, got.Body.Message, absent.Body.Message)
 		}
 	}
 	// The region's own reviewer still reaches both.
-	g.do(t, "GET", "/api/v1/exam-sessions/"+sessionID, s.city.Token, nil).want(t, 200)
-	g.do(t, "POST", "/api/v1/tasks/"+taskID+"/claim", s.city.Token, nil).want(t, 200)
+	must(g.as(s.city.Token).ExamSession(ctx, sessionID))(t)
+	must(g.as(s.city.Token).Claim(ctx, taskID))(t)
 }

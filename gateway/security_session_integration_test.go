@@ -9,6 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"skillcert/api"
+	"skillcert/client"
 )
 
 // TestFinding12LogoutRevokesToken: logout answers 204 and that token is refused (401) from then on, on
@@ -67,7 +70,10 @@ func TestFinding12PasswordChangeRevokesAllTokens(t *testing.T) {
 // nothing else, whether sent as the cookie or as a bearer token.
 func TestFinding12CodecCookieIsForCodecOnly(t *testing.T) {
 	g := startGateway(t)
-	login := codecSignIn(t, g, "admin", testAdminPassword).want(t, 200)
+	login, raw, _ := codecSignIn(t, g, "admin", testAdminPassword)
+	if login.StatusCode != 200 {
+		t.Fatalf("codec sign-in: %d %s", login.StatusCode, raw)
+	}
 	var token string
 	for _, c := range (&http.Response{Header: login.Header}).Cookies() {
 		if c.Name == codecCookie {
@@ -78,24 +84,45 @@ func TestFinding12CodecCookieIsForCodecOnly(t *testing.T) {
 		t.Fatalf("no codec cookie: %v", login.Header["Set-Cookie"])
 	}
 	plain := `{"payloads":[{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"eyJhIjoxfQ=="}]}`
-	g.do(t, "POST", "/codec/encode", "", plain, "Cookie", codecCookie+"="+token).want(t, 200)
-	g.do(t, "POST", "/codec/encode", token, plain).want(t, 200) // as a bearer token too: the audience decides
-	g.do(t, "GET", "/api/v1/auth/me", token, nil).wantError(t, 401, "unauthorized", "")
-	g.do(t, "GET", "/api/v1/admin/users", token, nil).wantError(t, 401, "unauthorized", "")
+	encode := func(token string, headers ...string) {
+		t.Helper()
+		if r, raw, _ := g.send(t, token, "POST", "/codec/encode", plain, headers...); r.StatusCode != 200 {
+			t.Fatalf("codec encode: %d %s", r.StatusCode, raw)
+		}
+	}
+	encode("", "Cookie", codecCookie+"="+token)
+	encode(token) // as a bearer token too: the audience decides
+	wantAPIError(t, errOf(g.as(token).Me(t.Context())), 401, "unauthorized", "")
+	wantAPIError(t, errOf(g.as(token).StaffUsers(t.Context())), 401, "unauthorized", "")
 	// An API token still works on the codec endpoints (the Temporal CLI sends one).
-	g.do(t, "POST", "/codec/encode", g.adminToken(t), plain).want(t, 200)
+	encode(g.adminToken(t))
 }
 
 // loginFrom tries a login as if from the client ip behind a trusted proxy at 127.0.0.1, with what a
-// client may have put in front of X-Forwarded-For itself.
-func loginFrom(t *testing.T, g *testGateway, ip, spoofed, login, password string) result {
+// client may have put in front of X-Forwarded-For itself. It returns the answer and, for an error answer, the
+// typed error (nil otherwise).
+func loginFrom(t *testing.T, g *testGateway, ip, spoofed, login, password string) (*http.Response, error) {
 	t.Helper()
 	xff := ip
 	if spoofed != "" {
 		xff = spoofed + ", " + ip
 	}
-	return g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": login, "password": password},
+	r, _, e := g.send(t, "", "POST", "/api/v1/auth/login", api.LoginRequest{Login: login, Password: password},
 		"X-Forwarded-For", xff)
+	if e == nil {
+		return r, nil
+	}
+	return r, e
+}
+
+// wantLoginOK fails the test unless a login of loginFrom answered 200: wantLoginOK(t)(loginFrom(...)).
+func wantLoginOK(t *testing.T) func(*http.Response, error) {
+	return func(r *http.Response, err error) {
+		t.Helper()
+		if err != nil || r.StatusCode != 200 {
+			t.Fatalf("login: %d %v, want 200", r.StatusCode, err)
+		}
+	}
 }
 
 // testNet returns a random address of TEST-NET-2, so runs do not share throttle state.
@@ -113,23 +140,24 @@ func TestFinding11ThrottleIsPerAccountAndAddress(t *testing.T) {
 		colleague = testNet()
 	}
 	for range 5 {
-		loginFrom(t, first, attacker, "", "admin", "wrong-Passw0rd").wantError(t, 401, "unauthorized", "")
+		wantAPIError(t, errOf(loginFrom(t, first, attacker, "", "admin", "wrong-Passw0rd")), 401, "unauthorized", "")
 	}
-	r := loginFrom(t, first, attacker, "", "admin", testAdminPassword).wantError(t, 429, "rate_limited", "")
+	r, err := loginFrom(t, first, attacker, "", "admin", testAdminPassword)
+	wantAPIError(t, err, 429, "rate_limited", "")
 	if r.Header.Get("Retry-After") == "" {
 		t.Fatal("429 without Retry-After")
 	}
-	loginFrom(t, first, colleague, "", "admin", testAdminPassword).want(t, 200)
+	wantLoginOK(t)(loginFrom(t, first, colleague, "", "admin", testAdminPassword))
 	// Another gateway, started after the failures, knows them.
 	second := g.extraGateway(t, proxied)
-	loginFrom(t, second, attacker, "", "admin", testAdminPassword).wantError(t, 429, "rate_limited", "")
-	loginFrom(t, second, colleague, "", "admin", testAdminPassword).want(t, 200)
+	wantAPIError(t, errOf(loginFrom(t, second, attacker, "", "admin", testAdminPassword)), 429, "rate_limited", "")
+	wantLoginOK(t)(loginFrom(t, second, colleague, "", "admin", testAdminPassword))
 	// One address failing across many accounts is throttled on its own (ten times the limit).
 	sprayer := testNet()
 	for i := range 50 {
-		loginFrom(t, second, sprayer, "", fmt.Sprintf("nobody%d", i), "wrong-Passw0rd").wantError(t, 401, "unauthorized", "")
+		wantAPIError(t, errOf(loginFrom(t, second, sprayer, "", fmt.Sprintf("nobody%d", i), "wrong-Passw0rd")), 401, "unauthorized", "")
 	}
-	loginFrom(t, second, sprayer, "", "admin", testAdminPassword).wantError(t, 429, "rate_limited", "")
+	wantAPIError(t, errOf(loginFrom(t, second, sprayer, "", "admin", testAdminPassword)), 429, "rate_limited", "")
 }
 
 // TestFinding05ForwardedForDoesNotBypassThrottle: behind a trusted proxy, a random X-Forwarded-For per
@@ -140,17 +168,15 @@ func TestFinding05ForwardedForDoesNotBypassThrottle(t *testing.T) {
 	proxied := g.extraGateway(t, map[string]string{"SKILLCERT_TRUST_PROXY": "127.0.0.1/32"})
 	client := testNet()
 	for range 5 {
-		loginFrom(t, proxied, client, testNet(), a.Phone, "wrong-Passw0rd").wantError(t, 401, "unauthorized", "")
+		wantAPIError(t, errOf(loginFrom(t, proxied, client, testNet(), a.Phone, "wrong-Passw0rd")), 401, "unauthorized", "")
 	}
-	loginFrom(t, proxied, client, testNet(), a.Phone, applicantPassword).wantError(t, 429, "rate_limited", "")
+	wantAPIError(t, errOf(loginFrom(t, proxied, client, testNet(), a.Phone, applicantPassword)), 429, "rate_limited", "")
 	// Without a trusted proxy, X-Forwarded-For is not read at all: every attempt is 127.0.0.1's.
 	b := g.registerApplicant(t, "陈十三")
 	for range 5 {
-		g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": b.Phone, "password": "wrong-Passw0rd"},
-			"X-Forwarded-For", testNet()).wantError(t, 401, "unauthorized", "")
+		wantAPIError(t, errOf(loginFrom(t, g, testNet(), "", b.Phone, "wrong-Passw0rd")), 401, "unauthorized", "")
 	}
-	g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": b.Phone, "password": applicantPassword},
-		"X-Forwarded-For", testNet()).wantError(t, 429, "rate_limited", "")
+	wantAPIError(t, errOf(loginFrom(t, g, testNet(), "", b.Phone, applicantPassword)), 429, "rate_limited", "")
 }
 
 // TestIssue12SeedNeverResetsAdminPassword: a gateway started with another SKILLCERT_ADMIN_PASSWORD leaves
@@ -160,14 +186,14 @@ func TestIssue12SeedNeverResetsAdminPassword(t *testing.T) {
 	g := startGateway(t)
 	adminBefore := g.adminToken(t)
 	other := g.extraGateway(t, map[string]string{"SKILLCERT_ADMIN_PASSWORD": "Another2022admin"})
-	other.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": "admin", "password": "Another2022admin"}).
-		wantError(t, 401, "unauthorized", "")
+	ctx := t.Context()
+	wantAPIError(t, errOf(other.as("").Login(ctx, "admin", "Another2022admin")), 401, "unauthorized", "")
 	other.login(t, "admin", testAdminPassword)
-	g.do(t, "GET", "/api/v1/auth/me", adminBefore, nil).want(t, 200)
+	must(g.as(adminBefore).Me(ctx))(t)
 
 	username := fmt.Sprintf("setpw_%d", rand.IntN(1_000_000_000))
-	g.do(t, "POST", "/api/v1/admin/users", adminBefore, map[string]any{"username": username,
-		"password": "Staff2022pass", "name": "改密测试", "role": roleSupervisor}).want(t, 201)
+	must(g.as(adminBefore).CreateUser(ctx, api.CreateUserRequest{Username: username,
+		Password: "Staff2022pass", Name: "改密测试", Role: roleSupervisor}))(t)
 	old := g.login(t, username, "Staff2022pass")
 	env := func(extra map[string]string) func(string) string {
 		return func(k string) string {
@@ -192,27 +218,29 @@ func TestIssue12SeedNeverResetsAdminPassword(t *testing.T) {
 	if err := run(map[string]string{newPasswordVar: "Fresh2026secret"}, username); err != nil {
 		t.Fatalf("set-password: %v", err)
 	}
-	g.do(t, "GET", "/api/v1/auth/me", old, nil).wantError(t, 401, "unauthorized", "")
-	g.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"login": username, "password": "Staff2022pass"}).
-		wantError(t, 401, "unauthorized", "")
+	wantAPIError(t, errOf(g.as(old).Me(ctx)), 401, "unauthorized", "")
+	wantAPIError(t, errOf(g.as("").Login(ctx, username, "Staff2022pass")), 401, "unauthorized", "")
 	g.login(t, username, "Fresh2026secret")
 }
 
 // codecSignIn posts the codec sign-in form as a browser does: it opens the page first, for the CSRF cookie
 // and the form's token.
-func codecSignIn(t *testing.T, g *testGateway, login, password string) result {
+func codecSignIn(t *testing.T, g *testGateway, login, password string) (*http.Response, []byte, *client.Error) {
 	t.Helper()
-	page := g.do(t, "GET", "/codec/login", "", nil).want(t, 200)
-	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(string(page.Raw))
+	page, raw, _ := g.send(t, "", "GET", "/codec/login", nil)
+	if page.StatusCode != 200 {
+		t.Fatalf("sign-in page: %d %s", page.StatusCode, raw)
+	}
+	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(string(raw))
 	if m == nil {
-		t.Fatalf("no CSRF token in the sign-in page: %s", page.Raw)
+		t.Fatalf("no CSRF token in the sign-in page: %s", raw)
 	}
 	var cookies []string
 	for _, c := range (&http.Response{Header: page.Header}).Cookies() {
 		cookies = append(cookies, c.Name+"="+c.Value)
 	}
 	form := url.Values{"login": {login}, "password": {password}, "csrf_token": {m[1]}}.Encode()
-	return g.do(t, "POST", "/codec/login", "", form, "Content-Type", "application/x-www-form-urlencoded",
+	return g.send(t, "", "POST", "/codec/login", form, "Content-Type", "application/x-www-form-urlencoded",
 		"Cookie", strings.Join(cookies, "; "))
 }
 
@@ -220,13 +248,18 @@ func codecSignIn(t *testing.T, g *testGateway, login, password string) result {
 // carries the page headers with a fresh nonce, and its form is refused without the page's CSRF token.
 func TestFindingAlsoCodecSignInIsCSRFProtected(t *testing.T) {
 	g := startGateway(t)
-	page := g.do(t, "GET", "/codec/login", "", nil).want(t, 200)
+	page, raw, _ := g.send(t, "", "GET", "/codec/login", nil)
+	if page.StatusCode != 200 {
+		t.Fatalf("sign-in page: %d %s", page.StatusCode, raw)
+	}
 	csp := page.Header.Get("Content-Security-Policy")
 	if !strings.Contains(csp, "'nonce-") || strings.Contains(csp, "unsafe-inline") || page.Header.Get("Referrer-Policy") != "same-origin" {
 		t.Fatalf("sign-in page headers: %v", page.Header)
 	}
 	form := "application/x-www-form-urlencoded"
-	g.do(t, "POST", "/codec/login", "", "login=admin&password="+testAdminPassword, "Content-Type", form).
-		wantError(t, 403, "forbidden", "csrf_token")
-	codecSignIn(t, g, "admin", testAdminPassword).want(t, 200)
+	_, _, e := g.send(t, "", "POST", "/codec/login", "login=admin&password="+testAdminPassword, "Content-Type", form)
+	wantStatusError(t, e, 403, "forbidden", "csrf_token")
+	if r, raw, _ := codecSignIn(t, g, "admin", testAdminPassword); r.StatusCode != 200 {
+		t.Fatalf("codec sign-in: %d %s", r.StatusCode, raw)
+	}
 }

@@ -81,7 +81,7 @@ func (s *staffCase) submitted(t *testing.T, name string, level int) (applicant, 
 		case "technical_summary", "technical_paper":
 			contentType, data = "application/pdf", textPDF(80)
 		}
-		s.g.uploadDocument(t, a.Token, id, docType, contentType, data).want(t, 200)
+		must(s.g.uploadDocument(t, a.Token, id, docType, contentType, data))(t)
 	}
 	if r := must(s.g.as(a.Token).Submit(t.Context(), id))(t); r.Status != "preliminary_review" {
 		t.Fatalf("after submit: %+v", r)
@@ -100,19 +100,19 @@ func (s *staffCase) openTask(t *testing.T, token, appID, taskType string) string
 }
 
 // decide completes the application's review task of the type.
-func (s *staffCase) decide(t *testing.T, who staffAccount, appID, taskType, decision string) result {
+func (s *staffCase) decide(t *testing.T, who staffAccount, appID, taskType, decision string) (api.CompleteTaskResponse, error) {
 	t.Helper()
 	id := s.openTask(t, who.Token, appID, taskType)
-	return s.g.do(t, "POST", "/api/v1/tasks/"+id+"/complete", who.Token, map[string]any{"decision": decision, "reason": "审核意见"})
+	return s.g.as(who.Token).CompleteTask(t.Context(), id, api.CompleteTaskRequest{Decision: decision, Reason: "审核意见"})
 }
 
 // paid takes a submitted application through both reviews and pays it: exam_scheduled.
 func (s *staffCase) paid(t *testing.T, name string, level int) (applicant, string) {
 	t.Helper()
 	a, id := s.submitted(t, name, level)
-	s.decide(t, s.city, id, "preliminary_review", "approve").want(t, 200)
-	if r := s.decide(t, s.prov, id, "re_review", "approve").want(t, 200); r.str("status") != "awaiting_payment" {
-		t.Fatalf("after re-review: %s", r.Raw)
+	must(s.decide(t, s.city, id, "preliminary_review", "approve"))(t)
+	if r := must(s.decide(t, s.prov, id, "re_review", "approve"))(t); r.Status != "awaiting_payment" {
+		t.Fatalf("after re-review: %+v", r)
 	}
 	order := must(s.g.as(a.Token).PaymentOrder(t.Context(), id))(t)
 	must(s.g.signedCallback(t, testPaymentSecret, api.PaymentCallback{OrderID: order.OrderID, ApplicationID: id,
@@ -124,17 +124,17 @@ func (s *staffCase) paid(t *testing.T, name string, level int) (applicant, strin
 }
 
 // session creates an exam session of the case for the level, starting at starts.
-func (s *staffCase) session(t *testing.T, level, capacity int, starts time.Time) result {
+func (s *staffCase) session(t *testing.T, level, capacity int, starts time.Time) (api.ExamSession, error) {
 	t.Helper()
-	return s.g.do(t, "POST", "/api/v1/exam-sessions", s.prov.Token, map[string]any{"batch_id": s.batch, "region": s.region,
-		"occupation_code": caseOccupation, "level": level, "starts_at": starts.Format(time.RFC3339),
-		"venue": s.region + "职业技能鉴定中心 第一考场", "capacity": capacity})
+	return s.g.as(s.prov.Token).CreateExamSession(t.Context(), api.CreateExamSessionRequest{BatchID: s.batch, Region: s.region,
+		OccupationCode: caseOccupation, Level: level, StartsAt: starts.Format(time.RFC3339),
+		Venue: s.region + "职业技能鉴定中心 第一考场", Capacity: capacity})
 }
 
 // scoring seats the paid applications of the level in a new session and marks them present: scoring.
 func (s *staffCase) scoring(t *testing.T, level int, ids ...string) string {
 	t.Helper()
-	sid := s.session(t, level, len(ids)+5, time.Now().AddDate(0, 0, 20)).want(t, 201).str("id")
+	sid := must(s.session(t, level, len(ids)+5, time.Now().AddDate(0, 0, 20)))(t).ID
 	must(s.g.as(s.prov.Token).AssignSeats(t.Context(), sid))(t)
 	for _, id := range ids {
 		if r := must(s.g.as(s.city.Token).Attendance(t.Context(), sid, id, true))(t); r.Status != "scoring" {
@@ -145,9 +145,9 @@ func (s *staffCase) scoring(t *testing.T, level int, ids ...string) string {
 }
 
 // score enters a score as who.
-func (s *staffCase) score(t *testing.T, who staffAccount, appID, component string, score any) result {
+func (s *staffCase) score(t *testing.T, who staffAccount, appID, component string, score any) (api.ScoreResponse, error) {
 	t.Helper()
-	return s.g.do(t, "POST", "/api/v1/applications/"+appID+"/scores", who.Token, map[string]any{"component": component, "score": score})
+	return s.g.as(who.Token).EnterScore(t.Context(), appID, component, score)
 }
 
 // textPDF is a one-page PDF whose text layer holds lines of Latin text (about 50 counted characters each).
@@ -323,9 +323,9 @@ func TestTaskActionsIntegration(t *testing.T) {
 	t.Run("re-review by the provincial reviewer", func(t *testing.T) {
 		review := s.openTask(t, s.prov.Token, appID, "re_review")
 		wantAPIError(t, errOf(g.as(s.city.Token).CompleteTask(ctx, review, approve)), 403, "forbidden", "")
-		r := s.decide(t, s.prov, appID, "re_review", "return").want(t, 200)
-		if r.str("status") != "correction_needed" || r.str("application_id") != appID {
-			t.Fatalf("after return: %s", r.Raw)
+		r := must(s.decide(t, s.prov, appID, "re_review", "return"))(t)
+		if r.Status != "correction_needed" || r.ApplicationID != appID {
+			t.Fatalf("after return: %+v", r)
 		}
 	})
 }

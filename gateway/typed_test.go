@@ -1,14 +1,21 @@
 package gateway
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"skillcert/client"
 )
 
 // The integration tests call the gateway through the typed client (package client) in its test mode:
-// every answer is checked against the OpenAPI document. Tests not yet moved still use do (harness_test.go).
+// every answer is checked against the OpenAPI document. What the typed methods cannot express (hostile or
+// malformed bodies, forged headers, redirects and HTML pages, answers checked byte for byte or for their
+// headers) goes through send, still checked against the document.
 
 // as returns the typed client of the gateway, sending token (none when empty).
 func (g *testGateway) as(token string) *client.Client {
@@ -37,7 +44,7 @@ func wantAPIError(t *testing.T, err error, status int, code, field string) *clie
 	if !errors.As(err, &e) {
 		t.Fatalf("got %v, want an error answer %d %s", err, status, code)
 	}
-	if e.Status != status || e.Body.Code != code || (field != "" && e.Field(field) == "") || e.Body.Message == "" {
+	if e.Status != status || e.Body.Code != code || (field != "" && e.Field(field) == "") || e.Body.Message == "" || e.Body.Fields == nil {
 		t.Fatalf("got %d %+v, want %d %s naming %q", e.Status, e.Body, status, code, field)
 	}
 	return e
@@ -68,4 +75,68 @@ func answerStatus(err error) int {
 		return e.Status
 	}
 	return 0
+}
+
+// wantStatusError is wantAPIError for the typed error of send (or exchange): e (nil for a 2xx) must be the documented
+// error object with status, code and, when field is given, a reason for field.
+func wantStatusError(t *testing.T, e *client.Error, status int, code, field string) *client.Error {
+	t.Helper()
+	if e == nil || e.Status != status {
+		t.Fatalf("got %+v, want an error answer %d %s", e, status, code)
+	}
+	wantErrorBody(t, e, code, field)
+	return e
+}
+
+// send is the raw request, for what the typed methods cannot express: hostile or malformed bodies, forged
+// headers, routes that answer HTML or redirects, and answers checked for their headers. body is sent as is
+// when it is a string, encoded as JSON otherwise (none when nil); headers are name, value pairs. The answer
+// is still checked against the OpenAPI document. It returns the answer, its body and, for an error answer,
+// the typed error (nil for a 2xx).
+func (g *testGateway) send(t *testing.T, token, method, path string, body any, headers ...string) (*http.Response, []byte, *client.Error) {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	c := g.as(token)
+	req, err := http.NewRequestWithContext(t.Context(), method, c.BaseURL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, raw, err := c.Send(req)
+	if resp == nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	if err != nil {
+		t.Errorf("%v\n%s", err, raw)
+	}
+	var e *client.Error
+	errors.As(client.ErrorOf(resp, raw), &e)
+	return resp, raw, e
+}
+
+// getRaw reads path as token and returns the answer's body, which must be a 200: for the checks that look
+// at every byte of an answer (nothing leaks), which a decoded answer could hide.
+func (g *testGateway) getRaw(t *testing.T, token, path string) []byte {
+	t.Helper()
+	r, raw, _ := g.send(t, token, "GET", path, nil)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s, want 200", path, r.StatusCode, raw)
+	}
+	return raw
 }
