@@ -90,9 +90,13 @@ pg_up() {
 		CONF
 	fi
 	# Every commit is durable: a write the API acknowledged survives a crash of Postgres. Data folders from
-	# before this rule had `synchronous_commit = off` here; drop it. (Only the load tester may turn it off, for
-	# its own private cluster, with SKILLCERT_BENCH_UNSAFE_COMMIT=1.)
-	sed -i '/^synchronous_commit = off$/d' "$PGDATA_DIR/postgresql.conf"
+	# before this rule had `synchronous_commit = off` in postgresql.conf, and ALTER SYSTEM may have put a
+	# weakening setting in postgresql.auto.conf: drop any line that sets synchronous_commit, fsync or
+	# full_page_writes, in any spelling, from both, so the durable defaults apply. (Only the load tester may
+	# turn synchronous_commit off, on its own private cluster after start, with SKILLCERT_BENCH_UNSAFE_COMMIT=1.)
+	for conf in "$PGDATA_DIR/postgresql.conf" "$PGDATA_DIR/postgresql.auto.conf"; do
+		[ -f "$conf" ] && sed -i -E '/^[[:space:]]*(synchronous_commit|fsync|full_page_writes)[[:space:]]*(=|[[:space:]])/d' "$conf"
+	done
 	if ! pg_running; then
 		port_busy "$PG_PORT" && die "port $PG_PORT (SKILLCERT_PG_PORT) is already in use"
 		touch "$LOGS/postgres.log"

@@ -94,17 +94,22 @@ func TestStartStopRestart(t *testing.T) {
 	if pids, _ := filepath.Glob(filepath.Join(dir, "pids", "*.pid")); len(pids) != 0 {
 		t.Errorf("after Stop pid files remain: %v", pids)
 	}
-	// A data folder from before durable commits were enforced: the restart must turn them back on
-	// (checkPostgres below).
-	conf, err := os.OpenFile(filepath.Join(dir, "pg", "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conf.WriteString("synchronous_commit = off\n"); err != nil {
-		t.Fatal(err)
-	}
-	if err := conf.Close(); err != nil {
-		t.Fatal(err)
+	// A data folder from before durable commits were enforced, and one where ALTER SYSTEM weakened them: the
+	// restart must turn them back on (checkPostgres below), whatever the spelling.
+	for file, line := range map[string]string{
+		"postgresql.conf":      "synchronous_commit = off\n",
+		"postgresql.auto.conf": "synchronous_commit='off'\nfsync = 'off'\n",
+	} {
+		conf, err := os.OpenFile(filepath.Join(dir, "pg", file), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conf.WriteString(line); err != nil {
+			t.Fatal(err)
+		}
+		if err := conf.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	second, err := start(ctx, dir, removeOnExit)
