@@ -109,7 +109,7 @@ th{width:35%;background:#f6f6f6}.valid{color:#0a7d28;font-weight:bold}.revoked{c
 <tr><th>等级</th><td>{{.C.LevelName}}</td></tr>
 <tr><th>发证日期</th><td>{{.C.IssuedOn}}</td></tr>
 <tr><th>发证机构</th><td>{{.C.Issuer}}</td></tr>
-{{with .C.NameMatches}}<tr><th>姓名核对</th><td class="{{if .}}valid{{else}}revoked{{end}}">{{if .}}与持证人姓名一致{{else}}与持证人姓名不一致{{end}}</td></tr>{{end}}
+{{if eq .NameCheck "match"}}<tr><th>姓名核对</th><td class="valid">与持证人姓名一致</td></tr>{{else if eq .NameCheck "mismatch"}}<tr><th>姓名核对</th><td class="revoked">与持证人姓名不一致</td></tr>{{end}}
 </table>{{else}}<p class="revoked">未查询到证书编号「{{.Number}}」，请核对后重试。</p>{{end}}
 </body></html>`))
 
@@ -123,8 +123,14 @@ func (a *app) verifyHTML(c *fiber.Ctx) error {
 	if err != nil && skillcert.ErrorCode(err) != skillcert.ENOTFOUND {
 		return err
 	}
+	// The name check as a word: a template's if is true for any non-nil *bool, so NameMatches is never
+	// tested in the template itself.
+	nameCheck := ""
+	if v.NameMatches != nil {
+		nameCheck = map[bool]string{true: "match", false: "mismatch"}[*v.NameMatches]
+	}
 	var buf bytes.Buffer
-	if err := verifyPage.Execute(&buf, map[string]any{"Found": found, "C": v, "Number": c.Params("number")}); err != nil {
+	if err := verifyPage.Execute(&buf, map[string]any{"Found": found, "C": v, "Number": c.Params("number"), "NameCheck": nameCheck}); err != nil {
 		return fmt.Errorf("render verify page: %w", err)
 	}
 	status := http.StatusOK

@@ -187,6 +187,10 @@ func TestFinding9CertificateVerification(t *testing.T) {
 	if page, _ := must2(g.as("").Download(ctx, "/verify/"+number+"?name=%E5%8D%AB%E4%B9%9D"))(t); !strings.Contains(string(page), "与持证人姓名一致") {
 		t.Fatalf("the page does not say the name matches: %s", page)
 	}
+	if page, _ := must2(g.as("").Download(ctx, "/verify/"+number+"?name=%E5%8D%AB%E5%8D%81"))(t); !strings.Contains(string(page), "与持证人姓名不一致") ||
+		strings.Contains(string(page), "与持证人姓名一致") {
+		t.Fatalf("the page does not say another name differs: %s", page)
+	}
 	var doc json.RawMessage
 	if err := g.as("").Do(ctx, "GET", "/api/v1/openapi.json", nil, &doc); err != nil || !strings.Contains(string(doc), "name_matches") {
 		t.Fatalf("the OpenAPI document does not describe name_matches (%v)", err)
