@@ -91,6 +91,10 @@ var Vars = []Var{
 	{Name: "SKILLCERT_CERT_SERIAL_KEY", Shown: "production: derived from SKILLCERT_ID_HASH_KEY; development: fixed development key (warning logged)", Programs: Worker,
 		Doc: "secret (≥16 characters) of the keyed Feistel permutation that draws certificate serials (`skillcert.SerialPermutation`); unset in production, it is derived from SKILLCERT_ID_HASH_KEY (`config.SerialKey`), so the contract's five keys suffice; never change it (or the key it is derived from) once certificates are issued"},
 
+	// Profiling, for measurements only.
+	{Name: "SKILLCERT_PPROF_ADDR", Shown: "unset (off)", Programs: Both,
+		Doc: "loopback address (e.g. `127.0.0.1:6060`) where Go's runtime profiles are served at `/debug/pprof/` (package internal/pprofserve); off unless set, and any address that is not loopback stops the start. The load test sets it for `-cpuprofile`"},
+
 	// Traces (package internal/tracing): OpenTelemetry over OTLP, off unless an endpoint is set.
 	{Name: "OTEL_EXPORTER_OTLP_ENDPOINT", Shown: "none (no traces are recorded)", Programs: Both,
 		Doc: "OTLP collector base URL, e.g. `http://otel-collector:4318` (HTTP, `/v1/traces` is appended) or `http://otel-collector:4317` with protocol `grpc`; when neither endpoint is set tracing is off and costs nothing. The exporter also honours the standard `OTEL_EXPORTER_OTLP_HEADERS`, `_TIMEOUT` and `_CERTIFICATE`, read by the OpenTelemetry library itself"},

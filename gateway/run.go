@@ -18,6 +18,8 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"skillcert/codec"
+	appconfig "skillcert/config"
+	"skillcert/internal/pprofserve"
 	"skillcert/internal/tracing"
 	"skillcert/objectstore"
 	"skillcert/schema"
@@ -68,6 +70,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string) error {
 		return err
 	}
 	defer stopMetrics()
+	stopProfiles, err := pprofserve.Start(appconfig.Env(getenv).String("SKILLCERT_PPROF_ADDR"), log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopProfiles()
 	f := a.fiber()
 	served := make(chan error, 1)
 	go func() { served <- f.Listener(ln) }()
@@ -133,7 +141,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, getenv func(string
 	}
 	tc, err := client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
 		Logger: tlog.NewStructuredLogger(log.With("component", "temporal")), DataConverter: dc, FailureConverter: fc,
-		Interceptors: interceptors})
+		Interceptors: interceptors, ConnectionOptions: codec.ConnectionOptions()})
 	if err != nil {
 		return fail(fmt.Errorf("temporal client: %w", err))
 	}

@@ -20,6 +20,7 @@ import (
 	"skillcert/codec"
 	appconfig "skillcert/config"
 	"skillcert/inspect"
+	"skillcert/internal/pprofserve"
 	"skillcert/internal/tracing"
 	"skillcert/notify"
 	"skillcert/objectstore"
@@ -124,7 +125,7 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	tc, err := client.DialContext(ctx, client.Options{
 		HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: log.NewStructuredLogger(logger),
 		DataConverter: cdc.DataConverter(), FailureConverter: cdc.FailureConverter(), Interceptors: interceptors,
-		MetricsHandler: promHandler{m: newPromMetrics(reg)},
+		MetricsHandler: promHandler{m: newPromMetrics(reg)}, ConnectionOptions: codec.ConnectionOptions(),
 	})
 	if err != nil {
 		return fmt.Errorf("temporal: %w", err)
@@ -143,6 +144,11 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	if err := serveMetrics(ctx, cfg.MetricsAddr, cfg.MetricsExplicit, reg, logger); err != nil {
 		return err
 	}
+	stopProfiles, err := pprofserve.Start(appconfig.Env(getenv).String("SKILLCERT_PPROF_ADDR"), logger)
+	if err != nil {
+		return err
+	}
+	defer stopProfiles()
 	w.RegisterWorkflow(workflows.ApplicationWorkflow)
 	if cfg.CertSerialKey == nil {
 		logger.Warn("SKILLCERT_CERT_SERIAL_KEY is unset: certificate serials use the public development key")

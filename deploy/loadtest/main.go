@@ -59,6 +59,7 @@ type options struct {
 	allowDisturbed bool
 	profile        string
 	settle         time.Duration
+	cpuProfile     string
 }
 
 func parseOptions(args []string) (options, error) {
@@ -81,6 +82,8 @@ func parseOptions(args []string) (options, error) {
 	fs.BoolVar(&o.skipBaseline, "skip-baseline", false, "skip the bare-Temporal baseline")
 	fs.BoolVar(&o.skipProj, "skip-projection", false, "skip the projection at scale")
 	fs.BoolVar(&o.skipLifecycles, "skip-lifecycles", false, "skip everything but the projection at scale")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "folder for CPU profiles of the worker, the gateway and the loadtest during the lifecycles "+
+		"(5 s chunks; the worker and the gateway serve them with SKILLCERT_PPROF_ADDR); profiling costs CPU, so not for figures of record")
 	fs.BoolVar(&o.keep, "keep", false, "keep the stack's temporary folder (logs, data)")
 	fs.StringVar(&o.out, "out", "", "results folder (default deploy/loadtest/results)")
 	fs.StringVar(&o.workerEnv, "worker-env", "", "extra worker settings, KEY=VALUE,KEY=VALUE")

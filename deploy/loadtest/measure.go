@@ -65,12 +65,16 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 		}
 		stackEnv = append(stackEnv, "DATABASE_URL="+dbURL)
 	}
-	worker, err := startWorker(ctx, env.bin, env.logDir, stackEnv, splitEnv(o.workerEnv)...)
+	prof, profEnv, err := newProfiler(o.cpuProfile, "worker", "gateway")
+	if err != nil {
+		return err
+	}
+	worker, err := startWorker(ctx, env.bin, env.logDir, stackEnv, appendSet(splitEnv(o.workerEnv), profEnv["worker"])...)
 	if err != nil {
 		return err
 	}
 	defer worker.stop(15 * time.Second)
-	gw, base, err := startGateway(ctx, env.bin, "gateway", env.logDir, stackEnv, env.gateway, splitEnv(o.gatewayEnv)...)
+	gw, base, err := startGateway(ctx, env.bin, "gateway", env.logDir, stackEnv, env.gateway, appendSet(splitEnv(o.gatewayEnv), profEnv["gateway"])...)
 	if err != nil {
 		return err
 	}
@@ -114,7 +118,7 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 	idleN := min(o.idle, o.lifecycles)
 	env.logf("registering %d applicants (%d for lifecycles, %d for the idle phase, %d holding open applications)",
 		o.lifecycles+idleN+openApplicants, o.lifecycles, idleN, openApplicants)
-	mem.start(250 * time.Millisecond)
+	mem.start(treeSampleInterval)
 	t = time.Now()
 	applicants, failedReg := registerApplicants(ctx, setupAPI, 0, o.lifecycles+idleN+openApplicants, o.registerConc)
 	res.Registration = PhaseRun{Count: len(applicants) - failedReg, Failed: failedReg, Seconds: round2(time.Since(t).Seconds())}
@@ -122,7 +126,7 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 	phase("registration", t)
 	res.MemoryAll = mem.finish()
 
-	mem.start(250 * time.Millisecond)
+	mem.start(treeSampleInterval)
 	if o.open > 0 {
 		env.logf("creating %d open applications", o.open)
 		t = time.Now()
@@ -155,11 +159,13 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 	}
 	cpu, machine := newCPUMeter(cpuPids, cpuTrees), newMachineMeter()
 	t = time.Now()
+	stopProfiles := prof.start(ctx)
 	outcomes, run := runLifecycles(ctx, []*driver{d}, makePlans(applicants[:o.lifecycles]), o.concurrency)
 	phase("lifecycles", t)
 	res.CPUSeconds = cpu.seconds()
 	res.CPUBusy = busyShare(res.CPUSeconds, time.Since(t))
 	res.MachineBusy = machine.busyShare()
+	stopProfiles() // after the meters: its wait for the last chunk is not the lifecycles' time
 	res.Memory = mem.finish()
 	run.Requests = rec.total()
 	res.Lifecycles = run

@@ -1,6 +1,14 @@
 package main
 
-import "testing"
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestStatusKB(t *testing.T) {
 	status := []byte("Name:\tgateway\nVmPeak:\t  812345 kB\nVmHWM:\t   96512 kB\nVmRSS:\t   80000 kB\nThreads:\t9\n")
@@ -56,4 +64,51 @@ func TestMachineTicks(t *testing.T) {
 			t.Errorf("machineTicks(%q) should fail", bad)
 		}
 	}
+}
+
+// TestChildrenOfMatchesScan: the kernel's children list and the /proc scan name the same processes.
+func TestChildrenOfMatchesScan(t *testing.T) {
+	var cmds []*exec.Cmd
+	for range 2 {
+		cmd := exec.Command("sleep", "30")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	t.Cleanup(func() {
+		for _, c := range cmds {
+			_ = c.Process.Kill()
+			_ = c.Wait()
+		}
+	})
+	// The test's children are started from any of its threads; the postmaster has only one.
+	got := map[int]bool{}
+	for _, task := range must(os.ReadDir(fmt.Sprintf("/proc/%d/task", os.Getpid()))) {
+		tid, _ := strconv.Atoi(task.Name())
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", os.Getpid(), tid))
+		if err != nil {
+			t.Skipf("no children file: %v", err)
+		}
+		for _, f := range strings.Fields(string(data)) {
+			n, _ := strconv.Atoi(f)
+			got[n] = true
+		}
+	}
+	scanned := scanChildrenOf(os.Getpid())
+	for _, c := range cmds {
+		if !got[c.Process.Pid] || !slices.Contains(scanned, c.Process.Pid) {
+			t.Errorf("child %d: in the children files %v, in the scan %v", c.Process.Pid, got[c.Process.Pid], scanned)
+		}
+	}
+	if len(childrenOf(1)) == 0 {
+		t.Error("childrenOf(1) is empty")
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
