@@ -3,14 +3,11 @@ package inspect
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"skillcert"
@@ -52,26 +49,19 @@ func CountPDFText(data []byte) (chars, pages int, err error) {
 
 // ExtractPDFText returns the text of a PDF (pages separated by form feeds) and its page count, using
 // poppler's pdfinfo and pdftotext (Debian package poppler-utils) under the limits above. The two tools
-// run at the same time, each in its own sandbox (most of their cost is starting the sandbox): pdfinfo's
-// verdict (encrypted, no pages, too many) still decides first, and pdftotext's output is dropped then.
-// pdftotext on such a file is bounded by the same limits as any run.
+// run at the same time in one sandbox (runPDFTools; starting a sandbox costs about as much as the tools):
+// pdfinfo's verdict (encrypted, no pages, too many) still decides first, and pdftotext's output is
+// dropped then. pdftotext on such a file is bounded by the same limits as any run.
 func ExtractPDFText(data []byte) (text string, pages int, err error) {
 	if !bytes.HasPrefix(data, []byte("%PDF-")) {
 		return "", 0, skillcert.FieldError(skillcert.EINVALID, "file", "不是 PDF 文件")
 	}
-	type run struct {
-		out []byte
-		err error
-	}
-	textRun := make(chan run, 1)
-	go func() {
-		out, err := runTool("pdftotext", data, MaxTextBytes, "-enc", "UTF-8", "-eol", "unix", "-", "-")
-		textRun <- run{out, err}
-	}()
-	info, err := runTool("pdfinfo", data, 64<<10, "-")
-	extracted := <-textRun // always waited for: no tool outlives the call
+	info, extracted, infoErr, textErr, err := runPDFTools(data)
 	if err != nil {
 		return "", 0, err
+	}
+	if infoErr != nil {
+		return "", 0, infoErr
 	}
 	pages, encrypted, err := parsePDFInfo(info)
 	if err != nil {
@@ -86,10 +76,10 @@ func ExtractPDFText(data []byte) (text string, pages int, err error) {
 		return "", pages, skillcert.FieldError(skillcert.EINVALID, "file",
 			fmt.Sprintf("PDF 页数过多（共 %d 页，最多 %d 页）", pages, MaxPages))
 	}
-	if extracted.err != nil {
-		return "", pages, extracted.err
+	if textErr != nil {
+		return "", pages, textErr
 	}
-	return string(extracted.out), pages, nil
+	return string(extracted), pages, nil
 }
 
 // parsePDFInfo reads the page count and the encryption flag from pdfinfo's output.
@@ -120,55 +110,6 @@ func parsePDFInfo(out []byte) (pages int, encrypted bool, err error) {
 
 // errToolMissing is returned when poppler-utils is not installed.
 var errToolMissing = errors.New("poppler-utils is not installed")
-
-// runTool runs a poppler tool on data (given on standard input), confined (see SandboxMode) and under the
-// time, CPU and memory limits, and returns its standard output, which may be at most maxOut bytes. A tool that fails on the file is
-// reported as ErrEncrypted, ErrDamaged or ErrTooHeavy.
-func runTool(name string, data []byte, maxOut int, args ...string) ([]byte, error) {
-	path, err := exec.LookPath(name)
-	if err != nil {
-		return nil, fmt.Errorf("run %s: %w: %w", name, errToolMissing, err)
-	}
-	toolSlots <- struct{}{}
-	defer func() { <-toolSlots }()
-	ctx, cancel := context.WithTimeout(context.Background(), ToolTimeout)
-	defer cancel()
-	cmd := sandboxed(ctx, path, args...)
-	cmd.Stdin = bytes.NewReader(data)
-	stdout := &cappedBuffer{limit: maxOut, onOverflow: cancel}
-	stderr := &cappedBuffer{limit: 16 << 10, quiet: true}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.WaitDelay = 2 * time.Second
-	err = cmd.Run()
-	switch {
-	case stdout.overflow:
-		return nil, ErrTooHeavy
-	case ctx.Err() != nil:
-		return nil, ErrTooHeavy
-	case err == nil:
-		return stdout.buf.Bytes(), nil
-	case strings.Contains(stderr.buf.String(), "Incorrect password"):
-		return nil, ErrEncrypted
-	}
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) {
-		return nil, fmt.Errorf("run %s: %w", name, err)
-	}
-	if status, ok := exit.Sys().(syscall.WaitStatus); ok {
-		// Killed by the CPU limit: the tool itself, or (bubblewrap reports it as 128 + the signal) inside.
-		sig := status.Signal()
-		if !status.Signaled() && status.ExitStatus() > 128 {
-			sig = syscall.Signal(status.ExitStatus() - 128)
-		}
-		if (status.Signaled() || status.ExitStatus() > 128) && (sig == syscall.SIGXCPU || sig == syscall.SIGKILL) {
-			return nil, ErrTooHeavy
-		}
-	}
-	if msg := stderr.buf.String(); strings.Contains(msg, "Out of memory") || strings.Contains(msg, "bad_alloc") {
-		return nil, ErrTooHeavy
-	}
-	return nil, ErrDamaged // a parse error, or a crash on this file
-}
 
 // cappedBuffer keeps at most limit bytes. Past the limit a quiet buffer drops the rest; another one
 // records the overflow, calls onOverflow (which stops the tool) and fails the write.
