@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"math/rand/v2"
 	"testing"
@@ -61,7 +62,12 @@ func testImages() map[string]image.Image {
 			p[i] = byte(rng.Uint32())
 		}
 	}
-	return map[string]image.Image{"nrgba": nrgba, "rgba": rgba, "gray": gray, "ycbcr": ycc, "slow path": onlyAt{nrgba}}
+	opaqueN, opaqueR := image.NewNRGBA(r), image.NewRGBA(r)
+	for i := range opaqueN.Pix {
+		opaqueN.Pix[i], opaqueR.Pix[i] = nrgba.Pix[i]|byte(0xFF*(i%4/3)), nrgba.Pix[i]|byte(0xFF*(i%4/3))
+	}
+	return map[string]image.Image{"nrgba": nrgba, "rgba": rgba, "gray": gray, "ycbcr": ycc, "slow path": onlyAt{nrgba},
+		"opaque nrgba": opaqueN, "opaque rgba": opaqueR}
 }
 
 // TestDownscaleMatchesReference: the allocation-free downscale gives the reference's pixels, within one
@@ -82,6 +88,24 @@ func TestDownscaleMatchesReference(t *testing.T) {
 	}
 }
 
+// TestPhotoCopyOfFittingPhoto: a photo that fits and is opaque is encoded without the copy through
+// downscale, with the same result; one with transparency still goes through it (laid on white).
+func TestPhotoCopyOfFittingPhoto(t *testing.T) {
+	for name, img := range testImages() {
+		got, err := PhotoCopy(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := jpeg.Encode(&want, downscale(img, img.Bounds().Dx(), img.Bounds().Dy()), &jpeg.Options{Quality: 90}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%s: the copy differs from the JPEG of the downscaled image", name)
+		}
+	}
+}
+
 // BenchmarkPhotoCopy is what the worker does per accepted photo (storePhotoCopy): the load test's
 // 300×420 PNG portrait decoded, and its copy made (downscale is a copy at full size here, as the photo
 // is smaller than CopyWidth×CopyHeight), and the same from a 1200×1600 photo.
@@ -92,6 +116,9 @@ func BenchmarkPhotoCopy(b *testing.B) {
 		src := image.NewNRGBA(image.Rect(0, 0, size[0], size[1]))
 		for i := range src.Pix {
 			src.Pix[i] = byte(i * 7)
+			if i%4 == 3 {
+				src.Pix[i] = 0xFF // opaque, as photos are
+			}
 		}
 		var buf bytes.Buffer
 		if err := png.Encode(&buf, src); err != nil {

@@ -66,11 +66,30 @@ func PhotoCopy(img image.Image) ([]byte, error) {
 	}
 	scale := min(1, float64(CopyWidth)/float64(b.Dx()), float64(CopyHeight)/float64(b.Dy()))
 	w, h := max(1, int(float64(b.Dx())*scale)), max(1, int(float64(b.Dy())*scale))
+	// A photo that fits already and has no transparency to lay on white is encoded as it is: most 证件照
+	// (295×413, 358×441) are smaller than the copy, and JPEG encodes 8-bit RGBA, as PNG decodes to, directly,
+	// to the same bytes as the copy would give (TestPhotoCopyOfFittingPhoto). Other types go through
+	// downscale, as before.
+	src := img
+	if !fitsOpaque(img, w, h) {
+		src = downscale(img, w, h)
+	}
 	var out bytes.Buffer
-	if err := jpeg.Encode(&out, downscale(img, w, h), &jpeg.Options{Quality: 90}); err != nil {
+	if err := jpeg.Encode(&out, src, &jpeg.Options{Quality: 90}); err != nil {
 		return nil, fmt.Errorf("photo copy: %w", err)
 	}
 	return out.Bytes(), nil
+}
+
+// fitsOpaque reports whether img is w×h, of a colour type JPEG encodes directly, and opaque.
+func fitsOpaque(img image.Image, w, h int) bool {
+	switch img := img.(type) {
+	case *image.RGBA:
+		return img.Rect.Dx() == w && img.Rect.Dy() == h && img.Opaque()
+	case *image.NRGBA:
+		return img.Rect.Dx() == w && img.Rect.Dy() == h && img.Opaque()
+	}
+	return false
 }
 
 // photo embeds a JPEG or PNG image fitted into the box (x, y, w, h), centered. The image is scaled down
