@@ -70,6 +70,10 @@ func markdown(r Result) string {
 		p("| CPU busy during the lifecycles | %.0f %% of %d cores (%s); machine busy %.0f %% (other programs: %.0f %%) |\n",
 			r.CPUBusy*100, m.Cores, strings.Join(parts, ", "), r.MachineBusy*100, max(0, r.MachineBusy-r.CPUBusy)*100)
 	}
+	if r.WorkerCPUWithTools > 0 {
+		p("| worker CPU with its sandboxed PDF tools (cpuacct cgroup; the tools' time is part of \"other programs\" above) | %.1f s (%.3f s per lifecycle) |\n",
+			r.WorkerCPUWithTools, r.WorkerCPUWithTools/float64(max(1, r.Lifecycles.Completed)))
+	}
 	if st := r.Actions.All.StepMillis; len(st) > 0 {
 		p("| mean task-queue wait, activity / workflow task | %.0f ms / %.0f ms", st[activityQueued], st[wftQueued])
 		if r.Baseline != nil {

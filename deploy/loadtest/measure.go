@@ -74,6 +74,11 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 		return err
 	}
 	defer worker.stop(15 * time.Second)
+	workerCG, err := newCgroupCPU("worker", worker.pid())
+	if err != nil {
+		env.logf("worker CPU with its PDF tools not measured (no cpuacct cgroup: %v)", err)
+	}
+	defer workerCG.remove() // runs before worker.stop: moves the worker back to the root cgroup first
 	gw, base, err := startGateway(ctx, env.bin, "gateway", env.logDir, stackEnv, env.gateway, appendSet(splitEnv(o.gatewayEnv), profEnv["gateway"])...)
 	if err != nil {
 		return err
@@ -159,10 +164,12 @@ func measureLifecycles(ctx context.Context, env *runEnv, o options, res *Result,
 	}
 	cpu, machine := newCPUMeter(cpuPids, cpuTrees), newMachineMeter()
 	t = time.Now()
+	workerCGStart := workerCG.reading()
 	stopProfiles := prof.start(ctx)
 	outcomes, run := runLifecycles(ctx, []*driver{d}, makePlans(applicants[:o.lifecycles]), o.concurrency)
 	phase("lifecycles", t)
 	res.CPUSeconds = cpu.seconds()
+	res.WorkerCPUWithTools = workerCG.cpuSince(workerCGStart)
 	res.CPUBusy = busyShare(res.CPUSeconds, time.Since(t))
 	res.MachineBusy = machine.busyShare()
 	stopProfiles() // after the meters: its wait for the last chunk is not the lifecycles' time
