@@ -49,8 +49,8 @@ func CountPDFText(data []byte) (chars, pages int, err error) {
 
 // ExtractPDFText returns the text of a PDF (pages separated by form feeds) and its page count, using
 // poppler's pdfinfo and pdftotext (Debian package poppler-utils) under the limits above. The two tools
-// run at the same time in one sandbox (runPDFTools; starting a sandbox costs about as much as the tools):
-// pdfinfo's verdict (encrypted, no pages, too many) still decides first, and pdftotext's output is
+// run one after the other in one sandbox (runPDFTools; starting a sandbox costs about as much as the
+// tools): pdfinfo's verdict (encrypted, no pages, too many) decides first, and pdftotext's output is
 // dropped then. pdftotext on such a file is bounded by the same limits as any run.
 func ExtractPDFText(data []byte) (text string, pages int, err error) {
 	if !bytes.HasPrefix(data, []byte("%PDF-")) {

@@ -14,26 +14,20 @@ import (
 	"time"
 )
 
-// pdfToolsScript runs pdfinfo ($0) and pdftotext ($1) side by side in one sandbox, so a PDF costs one
-// sandbox start instead of two (each start is a shell, bubblewrap and six namespaces: about as much CPU as
-// the tools themselves on a one-page PDF). pdfinfo reads the PDF from fd 3 and writes to fds 4 and 5;
-// pdftotext reads standard input and writes to standard output and error. Each tool closes the other's
-// descriptors, and the shell closes them before it waits, so a pipe ends when its tool does. Both exit
-// statuses (128 + the signal when a tool was killed) go to fd 6 as one line: only the shell writes there, so
-// what a tool prints on a file cannot forge it.
-const pdfToolsScript = `"$0" - <&3 >&4 2>&5 3<&- 4>&- 5>&- 6>&- &
-info=$!
-"$1" -enc UTF-8 -eol unix - - 3<&- 4>&- 5>&- 6>&-
-text=$?
+// pdfToolsScript runs pdfinfo ($0) and then pdftotext ($1) in one sandbox, so a PDF costs one sandbox
+// start instead of two (each start is a shell, bubblewrap and six namespaces: about as much CPU as the tools
+// themselves on a one-page PDF). pdfinfo reads the PDF from fd 3 and writes to fds 4 and 5; pdftotext reads
+// standard input and writes to standard output and error. Each tool gets only its own descriptors, and the
+// shell closes pdfinfo's once it is done, so each pipe ends with its tool. Both exit statuses (128 + the
+// signal when a tool was killed) go to fd 6 as one line: only the shell writes there, so what a tool
+// prints on a file cannot forge it. One after the other, not side by side: a PDF then runs one tool at a
+// time, as each used to, and a slot of toolSlots is one tool process.
+const pdfToolsScript = `"$0" - <&3 >&4 2>&5 3<&- 4>&- 5>&- 6>&-
+info=$?
 exec 3<&- 4>&- 5>&-
-wait "$info"
-echo "$? $text" >&6`
-
-// toolWeight is how many of toolSlots one PDF takes: its two tools run at once.
-var toolWeight = min(2, cap(toolSlots))
-
-// takeSlots serializes taking several slots, so two callers never hold one each and wait for the other.
-var takeSlots sync.Mutex
+"$1" -enc UTF-8 -eol unix - - 6>&-
+text=$?
+echo "$info $text" >&6`
 
 // runPDFTools runs pdfinfo and pdftotext on data in one sandbox, under the limits, and returns each
 // tool's output and verdict (nil, ErrEncrypted, ErrDamaged or ErrTooHeavy). err is set when the tools
@@ -51,16 +45,8 @@ func runPDFTools(data []byte) (info, text []byte, infoErr, textErr, err error) {
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("run the PDF tools: %w", err)
 	}
-	takeSlots.Lock()
-	for range toolWeight {
-		toolSlots <- struct{}{}
-	}
-	takeSlots.Unlock()
-	defer func() {
-		for range toolWeight {
-			<-toolSlots
-		}
-	}()
+	toolSlots <- struct{}{}
+	defer func() { <-toolSlots }()
 	ctx, cancel := context.WithTimeout(context.Background(), ToolTimeout)
 	defer cancel()
 	cmd := sandboxed(ctx, shPath, "-c", pdfToolsScript, infoPath, textPath)
