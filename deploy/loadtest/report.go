@@ -27,34 +27,35 @@ type Result struct {
 	// EndpointsIdle is every endpoint's latency one request at a time on the idle stack (the idle phase).
 	EndpointsIdle map[string]Latency `json:"endpoints_idle"`
 	// ProjectionP99 is each projection query's p99 in ms, as shipped.
-	ProjectionP99 map[string]float64 `json:"projection_p99_ms"`
-	Goals         []Goal             `json:"goals"`
-	Floor         *baselineResult    `json:"floor"`
-	Load          *Gate              `json:"load_average"`
-	Idle          PhaseRun           `json:"idle_lifecycles"`
-	Production    *ProductionRun     `json:"production,omitempty"` // the production profile's run (-profile production)
-	Actions       ActionsReport      `json:"actions_per_lifecycle"`
-	Endpoints     map[string]Latency `json:"endpoints"`
-	Projection    *Projection        `json:"projection"`
-	Machine       Machine            `json:"machine"`
-	Lifecycles    LifecycleRun       `json:"lifecycles"`
-	Baseline      *baselineResult    `json:"baseline"`
-	Registration  PhaseRun           `json:"registration"`
-	OpenApps      PhaseRun           `json:"open_applications"`
-	CPUBusy       float64            `json:"cpu_busy_share_lifecycles"`     // CPU seconds of all processes / (cores × seconds)
-	MachineBusy   float64            `json:"machine_busy_share_lifecycles"` // the whole machine, other programs included
-	Sweep         []SweepPoint       `json:"concurrency_sweep"`
-	CPUSeconds    map[string]float64 `json:"cpu_seconds_lifecycles"` // CPU used per process during the lifecycle phase
-	// The worker and every descendant (its sandboxed PDF tools, which the worker's own /proc times miss),
-	// from a cpuacct cgroup; 0 where there is none.
-	WorkerCPUWithTools float64              `json:"worker_cpu_s_with_pdf_tools_lifecycles,omitempty"`
-	Memory             map[string]Memory    `json:"memory"`               // during open applications + lifecycles
-	MemoryAll          map[string]Memory    `json:"memory_registration"`  // during registration (argon2id hashing)
-	MemoryGoal         map[string]GoalCheck `json:"memory_goal_peak_mib"` // worker < 200, gateway < 100
-	Errors             []ErrorEntry         `json:"errors"`
-	ErrorCount         int                  `json:"error_count"`
-	Settings           map[string]string    `json:"settings"`
-	Phases             map[string]float64   `json:"phase_seconds"`
+	ProjectionP99 map[string]float64   `json:"projection_p99_ms"`
+	Goals         []Goal               `json:"goals"`
+	Floor         *baselineResult      `json:"floor"`
+	Load          *Gate                `json:"load_average"`
+	Idle          PhaseRun             `json:"idle_lifecycles"`
+	Production    *ProductionRun       `json:"production,omitempty"` // the production profile's run (-profile production)
+	Actions       ActionsReport        `json:"actions_per_lifecycle"`
+	Endpoints     map[string]Latency   `json:"endpoints"`
+	Projection    *Projection          `json:"projection"`
+	Machine       Machine              `json:"machine"`
+	Lifecycles    LifecycleRun         `json:"lifecycles"`
+	Baseline      *baselineResult      `json:"baseline"`
+	Registration  PhaseRun             `json:"registration"`
+	OpenApps      PhaseRun             `json:"open_applications"`
+	CPUBusy       float64              `json:"cpu_busy_share_lifecycles"`     // CPU seconds of all processes / (cores × seconds)
+	MachineBusy   float64              `json:"machine_busy_share_lifecycles"` // the whole machine, other programs included
+	Sweep         []SweepPoint         `json:"concurrency_sweep"`
+	CPUSeconds    map[string]float64   `json:"cpu_seconds_lifecycles"` // CPU used per process during the lifecycle phase
+	Memory        map[string]Memory    `json:"memory"`                 // during open applications + lifecycles
+	MemoryAll     map[string]Memory    `json:"memory_registration"`    // during registration (argon2id hashing)
+	MemoryGoal    map[string]GoalCheck `json:"memory_goal_peak_mib"`   // worker < 200, gateway < 100
+	Errors        []ErrorEntry         `json:"errors"`
+	ErrorCount    int                  `json:"error_count"`
+	Settings      map[string]string    `json:"settings"`
+	Phases        map[string]float64   `json:"phase_seconds"`
+
+	// WorkerCPUWithTools is the CPU seconds of the worker and every descendant during the lifecycles, from a
+	// cpuacct cgroup: its sandboxed PDF tools included, which its own /proc times miss (0: no cgroup).
+	WorkerCPUWithTools float64 `json:"worker_cpu_s_with_pdf_tools_lifecycles,omitempty"`
 }
 
 // ActionsReport holds the per-lifecycle Temporal cost, overall and by level group, and why each action.
