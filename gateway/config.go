@@ -12,6 +12,7 @@ import (
 
 	"skillcert"
 	appconfig "skillcert/config"
+	"skillcert/internal/pprofserve"
 	"skillcert/objectstore"
 	"skillcert/workflows"
 )
@@ -22,6 +23,7 @@ type config struct {
 	HTTPAddr          string
 	MetricsAddr       string // SKILLCERT_METRICS_ADDR: the metrics listener, "off" for none
 	MetricsAddrSet    bool   // whether SKILLCERT_METRICS_ADDR was given (a default address in use is not fatal)
+	PprofAddr         string // SKILLCERT_PPROF_ADDR: loopback address of Go's profiles, "" for none
 	PublicURL         string
 	AdminPassword     string
 	PaymentSecret     string
@@ -66,6 +68,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		HTTPAddr:          env.String("SKILLCERT_HTTP_ADDR"),
 		MetricsAddr:       env.String("SKILLCERT_METRICS_ADDR"),
 		MetricsAddrSet:    strings.TrimSpace(env.Raw("SKILLCERT_METRICS_ADDR")) != "",
+		PprofAddr:         env.String("SKILLCERT_PPROF_ADDR"),
 		DatabaseURL:       env.String("DATABASE_URL"),
 		TemporalAddress:   env.String("TEMPORAL_ADDRESS"),
 		TemporalNamespace: env.String("TEMPORAL_NAMESPACE"),
@@ -146,6 +149,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return config{}, err
 	}
 	if c.Policy, err = policyFromEnv(env); err != nil {
+		return config{}, err
+	}
+	if err := pprofserve.CheckAddr(c.PprofAddr); err != nil {
 		return config{}, err
 	}
 	return c, nil

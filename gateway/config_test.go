@@ -60,17 +60,18 @@ func TestLoadConfigOverrides(t *testing.T) {
 
 func TestLoadConfigRejects(t *testing.T) {
 	for name, env := range map[string]map[string]string{
-		"short enc key":     {"SKILLCERT_ID_ENC_KEY": "tooshort"},
-		"passphrase enc":    {"SKILLCERT_ID_ENC_KEY": "a passphrase that is not 32 bytes of key"},
-		"short token key":   {"SKILLCERT_TOKEN_KEY": "short"},
-		"bad ttl":           {"SKILLCERT_TOKEN_TTL": "soon"},
-		"negative duration": {"SKILLCERT_UPLOAD_TTL": "-1m"},
-		"bad bool":          {"SKILLCERT_DEV_SEED": "maybe"},
-		"bad int":           {"SKILLCERT_RATE_LIMIT": "lots"},
-		"zero rate":         {"SKILLCERT_RATE_LIMIT": "0"},
-		"bad site code":     {"SKILLCERT_SITE_CODE": "12ab56"},
-		"bad fee table":     {"SKILLCERT_FEE_TABLE": `{"5": {"theory": -1, "skill": 1}}`},
-		"missing fee file":  {"SKILLCERT_FEE_TABLE": "/nonexistent/fees.json"},
+		"short enc key":      {"SKILLCERT_ID_ENC_KEY": "tooshort"},
+		"passphrase enc":     {"SKILLCERT_ID_ENC_KEY": "a passphrase that is not 32 bytes of key"},
+		"short token key":    {"SKILLCERT_TOKEN_KEY": "short"},
+		"bad ttl":            {"SKILLCERT_TOKEN_TTL": "soon"},
+		"negative duration":  {"SKILLCERT_UPLOAD_TTL": "-1m"},
+		"bad bool":           {"SKILLCERT_DEV_SEED": "maybe"},
+		"bad int":            {"SKILLCERT_RATE_LIMIT": "lots"},
+		"zero rate":          {"SKILLCERT_RATE_LIMIT": "0"},
+		"bad site code":      {"SKILLCERT_SITE_CODE": "12ab56"},
+		"bad fee table":      {"SKILLCERT_FEE_TABLE": `{"5": {"theory": -1, "skill": 1}}`},
+		"missing fee file":   {"SKILLCERT_FEE_TABLE": "/nonexistent/fees.json"},
+		"pprof off loopback": {"SKILLCERT_PPROF_ADDR": "0.0.0.0:6060"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := loadConfig(envOf(env)); err == nil {

@@ -18,7 +18,6 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"skillcert/codec"
-	appconfig "skillcert/config"
 	"skillcert/internal/pprofserve"
 	"skillcert/internal/tracing"
 	"skillcert/objectstore"
@@ -70,7 +69,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string) error {
 		return err
 	}
 	defer stopMetrics()
-	stopProfiles, err := pprofserve.Start(appconfig.Env(getenv).String("SKILLCERT_PPROF_ADDR"), log)
+	stopProfiles, err := pprofserve.Start(cfg.PprofAddr, log)
 	if err != nil {
 		ln.Close()
 		return err

@@ -47,3 +47,14 @@ func TestLoadConfig(t *testing.T) {
 		t.Fatal("production without keys")
 	}
 }
+
+// TestPprofAddrLoopbackOnly: profiles are never served beyond this machine; an address that is not
+// loopback stops the start, before anything is dialled.
+func TestPprofAddrLoopbackOnly(t *testing.T) {
+	for addr, ok := range map[string]bool{"": true, "127.0.0.1:6060": true, "0.0.0.0:6060": false, ":6060": false} {
+		c, err := loadConfig(func(k string) string { return map[string]string{"SKILLCERT_PPROF_ADDR": addr}[k] })
+		if (err == nil) != ok || ok && c.PprofAddr != addr {
+			t.Errorf("SKILLCERT_PPROF_ADDR=%q: %+v, %v", addr, c.PprofAddr, err)
+		}
+	}
+}

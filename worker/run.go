@@ -42,6 +42,7 @@ type config struct {
 	MetricsExplicit  bool   // set in the environment (taken → the start fails), not the default
 	CertSerialKey    []byte // keys the permutation of certificate serials (config.SerialKey); nil: the development key
 	CertSerialSource string // where CertSerialKey came from, for the start-up log
+	PprofAddr        string // SKILLCERT_PPROF_ADDR: loopback address of Go's profiles, "" for none
 }
 
 // loadConfig reads the worker's settings; the defaults and the documentation of every variable are in
@@ -66,6 +67,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if c.MaxActivities, err = env.PositiveInt("SKILLCERT_WORKER_MAX_ACTIVITIES"); err != nil {
+		return c, err
+	}
+	c.PprofAddr = env.String("SKILLCERT_PPROF_ADDR")
+	if err := pprofserve.CheckAddr(c.PprofAddr); err != nil {
 		return c, err
 	}
 	c.CertSerialKey, c.CertSerialSource, err = appconfig.SerialKey(getenv)
@@ -144,7 +149,7 @@ func Run(ctx context.Context, _ []string, getenv func(string) string) error {
 	if err := serveMetrics(ctx, cfg.MetricsAddr, cfg.MetricsExplicit, reg, logger); err != nil {
 		return err
 	}
-	stopProfiles, err := pprofserve.Start(appconfig.Env(getenv).String("SKILLCERT_PPROF_ADDR"), logger)
+	stopProfiles, err := pprofserve.Start(cfg.PprofAddr, logger)
 	if err != nil {
 		return err
 	}
