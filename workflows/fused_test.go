@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/temporal"
 
 	"skillcert"
@@ -184,4 +185,46 @@ func seqOf(recs []activities.TransitionRecord, action string) int64 {
 		}
 	}
 	return -1
+}
+
+// TestFusedSkipsTheFirstUpsertWhenStartedWithSearchAttributes: the gateway starts the workflow with its
+// search attributes (StartSearchAttributes), so a fused execution's created step does not upsert them
+// again; without them (an older gateway) it does, and a status change always does. Lean executions
+// upsert at creation either way, as their histories recorded.
+func TestFusedSkipsTheFirstUpsertWhenStartedWithSearchAttributes(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		startWithSA  bool
+		lean         bool
+		wantStatuses []string
+	}{
+		{"fused, started with them", true, false, []string{"withdrawn"}},
+		{"fused, started without", false, false, []string{"draft", "withdrawn"}},
+		{"lean, started with them", true, true, []string{"draft", "withdrawn"}},
+	} {
+		h := newHarness(t, baseInput(skillcert.Level5))
+		if c.lean {
+			h.preFused()
+		}
+		if c.startWithSA {
+			if err := h.env.SetTypedSearchAttributesOnStart(StartSearchAttributes(h.in)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var statuses []string
+		h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+			sa, _ := args.Get(0).(temporal.SearchAttributes)
+			if s, ok := sa.GetKeyword(searchStatus); ok {
+				statuses = append(statuses, s)
+			} else {
+				t.Logf("upsert %T %v", args.Get(0), args.Get(0))
+			}
+		}).Return(nil)
+		h.update(UpdateCreated, nil)
+		h.update(UpdateWithdraw, ActorRequest{Actor: applicant, Reason: "工作调动"})
+		h.run()
+		if h.status() != skillcert.StatusWithdrawn || !slices.Equal(statuses, c.wantStatuses) {
+			t.Errorf("%s: status %s, upserted statuses %v, want %v", c.name, h.status(), statuses, c.wantStatuses)
+		}
+	}
 }

@@ -79,7 +79,7 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 		return Result{}, err
 	}
 	rec := w.transitionRecord(ctx, s, from, to)
-	if to != from || w.st.Seq == 1 {
+	if to != from || w.st.Seq == 1 && !(w.fused() && w.startedWithSearchAttributes(ctx)) {
 		w.upsertSearchAttributes(ctx)
 	}
 	err = w.recordTransition(ctx, rec)
@@ -127,6 +127,28 @@ func (w *application) upsertSearchAttributes(ctx workflow.Context) {
 	if err := workflow.UpsertTypedSearchAttributes(ctx, w.searchAttributes()...); err != nil {
 		workflow.GetLogger(ctx).Warn("search attributes not updated", "error", err)
 	}
+}
+
+// StartSearchAttributes are the search attributes the gateway starts an application's workflow with: what
+// its first step would otherwise upsert (fused executions skip that upsert when they are set).
+func StartSearchAttributes(in ApplicationInput) temporal.SearchAttributes {
+	w := &application{in: in, st: State{Status: skillcert.StatusDraft}}
+	return temporal.NewSearchAttributes(w.searchAttributes()...)
+}
+
+// startedWithSearchAttributes reports whether the workflow already carries the search attributes of its
+// current state (the start set them, StartSearchAttributes), so the first step's upsert would change
+// nothing. The start event holds them, so the answer is the same on every replay.
+func (w *application) startedWithSearchAttributes(ctx workflow.Context) bool {
+	sa := workflow.GetTypedSearchAttributes(ctx)
+	for key, want := range map[temporal.SearchAttributeKeyKeyword]string{searchStatus: string(w.st.Status),
+		searchRegion: w.in.Region, searchBatch: w.in.Batch.BatchID, searchOccupation: w.in.OccupationCode} {
+		if got, ok := sa.GetKeyword(key); !ok || got != want {
+			return false
+		}
+	}
+	level, ok := sa.GetInt64(searchLevel)
+	return ok && level == int64(w.in.Level)
 }
 
 func (w *application) searchAttributes() []temporal.SearchAttributeUpdate {
