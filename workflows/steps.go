@@ -141,9 +141,12 @@ func StartSearchAttributes(in ApplicationInput) temporal.SearchAttributes {
 // nothing. The start event holds them, so the answer is the same on every replay.
 func (w *application) startedWithSearchAttributes(ctx workflow.Context) bool {
 	sa := workflow.GetTypedSearchAttributes(ctx)
-	for key, want := range map[temporal.SearchAttributeKeyKeyword]string{searchStatus: string(w.st.Status),
-		searchRegion: w.in.Region, searchBatch: w.in.Batch.BatchID, searchOccupation: w.in.OccupationCode} {
-		if got, ok := sa.GetKeyword(key); !ok || got != want {
+	keywords := []struct {
+		key  temporal.SearchAttributeKeyKeyword
+		want string
+	}{{searchStatus, string(w.st.Status)}, {searchRegion, w.in.Region}, {searchBatch, w.in.Batch.BatchID}, {searchOccupation, w.in.OccupationCode}}
+	for _, k := range keywords {
+		if got, ok := sa.GetKeyword(k.key); !ok || got != k.want {
 			return false
 		}
 	}
