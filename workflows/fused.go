@@ -1,6 +1,9 @@
 package workflows
 
 import (
+	"errors"
+
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"skillcert"
@@ -75,6 +78,9 @@ func (w *application) attachFused(ctx workflow.Context, req AttachDocumentReques
 	rule, _ := w.ruleFor(req.DocType)
 	e := &effect{inspect: &contract.InspectInput{ApplicationID: w.in.ApplicationID, DocumentID: req.DocumentID, Rule: rule}, before: w.st}
 	r, err := w.apply(ctx, step{actor: req.Actor, effect: e})
+	if transientFailure(err) {
+		return AttachDocumentResult{}, err // an outage outlasted the retries: nothing was written, try again later (503)
+	}
 	res := e.result.Inspection
 	if err != nil || res == nil {
 		return AttachDocumentResult{}, refuse(skillcert.EINVALID, "材料检查失败，请重新上传", map[string]string{"document_id": req.DocumentID})
@@ -86,6 +92,14 @@ func (w *application) attachFused(ctx workflow.Context, req AttachDocumentReques
 	}
 	return AttachDocumentResult{DocumentID: req.DocumentID, Accepted: res.Accepted, Code: res.Code, Reason: res.Reason,
 		Kind: string(res.Kind), Size: res.Size, SHA256: res.SHA256, TextChars: res.TextChars, Status: r.Status}, nil
+}
+
+// transientFailure reports whether err is a step that gave up on a failure a later attempt may not meet (a
+// timeout, or retries exhausted on a retryable error), as the gateway reads it (503, try again).
+func transientFailure(err error) bool {
+	var timeout *temporal.TimeoutError
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &timeout) || errors.As(err, &appErr) && !appErr.NonRetryable()
 }
 
 // issueInput is the certificate request of a certified application.

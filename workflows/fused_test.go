@@ -228,3 +228,36 @@ func TestFusedSkipsTheFirstUpsertWhenStartedWithSearchAttributes(t *testing.T) {
 		}
 	}
 }
+
+// TestFusedAttachOutageIsNotAVerdict: an attach step whose write keeps failing on a retryable error (the
+// database down past the inspection's retry budget) fails with that activity error, which the gateway
+// answers 503 (try again), not 422 (the file is bad); an upload refused for good (the document is not
+// there) is answered 422 with its field. Neither leaves a trace in the checklist.
+func TestFusedAttachOutageIsNotAVerdict(t *testing.T) {
+	h := newHarness(t, baseInput(skillcert.Level5))
+	h.recordErr = func(rec activities.TransitionRecord) error {
+		switch d, _ := rec.Details.(map[string]any); {
+		case d["document_id"] == docID(1):
+			return errors.New("connection refused")
+		case d["document_id"] == docID(2):
+			return temporal.NewNonRetryableApplicationError("document not found", activities.ErrInvalid, nil)
+		}
+		return nil
+	}
+	down := h.update(UpdateAttachDocument, AttachDocumentRequest{DocumentID: docID(1), DocType: skillcert.DocPhoto, ObjectKey: "k", Actor: applicant})
+	gone := h.update(UpdateAttachDocument, AttachDocumentRequest{DocumentID: docID(2), DocType: skillcert.DocPhoto, ObjectKey: "k", Actor: applicant})
+	var st State
+	h.at(time.Hour, func() { st = h.state() })
+	h.at(time.Hour, func() { h.env.CancelWorkflow() })
+	h.run()
+	var actErr *temporal.ActivityError
+	if !down.done || !errors.As(down.err, &actErr) || !transientFailure(down.err) {
+		t.Fatalf("outage answered %v, want the step's retryable activity error", down.err)
+	}
+	mustRefuse(t, "a missing document", gone, skillcert.EINVALID)
+	for _, it := range st.Checklist {
+		if it.Status != DocMissing || st.Seq != 1 {
+			t.Fatalf("a failed attach left %+v at seq %d", it, st.Seq)
+		}
+	}
+}
