@@ -2,8 +2,6 @@ package activities
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -13,8 +11,6 @@ import (
 
 	"skillcert"
 	"skillcert/contract"
-	"skillcert/internal/devstack"
-	"skillcert/objectstore"
 )
 
 // TestRecordStepOneTransaction runs the fused steps of one application against the real Postgres and
@@ -24,16 +20,10 @@ import (
 // malformed recipient: SQLSTATE 22P02) leaves its payment or certificate unwritten too.
 func TestRecordStepOneTransaction(t *testing.T) {
 	pool, applicant := testPool(t)
-	stack := devstack.ForTest(t)
 	ctx := context.Background()
-	suffix := make([]byte, 6)
-	rand.Read(suffix)
-	store, err := objectstore.Open(ctx, objectstore.Config{Endpoint: stack.MinioEndpoint, AccessKey: stack.MinioAccessKey,
-		SecretKey: stack.MinioSecretKey, Bucket: "step-" + hex.EncodeToString(suffix), Region: objectstore.DefaultRegion})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := testStore(t, "step-")
 	a := &Activities{Pool: pool, Store: store}
+	var err error
 	appID, docID, orderID := uuid.NewString(), uuid.NewString(), uuid.NewString()
 	view := map[string]any{"checklist": []map[string]any{{"doc_type": "photo", "label": "电子照片", "required": true, "status": "missing"}}}
 	step := func(seq int64, status skillcert.Status) TransitionRecord {
