@@ -288,8 +288,7 @@ const listRecentAudit = `-- name: ListRecentAudit :many
 SELECT e.id, e.application_id, e.seq, e.action, e.at, e.actor_id, e.actor_role, e.from_status, e.to_status,
        e.reason, e.details
 FROM audit_events e
-WHERE ($1::text IS NULL
-       OR EXISTS (SELECT 1 FROM applications a WHERE a.id = e.application_id AND a.region = $1::text))
+WHERE ($1::text IS NULL OR e.region = $1::text)
   AND ($2::timestamptz IS NULL
        OR (e.at, e.id) < ($2::timestamptz, $3::bigint))
 ORDER BY e.at DESC, e.id DESC
@@ -318,7 +317,8 @@ type ListRecentAuditRow struct {
 	Details       []byte    `json:"details"`
 }
 
-// The newest audit events within the scope region (NULL = all).
+// The newest audit events within the scope region (NULL = all): the events of the region's applications
+// (e.region, migration 00055; account events have none).
 func (q *Queries) ListRecentAudit(ctx context.Context, arg ListRecentAuditParams) ([]ListRecentAuditRow, error) {
 	rows, err := q.db.Query(ctx, listRecentAudit,
 		arg.ScopeRegion,

@@ -42,12 +42,12 @@ ORDER BY e.at, e.seq, e.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
 -- name: ListRecentAudit :many
--- The newest audit events within the scope region (NULL = all).
+-- The newest audit events within the scope region (NULL = all): the events of the region's applications
+-- (e.region, migration 00055; account events have none).
 SELECT e.id, e.application_id, e.seq, e.action, e.at, e.actor_id, e.actor_role, e.from_status, e.to_status,
        e.reason, e.details
 FROM audit_events e
-WHERE (sqlc.narg(scope_region)::text IS NULL
-       OR EXISTS (SELECT 1 FROM applications a WHERE a.id = e.application_id AND a.region = sqlc.narg(scope_region)::text))
+WHERE (sqlc.narg(scope_region)::text IS NULL OR e.region = sqlc.narg(scope_region)::text)
   AND (sqlc.narg(after_at)::timestamptz IS NULL
        OR (e.at, e.id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::bigint))
 ORDER BY e.at DESC, e.id DESC
