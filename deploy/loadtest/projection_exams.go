@@ -103,12 +103,25 @@ func copyExamSessions(ctx context.Context, pool *pgxpool.Pool, rng *rand.Rand, c
 			seats = append(seats, seat{s.id, int32(k + 1), rows[a].id, s.startsAt.Add(-10 * 24 * time.Hour)})
 		}
 	}
-	m, err := pool.CopyFrom(ctx, pgx.Identifier{"exam_seats"}, []string{"session_id", "seat", "application_id", "assigned_by", "assigned_at"},
+	// The seats refer to rows generated above: their foreign-key checks (one lookup in applications and one
+	// in exam_sessions per seat) are skipped, as a restore does.
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("copy exam seats: %w", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
+		return 0, 0, fmt.Errorf("copy exam seats: %w", err)
+	}
+	m, err := tx.CopyFrom(ctx, pgx.Identifier{"exam_seats"}, []string{"session_id", "seat", "application_id", "assigned_by", "assigned_at"},
 		pgx.CopyFromSlice(len(seats), func(i int) ([]any, error) {
 			s := seats[i]
 			return []any{s.session, s.n, s.app, creators[i%len(creators)], s.at}, nil
 		}))
 	if err != nil {
+		return 0, 0, fmt.Errorf("copy exam seats: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
 		return 0, 0, fmt.Errorf("copy exam seats: %w", err)
 	}
 	return int(n), int(m), nil
