@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -74,18 +73,26 @@ var (
 	}
 )
 
-// auditSteps are the events of an application in status s, oldest first.
+// auditSteps are the events of an application in status s, oldest first (shared: not to be changed).
 func auditSteps(s skillcert.Status) []auditStep {
-	end, ok := auditEnds[s]
-	if !ok {
-		return auditPath[:1]
+	if steps, ok := auditStepsByStatus[s]; ok {
+		return steps
 	}
-	steps := slices.Clone(auditPath[:end.prefix])
-	if end.final != nil {
-		steps = append(steps, *end.final)
-	}
-	return steps
+	return auditPath[:1]
 }
+
+// auditStepsByStatus are auditSteps of each status auditEnds names, made once.
+var auditStepsByStatus = func() map[skillcert.Status][]auditStep {
+	out := map[skillcert.Status][]auditStep{}
+	for s, end := range auditEnds {
+		steps := slices.Clone(auditPath[:end.prefix])
+		if end.final != nil {
+			steps = append(steps, *end.final)
+		}
+		out[s] = steps
+	}
+	return out
+}()
 
 // seated reports whether an application in status s was given an exam seat (its path passed exam_assigned).
 func seated(s skillcert.Status) bool {
@@ -245,7 +252,7 @@ func auditIndexes(ctx context.Context, tx pgx.Tx) (indexRebuild, error) {
 // writeAuditCopy writes the events as COPY text and returns the hash of the last one.
 func writeAuditCopy(w io.Writer, cat projCatalog, rows []appRow, refs []auditRef, staff []string) (string, error) {
 	prev := skillcert.AuditGenesisHash
-	var line strings.Builder
+	var line []byte // reused: one line's buffer for every event
 	nullable := func(s string) *string {
 		if s == "" {
 			return nil
@@ -269,23 +276,23 @@ func writeAuditCopy(w io.Writer, cat projCatalog, rows []appRow, refs []auditRef
 			ToStatus: nullable(string(st.to)), Reason: nullable(st.reason), Details: nullable(st.details)}
 		rec.Hash = skillcert.AuditHash(rec)
 		prev = rec.Hash
-		line.Reset()
+		line = line[:0]
 		at := time.UnixMicro(ref.at).UTC().Format("2006-01-02 15:04:05.000000+00")
 		region := cat.regionOf(r) // as the insert trigger of migration 00055 sets it
 		for k, v := range []*string{nullable(strconv.FormatInt(rec.ChainSeq, 10)), &rec.Subject, &rec.ApplicationID,
 			nullable(strconv.FormatInt(rec.Seq, 10)), &rec.Action, &at, rec.ActorID, &rec.ActorRole, rec.FromStatus,
 			rec.ToStatus, rec.Reason, rec.Details, nullable(strconv.FormatInt(rec.ChainSeq, 10)), &rec.PrevHash, &rec.Hash, &region} {
 			if k > 0 {
-				line.WriteByte('\t')
+				line = append(line, '\t')
 			}
 			if v == nil {
-				line.WriteString(`\N`)
+				line = append(line, `\N`...)
 			} else {
-				line.WriteString(*v) // no value holds a tab, newline or backslash
+				line = append(line, *v...) // no value holds a tab, newline or backslash
 			}
 		}
-		line.WriteByte('\n')
-		if _, err := io.WriteString(w, line.String()); err != nil {
+		line = append(line, '\n')
+		if _, err := w.Write(line); err != nil {
 			return "", err
 		}
 	}
