@@ -54,6 +54,16 @@ func TestKeysetPlansUseIndexes(t *testing.T) {
 			_, err := q.ListRecentAudit(ctx, db.ListRecentAuditParams{AfterAt: &at, AfterID: &n, Lim: 51})
 			return err
 		},
+		"recent audit in a region": func(q *db.Queries) error {
+			_, err := q.ListRecentAudit(ctx, db.ListRecentAuditParams{ScopeRegion: &region, AfterAt: &at, AfterID: &n, Lim: 51})
+			return err
+		},
+		"exam sessions of a batch, occupation and level": func(q *db.Queries) error {
+			batch, occupation, level := "2026-1", "4-07-05-01", int32(5)
+			_, err := q.ListExamSessions(ctx, db.ListExamSessionsParams{BatchID: &batch, OccupationCode: &occupation, Level: &level,
+				AfterAt: &at, AfterID: &id, Lim: 51})
+			return err
+		},
 		"exam sessions": func(q *db.Queries) error {
 			_, err := q.ListExamSessions(ctx, db.ListExamSessionsParams{AfterAt: &at, AfterID: &id, Lim: 51})
 			return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"skillcert/schema/capture"
@@ -26,7 +27,7 @@ type Plan struct {
 }
 
 // seqScanPattern finds sequential scans of the big tables.
-var seqScanPattern = regexp.MustCompile(`(?m)Seq Scan on (applications|tasks|certificates)\b`)
+var seqScanPattern = regexp.MustCompile(`(?m)Seq Scan on (applications|tasks|certificates|audit_events|exam_sessions|exam_seats)\b`)
 
 // seqScans lists the big tables read sequentially in a plan text.
 func seqScans(plan string) []string {
@@ -103,7 +104,7 @@ func planText(ctx context.Context, q querier, sql string, args ...any) (string, 
 }
 
 // literal writes a query argument as an SQL literal for EXECUTE: NULL for nil pointers, quoted strings,
-// numbers, booleans, timestamps, text arrays.
+// numbers, booleans, timestamps, dates, text arrays.
 func literal(v any) (string, error) {
 	switch t := v.(type) {
 	case nil:
@@ -124,6 +125,16 @@ func literal(v any) (string, error) {
 		return strconv.Itoa(int(*t)), nil
 	case int64:
 		return strconv.FormatInt(t, 10), nil
+	case *int64:
+		if t == nil {
+			return "NULL", nil
+		}
+		return strconv.FormatInt(*t, 10), nil
+	case pgtype.Date: // the overdue filter of the exam-session list
+		if !t.Valid {
+			return "NULL", nil
+		}
+		return quote(t.Time.Format(time.DateOnly)) + "::date", nil
 	case int:
 		return strconv.Itoa(t), nil
 	case bool:

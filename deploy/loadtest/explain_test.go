@@ -6,13 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"skillcert/schema/capture"
 	"skillcert/schema/db"
 )
 
 func TestLiteral(t *testing.T) {
 	s, empty := "呼和浩特市", (*string)(nil)
-	n := int32(3)
+	n, id := int32(3), int64(4950)
 	at := time.Date(2026, 11, 29, 14, 30, 0, 500e6, time.FixedZone("CST", 8*3600))
 	tests := []struct {
 		in   any
@@ -22,6 +24,8 @@ func TestLiteral(t *testing.T) {
 		{(*int32)(nil), "NULL"}, {int64(-4), "-4"}, {true, "true"},
 		{[]string{"city_reviewer", "a'b"}, "ARRAY['city_reviewer', 'a''b']::text[]"}, {[]string(nil), "NULL"},
 		{(*time.Time)(nil), "NULL"}, {&at, "'2026-11-29T06:30:00.5Z'::timestamptz"},
+		{&id, "4950"}, {(*int64)(nil), "NULL"}, {pgtype.Date{}, "NULL"},
+		{pgtype.Date{Time: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Valid: true}, "'2026-11-29'::date"},
 	}
 	for _, tt := range tests {
 		got, err := literal(tt.in)

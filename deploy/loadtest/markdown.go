@@ -134,8 +134,10 @@ func dirty(d bool) string {
 // projectionMarkdown renders the million-row table: one p50/p99 pair per gateway variant.
 func projectionMarkdown(b *strings.Builder, pr *Projection) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	p("\nProjection at %d applications, %d open tasks, %d certificates (up to %d sequential requests per endpoint, ms):\n\n",
-		pr.Loaded.Applications, pr.Loaded.OpenTasks, pr.Loaded.Certificates, pr.Requests)
+	p("\nProjection at %d applications, %d open tasks, %d certificates, %d audit events, %d exam sessions with %d seats "+
+		"(loaded in %.0f s, of it %.0f s audit and %.0f s exam sessions; up to %d sequential requests per endpoint, ms):\n\n",
+		pr.Loaded.Applications, pr.Loaded.OpenTasks, pr.Loaded.Certificates, pr.Loaded.AuditEvents, pr.Loaded.ExamSessions,
+		pr.Loaded.ExamSeats, pr.Loaded.LoadSeconds, pr.Loaded.AuditSecs, pr.Loaded.ExamSecs, pr.Requests)
 	p("| query |")
 	for _, v := range pr.Variants {
 		p(" %s p50 / p99 |", v.Name)

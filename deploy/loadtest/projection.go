@@ -53,11 +53,12 @@ var goalQueries = []string{"inbox, first page", "inbox, page 100", "admin search
 
 // projectionQuery is one measured endpoint: how to make its requests, and the query the gateway runs for it.
 type projectionQuery struct {
-	name    string
-	admin   bool // sent by the admin (else by the region's city reviewer; verification is public)
-	public  bool
-	path    func(i int) string
-	capture func(q *db.Queries) error // calls the generated query with the handler's parameters
+	name       string
+	admin      bool // sent by the admin (else by the region's city reviewer; verification is public)
+	supervisor bool // sent by the region's supervisor
+	public     bool
+	path       func(i int) string
+	capture    func(q *db.Queries) error // calls the generated query with the handler's parameters
 }
 
 // projectionQueries are the measured endpoints over the loaded data.
@@ -119,14 +120,20 @@ func measureProjection(ctx context.Context, env *runEnv, apps, tasks, requests i
 	if out.Loaded, err = loadProjection(ctx, pool, apps, tasks, time.Now()); err != nil {
 		return out, err
 	}
-	env.logf("projection: loaded in %.0f s (+ %.0f s VACUUM ANALYZE; all-visible %v): %d applications, %d open tasks, %d certificates",
-		out.Loaded.LoadSeconds, out.Loaded.VacuumSecs, out.Loaded.AllVisible, out.Loaded.Applications, out.Loaded.OpenTasks, out.Loaded.Certificates)
+	env.logf("projection: loaded in %.0f s (%.0f s audit, %.0f s exam sessions; + %.0f s VACUUM ANALYZE; all-visible %v): %d applications, %d open tasks, %d certificates, %d audit events, %d exam sessions, %d seats",
+		out.Loaded.LoadSeconds, out.Loaded.AuditSecs, out.Loaded.ExamSecs, out.Loaded.VacuumSecs, out.Loaded.AllVisible, out.Loaded.Applications, out.Loaded.OpenTasks,
+		out.Loaded.Certificates, out.Loaded.AuditEvents, out.Loaded.ExamSessions, out.Loaded.ExamSeats)
 	queries := projectionQueries(ctx, out.Loaded.inboxRegion, out.Loaded.certNumbers)
 	lists, err := listProjectionQueries(ctx, pool, out.Loaded.inboxRegion) // projection_lists.go
 	if err != nil {
 		return out, err
 	}
 	queries = append(queries, lists...)
+	audit, err := auditProjectionQueries(ctx, pool, out.Loaded.inboxRegion) // projection_audit_lists.go
+	if err != nil {
+		return out, err
+	}
+	queries = append(queries, audit...)
 	for _, pq := range queries {
 		c := &capture.Statement{}
 		if err := pq.capture(db.New(c)); err != capture.ErrCaptured {
@@ -171,11 +178,17 @@ func measureVariant(ctx context.Context, env *runEnv, v Variant, dbURL string, f
 	if err != nil {
 		return v, fmt.Errorf("projection gateway: %w", err)
 	}
-	var reviewer account
+	var reviewer, supervisor account
 	if first {
 		reviewer, err = createStaff(ctx, api, admin, "projcity", region+"初审员", "city_reviewer", region, "")
+		if err == nil {
+			supervisor, err = createStaff(ctx, api, admin, "projsuper", region+"监督员", "supervisor", region, "")
+		}
 	} else {
 		reviewer, err = login(ctx, api, "projcity", staffPassword)
+		if err == nil {
+			supervisor, err = login(ctx, api, "projsuper", staffPassword)
+		}
 	}
 	if err != nil {
 		return v, fmt.Errorf("projection gateway: %w", err)
@@ -187,6 +200,8 @@ func measureVariant(ctx context.Context, env *runEnv, v Variant, dbURL string, f
 		switch {
 		case pq.admin:
 			token = admin.Token
+		case pq.supervisor:
+			token = supervisor.Token
 		case pq.public:
 			token = ""
 		}

@@ -20,6 +20,11 @@ type loadedProjection struct {
 	Applicants   int                `json:"applicants"`
 	OpenTasks    int                `json:"open_tasks"`
 	Certificates int                `json:"certificates"`
+	AuditEvents  int                `json:"audit_events"`
+	ExamSessions int                `json:"exam_sessions"`
+	ExamSeats    int                `json:"exam_seats"`
+	AuditSecs    float64            `json:"audit_load_seconds"`         // part of LoadSeconds
+	ExamSecs     float64            `json:"exam_sessions_load_seconds"` // part of LoadSeconds
 	LoadSeconds  float64            `json:"load_seconds"`
 	VacuumSecs   float64            `json:"vacuum_analyze_seconds"`
 	AllVisible   map[string]float64 `json:"all_visible_share"` // pages marked all-visible after VACUUM
@@ -99,6 +104,16 @@ func loadProjection(ctx context.Context, pool *pgxpool.Pool, apps, tasks int, no
 	if out.Certificates, out.certNumbers, err = copyCertificates(ctx, pool, rng, cat, rows); err != nil {
 		return out, err
 	}
+	auditStart := time.Now()
+	if out.AuditEvents, err = copyAudit(ctx, pool, rng, cat, rows); err != nil { // projection_audit.go
+		return out, err
+	}
+	out.AuditSecs = round2(time.Since(auditStart).Seconds())
+	examStart := time.Now()
+	if out.ExamSessions, out.ExamSeats, err = copyExamSessions(ctx, pool, rng, cat, rows); err != nil { // projection_exams.go
+		return out, err
+	}
+	out.ExamSecs = round2(time.Since(examStart).Seconds())
 	if err := countProjection(ctx, pool); err != nil {
 		return out, err
 	}
@@ -121,7 +136,7 @@ func loadProjection(ctx context.Context, pool *pgxpool.Pool, apps, tasks int, no
 }
 
 // bigTables are the tables the synthetic data fills.
-var bigTables = []string{"users", "applications", "tasks", "certificates"}
+var bigTables = []string{"users", "applications", "tasks", "certificates", "audit_events", "exam_sessions", "exam_seats"}
 
 // vacuumAll waits for running autovacuum workers of the database, vacuums and analyzes the big tables,
 // turns autovacuum back on, and returns the share of each table's pages marked all-visible (a steady

@@ -287,13 +287,14 @@ func (q *Queries) ListAuditEvents(ctx context.Context, applicationID string) ([]
 const listRecentAudit = `-- name: ListRecentAudit :many
 SELECT e.id, e.application_id, e.seq, e.action, e.at, e.actor_id, e.actor_role, e.from_status, e.to_status,
        e.reason, e.details
-FROM audit_events e
-WHERE ($1::text IS NULL
-       OR EXISTS (SELECT 1 FROM applications a WHERE a.id = e.application_id AND a.region = $1::text))
-  AND ($2::timestamptz IS NULL
-       OR (e.at, e.id) < ($2::timestamptz, $3::bigint))
-ORDER BY e.at DESC, e.id DESC
-LIMIT $5 OFFSET $4
+FROM (SELECT r.at, r.id FROM audit_events r
+      WHERE ($1::text IS NULL OR r.region = $1::text)
+        AND ($2::timestamptz IS NULL
+             OR (r.at, r.id) < ($2::timestamptz, $3::bigint))
+      ORDER BY r.at DESC, r.id DESC
+      LIMIT $5 OFFSET $4) p
+JOIN audit_events e ON e.id = p.id
+ORDER BY p.at DESC, p.id DESC
 `
 
 type ListRecentAuditParams struct {
@@ -318,7 +319,9 @@ type ListRecentAuditRow struct {
 	Details       []byte    `json:"details"`
 }
 
-// The newest audit events within the scope region (NULL = all).
+// The newest audit events within the scope region (NULL = all): the events of the region's applications
+// (e.region, migration 00055; account events have none). The page is chosen from the index alone (the
+// rows an OFFSET skips are never read from the table), then its events are read.
 func (q *Queries) ListRecentAudit(ctx context.Context, arg ListRecentAuditParams) ([]ListRecentAuditRow, error) {
 	rows, err := q.db.Query(ctx, listRecentAudit,
 		arg.ScopeRegion,

@@ -105,18 +105,20 @@ const listExamSessions = `-- name: ListExamSessions :many
 SELECT s.id, s.batch_id, s.region, s.occupation_code, s.level, s.starts_at, s.venue, s.capacity, s.roster_due_on,
        s.roster_due_estimated, s.roster_submitted_at, s.roster_submitted_by, s.created_by, s.created_at,
        (SELECT count(*) FROM exam_seats es WHERE es.session_id = s.id)::int AS seated
-FROM exam_sessions s
-WHERE ($1::text IS NULL OR s.region = $1::text)
-  AND ($2::text IS NULL OR s.region = $2::text)
-  AND ($3::text IS NULL OR s.batch_id = $3::text)
-  AND ($4::text IS NULL OR s.occupation_code = $4::text)
-  AND ($5::int IS NULL OR s.level = $5::int)
-  AND ($6::date IS NULL
-       OR (s.roster_submitted_at IS NULL AND s.roster_due_on < $6::date))
-  AND ($7::timestamptz IS NULL
-       OR (s.starts_at, s.id) > ($7::timestamptz, $8::uuid))
-ORDER BY s.starts_at, s.id
-LIMIT $10 OFFSET $9
+FROM (SELECT k.starts_at, k.id FROM exam_sessions k
+      WHERE ($1::text IS NULL OR k.region = $1::text)
+        AND ($2::text IS NULL OR k.region = $2::text)
+        AND ($3::text IS NULL OR k.batch_id = $3::text)
+        AND ($4::text IS NULL OR k.occupation_code = $4::text)
+        AND ($5::int IS NULL OR k.level = $5::int)
+        AND ($6::date IS NULL
+             OR (k.roster_submitted_at IS NULL AND k.roster_due_on < $6::date))
+        AND ($7::timestamptz IS NULL
+             OR (k.starts_at, k.id) > ($7::timestamptz, $8::uuid))
+      ORDER BY k.starts_at, k.id
+      LIMIT $10 OFFSET $9) p
+JOIN exam_sessions s ON s.id = p.id
+ORDER BY p.starts_at, p.id
 `
 
 type ListExamSessionsParams struct {
@@ -151,7 +153,9 @@ type ListExamSessionsRow struct {
 }
 
 // Sessions within the scope region (NULL = all), filtered; overdue_on (a date) keeps only sessions whose
-// roster is not submitted and was due before that day.
+// roster is not submitted and was due before that day. The page is chosen first, from an index where the
+// filters allow (the rows an OFFSET skips are not read from the table nor their seats counted), then its
+// sessions are read and their seats counted.
 func (q *Queries) ListExamSessions(ctx context.Context, arg ListExamSessionsParams) ([]ListExamSessionsRow, error) {
 	rows, err := q.db.Query(ctx, listExamSessions,
 		arg.ScopeRegion,

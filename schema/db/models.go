@@ -72,6 +72,8 @@ type AuditEvent struct {
 	ChainSeq int64  `json:"chain_seq"`
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash"`
+	// region of the application (NULL for account events); set by the insert trigger
+	Region *string `json:"region"`
 }
 
 type Batch struct {

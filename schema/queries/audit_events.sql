@@ -42,13 +42,16 @@ ORDER BY e.at, e.seq, e.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
 -- name: ListRecentAudit :many
--- The newest audit events within the scope region (NULL = all).
+-- The newest audit events within the scope region (NULL = all): the events of the region's applications
+-- (e.region, migration 00055; account events have none). The page is chosen from the index alone (the
+-- rows an OFFSET skips are never read from the table), then its events are read.
 SELECT e.id, e.application_id, e.seq, e.action, e.at, e.actor_id, e.actor_role, e.from_status, e.to_status,
        e.reason, e.details
-FROM audit_events e
-WHERE (sqlc.narg(scope_region)::text IS NULL
-       OR EXISTS (SELECT 1 FROM applications a WHERE a.id = e.application_id AND a.region = sqlc.narg(scope_region)::text))
-  AND (sqlc.narg(after_at)::timestamptz IS NULL
-       OR (e.at, e.id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::bigint))
-ORDER BY e.at DESC, e.id DESC
-LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+FROM (SELECT r.at, r.id FROM audit_events r
+      WHERE (sqlc.narg(scope_region)::text IS NULL OR r.region = sqlc.narg(scope_region)::text)
+        AND (sqlc.narg(after_at)::timestamptz IS NULL
+             OR (r.at, r.id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::bigint))
+      ORDER BY r.at DESC, r.id DESC
+      LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off)) p
+JOIN audit_events e ON e.id = p.id
+ORDER BY p.at DESC, p.id DESC;
