@@ -257,35 +257,87 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) error {
 }
 
 const listInboxTasks = `-- name: ListInboxTasks :many
-SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
+WITH q AS MATERIALIZED (
+    SELECT $1::text !~ '^[0-9a-f-]*$'
+           AND NOT EXISTS (SELECT 1 FROM occupations WHERE code = $1::text)
+           AND (SELECT count(*) FROM (SELECT 1 FROM users u
+                                      WHERE name_grams(u.name) @> name_query_grams($1::text)
+                                        AND u.name LIKE '%' || like_literal($1::text) || '%'
+                                      LIMIT coalesce($2::int, 1000)) m)
+               < coalesce($2::int, 1000) AS by_name
+    WHERE $1::text IS NOT NULL
+)
+(SELECT page.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, page.created_at, t.due_at,
+       a.occupation_code, a.level, a.status AS application_status
+FROM (SELECT p.id, p.created_at FROM tasks p
+      WHERE $1::text IS NULL
+        AND ($3::text[] IS NULL OR p.role = ANY ($3::text[]))
+        AND ($4::text IS NULL OR p.region = $4::text)
+        AND ($5::text IS NULL OR p.type = $5::text)
+        AND (CASE WHEN $6::text IS NULL THEN p.status IN ('open','claimed')
+                  ELSE p.status = $6::text END)
+        AND ($7::text IS NULL OR p.region = $7::text)
+        AND ($8::uuid IS NULL OR p.application_id = $8::uuid)
+        AND ($9::timestamptz IS NULL
+             OR (p.created_at, p.id) > ($9::timestamptz, $10::uuid))
+      ORDER BY p.created_at, p.id
+      LIMIT $12 OFFSET $11) page
+JOIN tasks t ON t.id = page.id
+JOIN applications a ON a.id = t.application_id
+ORDER BY page.created_at, page.id)
+UNION ALL
+(SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
 FROM tasks t
 JOIN applications a ON a.id = t.application_id
-WHERE ($1::text[] IS NULL OR t.role = ANY ($1::text[]))
-  AND ($2::text IS NULL OR t.region = $2::text)
-  AND ($3::text IS NULL OR t.type = $3::text)
-  AND (CASE WHEN $4::text IS NULL THEN t.status IN ('open','claimed')
-            ELSE t.status = $4::text END)
-  AND ($5::text IS NULL OR t.region = $5::text)
-  AND ($6::uuid IS NULL OR t.application_id = $6::uuid)
-  AND ($7::text IS NULL
-       OR a.id::text LIKE $7::text || '%'
-       OR a.occupation_code = $7::text
-       OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id AND u.name LIKE '%' || $7::text || '%'))
-  AND ($8::timestamptz IS NULL
-       OR (t.created_at, t.id) > ($8::timestamptz, $9::uuid))
+WHERE $1::text IS NOT NULL AND (SELECT by_name FROM q)
+  AND a.applicant_id IN (SELECT u.id FROM users u
+                         WHERE name_grams(u.name) @> name_query_grams($1::text)
+                           AND u.name LIKE '%' || like_literal($1::text) || '%')
+  AND ($3::text[] IS NULL OR t.role = ANY ($3::text[]))
+  AND ($4::text IS NULL OR t.region = $4::text)
+  AND ($5::text IS NULL OR t.type = $5::text)
+  AND (CASE WHEN $6::text IS NULL THEN t.status IN ('open','claimed')
+            ELSE t.status = $6::text END)
+  AND ($7::text IS NULL OR t.region = $7::text)
+  AND ($8::uuid IS NULL OR t.application_id = $8::uuid)
+  AND ($9::timestamptz IS NULL
+       OR (t.created_at, t.id) > ($9::timestamptz, $10::uuid))
 ORDER BY t.created_at, t.id
-LIMIT $11 OFFSET $10
+LIMIT $12 OFFSET $11)
+UNION ALL
+(SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
+       a.occupation_code, a.level, a.status AS application_status
+FROM tasks t
+JOIN applications a ON a.id = t.application_id
+WHERE $1::text IS NOT NULL AND NOT (SELECT by_name FROM q)
+  AND (a.id::text LIKE like_literal($1::text) || '%'
+       OR a.occupation_code = $1::text
+       OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id
+                                         AND u.name LIKE '%' || like_literal($1::text) || '%'))
+  AND ($3::text[] IS NULL OR t.role = ANY ($3::text[]))
+  AND ($4::text IS NULL OR t.region = $4::text)
+  AND ($5::text IS NULL OR t.type = $5::text)
+  AND (CASE WHEN $6::text IS NULL THEN t.status IN ('open','claimed')
+            ELSE t.status = $6::text END)
+  AND ($7::text IS NULL OR t.region = $7::text)
+  AND ($8::uuid IS NULL OR t.application_id = $8::uuid)
+  AND ($9::timestamptz IS NULL
+       OR (t.created_at, t.id) > ($9::timestamptz, $10::uuid))
+ORDER BY t.created_at, t.id
+LIMIT $12 OFFSET $11)
+ORDER BY created_at, id
 `
 
 type ListInboxTasksParams struct {
+	Q             *string    `json:"q"`
+	NameBound     *int32     `json:"name_bound"`
 	Roles         []string   `json:"roles"`
 	ScopeRegion   *string    `json:"scope_region"`
 	Type          *string    `json:"type"`
 	Status        *string    `json:"status"`
 	Region        *string    `json:"region"`
 	ApplicationID *string    `json:"application_id"`
-	Q             *string    `json:"q"`
 	AfterAt       *time.Time `json:"after_at"`
 	AfterID       *string    `json:"after_id"`
 	Off           int32      `json:"off"`
@@ -308,16 +360,26 @@ type ListInboxTasksRow struct {
 }
 
 // The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
-// first; after_at/after_id (keyset paging) start after that task.
+// first; after_at/after_id (keyset paging) start after that task. q matches an application ID prefix, an
+// occupation code, or a part of the applicant's name, all literally (LIKE's wildcards are escaped).
+// Exactly one of three halves answers, each with its own page:
+//   - no q: the page's task IDs come from the inbox index alone (an OFFSET over index entries is cheap, one
+//     over joined rows is not), and only those tasks are joined with their applications;
+//   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that
+//     fewer than name_bound names contain (NULL = 1000; 0 forces the walk below): from those accounts
+//     (users_name_grams) to their applications' tasks;
+//   - any other q (many matching names, an ID prefix, an occupation code): the inbox in order, testing each
+//     task, which finds a page of common matches soon.
 func (q *Queries) ListInboxTasks(ctx context.Context, arg ListInboxTasksParams) ([]ListInboxTasksRow, error) {
 	rows, err := q.db.Query(ctx, listInboxTasks,
+		arg.Q,
+		arg.NameBound,
 		arg.Roles,
 		arg.ScopeRegion,
 		arg.Type,
 		arg.Status,
 		arg.Region,
 		arg.ApplicationID,
-		arg.Q,
 		arg.AfterAt,
 		arg.AfterID,
 		arg.Off,

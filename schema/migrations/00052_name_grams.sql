@@ -1,0 +1,31 @@
+-- +goose Up
+-- Substring search of Chinese names (the inbox's q). The cluster runs without a locale, so pg_trgm indexes no
+-- CJK characters; instead each name is indexed by its characters and its pairs of adjacent characters (GIN).
+-- A query string of one character looks that character up, a longer one every pair of adjacent characters in
+-- it: a name containing the string contains them all, and LIKE rechecks the few names that merely have them.
+
+-- name_grams is what the index holds of a name: its characters and its pairs of adjacent characters.
+CREATE FUNCTION name_grams(s text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ARRAY(SELECT substr(s, i, n)
+             FROM generate_series(1, char_length(s)) AS i, (VALUES (1), (2)) AS g (n)
+             WHERE i + n - 1 <= char_length(s));
+
+-- name_query_grams is what a name containing s must hold: s when it is one character, else its pairs.
+CREATE FUNCTION name_query_grams(s text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN char_length(s) < 2 THEN ARRAY[s]
+            ELSE ARRAY(SELECT substr(s, i, 2) FROM generate_series(1, char_length(s) - 1) AS i) END;
+
+-- like_literal escapes LIKE's wildcards (and the escape character), so that s matches only itself.
+CREATE FUNCTION like_literal(s text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN replace(replace(replace(s, '\', '\\'), '%', '\%'), '_', '\_');
+
+CREATE INDEX users_name_grams ON users USING gin (name_grams(name));
+
+-- +goose Down
+DROP INDEX users_name_grams;
+DROP FUNCTION like_literal(text);
+DROP FUNCTION name_query_grams(text);
+DROP FUNCTION name_grams(text);
