@@ -68,6 +68,22 @@ func TestInboxSearch(t *testing.T) {
 	if got, _ := ids(t, s.admin, "鲜于翠翎", client.Paging{}); !slices.Equal(got, []string{full}) {
 		t.Errorf("admin q=鲜于翠翎: %v", got)
 	}
+	t.Run("admin search by masked name", func(t *testing.T) {
+		for q, want := range map[string][]string{
+			"鲜**翎": {full},         // by the characters shown
+			"*翎":   {given, other}, // a leading mask
+			"鲜*":   {other},        // by the first character
+			"翠*":   {given},
+			"鲜*翠":  nil,
+		} {
+			got, _ := searchIDs(t, g, s.admin, client.ApplicationFilter{BatchID: s.batch, Q: q}, client.Paging{})
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("admin search q=%q: %v, want %v", q, got, want)
+			}
+		}
+	})
 	t.Run("paging", func(t *testing.T) {
 		var seen []string
 		for page := 1; page <= 3; page++ {

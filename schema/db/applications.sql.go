@@ -450,7 +450,10 @@ FROM (SELECT m.id, m.created_at
             UNION
             SELECT x.id, x.created_at, x.region, x.status, x.level, x.occupation_code, x.batch_id
             FROM users v JOIN applications x ON x.applicant_id = v.id
-            WHERE $14::text IS NOT NULL AND v.name LIKE $14::text) m
+            WHERE $14::text IS NOT NULL AND v.name LIKE $14::text
+              AND (($14::text ~ '^[^_]'
+                    AND cardinality(name_pattern_grams($14::text)) < 2)
+                   OR name_grams(v.name) @> name_pattern_grams($14::text))) m
       WHERE $3::boolean
         AND ($4::text IS NULL OR m.region = $4::text)
         AND ($5::text IS NULL OR m.status = $5::text)
@@ -513,7 +516,10 @@ type SearchApplicationsRow struct {
 // second, whose matches come from the indexes of each kind of term (the ID range of the prefix, the phone,
 // the name) rather than from testing every application in order; the other half is planned away. The second
 // half picks its page from index entries (users_name_pattern_id, applications_applicant_search) and reads
-// the rows of that page only.
+// the rows of that page only. A masked name showing one character or one pair first ('张*') is looked up by
+// that prefix (users_name_pattern_id, index entries only); any other ('张*伟', '*伟') by the characters it
+// shows (users_name_grams). The planner cannot choose between the two itself: it takes the LIKE and the
+// grams for independent and expects next to no match when both are there.
 func (q *Queries) SearchApplications(ctx context.Context, arg SearchApplicationsParams) ([]SearchApplicationsRow, error) {
 	rows, err := q.db.Query(ctx, searchApplications,
 		arg.Off,

@@ -17,6 +17,15 @@ CREATE FUNCTION name_query_grams(s text) RETURNS text[]
 RETURN CASE WHEN char_length(s) < 2 THEN ARRAY[s]
             ELSE ARRAY(SELECT substr(s, i, 2) FROM generate_series(1, char_length(s) - 1) AS i) END;
 
+-- name_pattern_grams is what a name matching the LIKE pattern p (with _ for any one character, as the admin
+-- search's masked names are) must hold: the grams of each run of known characters. A pattern with % or an
+-- escape holds no run it can vouch for: the empty array, which every name contains.
+CREATE FUNCTION name_pattern_grams(p text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN p ~ '[%\\]' THEN '{}'::text[]
+            ELSE ARRAY(SELECT g FROM regexp_split_to_table(p, '_') AS run, unnest(name_query_grams(run)) AS g
+                       WHERE run <> '') END;
+
 -- like_literal escapes LIKE's wildcards (and the escape character), so that s matches only itself.
 CREATE FUNCTION like_literal(s text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -27,5 +36,6 @@ CREATE INDEX users_name_grams ON users USING gin (name_grams(name));
 -- +goose Down
 DROP INDEX users_name_grams;
 DROP FUNCTION like_literal(text);
+DROP FUNCTION name_pattern_grams(text);
 DROP FUNCTION name_query_grams(text);
 DROP FUNCTION name_grams(text);

@@ -90,7 +90,10 @@ SELECT id, region, status, level, view FROM applications WHERE id = ANY (@ids::u
 -- second, whose matches come from the indexes of each kind of term (the ID range of the prefix, the phone,
 -- the name) rather than from testing every application in order; the other half is planned away. The second
 -- half picks its page from index entries (users_name_pattern_id, applications_applicant_search) and reads
--- the rows of that page only.
+-- the rows of that page only. A masked name showing one character or one pair first ('张*') is looked up by
+-- that prefix (users_name_pattern_id, index entries only); any other ('张*伟', '*伟') by the characters it
+-- shows (users_name_grams). The planner cannot choose between the two itself: it takes the LIKE and the
+-- grams for independent and expects next to no match when both are there.
 (SELECT a.id, a.status, a.batch_id, a.region, a.employer, a.occupation_code, o.name AS occupation_name, a.level,
        a.pathway, a.certificate_number, a.exam_session_id, a.seat, a.created_at, a.updated_at, u.name AS applicant_name
 FROM applications a
@@ -125,7 +128,10 @@ FROM (SELECT m.id, m.created_at
             UNION
             SELECT x.id, x.created_at, x.region, x.status, x.level, x.occupation_code, x.batch_id
             FROM users v JOIN applications x ON x.applicant_id = v.id
-            WHERE sqlc.narg(name_pattern)::text IS NOT NULL AND v.name LIKE sqlc.narg(name_pattern)::text) m
+            WHERE sqlc.narg(name_pattern)::text IS NOT NULL AND v.name LIKE sqlc.narg(name_pattern)::text
+              AND ((sqlc.narg(name_pattern)::text ~ '^[^_]'
+                    AND cardinality(name_pattern_grams(sqlc.narg(name_pattern)::text)) < 2)
+                   OR name_grams(v.name) @> name_pattern_grams(sqlc.narg(name_pattern)::text))) m
       WHERE sqlc.arg(has_q)::boolean
         AND (sqlc.narg(scope_region)::text IS NULL OR m.region = sqlc.narg(scope_region)::text)
         AND (sqlc.narg(status)::text IS NULL OR m.status = sqlc.narg(status)::text)
