@@ -266,20 +266,23 @@ WITH q AS MATERIALIZED (
                                       LIMIT coalesce($2::int, 1000)) m)
                < coalesce($2::int, 1000) AS by_name
     WHERE $1::text IS NOT NULL
+), inbox AS NOT MATERIALIZED (
+    SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at
+    FROM tasks t
+    WHERE ($3::text[] IS NULL OR t.role = ANY ($3::text[]))
+      AND ($4::text IS NULL OR t.region = $4::text)
+      AND ($5::text IS NULL OR t.type = $5::text)
+      AND (CASE WHEN $6::text IS NULL THEN t.status IN ('open','claimed')
+                ELSE t.status = $6::text END)
+      AND ($7::text IS NULL OR t.region = $7::text)
+      AND ($8::uuid IS NULL OR t.application_id = $8::uuid)
+      AND ($9::timestamptz IS NULL
+           OR (t.created_at, t.id) > ($9::timestamptz, $10::uuid))
 )
 (SELECT page.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, page.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
-FROM (SELECT p.id, p.created_at FROM tasks p
+FROM (SELECT p.id, p.created_at FROM inbox p
       WHERE $1::text IS NULL
-        AND ($3::text[] IS NULL OR p.role = ANY ($3::text[]))
-        AND ($4::text IS NULL OR p.region = $4::text)
-        AND ($5::text IS NULL OR p.type = $5::text)
-        AND (CASE WHEN $6::text IS NULL THEN p.status IN ('open','claimed')
-                  ELSE p.status = $6::text END)
-        AND ($7::text IS NULL OR p.region = $7::text)
-        AND ($8::uuid IS NULL OR p.application_id = $8::uuid)
-        AND ($9::timestamptz IS NULL
-             OR (p.created_at, p.id) > ($9::timestamptz, $10::uuid))
       ORDER BY p.created_at, p.id
       LIMIT $12 OFFSET $11) page
 JOIN tasks t ON t.id = page.id
@@ -288,42 +291,24 @@ ORDER BY page.created_at, page.id)
 UNION ALL
 (SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
-FROM tasks t
+FROM inbox t
 JOIN applications a ON a.id = t.application_id
 WHERE $1::text IS NOT NULL AND (SELECT by_name FROM q)
   AND a.applicant_id IN (SELECT u.id FROM users u
                          WHERE name_grams(u.name) @> name_query_grams($1::text)
                            AND u.name LIKE '%' || like_literal($1::text) || '%')
-  AND ($3::text[] IS NULL OR t.role = ANY ($3::text[]))
-  AND ($4::text IS NULL OR t.region = $4::text)
-  AND ($5::text IS NULL OR t.type = $5::text)
-  AND (CASE WHEN $6::text IS NULL THEN t.status IN ('open','claimed')
-            ELSE t.status = $6::text END)
-  AND ($7::text IS NULL OR t.region = $7::text)
-  AND ($8::uuid IS NULL OR t.application_id = $8::uuid)
-  AND ($9::timestamptz IS NULL
-       OR (t.created_at, t.id) > ($9::timestamptz, $10::uuid))
 ORDER BY t.created_at, t.id
 LIMIT $12 OFFSET $11)
 UNION ALL
 (SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
-FROM tasks t
+FROM inbox t
 JOIN applications a ON a.id = t.application_id
 WHERE $1::text IS NOT NULL AND NOT (SELECT by_name FROM q)
   AND (a.id::text LIKE like_literal($1::text) || '%'
        OR a.occupation_code = $1::text
        OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id
                                          AND u.name LIKE '%' || like_literal($1::text) || '%'))
-  AND ($3::text[] IS NULL OR t.role = ANY ($3::text[]))
-  AND ($4::text IS NULL OR t.region = $4::text)
-  AND ($5::text IS NULL OR t.type = $5::text)
-  AND (CASE WHEN $6::text IS NULL THEN t.status IN ('open','claimed')
-            ELSE t.status = $6::text END)
-  AND ($7::text IS NULL OR t.region = $7::text)
-  AND ($8::uuid IS NULL OR t.application_id = $8::uuid)
-  AND ($9::timestamptz IS NULL
-       OR (t.created_at, t.id) > ($9::timestamptz, $10::uuid))
 ORDER BY t.created_at, t.id
 LIMIT $12 OFFSET $11)
 ORDER BY created_at, id
@@ -362,7 +347,7 @@ type ListInboxTasksRow struct {
 // The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
 // first; after_at/after_id (keyset paging) start after that task. q matches an application ID prefix, an
 // occupation code, or a part of the applicant's name, all literally (LIKE's wildcards are escaped).
-// Exactly one of three halves answers, each with its own page:
+// Exactly one of three halves answers, each with its own page (inbox is inlined into each):
 //   - no q: the page's task IDs come from the inbox index alone (an OFFSET over index entries is cheap, one
 //     over joined rows is not), and only those tasks are joined with their applications;
 //   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that

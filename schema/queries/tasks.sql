@@ -26,7 +26,7 @@ SELECT EXISTS (SELECT 1 FROM tasks WHERE application_id = @application_id AND ty
 -- The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
 -- first; after_at/after_id (keyset paging) start after that task. q matches an application ID prefix, an
 -- occupation code, or a part of the applicant's name, all literally (LIKE's wildcards are escaped).
--- Exactly one of three halves answers, each with its own page:
+-- Exactly one of three halves answers, each with its own page (inbox is inlined into each):
 --   - no q: the page's task IDs come from the inbox index alone (an OFFSET over index entries is cheap, one
 --     over joined rows is not), and only those tasks are joined with their applications;
 --   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that
@@ -45,20 +45,23 @@ WITH q AS MATERIALIZED (
                                       LIMIT coalesce(sqlc.narg(name_bound)::int, 1000)) m)
                < coalesce(sqlc.narg(name_bound)::int, 1000) AS by_name
     WHERE sqlc.narg(q)::text IS NOT NULL
+), inbox AS NOT MATERIALIZED (
+    SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at
+    FROM tasks t
+    WHERE (sqlc.narg(roles)::text[] IS NULL OR t.role = ANY (sqlc.narg(roles)::text[]))
+      AND (sqlc.narg(scope_region)::text IS NULL OR t.region = sqlc.narg(scope_region)::text)
+      AND (sqlc.narg(type)::text IS NULL OR t.type = sqlc.narg(type)::text)
+      AND (CASE WHEN sqlc.narg(status)::text IS NULL THEN t.status IN ('open','claimed')
+                ELSE t.status = sqlc.narg(status)::text END)
+      AND (sqlc.narg(region)::text IS NULL OR t.region = sqlc.narg(region)::text)
+      AND (sqlc.narg(application_id)::uuid IS NULL OR t.application_id = sqlc.narg(application_id)::uuid)
+      AND (sqlc.narg(after_at)::timestamptz IS NULL
+           OR (t.created_at, t.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
 )
 (SELECT page.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, page.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
-FROM (SELECT p.id, p.created_at FROM tasks p
+FROM (SELECT p.id, p.created_at FROM inbox p
       WHERE sqlc.narg(q)::text IS NULL
-        AND (sqlc.narg(roles)::text[] IS NULL OR p.role = ANY (sqlc.narg(roles)::text[]))
-        AND (sqlc.narg(scope_region)::text IS NULL OR p.region = sqlc.narg(scope_region)::text)
-        AND (sqlc.narg(type)::text IS NULL OR p.type = sqlc.narg(type)::text)
-        AND (CASE WHEN sqlc.narg(status)::text IS NULL THEN p.status IN ('open','claimed')
-                  ELSE p.status = sqlc.narg(status)::text END)
-        AND (sqlc.narg(region)::text IS NULL OR p.region = sqlc.narg(region)::text)
-        AND (sqlc.narg(application_id)::uuid IS NULL OR p.application_id = sqlc.narg(application_id)::uuid)
-        AND (sqlc.narg(after_at)::timestamptz IS NULL
-             OR (p.created_at, p.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
       ORDER BY p.created_at, p.id
       LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off)) page
 JOIN tasks t ON t.id = page.id
@@ -67,42 +70,24 @@ ORDER BY page.created_at, page.id)
 UNION ALL
 (SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
-FROM tasks t
+FROM inbox t
 JOIN applications a ON a.id = t.application_id
 WHERE sqlc.narg(q)::text IS NOT NULL AND (SELECT by_name FROM q)
   AND a.applicant_id IN (SELECT u.id FROM users u
                          WHERE name_grams(u.name) @> name_query_grams(sqlc.narg(q)::text)
                            AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%')
-  AND (sqlc.narg(roles)::text[] IS NULL OR t.role = ANY (sqlc.narg(roles)::text[]))
-  AND (sqlc.narg(scope_region)::text IS NULL OR t.region = sqlc.narg(scope_region)::text)
-  AND (sqlc.narg(type)::text IS NULL OR t.type = sqlc.narg(type)::text)
-  AND (CASE WHEN sqlc.narg(status)::text IS NULL THEN t.status IN ('open','claimed')
-            ELSE t.status = sqlc.narg(status)::text END)
-  AND (sqlc.narg(region)::text IS NULL OR t.region = sqlc.narg(region)::text)
-  AND (sqlc.narg(application_id)::uuid IS NULL OR t.application_id = sqlc.narg(application_id)::uuid)
-  AND (sqlc.narg(after_at)::timestamptz IS NULL
-       OR (t.created_at, t.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
 ORDER BY t.created_at, t.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off))
 UNION ALL
 (SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
-FROM tasks t
+FROM inbox t
 JOIN applications a ON a.id = t.application_id
 WHERE sqlc.narg(q)::text IS NOT NULL AND NOT (SELECT by_name FROM q)
   AND (a.id::text LIKE like_literal(sqlc.narg(q)::text) || '%'
        OR a.occupation_code = sqlc.narg(q)::text
        OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id
                                          AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%'))
-  AND (sqlc.narg(roles)::text[] IS NULL OR t.role = ANY (sqlc.narg(roles)::text[]))
-  AND (sqlc.narg(scope_region)::text IS NULL OR t.region = sqlc.narg(scope_region)::text)
-  AND (sqlc.narg(type)::text IS NULL OR t.type = sqlc.narg(type)::text)
-  AND (CASE WHEN sqlc.narg(status)::text IS NULL THEN t.status IN ('open','claimed')
-            ELSE t.status = sqlc.narg(status)::text END)
-  AND (sqlc.narg(region)::text IS NULL OR t.region = sqlc.narg(region)::text)
-  AND (sqlc.narg(application_id)::uuid IS NULL OR t.application_id = sqlc.narg(application_id)::uuid)
-  AND (sqlc.narg(after_at)::timestamptz IS NULL
-       OR (t.created_at, t.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
 ORDER BY t.created_at, t.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off))
 ORDER BY created_at, id;
