@@ -21,7 +21,8 @@ func TestInboxSearch(t *testing.T) {
 	_, full := s.submitted(t, "鲜于翠翎", 5)
 	_, given := s.submitted(t, "翠翎", 5)
 	_, other := s.submitted(t, "鲜翎", 5)
-	mine := []string{full, given, other}
+	_, apart := s.submitted(t, "于翠翠翎", 5) // holds the pairs of 于翠翎, not 于翠翎
+	mine := []string{full, given, other, apart}
 	outside := s.staff(t, roleCityReviewer, "包头市", "")
 
 	// ids lists the caller's inbox for q, keeping only this test's applications (other tests share the stack).
@@ -40,17 +41,18 @@ func TestInboxSearch(t *testing.T) {
 		q    string
 		want []string
 	}{
-		{"翎", []string{full, given, other}},            // one character
-		{"翠", []string{full, given}},                   // one character
-		{"翠翎", []string{full, given}},                  // two
-		{"鲜于翠翎", []string{full}},                       // the whole name
-		{"于翠", []string{full}},                         // the middle
-		{"鲜翎", []string{other}},                        // both characters are in 鲜于翠翎, not side by side
-		{"翎翠", nil},                                    // reversed
-		{"翠_", nil},                                    // _ is a character, not a wildcard
-		{"鲜%翎", nil},                                   // nor is %
-		{full[:8], []string{full}},                     // an application ID prefix
-		{caseOccupation, []string{full, given, other}}, // an occupation code
+		{"翎", []string{full, given, other, apart}},            // one character
+		{"翠", []string{full, given, apart}},                   // one character
+		{"翠翎", []string{full, given, apart}},                  // two
+		{"鲜于翠翎", []string{full}},                              // the whole name
+		{"于翠", []string{full, apart}},                         // the middle
+		{"于翠翎", []string{full}},                               // apart holds both pairs, not side by side
+		{"鲜翎", []string{other}},                               // both characters are in 鲜于翠翎, not side by side
+		{"翎翠", nil},                                           // reversed
+		{"翠_", nil},                                           // _ is a character, not a wildcard
+		{"鲜%翎", nil},                                          // nor is %
+		{full[:8], []string{full}},                            // an application ID prefix
+		{caseOccupation, []string{full, given, other, apart}}, // an occupation code
 	}
 	for _, c := range cases {
 		if got, _ := ids(t, s.city.Token, c.q, client.Paging{}); !slices.Equal(got, c.want) {
@@ -72,7 +74,8 @@ func TestInboxSearch(t *testing.T) {
 		for q, want := range map[string][]string{
 			"鲜**翎": {full},         // by the characters shown
 			"*翎":   {given, other}, // a leading mask
-			"鲜*":   {other},        // by the first character
+			"于**翎": {apart},
+			"鲜*":   {other}, // by the first character
 			"翠*":   {given},
 			"鲜*翠":  nil,
 		} {
@@ -86,14 +89,14 @@ func TestInboxSearch(t *testing.T) {
 	})
 	t.Run("paging", func(t *testing.T) {
 		var seen []string
-		for page := 1; page <= 3; page++ {
+		for page := 1; page <= 4; page++ {
 			r := must(g.as(s.city.Token).Tasks(t.Context(), client.TaskFilter{Q: "翠翎"},
 				client.Paging{Page: page, PageSize: 1}))(t)
 			for _, it := range r.Items {
 				seen = append(seen, it.ApplicationID)
 			}
 		}
-		if want := []string{full, given}; !slices.Equal(seen, want) {
+		if want := []string{full, given, apart}; !slices.Equal(seen, want) {
 			t.Errorf("pages of one task for q=翠翎: %v, want %v", seen, want)
 		}
 	})
@@ -105,7 +108,7 @@ func TestInboxSearch(t *testing.T) {
 		}
 		defer pool.Close()
 		region, walk := s.region, int32(0)
-		for _, q := range []string{"翎", "翠翎", "鲜于翠翎", "鲜翎", "翠_", "龘"} {
+		for _, q := range []string{"翎", "翠翎", "鲜于翠翎", "于翠翎", "鲜翎", "翠_", "龘"} {
 			for _, off := range []int32{0, 1} {
 				p := db.ListInboxTasksParams{Roles: []string{roleCityReviewer}, ScopeRegion: &region, Q: &q, Lim: 2, Off: off}
 				byName := must(db.New(pool).ListInboxTasks(ctx, p))(t)
