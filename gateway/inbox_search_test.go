@@ -70,6 +70,15 @@ func TestInboxSearch(t *testing.T) {
 	if got, _ := ids(t, s.admin, "鲜于翠翎", client.Paging{}); !slices.Equal(got, []string{full}) {
 		t.Errorf("admin q=鲜于翠翎: %v", got)
 	}
+	t.Run("q that is no text", func(t *testing.T) {
+		for _, q := range []string{"\xff\xfe", "翠\x00翎"} { // Postgres text holds neither
+			wantAPIError(t, errOf(g.as(s.city.Token).Tasks(t.Context(), client.TaskFilter{Q: q}, client.Paging{})), 422, "invalid", "q")
+			wantAPIError(t, errOf(g.as(s.admin).SearchApplications(t.Context(), client.ApplicationFilter{Q: q}, client.Paging{})),
+				422, "invalid", "q")
+			wantAPIError(t, errOf(g.as(s.admin).Tasks(t.Context(), client.TaskFilter{Region: q, Type: q}, client.Paging{})),
+				422, "invalid", "region")
+		}
+	})
 	t.Run("admin search by masked name", func(t *testing.T) {
 		for q, want := range map[string][]string{
 			"鲜**翎": {full},         // by the characters shown
