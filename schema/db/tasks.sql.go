@@ -257,15 +257,17 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) error {
 }
 
 const listInboxTasks = `-- name: ListInboxTasks :many
-WITH q AS MATERIALIZED (
-    SELECT $1::text !~ '^[0-9a-f-]*$'
-           AND NOT EXISTS (SELECT 1 FROM occupations WHERE code = $1::text)
+WITH bound AS MATERIALIZED (
+    SELECT coalesce($1::int, name_search_bound()) AS n
+), q AS MATERIALIZED (
+    SELECT $2::text !~ '^[0-9a-f-]*$'
+           AND NOT EXISTS (SELECT 1 FROM occupations WHERE code = $2::text)
            AND (SELECT count(*) FROM (SELECT 1 FROM users u
-                                      WHERE name_grams(u.name) @> name_query_grams($1::text)
-                                        AND u.name LIKE '%' || like_literal($1::text) || '%'
-                                      LIMIT coalesce($2::int, 1000)) m)
-               < coalesce($2::int, 1000) AS by_name
-    WHERE $1::text IS NOT NULL
+                                      WHERE name_grams(u.name) @> name_query_grams($2::text)
+                                        AND u.name LIKE '%' || like_literal($2::text) || '%'
+                                      LIMIT (SELECT n FROM bound)) m)
+               < (SELECT n FROM bound) AS by_name
+    WHERE $2::text IS NOT NULL
 ), inbox AS NOT MATERIALIZED (
     SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at
     FROM tasks t
@@ -282,7 +284,7 @@ WITH q AS MATERIALIZED (
 (SELECT page.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, page.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
 FROM (SELECT p.id, p.created_at FROM inbox p
-      WHERE $1::text IS NULL
+      WHERE $2::text IS NULL
       ORDER BY p.created_at, p.id
       LIMIT $12 OFFSET $11) page
 JOIN tasks t ON t.id = page.id
@@ -293,10 +295,12 @@ UNION ALL
        a.occupation_code, a.level, a.status AS application_status
 FROM inbox t
 JOIN applications a ON a.id = t.application_id
-WHERE $1::text IS NOT NULL AND (SELECT by_name FROM q)
+WHERE $2::text IS NOT NULL AND (SELECT by_name FROM q)
   AND a.applicant_id IN (SELECT u.id FROM users u
-                         WHERE name_grams(u.name) @> name_query_grams($1::text)
-                           AND u.name LIKE '%' || like_literal($1::text) || '%')
+                         WHERE name_grams(u.name) @> name_query_grams($2::text)
+                           AND u.name LIKE '%' || like_literal($2::text) || '%')
+  AND ($4::text IS NULL OR a.region = $4::text)
+  AND ($7::text IS NULL OR a.region = $7::text)
 ORDER BY t.created_at, t.id
 LIMIT $12 OFFSET $11)
 UNION ALL
@@ -304,19 +308,19 @@ UNION ALL
        a.occupation_code, a.level, a.status AS application_status
 FROM inbox t
 JOIN applications a ON a.id = t.application_id
-WHERE $1::text IS NOT NULL AND NOT (SELECT by_name FROM q)
-  AND (a.id::text LIKE like_literal($1::text) || '%'
-       OR a.occupation_code = $1::text
+WHERE $2::text IS NOT NULL AND NOT (SELECT by_name FROM q)
+  AND (a.id::text LIKE like_literal($2::text) || '%'
+       OR a.occupation_code = $2::text
        OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id
-                                         AND u.name LIKE '%' || like_literal($1::text) || '%'))
+                                         AND u.name LIKE '%' || like_literal($2::text) || '%'))
 ORDER BY t.created_at, t.id
 LIMIT $12 OFFSET $11)
 ORDER BY created_at, id
 `
 
 type ListInboxTasksParams struct {
-	Q             *string    `json:"q"`
 	NameBound     *int32     `json:"name_bound"`
+	Q             *string    `json:"q"`
 	Roles         []string   `json:"roles"`
 	ScopeRegion   *string    `json:"scope_region"`
 	Type          *string    `json:"type"`
@@ -351,16 +355,18 @@ type ListInboxTasksRow struct {
 //   - no q: the page's task IDs come from the inbox index alone (an OFFSET over index entries is cheap, one
 //     over joined rows is not), and only those tasks are joined with their applications;
 //   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that
-//     fewer than name_bound names contain (NULL = 1000; 0 forces the walk below): from those accounts
-//     (users_name_grams) to their applications' tasks. Counting up to the bound reads at most that many
-//     accounts (about 6 ms at 1000); reading 1000 accounts' tasks costs about as much as walking a few
-//     thousand inbox entries;
+//     fewer than name_bound names contain (NULL: name_search_bound(), sqrt(150 × accounts); 0 forces the walk
+//     below): from those accounts (users_name_grams) to their applications' tasks. Reading M accounts'
+//     tasks costs about M index lookups; walking the inbox to 51 tasks of M accounts in U reads 51 × U / M
+//     tasks with their applications and accounts, each about three times dearer: the two meet near
+//     M = sqrt(150 U). A task's region is its application's (workflows/steps.go tasks), so the applications
+//     outside the region asked for are dropped before their tasks are looked up;
 //   - any other q (many matching names, an ID prefix, an occupation code): the inbox in order, testing each
 //     task, which finds a page of common matches soon.
 func (q *Queries) ListInboxTasks(ctx context.Context, arg ListInboxTasksParams) ([]ListInboxTasksRow, error) {
 	rows, err := q.db.Query(ctx, listInboxTasks,
-		arg.Q,
 		arg.NameBound,
+		arg.Q,
 		arg.Roles,
 		arg.ScopeRegion,
 		arg.Type,

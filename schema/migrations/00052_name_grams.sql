@@ -31,10 +31,18 @@ CREATE FUNCTION like_literal(s text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN replace(replace(replace(s, '\', '\\'), '%', '\%'), '_', '\_');
 
+-- name_search_bound is how many accounts may contain an inbox search's q for the search to start from those
+-- accounts rather than walk the inbox (ListInboxTasks): sqrt(150 × accounts) by the planner's count, at
+-- least 1000.
+CREATE FUNCTION name_search_bound() RETURNS int
+    LANGUAGE sql STABLE PARALLEL SAFE
+RETURN greatest(1000, (SELECT sqrt(150 * greatest(c.reltuples, 0))::int FROM pg_class c WHERE c.oid = to_regclass('users')));
+
 CREATE INDEX users_name_grams ON users USING gin (name_grams(name));
 
 -- +goose Down
 DROP INDEX users_name_grams;
+DROP FUNCTION name_search_bound();
 DROP FUNCTION like_literal(text);
 DROP FUNCTION name_pattern_grams(text);
 DROP FUNCTION name_query_grams(text);

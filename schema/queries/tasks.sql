@@ -30,20 +30,24 @@ SELECT EXISTS (SELECT 1 FROM tasks WHERE application_id = @application_id AND ty
 --   - no q: the page's task IDs come from the inbox index alone (an OFFSET over index entries is cheap, one
 --     over joined rows is not), and only those tasks are joined with their applications;
 --   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that
---     fewer than name_bound names contain (NULL = 1000; 0 forces the walk below): from those accounts
---     (users_name_grams) to their applications' tasks. Counting up to the bound reads at most that many
---     accounts (about 6 ms at 1000); reading 1000 accounts' tasks costs about as much as walking a few
---     thousand inbox entries;
+--     fewer than name_bound names contain (NULL: name_search_bound(), sqrt(150 × accounts); 0 forces the walk
+--     below): from those accounts (users_name_grams) to their applications' tasks. Reading M accounts'
+--     tasks costs about M index lookups; walking the inbox to 51 tasks of M accounts in U reads 51 × U / M
+--     tasks with their applications and accounts, each about three times dearer: the two meet near
+--     M = sqrt(150 U). A task's region is its application's (workflows/steps.go tasks), so the applications
+--     outside the region asked for are dropped before their tasks are looked up;
 --   - any other q (many matching names, an ID prefix, an occupation code): the inbox in order, testing each
 --     task, which finds a page of common matches soon.
-WITH q AS MATERIALIZED (
+WITH bound AS MATERIALIZED (
+    SELECT coalesce(sqlc.narg(name_bound)::int, name_search_bound()) AS n
+), q AS MATERIALIZED (
     SELECT sqlc.narg(q)::text !~ '^[0-9a-f-]*$'
            AND NOT EXISTS (SELECT 1 FROM occupations WHERE code = sqlc.narg(q)::text)
            AND (SELECT count(*) FROM (SELECT 1 FROM users u
                                       WHERE name_grams(u.name) @> name_query_grams(sqlc.narg(q)::text)
                                         AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%'
-                                      LIMIT coalesce(sqlc.narg(name_bound)::int, 1000)) m)
-               < coalesce(sqlc.narg(name_bound)::int, 1000) AS by_name
+                                      LIMIT (SELECT n FROM bound)) m)
+               < (SELECT n FROM bound) AS by_name
     WHERE sqlc.narg(q)::text IS NOT NULL
 ), inbox AS NOT MATERIALIZED (
     SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at
@@ -76,6 +80,8 @@ WHERE sqlc.narg(q)::text IS NOT NULL AND (SELECT by_name FROM q)
   AND a.applicant_id IN (SELECT u.id FROM users u
                          WHERE name_grams(u.name) @> name_query_grams(sqlc.narg(q)::text)
                            AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%')
+  AND (sqlc.narg(scope_region)::text IS NULL OR a.region = sqlc.narg(scope_region)::text)
+  AND (sqlc.narg(region)::text IS NULL OR a.region = sqlc.narg(region)::text)
 ORDER BY t.created_at, t.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off))
 UNION ALL
