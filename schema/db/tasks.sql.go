@@ -259,14 +259,15 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) error {
 const listInboxTasks = `-- name: ListInboxTasks :many
 WITH bound AS MATERIALIZED (
     SELECT coalesce($1::int, name_search_bound()) AS n
+), named AS MATERIALIZED (
+    SELECT u.id FROM users u
+    WHERE name_grams(u.name) @> name_query_grams($2::text)
+      AND u.name LIKE '%' || like_literal($2::text) || '%'
+    LIMIT (SELECT n FROM bound)
 ), q AS MATERIALIZED (
     SELECT $2::text !~ '^[0-9a-f-]*$'
            AND NOT EXISTS (SELECT 1 FROM occupations WHERE code = $2::text)
-           AND (SELECT count(*) FROM (SELECT 1 FROM users u
-                                      WHERE name_grams(u.name) @> name_query_grams($2::text)
-                                        AND u.name LIKE '%' || like_literal($2::text) || '%'
-                                      LIMIT (SELECT n FROM bound)) m)
-               < (SELECT n FROM bound) AS by_name
+           AND (SELECT count(*) FROM named) < (SELECT n FROM bound) AS by_name
     WHERE $2::text IS NOT NULL
 ), inbox AS NOT MATERIALIZED (
     SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at
@@ -296,9 +297,7 @@ UNION ALL
 FROM inbox t
 JOIN applications a ON a.id = t.application_id
 WHERE $2::text IS NOT NULL AND (SELECT by_name FROM q)
-  AND a.applicant_id IN (SELECT u.id FROM users u
-                         WHERE name_grams(u.name) @> name_query_grams($2::text)
-                           AND u.name LIKE '%' || like_literal($2::text) || '%')
+  AND a.applicant_id IN (SELECT id FROM named)
   AND ($4::text IS NULL OR a.region = $4::text)
   AND ($7::text IS NULL OR a.region = $7::text)
 ORDER BY t.created_at, t.id
@@ -356,7 +355,7 @@ type ListInboxTasksRow struct {
 //     over joined rows is not), and only those tasks are joined with their applications;
 //   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that
 //     fewer than name_bound names contain (NULL: name_search_bound(), sqrt(150 × accounts); 0 forces the walk
-//     below): from those accounts (users_name_grams) to their applications' tasks. Reading M accounts'
+//     below): from those accounts (named, read once: counted, then used) to their applications' tasks. Reading M accounts'
 //     tasks costs about M index lookups; walking the inbox to 51 tasks of M accounts in U reads 51 × U / M
 //     tasks with their applications and accounts, each about three times dearer: the two meet near
 //     M = sqrt(150 U). A task's region is its application's (workflows/steps.go tasks), so the applications

@@ -31,7 +31,7 @@ SELECT EXISTS (SELECT 1 FROM tasks WHERE application_id = @application_id AND ty
 --     over joined rows is not), and only those tasks are joined with their applications;
 --   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that
 --     fewer than name_bound names contain (NULL: name_search_bound(), sqrt(150 × accounts); 0 forces the walk
---     below): from those accounts (users_name_grams) to their applications' tasks. Reading M accounts'
+--     below): from those accounts (named, read once: counted, then used) to their applications' tasks. Reading M accounts'
 --     tasks costs about M index lookups; walking the inbox to 51 tasks of M accounts in U reads 51 × U / M
 --     tasks with their applications and accounts, each about three times dearer: the two meet near
 --     M = sqrt(150 U). A task's region is its application's (workflows/steps.go tasks), so the applications
@@ -40,14 +40,15 @@ SELECT EXISTS (SELECT 1 FROM tasks WHERE application_id = @application_id AND ty
 --     task, which finds a page of common matches soon.
 WITH bound AS MATERIALIZED (
     SELECT coalesce(sqlc.narg(name_bound)::int, name_search_bound()) AS n
+), named AS MATERIALIZED (
+    SELECT u.id FROM users u
+    WHERE name_grams(u.name) @> name_query_grams(sqlc.narg(q)::text)
+      AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%'
+    LIMIT (SELECT n FROM bound)
 ), q AS MATERIALIZED (
     SELECT sqlc.narg(q)::text !~ '^[0-9a-f-]*$'
            AND NOT EXISTS (SELECT 1 FROM occupations WHERE code = sqlc.narg(q)::text)
-           AND (SELECT count(*) FROM (SELECT 1 FROM users u
-                                      WHERE name_grams(u.name) @> name_query_grams(sqlc.narg(q)::text)
-                                        AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%'
-                                      LIMIT (SELECT n FROM bound)) m)
-               < (SELECT n FROM bound) AS by_name
+           AND (SELECT count(*) FROM named) < (SELECT n FROM bound) AS by_name
     WHERE sqlc.narg(q)::text IS NOT NULL
 ), inbox AS NOT MATERIALIZED (
     SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at
@@ -77,9 +78,7 @@ UNION ALL
 FROM inbox t
 JOIN applications a ON a.id = t.application_id
 WHERE sqlc.narg(q)::text IS NOT NULL AND (SELECT by_name FROM q)
-  AND a.applicant_id IN (SELECT u.id FROM users u
-                         WHERE name_grams(u.name) @> name_query_grams(sqlc.narg(q)::text)
-                           AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%')
+  AND a.applicant_id IN (SELECT id FROM named)
   AND (sqlc.narg(scope_region)::text IS NULL OR a.region = sqlc.narg(scope_region)::text)
   AND (sqlc.narg(region)::text IS NULL OR a.region = sqlc.narg(region)::text)
 ORDER BY t.created_at, t.id
