@@ -17,29 +17,38 @@ import (
 // application has at most one certificate, and a retry returns the number already issued.
 func (a *Activities) IssueCertificate(ctx context.Context, in IssueInput) (string, error) {
 	var number string
-	err := a.inTx(ctx, func(q *db.Queries) error {
-		existing, err := q.GetCertificateByApplication(ctx, in.ApplicationID)
-		if err == nil {
-			number = existing.Number
-			return nil
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("look up certificate: %w", err)
-		}
-		name, err := q.GetApplicantName(ctx, in.ApplicantID)
-		if err != nil {
-			return fmt.Errorf("load applicant: %w", err)
-		}
-		number, err = a.nextCertificateNumber(ctx, q, in)
-		if err != nil {
-			return err
-		}
-		return q.InsertCertificate(ctx, db.InsertCertificateParams{
-			Number: number, ApplicationID: in.ApplicationID, ApplicantID: in.ApplicantID,
-			NameMasked: skillcert.MaskName(name), OccupationCode: in.OccupationCode, OccupationName: in.OccupationName,
-			Level:    int32(in.Level),
-			IssuedOn: pgtype.Date{Time: time.Date(in.IssuedOn.Year, in.IssuedOn.Month, in.IssuedOn.Day, 0, 0, 0, 0, time.UTC), Valid: true},
-		})
+	err := a.inTx(ctx, func(q *db.Queries) (err error) {
+		number, err = a.issueCertificate(ctx, q, in)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return number, nil
+}
+
+// issueCertificate is IssueCertificate's work inside the caller's transaction.
+func (a *Activities) issueCertificate(ctx context.Context, q *db.Queries, in IssueInput) (string, error) {
+	existing, err := q.GetCertificateByApplication(ctx, in.ApplicationID)
+	if err == nil {
+		return existing.Number, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("issue certificate for %s: look up certificate: %w", in.ApplicationID, err)
+	}
+	name, err := q.GetApplicantName(ctx, in.ApplicantID)
+	if err != nil {
+		return "", fmt.Errorf("issue certificate for %s: load applicant: %w", in.ApplicationID, err)
+	}
+	number, err := a.nextCertificateNumber(ctx, q, in)
+	if err != nil {
+		return "", err
+	}
+	err = q.InsertCertificate(ctx, db.InsertCertificateParams{
+		Number: number, ApplicationID: in.ApplicationID, ApplicantID: in.ApplicantID,
+		NameMasked: skillcert.MaskName(name), OccupationCode: in.OccupationCode, OccupationName: in.OccupationName,
+		Level:    int32(in.Level),
+		IssuedOn: pgtype.Date{Time: time.Date(in.IssuedOn.Year, in.IssuedOn.Month, in.IssuedOn.Day, 0, 0, 0, 0, time.UTC), Valid: true},
 	})
 	if err != nil {
 		return "", fmt.Errorf("issue certificate for %s: %w", in.ApplicationID, err)

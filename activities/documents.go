@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -21,16 +22,38 @@ import (
 // refused, not retried forever. An accepted document supersedes earlier accepted uploads of the same type;
 // a refused new version leaves an accepted document as it was.
 func (a *Activities) InspectDocument(ctx context.Context, in InspectInput) (inspect.Result, error) {
+	ins, err := a.inspectUpload(ctx, in)
+	if err != nil {
+		return inspect.Result{}, err
+	}
+	if err := a.inTx(ctx, func(q *db.Queries) error { return ins.record(ctx, q) }); err != nil {
+		return inspect.Result{}, fmt.Errorf("record inspection of %s: %w", in.DocumentID, err)
+	}
+	return ins.res, nil
+}
+
+// inspected is an upload's verdict, ready to be recorded on its document row.
+type inspected struct {
+	doc              db.Document
+	res              inspect.Result
+	versionID        string
+	copyKey, copyVer *string // the PDF copy of an accepted photo
+	at               time.Time
+}
+
+// inspectUpload reads and inspects the upload (and stores the PDF copy of an accepted photo); it writes
+// nothing to Postgres.
+func (a *Activities) inspectUpload(ctx context.Context, in InspectInput) (inspected, error) {
 	q := db.New(a.Pool)
 	doc, err := q.GetDocument(ctx, db.GetDocumentParams{ID: in.DocumentID, ApplicationID: in.ApplicationID})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return inspect.Result{}, invalid("document %s of application %s not found", in.DocumentID, in.ApplicationID)
+		return inspected{}, invalid("document %s of application %s not found", in.DocumentID, in.ApplicationID)
 	}
 	if err != nil {
-		return inspect.Result{}, fmt.Errorf("load document: %w", err)
+		return inspected{}, fmt.Errorf("load document: %w", err)
 	}
 	if doc.DocType != string(in.Rule.DocType) {
-		return inspect.Result{}, invalid("document %s is a %s, not a %s", in.DocumentID, doc.DocType, in.Rule.DocType)
+		return inspected{}, invalid("document %s is a %s, not a %s", in.DocumentID, doc.DocType, in.Rule.DocType)
 	}
 	data, info, err := a.Store.GetVersion(ctx, doc.ObjectKey, "", in.Rule.MaxBytes)
 	var res inspect.Result
@@ -42,39 +65,37 @@ func (a *Activities) InspectDocument(ctx context.Context, in InspectInput) (insp
 	case code == skillcert.ETOOLARGE || code == skillcert.EINVALID:
 		res = inspect.Result{Code: skillcert.ETOOLARGE, Reason: fmt.Sprintf("文件超过 %d 字节的上限", in.Rule.MaxBytes)}
 	default:
-		return inspect.Result{}, fmt.Errorf("read document %s: %w", in.DocumentID, err)
+		return inspected{}, fmt.Errorf("read document %s: %w", in.DocumentID, err)
 	}
 	if res.Code == skillcert.EINTERNAL {
 		// The check itself failed (e.g. the PDF tool is missing): no verdict on the file, try again.
-		return inspect.Result{}, fmt.Errorf("inspect document %s: %s", in.DocumentID, res.Reason)
+		return inspected{}, fmt.Errorf("inspect document %s: %s", in.DocumentID, res.Reason)
 	}
-	status := "rejected"
-	var copyKey, copyVersion *string
+	out := inspected{doc: doc, res: res, versionID: info.VersionID, at: a.now()}
+	if res.Accepted && in.Rule.DocType == skillcert.DocPhoto {
+		if out.copyKey, out.copyVer, err = a.storePhotoCopy(ctx, doc.ObjectKey, data, res.Kind); err != nil {
+			return inspected{}, err
+		}
+	}
+	return out, nil
+}
+
+// record writes the verdict on the document row in q's transaction; an accepted document supersedes
+// earlier accepted uploads of the same type.
+func (ins inspected) record(ctx context.Context, q *db.Queries) error {
+	status, res := "rejected", ins.res
 	if res.Accepted {
 		status = "accepted"
-		if in.Rule.DocType == skillcert.DocPhoto {
-			if copyKey, copyVersion, err = a.storePhotoCopy(ctx, doc.ObjectKey, data, res.Kind); err != nil {
-				return inspect.Result{}, err
-			}
+		if err := q.SupersedeDocuments(ctx, db.SupersedeDocumentsParams{ApplicationID: ins.doc.ApplicationID, DocType: ins.doc.DocType, Keep: ins.doc.ID}); err != nil {
+			return err
 		}
 	}
-	err = a.inTx(ctx, func(q *db.Queries) error {
-		if res.Accepted {
-			if err := q.SupersedeDocuments(ctx, db.SupersedeDocumentsParams{ApplicationID: in.ApplicationID, DocType: doc.DocType, Keep: doc.ID}); err != nil {
-				return err
-			}
-		}
-		size, chars, at := res.Size, int32(res.TextChars), a.now()
-		return q.RecordDocumentInspection(ctx, db.RecordDocumentInspectionParams{
-			ID: doc.ID, Status: status, Kind: optional(string(res.Kind)), Size: &size, Sha256: optional(res.SHA256),
-			TextChars: &chars, Reason: optional(res.Reason), At: &at, VersionID: optional(info.VersionID),
-			PdfPhotoKey: copyKey, PdfPhotoVersion: copyVersion,
-		})
+	size, chars, at := res.Size, int32(res.TextChars), ins.at
+	return q.RecordDocumentInspection(ctx, db.RecordDocumentInspectionParams{
+		ID: ins.doc.ID, Status: status, Kind: optional(string(res.Kind)), Size: &size, Sha256: optional(res.SHA256),
+		TextChars: &chars, Reason: optional(res.Reason), At: &at, VersionID: optional(ins.versionID),
+		PdfPhotoKey: ins.copyKey, PdfPhotoVersion: ins.copyVer,
 	})
-	if err != nil {
-		return inspect.Result{}, fmt.Errorf("record inspection of %s: %w", in.DocumentID, err)
-	}
-	return res, nil
 }
 
 // PhotoCopySuffix names the PDF copy of a photo: its key is the photo's key with this suffix, which no

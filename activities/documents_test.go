@@ -45,15 +45,8 @@ func whitePortrait(t *testing.T, bg uint8) []byte {
 // copy for the PDFs; a refused later version does not replace the accepted one; a good later version does.
 func TestFinding2_InspectionRecordsTheVersionRead(t *testing.T) {
 	pool, applicant := testPool(t)
-	stack := devstack.ForTest(t)
 	ctx := context.Background()
-	suffix := make([]byte, 6)
-	rand.Read(suffix)
-	store, err := objectstore.Open(ctx, objectstore.Config{Endpoint: stack.MinioEndpoint, AccessKey: stack.MinioAccessKey,
-		SecretKey: stack.MinioSecretKey, Bucket: "act-" + hex.EncodeToString(suffix), Region: objectstore.DefaultRegion})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := testStore(t, "act-")
 	a := &Activities{Pool: pool, Store: store}
 	appID, docID := uuid.NewString(), uuid.NewString()
 	if err := a.RecordTransition(ctx, record(appID, applicant, 1, "draft")); err != nil {
@@ -123,6 +116,20 @@ func TestFinding2_InspectionRecordsTheVersionRead(t *testing.T) {
 	if s, v, h, _, cv := row(); !ok || s != "accepted" || v != v3 || h != sha256Hex(second) || cv == copyVersion {
 		t.Fatalf("a good later version, inspected: %s %s %s %s", s, v, h, cv)
 	}
+}
+
+// testStore is a fresh bucket, named prefix plus random hex, on the test stack's MinIO.
+func testStore(t *testing.T, prefix string) *objectstore.Store {
+	t.Helper()
+	stack := devstack.ForTest(t)
+	suffix := make([]byte, 6)
+	rand.Read(suffix)
+	store, err := objectstore.Open(context.Background(), objectstore.Config{Endpoint: stack.MinioEndpoint, AccessKey: stack.MinioAccessKey,
+		SecretKey: stack.MinioSecretKey, Bucket: prefix + hex.EncodeToString(suffix), Region: objectstore.DefaultRegion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
 }
 
 func sha256Hex(data []byte) string {

@@ -10,7 +10,11 @@ import (
 // CreatePaymentOrder registers a payment order so the payment platform's callback can be matched to it.
 // Repeats keep one order and refresh its due time.
 func (a *Activities) CreatePaymentOrder(ctx context.Context, in OrderInput) error {
-	err := db.New(a.Pool).InsertPaymentOrder(ctx, db.InsertPaymentOrderParams{
+	return writeOrder(ctx, db.New(a.Pool), in)
+}
+
+func writeOrder(ctx context.Context, q *db.Queries, in OrderInput) error {
+	err := q.InsertPaymentOrder(ctx, db.InsertPaymentOrderParams{
 		ID: in.OrderID, ApplicationID: in.ApplicationID, AmountFen: in.AmountFen, DueAt: in.DueAt, At: in.At,
 	})
 	if err != nil {
@@ -21,18 +25,17 @@ func (a *Activities) CreatePaymentOrder(ctx context.Context, in OrderInput) erro
 
 // RecordPayment stores a payment once per transaction and marks its order paid when it was applied.
 func (a *Activities) RecordPayment(ctx context.Context, in PaymentInput) error {
-	err := a.inTx(ctx, func(q *db.Queries) error {
-		if err := q.RecordPayment(ctx, db.RecordPaymentParams{
-			TransactionID: in.TransactionID, OrderID: in.OrderID, ApplicationID: in.ApplicationID, AmountFen: in.AmountFen,
-			PaidAt: in.PaidAt, Outcome: in.Outcome, Reason: optional(in.Reason),
-		}); err != nil {
-			return err
-		}
-		if in.Outcome == "applied" {
-			return q.MarkOrderPaid(ctx, in.OrderID)
-		}
-		return nil
+	return a.inTx(ctx, func(q *db.Queries) error { return writePayment(ctx, q, in) })
+}
+
+func writePayment(ctx context.Context, q *db.Queries, in PaymentInput) error {
+	err := q.RecordPayment(ctx, db.RecordPaymentParams{
+		TransactionID: in.TransactionID, OrderID: in.OrderID, ApplicationID: in.ApplicationID, AmountFen: in.AmountFen,
+		PaidAt: in.PaidAt, Outcome: in.Outcome, Reason: optional(in.Reason),
 	})
+	if err == nil && in.Outcome == "applied" {
+		err = q.MarkOrderPaid(ctx, in.OrderID)
+	}
 	if err != nil {
 		return fmt.Errorf("record payment %s: %w", in.TransactionID, err)
 	}

@@ -20,33 +20,41 @@ import (
 // fails with the non-retryable error type ErrDuplicate whose details name that application. A status change
 // moves the application between the statistics counters in the same transaction.
 func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord) error {
-	err := a.inTx(ctx, func(q *db.Queries) error {
-		applied, err := writeRow(ctx, q, rec)
-		if err != nil {
+	return a.transitionError(ctx, rec, a.inTx(ctx, func(q *db.Queries) error { return writeTransition(ctx, q, rec) }))
+}
+
+// writeTransition is RecordTransition's work inside the caller's transaction.
+func writeTransition(ctx context.Context, q *db.Queries, rec TransitionRecord) error {
+	applied, err := writeRow(ctx, q, rec)
+	if err != nil {
+		return err
+	}
+	if applied {
+		if err := writeTasks(ctx, q, rec); err != nil {
 			return err
 		}
-		if applied {
-			if err := writeTasks(ctx, q, rec); err != nil {
-				return err
-			}
+	}
+	for i, n := range rec.Notifications {
+		if err := q.InsertNotification(ctx, db.InsertNotificationParams{
+			DedupeKey:     fmt.Sprintf("%s:%d:%s:%d", rec.ApplicationID, rec.Seq, n.Kind, i),
+			ApplicationID: &rec.ApplicationID,
+			RecipientRole: string(n.RecipientRole),
+			RecipientID:   optional(n.RecipientID),
+			Kind:          n.Kind,
+			Message:       n.Message,
+			At:            rec.At,
+		}); err != nil {
+			return fmt.Errorf("insert notification: %w", err)
 		}
-		for i, n := range rec.Notifications {
-			if err := q.InsertNotification(ctx, db.InsertNotificationParams{
-				DedupeKey:     fmt.Sprintf("%s:%d:%s:%d", rec.ApplicationID, rec.Seq, n.Kind, i),
-				ApplicationID: &rec.ApplicationID,
-				RecipientRole: string(n.RecipientRole),
-				RecipientID:   optional(n.RecipientID),
-				Kind:          n.Kind,
-				Message:       n.Message,
-				At:            rec.At,
-			}); err != nil {
-				return fmt.Errorf("insert notification: %w", err)
-			}
-		}
-		// Last: the audit insert appends to the global hash chain under a transaction-level advisory lock
-		// (migration 00030), which is then held only until this commit.
-		return writeAudit(ctx, q, rec)
-	})
+	}
+	// Last: the audit insert appends to the global hash chain under a transaction-level advisory lock
+	// (migration 00030), which is then held only until this commit.
+	return writeAudit(ctx, q, rec)
+}
+
+// transitionError turns the error of a transaction that wrote rec into the activity's error: a duplicate
+// active application (the first write) becomes ErrDuplicate naming it.
+func (a *Activities) transitionError(ctx context.Context, rec TransitionRecord, err error) error {
 	if isUniqueViolation(err, "applications_one_active") {
 		return a.duplicate(ctx, rec)
 	}

@@ -108,6 +108,8 @@ func (a *app) startApplication(ctx context.Context, in workflows.ApplicationInpu
 		// first attempt started, and its Update ID gets the first outcome.
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		// Set at the start, they spare the workflow's first step an upsert (one event, one action).
+		TypedSearchAttributes: workflows.StartSearchAttributes(in),
 	}, workflowType, in)
 	h, err := a.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,

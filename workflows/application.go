@@ -70,6 +70,7 @@ type application struct {
 	windows   int              // bumped when the batch windows change, so waiting timers re-arm
 	version   workflow.Version // of changeLongLived; see versions.go
 	lean      workflow.Version // of changeLean; see versions.go
+	fuse      workflow.Version // of changeFused; see versions.go
 }
 
 // ApplicationWorkflow carries one application (申报) from draft to a final status, exactly as the lifecycle

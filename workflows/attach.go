@@ -12,6 +12,9 @@ import (
 // inspection never holds up other updates or a deadline; older executions inspect under the mutex, as
 // their histories recorded.
 func (w *application) registerAttach(ctx workflow.Context) error {
+	if w.fused() {
+		return handle(ctx, w, UpdateAttachDocument, w.validateAttach, w.recheckAttach, w.attachFused)
+	}
 	if !w.longLived() {
 		return handle(ctx, w, UpdateAttachDocument, w.validateAttach, w.recheckAttach, w.attach)
 	}

@@ -38,14 +38,21 @@ func (w *application) createOrder(ctx workflow.Context, req ActorRequest) (Payme
 	}
 	order := PaymentOrder{AmountFen: w.in.FeeFen, DueAt: due,
 		OrderID: uuid.NewSHA1(uuid.MustParse(w.in.ApplicationID), []byte("payment-order")).String()}
-	err := w.sideEffect(ctx, sideEffectOptions(), contract.CreatePaymentOrder, contract.OrderInput{
-		OrderID: order.OrderID, ApplicationID: w.in.ApplicationID, AmountFen: order.AmountFen, DueAt: due, At: workflow.Now(ctx),
-	}, nil)
-	if err != nil {
+	in := contract.OrderInput{OrderID: order.OrderID, ApplicationID: w.in.ApplicationID, AmountFen: order.AmountFen, DueAt: due, At: workflow.Now(ctx)}
+	s := step{action: "payment_order_created", actor: req.Actor, details: order}
+	if w.fused() {
+		s.effect = &effect{order: &in, before: w.st}
+		w.st.Order = &order
+		if _, err := w.apply(ctx, s); err != nil {
+			return PaymentOrder{}, err
+		}
+		return order, nil
+	}
+	if err := w.sideEffect(ctx, sideEffectOptions(), contract.CreatePaymentOrder, in, nil); err != nil {
 		return PaymentOrder{}, err
 	}
 	w.st.Order = &order
-	if _, err := w.apply(ctx, step{action: "payment_order_created", actor: req.Actor, details: order}); err != nil {
+	if _, err := w.apply(ctx, s); err != nil {
 		return PaymentOrder{}, err
 	}
 	return order, nil
@@ -85,19 +92,22 @@ func (w *application) confirmPayment(ctx workflow.Context, req ConfirmPaymentReq
 	if slices.Contains(w.st.Transactions, req.TransactionID) {
 		return ConfirmPaymentResult{Status: w.st.Status, Duplicate: true}, nil
 	}
-	err := w.sideEffect(ctx, sideEffectOptions(), contract.RecordPayment, contract.PaymentInput{
+	in := contract.PaymentInput{
 		TransactionID: req.TransactionID, OrderID: req.OrderID, ApplicationID: w.in.ApplicationID,
 		AmountFen: req.AmountFen, PaidAt: req.PaidAt, Outcome: "applied",
-	}, nil)
-	if err != nil {
+	}
+	s := step{action: "payment_confirmed", event: skillcert.EventPaymentConfirmed, actor: Actor{Role: skillcert.RoleSystem},
+		details: map[string]any{"transaction_id": req.TransactionID, "amount_fen": req.AmountFen, "paid_at": req.PaidAt},
+		notify:  applicantNote(w, "paid", "缴费成功，请等待考场安排和准考证。")}
+	if w.fused() {
+		s.effect = &effect{payment: &in, before: w.st}
+	} else if err := w.sideEffect(ctx, sideEffectOptions(), contract.RecordPayment, in, nil); err != nil {
 		return ConfirmPaymentResult{}, err
 	}
 	paidAt := req.PaidAt
 	w.st.PaidAt = &paidAt
 	w.st.Transactions = append(w.st.Transactions, req.TransactionID)
-	r, err := w.apply(ctx, step{action: "payment_confirmed", event: skillcert.EventPaymentConfirmed, actor: Actor{Role: skillcert.RoleSystem},
-		details: map[string]any{"transaction_id": req.TransactionID, "amount_fen": req.AmountFen, "paid_at": req.PaidAt},
-		notify:  applicantNote(w, "paid", "缴费成功，请等待考场安排和准考证。")})
+	r, err := w.apply(ctx, s)
 	return ConfirmPaymentResult{Status: r.Status}, err
 }
 

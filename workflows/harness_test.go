@@ -18,6 +18,7 @@ import (
 
 	"skillcert"
 	"skillcert/activities"
+	"skillcert/contract"
 	"skillcert/inspect"
 )
 
@@ -42,8 +43,54 @@ type harness struct {
 	// storedBatch, when set, is what LoadBatchWindows reads (a change whose signal never came).
 	storedBatch *activities.BatchDates
 	incidents   []activities.IncidentInput
-	// issueErr, when set, may fail an IssueCertificate call.
+	// issueErr, when set, may fail an IssueCertificate call (or the certificate of a RecordStep).
 	issueErr func() error
+	// steps are the side effects of the RecordStep calls that completed, by kind (fused executions).
+	steps []string
+}
+
+// recordStep stands for RecordStep: it inspects with h.inspect, issues with h.issueErr, completes the record
+// as the activity does (contract.CompleteAttach, CompleteCertified) and fails as a whole when recordErr
+// refuses the completed record, so that nothing of a failed step is counted.
+func (h *harness) recordStep(_ context.Context, in activities.StepInput) (activities.StepResult, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	rec, kind := in.Record, "none"
+	var out activities.StepResult
+	switch {
+	case in.Inspect != nil:
+		r := h.inspect(*in.Inspect)
+		v := contract.Inspection{Kind: r.Kind, Size: r.Size, SHA256: r.SHA256, TextChars: r.TextChars, Accepted: r.Accepted, Code: r.Code, Reason: r.Reason}
+		if err := contract.CompleteAttach(&rec, in.Inspect.Rule.DocType, in.Inspect.DocumentID, v); err != nil {
+			return out, err
+		}
+		out.Inspection, kind = &v, "inspect"
+	case in.Order != nil:
+		kind = "order"
+	case in.Payment != nil:
+		kind = "payment"
+	case in.Certificate != nil:
+		if h.issueErr != nil {
+			if err := h.issueErr(); err != nil {
+				return activities.StepResult{}, err
+			}
+		}
+		out.CertificateNumber, kind = "S00001500000126"+"3"+"000001", "certificate"
+		if err := contract.CompleteCertified(&rec, out.CertificateNumber); err != nil {
+			return out, err
+		}
+	}
+	if h.recordErr != nil {
+		if err := h.recordErr(rec); err != nil {
+			return activities.StepResult{}, err
+		}
+	}
+	if kind == "certificate" {
+		h.issued++
+	}
+	h.steps = append(h.steps, kind)
+	h.records = append(h.records, rec)
+	return out, nil
 }
 
 // inspectDelay is how long (workflow time) a harness's inspections take; 0 unless a test sets it.
@@ -118,6 +165,7 @@ func newHarness(t *testing.T, in ApplicationInput) *harness {
 	h.env.OnActivity(acts.InspectDocument, mock.Anything, mock.Anything).After(inspectDelay).Return(func(_ context.Context, in activities.InspectInput) (inspect.Result, error) {
 		return h.inspect(in), nil
 	})
+	h.env.OnActivity(acts.RecordStep, mock.Anything, mock.Anything).After(inspectDelay).Return(h.recordStep)
 	h.env.OnActivity(acts.IssueCertificate, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.IssueInput) (string, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -248,7 +296,9 @@ func (h *harness) review(taskType skillcert.TaskType, actor Actor, decision skil
 	return o
 }
 
-func (h *harness) status() skillcert.Status {
+func (h *harness) status() skillcert.Status { return h.state().Status }
+
+func (h *harness) state() State {
 	var st State
 	v, err := h.env.QueryWorkflow(QueryState)
 	if err != nil {
@@ -257,7 +307,7 @@ func (h *harness) status() skillcert.Status {
 	if err := v.Get(&st); err != nil {
 		h.t.Fatal(err)
 	}
-	return st.Status
+	return st
 }
 
 func (h *harness) actions() []string {
@@ -327,5 +377,12 @@ func (h *harness) preLongLived() {
 // preLean makes the execution behave as one started after long-lived-2026-11 and before lean-2026-11:
 // its side effects are regular activities.
 func (h *harness) preLean() {
+	h.preFused()
 	h.env.OnGetVersion(changeLean, workflow.DefaultVersion, versionLean).Return(workflow.DefaultVersion)
+}
+
+// preFused makes the execution behave as one started after lean-2026-11 and before fused-2026-11: a
+// step's side effect and its projection write are two local activities.
+func (h *harness) preFused() {
+	h.env.OnGetVersion(changeFused, workflow.DefaultVersion, versionFused).Return(workflow.DefaultVersion)
 }

@@ -47,6 +47,14 @@ var mutations = []mutation{
 		affects: func(h *historypb.History) bool {
 			return changeVersion(h, "lean-2026-11") && updates(h, "attach_document")
 		}},
+	{name: "run a fused step (RecordStep) in a regular activity",
+		outbound: func(next interceptor.WorkflowOutboundInterceptor) interceptor.WorkflowOutboundInterceptor {
+			return &localAsRegular{WorkflowOutboundInterceptorBase: interceptor.WorkflowOutboundInterceptorBase{Next: next},
+				activity: "RecordStep"}
+		},
+		affects: func(h *historypb.History) bool {
+			return changeVersion(h, "fused-2026-11") && updates(h, "attach_document")
+		}},
 	{name: "a copy that starts an extra timer first",
 		register: func(r worker.WorkflowReplayer) {
 			r.RegisterWorkflowWithOptions(func(ctx workflow.Context, in workflows.ApplicationInput) (skillcert.Status, error) {

@@ -42,6 +42,7 @@ func (w *application) validateEnterScore(ctx workflow.Context, req EnterScoreReq
 // enterScore is double entry: the first entry waits; a second operator's matching entry confirms it; a
 // mismatch discards both and reopens entry. Once both components are confirmed the result is judged.
 func (w *application) enterScore(ctx workflow.Context, req EnterScoreRequest) (EnterScoreResult, error) {
+	before := w.st
 	slot := w.slot(req.Component)
 	out := EnterScoreResult{Component: req.Component}
 	details := map[string]any{"component": req.Component, "score": req.Score}
@@ -62,7 +63,7 @@ func (w *application) enterScore(ctx workflow.Context, req EnterScoreRequest) (E
 		slot.Confirmed = &score
 		out.State = ScoreConfirmed
 		s = step{action: "score_confirmed", actor: req.Actor, details: details}
-		if err := w.judge(ctx, &s); err != nil {
+		if err := w.judge(ctx, &s, before); err != nil {
 			if w.longLived() {
 				slot.Confirmed = nil // the certificate was not issued: the same entry may be sent again
 			}
@@ -74,8 +75,9 @@ func (w *application) enterScore(ctx workflow.Context, req EnterScoreRequest) (E
 	return out, err
 }
 
-// judge decides the outcome once scores are complete and adds the event (and certificate) to s.
-func (w *application) judge(ctx workflow.Context, s *step) error {
+// judge decides the outcome once scores are complete and adds the event (and certificate) to s. Fused
+// executions issue the certificate in the step (s.effect), restoring before when the step fails.
+func (w *application) judge(ctx workflow.Context, s *step, before State) error {
 	o := skillcert.JudgeScores(w.in.Level, skillcert.Scores{Theory: w.st.Theory.Confirmed, Skill: w.st.Skill.Confirmed, Comprehensive: w.st.Comprehensive})
 	switch {
 	case !o.Complete && o.NeedsPanel:
@@ -99,21 +101,28 @@ func (w *application) judge(ctx workflow.Context, s *step) error {
 	if w.st.Status == skillcert.StatusComprehensiveReview {
 		s.event = skillcert.EventComprehensivePassed
 	}
+	if w.fused() { // the certificate is issued in the step's transaction, which fills in its number
+		in := w.issueInput(ctx)
+		s.effect = &effect{certificate: &in, before: before}
+		s.notify = applicantNote(w, "certified", certifiedMessage(contract.CertificateNumberPlaceholder))
+		return nil
+	}
 	number, err := w.issueCertificate(ctx)
 	if err != nil {
 		return err
 	}
-	s.notify = applicantNote(w, "certified", "恭喜您通过认定，证书编号 "+number+"，可通过单位或本人领取。")
+	s.notify = applicantNote(w, "certified", certifiedMessage(number))
 	return nil
+}
+
+// certifiedMessage tells the applicant the certificate number.
+func certifiedMessage(number string) string {
+	return "恭喜您通过认定，证书编号 " + number + "，可通过单位或本人领取。"
 }
 
 func (w *application) issueCertificate(ctx workflow.Context) (string, error) {
 	var number string
-	err := w.sideEffect(ctx, sideEffectOptions(), contract.IssueCertificate, contract.IssueInput{
-		ApplicationID: w.in.ApplicationID, ApplicantID: w.in.ApplicantID, OccupationCode: w.in.OccupationCode,
-		OccupationName: w.in.OccupationName, Level: w.in.Level, IssuedOn: skillcert.DateOf(workflow.Now(ctx)),
-		SiteCode: w.in.Policy.SiteCode,
-	}, &number)
+	err := w.sideEffect(ctx, sideEffectOptions(), contract.IssueCertificate, w.issueInput(ctx), &number)
 	if err != nil {
 		return "", err
 	}
@@ -146,6 +155,7 @@ func (w *application) validateEvaluate(_ workflow.Context, req EvaluateRequest) 
 // evaluate adds a committee member's score; the first PanelSize distinct members form the panel and their
 // mean decides.
 func (w *application) evaluate(ctx workflow.Context, req EvaluateRequest) (EvaluateResult, error) {
+	before := w.st
 	w.st.Panel = append(w.st.Panel, Evaluation{MemberID: req.Actor.UserID, Score: req.Score, Comment: req.Comment})
 	s := step{action: "evaluation_recorded", actor: req.Actor, reason: req.Comment, details: map[string]any{"score": req.Score}}
 	if len(w.st.Panel) >= w.in.Policy.PanelSize {
@@ -155,7 +165,7 @@ func (w *application) evaluate(ctx workflow.Context, req EvaluateRequest) (Evalu
 		}
 		mean := skillcert.PanelMean(scores)
 		w.st.Comprehensive = &mean
-		if err := w.judge(ctx, &s); err != nil {
+		if err := w.judge(ctx, &s, before); err != nil {
 			if w.longLived() { // the certificate was not issued: the member may send the evaluation again
 				w.st.Panel, w.st.Comprehensive = w.st.Panel[:len(w.st.Panel)-1], nil
 			}

@@ -21,6 +21,7 @@ type step struct {
 	details       any
 	completedTask string
 	notify        []contract.Notification
+	effect        *effect // fused executions: the side effect written with the step (fused.go)
 }
 
 // Search attribute keys (no personal data).
@@ -70,12 +71,32 @@ func (w *application) recordTransition(ctx workflow.Context, rec contract.Transi
 // a failed write (after all retries) leaves the workflow ahead of its projection, and the next write,
 // carrying a newer sequence number, catches the projection up.
 func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
-	from := w.st.Status
-	to := from
+	if s.effect != nil {
+		return w.applyWithEffect(ctx, s)
+	}
+	from, to, err := w.advance(ctx, s)
+	if err != nil {
+		return Result{}, err
+	}
+	rec := w.transitionRecord(ctx, s, from, to)
+	if to != from || w.st.Seq == 1 && !(w.fused() && w.startedWithSearchAttributes(ctx)) {
+		w.upsertSearchAttributes(ctx)
+	}
+	err = w.recordTransition(ctx, rec)
+	if err != nil && w.longLived() && w.raiseIncident(ctx, rec, err) {
+		err = refuse(skillcert.EUNAVAILABLE, "处理结果暂未能保存，已转管理员处理，请稍后查看", nil)
+	}
+	return Result{Status: to, Seq: w.st.Seq}, err
+}
+
+// advance moves the application by s.event (when set) and numbers the step.
+func (w *application) advance(ctx workflow.Context, s step) (from, to skillcert.Status, err error) {
+	from = w.st.Status
+	to = from
 	if s.event != "" {
 		next, err := skillcert.Transition(from, s.event)
 		if err != nil {
-			return Result{}, fromDomain(err)
+			return from, from, fromDomain(err)
 		}
 		to = next
 	}
@@ -84,6 +105,12 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 	if to != from {
 		w.enter(ctx, from, to)
 	}
+	return from, to, nil
+}
+
+// transitionRecord is what the step writes: the projection row, the open tasks, the audit event and the
+// notifications.
+func (w *application) transitionRecord(ctx workflow.Context, s step, from, to skillcert.Status) contract.TransitionRecord {
 	rec := contract.TransitionRecord{
 		ApplicationID: w.in.ApplicationID, Seq: w.st.Seq, At: workflow.Now(ctx), Action: s.action,
 		ToStatus: to, ActorID: s.actor.UserID, ActorRole: s.actor.Role, Reason: s.reason,
@@ -93,16 +120,38 @@ func (w *application) apply(ctx workflow.Context, s step) (Result, error) {
 		rec.FromStatus = from
 	}
 	rec.Details = s.details
-	if to != from || w.st.Seq == 1 {
-		if err := workflow.UpsertTypedSearchAttributes(ctx, w.searchAttributes()...); err != nil {
-			workflow.GetLogger(ctx).Warn("search attributes not updated", "error", err)
+	return rec
+}
+
+func (w *application) upsertSearchAttributes(ctx workflow.Context) {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, w.searchAttributes()...); err != nil {
+		workflow.GetLogger(ctx).Warn("search attributes not updated", "error", err)
+	}
+}
+
+// StartSearchAttributes are the search attributes the gateway starts an application's workflow with: what
+// its first step would otherwise upsert (fused executions skip that upsert when they are set).
+func StartSearchAttributes(in ApplicationInput) temporal.SearchAttributes {
+	w := &application{in: in, st: State{Status: skillcert.StatusDraft}}
+	return temporal.NewSearchAttributes(w.searchAttributes()...)
+}
+
+// startedWithSearchAttributes reports whether the workflow already carries the search attributes of its
+// current state (the start set them, StartSearchAttributes), so the first step's upsert would change
+// nothing. The start event holds them, so the answer is the same on every replay.
+func (w *application) startedWithSearchAttributes(ctx workflow.Context) bool {
+	sa := workflow.GetTypedSearchAttributes(ctx)
+	keywords := []struct {
+		key  temporal.SearchAttributeKeyKeyword
+		want string
+	}{{searchStatus, string(w.st.Status)}, {searchRegion, w.in.Region}, {searchBatch, w.in.Batch.BatchID}, {searchOccupation, w.in.OccupationCode}}
+	for _, k := range keywords {
+		if got, ok := sa.GetKeyword(k.key); !ok || got != k.want {
+			return false
 		}
 	}
-	err := w.recordTransition(ctx, rec)
-	if err != nil && w.longLived() && w.raiseIncident(ctx, rec, err) {
-		err = refuse(skillcert.EUNAVAILABLE, "处理结果暂未能保存，已转管理员处理，请稍后查看", nil)
-	}
-	return Result{Status: to, Seq: w.st.Seq}, err
+	level, ok := sa.GetInt64(searchLevel)
+	return ok && level == int64(w.in.Level)
 }
 
 func (w *application) searchAttributes() []temporal.SearchAttributeUpdate {

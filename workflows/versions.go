@@ -32,12 +32,30 @@ const changeLean = "lean-2026-11"
 // versionLean is the version of changeLean that new executions record.
 const versionLean workflow.Version = 1
 
+// changeFused gates the "fused" release (VERSIONING.md): the side effect of a human action (document
+// inspection, payment order, payment record, certificate issue) and the projection write of its step run
+// in one local activity (RecordStep) and one transaction: one marker instead of two, and neither written
+// without the other. It implies changeLean (and so changeLongLived): executions that record it follow
+// every lean-2026-11 behaviour too, without that marker.
+const changeFused = "fused-2026-11"
+
+// versionFused is the version of changeFused that new executions record.
+const versionFused workflow.Version = 1
+
 // decideVersion asks, once at the start, which behaviour this execution follows. The SDK keeps the answer
 // for the rest of the execution, so a history recorded without a marker replays the old branches only.
 // changeLean is asked first: a new execution records only its marker (one marker and one
 // TemporalChangeVersion upsert, as before), and a history without it (recorded before lean-2026-11) goes
 // on to the long-lived-2026-11 question, whose marker it has or has not.
+//
+// changeFused is asked before both, in the same way: a new execution records only its marker, and a
+// history without it (recorded before fused-2026-11) goes on to the lean question.
 func (w *application) decideVersion(ctx workflow.Context) {
+	w.fuse = workflow.GetVersion(ctx, changeFused, workflow.DefaultVersion, versionFused)
+	if w.fuse >= versionFused {
+		w.lean, w.version = versionLean, versionLongLived
+		return
+	}
 	w.lean = workflow.GetVersion(ctx, changeLean, workflow.DefaultVersion, versionLean)
 	if w.lean >= versionLean {
 		w.version = versionLongLived
@@ -52,6 +70,10 @@ func (w *application) longLived() bool { return w.version >= versionLongLived }
 // leaner reports whether this execution follows the lean-2026-11 behaviour (side effects as local
 // activities).
 func (w *application) leaner() bool { return w.lean >= versionLean }
+
+// fused reports whether this execution follows the fused-2026-11 behaviour (a step's side effect and its
+// projection write in one local activity).
+func (w *application) fused() bool { return w.fuse >= versionFused }
 
 // liveCalendar and liveRuleSets are the rule data that new executions record in their history. They are
 // variables so that tests can swap in a changed calendar or changed conditions; nil rule sets mean the

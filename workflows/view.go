@@ -22,12 +22,12 @@ type View struct {
 	Reasons           []string        `json:"reasons,omitempty"`     // why it failed, was rejected or returned
 }
 
-// Checklist item statuses.
+// Checklist item statuses (skillcert.AttachOutcome decides them after an inspection).
 const (
-	DocMissing  = "missing"  // nothing accepted yet
-	DocAccepted = "accepted" // inspected and accepted
-	DocRejected = "rejected" // the last upload failed inspection
-	DocBad      = "bad"      // a reviewer marked it bad; a new upload is needed
+	DocMissing  = skillcert.DocStatusMissing  // nothing accepted yet
+	DocAccepted = skillcert.DocStatusAccepted // inspected and accepted
+	DocRejected = skillcert.DocStatusRejected // the last upload failed inspection
+	DocBad      = skillcert.DocStatusBad      // a reviewer marked it bad; a new upload is needed
 )
 
 // ChecklistItem is one required or optional document and where it stands.

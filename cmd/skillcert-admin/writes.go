@@ -13,12 +13,14 @@ import (
 
 // projectionWrites are the activities that write the projection, by activity type. Each is a method of
 // activities.Activities with one input; reproject calls it again with the recorded input, except
-// IssueCertificate, whose recorded number is restored rather than issued anew. InspectDocument is not among
-// them: document rows are created by the gateway, not the workflow (see deploy/OPERATIONS.md).
+// IssueCertificate, whose recorded number is restored rather than issued anew, and RecordStep (fused
+// executions), which activities.RestoreStep writes again from its recorded input and result (its
+// certificate restored, its upload not inspected again). InspectDocument is not among them: document rows
+// are created by the gateway, not the workflow (see deploy/OPERATIONS.md).
 // RevokeApplication (the revocation workflow of completed certified cases) and RecordIncident are listed for
 // the workflow work that adds them; an activity a history does not use is never called.
 var projectionWrites = map[string]bool{
-	"RecordTransition": true, "CreatePaymentOrder": true, "RecordPayment": true, "Notify": true,
+	"RecordStep": true, "RecordTransition": true, "CreatePaymentOrder": true, "RecordPayment": true, "Notify": true,
 	"IssueCertificate": true, "RevokeCertificate": true, "RevokeApplication": true, "RecordIncident": true,
 }
 
@@ -35,6 +37,16 @@ func (r *reprojector) apply(ctx context.Context, w write) error {
 			return errors.New("the workflow got no certificate number")
 		}
 		return activities.RestoreCertificate(ctx, r.pool, r.acts.CertSerialKey, in, number)
+	case w.activity == "RecordStep":
+		in, err := arg[activities.StepInput](w.args)
+		if err != nil {
+			return err
+		}
+		var res activities.StepResult
+		if w.result == nil || plainJSON.FromPayload(w.result, &res) != nil {
+			return errors.New("the workflow got no result of its step")
+		}
+		return activities.RestoreStep(ctx, r.acts, in, res, !r.skipOutbox)
 	case w.activity == "RecordTransition" && r.skipOutbox:
 		rec, err := arg[activities.TransitionRecord](w.args)
 		if err != nil {

@@ -140,8 +140,10 @@ func explainActions(a Actions) []string {
 		"weeks later — AwaitWithTimeout in SDK v1.51 leaves its timer running when the condition comes true)",
 		trimFloat(a.Events["TimerCanceled"]), trimFloat(a.TimersFired)))
 	line("search-attribute upserts", a.Billable["search_attribute_upserts"],
-		"SkillcertStatus and the other search attributes, written on creation and on every status change")
-	line("markers", a.Billable["markers"], "side effects, versions, local activities (none expected)")
+		"SkillcertStatus and the other search attributes, set with the start (fused-2026-11 cases) and written on every "+
+			"status change, plus the SDK's own version upsert")
+	line("markers", a.Billable["markers"], "one version marker, two side effects (eligibility at creation, the skill-score due date), and one local "+
+		"activity per step (RecordStep: the step's side effect and its projection write in one transaction)")
 	out = append(out, fmt.Sprintf("nothing polls: %s workflow tasks per lifecycle for %s external messages "+
 		"(start, Updates, Signals) and %s activity results; no timer fires", trimFloat(a.WorkflowTasks),
 		trimFloat(a.ExternalMessages), trimFloat(a.Billable["activity_attempts"])))

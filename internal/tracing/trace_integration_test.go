@@ -250,7 +250,8 @@ func TestOneRequestOneTrace(t *testing.T) {
 		t.Errorf("the projection insert's parent is %q, want the RecordTransition activity", p)
 	}
 
-	// An upload's completion reads the object back from MinIO in the InspectDocument activity.
+	// An upload's completion reads the object back from MinIO and records the verdict with its step in one
+	// activity (RecordStep, fused-2026-11): the inspection and the projection write.
 	var up struct {
 		DocumentID string            `json:"document_id"`
 		UploadURL  string            `json:"upload_url"`
@@ -268,18 +269,23 @@ func TestOneRequestOneTrace(t *testing.T) {
 	}
 	resp.Body.Close()
 	_, spans = s.traceOf(t, "POST /api/v1/applications/:id/documents/:document_id/complete", "UpdateWorkflow:",
-		"RunActivity:InspectDocument", "minio GET")
-	if p := spans.parentName("minio GET"); p != "RunActivity:InspectDocument" {
-		t.Errorf("the MinIO read's parent is %q, want the InspectDocument activity", p)
+		"RunActivity:RecordStep", "minio GET")
+	if p := spans.parentName("minio GET"); p != "RunActivity:RecordStep" {
+		t.Errorf("the MinIO read's parent is %q, want the RecordStep activity", p)
+	}
+	for _, q := range []string{"postgres RecordDocumentInspection", "postgres UpdateApplication", "postgres InsertAuditEvent"} {
+		if p := spans.parentName(q); p != "RunActivity:RecordStep" {
+			t.Errorf("%s's parent is %q, want the RecordStep activity", q, p)
+		}
 	}
 	inspectionWrites := 0
 	for _, sp := range spans {
-		if strings.HasPrefix(sp.Name, "postgres ") && spans[sp.Parent.SpanID()].Name == "RunActivity:InspectDocument" {
+		if strings.HasPrefix(sp.Name, "postgres ") && spans[sp.Parent.SpanID()].Name == "RunActivity:RecordStep" {
 			inspectionWrites++
 		}
 	}
 	if inspectionWrites == 0 {
-		t.Error("no Postgres span below the InspectDocument activity")
+		t.Error("no Postgres span below the RecordStep activity")
 	}
 	for _, sp := range spans {
 		for _, kv := range sp.Attributes {
