@@ -65,6 +65,9 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // searchTerms turns q into the lookups of the admin search: an application ID prefix, an exact phone
 // number, or a name — exact, or masked as the lists show it, each '*' standing for one character.
 func searchTerms(q string) (idPrefix, phone, namePattern *string, err error) {
+	if !isText(q) {
+		return nil, nil, nil, fieldInvalid("q", "查询内容含有无效字符")
+	}
 	if utf8.RuneCountInString(q) > 64 {
 		return nil, nil, nil, fieldInvalid("q", "查询内容过长")
 	}

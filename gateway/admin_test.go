@@ -76,6 +76,13 @@ func TestAdminIntegration(t *testing.T) {
 			{s.admin, inBatch(filter{Q: "沈*"}), []string{id5}},
 			{s.admin, inBatch(filter{Q: "沈七"}), []string{id5}},
 			{s.admin, inBatch(filter{Q: "七"}), nil},
+			{s.admin, inBatch(filter{Q: "沈*", Level: 5}), []string{id5}}, // q and filters together
+			{s.admin, inBatch(filter{Q: "沈*", Level: 4}), nil},
+			{s.admin, inBatch(filter{Q: "沈*", Region: "包头市"}), nil},
+			{s.admin, inBatch(filter{Q: "*八"}), []string{id4}}, // each * one character
+			{local.Token, inBatch(filter{Q: "韩*"}), []string{id4}},
+			{elsewhere.Token, inBatch(filter{Q: "韩*"}), nil}, // outside the scope
+			{elsewhere.Token, filter{Q: id4[:8]}, nil},
 			{s.prov.Token, inBatch(filter{}), []string{id4, id5}},
 			{local.Token, inBatch(filter{}), []string{id4, id5}},
 			{elsewhere.Token, inBatch(filter{}), nil},

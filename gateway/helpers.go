@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -84,3 +85,6 @@ func validUUID(s string) bool {
 
 // trimmed returns s without surrounding white space.
 func trimmed(s string) string { return strings.TrimSpace(s) }
+
+// isText reports whether s can be a Postgres text value: valid UTF-8 without NUL.
+func isText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }

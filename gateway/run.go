@@ -319,14 +319,20 @@ func (a *app) sweepIdempotencyKeys(ctx context.Context) {
 // poolConfig parses the database URL. The list queries take optional filters (NULL = any); a cached generic
 // plan cannot use the index that fits the filters actually given (the load test measured inbox page 100 at
 // p99 146 ms with it, 31 ms without), so every execution is planned with its values unless the URL says
-// otherwise.
+// otherwise. Nor does a request's query start parallel workers (max_parallel_workers_per_gather 0): the
+// gateway's queries read a page from an index, and when the planner overestimates how many rows a LIKE
+// matches it traded the admin search's index-only lookup of the masked name for a parallel scan of the
+// accounts' rows, 5x slower (deploy/loadtest/PERFORMANCE.md); workers also take cores from the requests
+// running beside it.
 func poolConfig(databaseURL string) (*pgxpool.Config, error) {
 	c, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, err
 	}
-	if _, set := c.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
-		c.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	for name, value := range map[string]string{"plan_cache_mode": "force_custom_plan", "max_parallel_workers_per_gather": "0"} {
+		if _, set := c.ConnConfig.RuntimeParams[name]; !set {
+			c.ConnConfig.RuntimeParams[name] = value
+		}
 	}
 	return c, nil
 }

@@ -38,6 +38,11 @@ func (a *app) listTasks(c *fiber.Ctx) error {
 			f.addErr("status", err)
 		}
 	}
+	for _, field := range []string{"type", "region", "q"} { // text Postgres would refuse: 422, not 500
+		if !isText(c.Query(field)) {
+			f.add(field, "查询内容含有无效字符")
+		}
+	}
 	appID := c.Query("application_id")
 	if appID != "" && !validUUID(appID) {
 		f.add("application_id", "申报编号格式无效")

@@ -106,8 +106,9 @@ func measureProjection(ctx context.Context, env *runEnv, apps, tasks, requests i
 		defer func() { _ = drop(context.WithoutCancel(ctx)) }()
 	}
 	// With SKILLCERT_BENCH_UNSAFE_COMMIT=1 the cluster commits asynchronously; VACUUM cannot mark rows
-	// all-visible until their commit is flushed, so the loader always commits synchronously.
-	loaderURL, err := withParams(dbURL, "synchronous_commit=on")
+	// all-visible until their commit is flushed, so the loader always commits synchronously. Its EXPLAINs
+	// plan as the gateway's pool does (gateway/run.go poolConfig: no parallel workers).
+	loaderURL, err := withParams(dbURL, "synchronous_commit=on&max_parallel_workers_per_gather=0")
 	if err != nil {
 		return out, err
 	}

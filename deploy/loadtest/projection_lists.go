@@ -89,6 +89,8 @@ func listProjectionQueries(ctx context.Context, pool *pgxpool.Pool, region strin
 				Q: &samples[0].name, Lim: 51})
 			return err
 		}},
+		inboxNameSearch("inbox search (name's first character)", 1, region, pick, samples[0]),
+		inboxNameSearch("inbox search (name's first two characters)", 2, region, pick, samples[0]),
 		{name: "admin search, newest", admin: true, path: func(int) string { return "/api/v1/admin/applications" },
 			capture: func(q *db.Queries) error {
 				_, err := q.SearchApplications(ctx, db.SearchApplicationsParams{Lim: 51})
@@ -129,4 +131,18 @@ func maskedPattern(masked string) string {
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// inboxNameSearch is the inbox search by the first n characters of the sampled names (a surname alone
+// matches many accounts, the first two characters fewer).
+func inboxNameSearch(name string, n int, region string, pick func(int) searchSample, first searchSample) projectionQuery {
+	prefix := func(s searchSample) string { return string([]rune(s.name)[:min(n, len([]rune(s.name)))]) }
+	q := prefix(first)
+	return projectionQuery{name: name, path: func(i int) string {
+		return "/api/v1/tasks?" + url.Values{"q": {prefix(pick(i))}}.Encode()
+	}, capture: func(dq *db.Queries) error {
+		_, err := dq.ListInboxTasks(context.Background(), db.ListInboxTasksParams{Roles: []string{"city_reviewer"},
+			ScopeRegion: &region, Q: &q, Lim: 51})
+		return err
+	}}
 }

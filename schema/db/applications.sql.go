@@ -435,33 +435,41 @@ ORDER BY a.created_at DESC, a.id
  LIMIT $2::int + $1::int)
 UNION ALL
 (SELECT a.id, a.status, a.batch_id, a.region, a.employer, a.occupation_code, o.name AS occupation_name, a.level,
-       a.pathway, a.certificate_number, a.exam_session_id, a.seat, a.created_at, a.updated_at, u.name AS applicant_name
-FROM applications a
+       a.pathway, a.certificate_number, a.exam_session_id, a.seat, pick.created_at, a.updated_at, u.name AS applicant_name
+FROM (SELECT m.id, m.created_at
+      FROM (SELECT x.id, x.created_at, x.region, x.status, x.level, x.occupation_code, x.batch_id
+            FROM applications x
+            WHERE $12::text IS NOT NULL
+              AND x.id BETWEEN rpad(replace($12::text, '-', ''), 32, '0')::uuid
+                           AND rpad(replace($12::text, '-', ''), 32, 'f')::uuid
+              AND x.id::text LIKE $12::text || '%'
+            UNION
+            SELECT x.id, x.created_at, x.region, x.status, x.level, x.occupation_code, x.batch_id
+            FROM users v JOIN applications x ON x.applicant_id = v.id
+            WHERE $13::text IS NOT NULL AND v.phone = $13::text
+            UNION
+            SELECT x.id, x.created_at, x.region, x.status, x.level, x.occupation_code, x.batch_id
+            FROM users v JOIN applications x ON x.applicant_id = v.id
+            WHERE $14::text IS NOT NULL AND v.name LIKE $14::text
+              AND (($14::text ~ '^[^_]'
+                    AND cardinality(name_pattern_grams($14::text)) < 2)
+                   OR name_grams(v.name) @> name_pattern_grams($14::text))) m
+      WHERE $3::boolean
+        AND ($4::text IS NULL OR m.region = $4::text)
+        AND ($5::text IS NULL OR m.status = $5::text)
+        AND ($6::text IS NULL OR m.region = $6::text)
+        AND ($7::text IS NULL OR m.occupation_code = $7::text)
+        AND ($8::int IS NULL OR m.level = $8::int)
+        AND ($9::text IS NULL OR m.batch_id = $9::text)
+        AND ($10::timestamptz IS NULL
+             OR (m.created_at <= $10::timestamptz
+                 AND (m.created_at < $10::timestamptz OR m.id > $11::uuid)))
+      ORDER BY m.created_at DESC, m.id
+      LIMIT $2::int + $1::int) pick
+JOIN applications a ON a.id = pick.id
 JOIN users u ON u.id = a.applicant_id
 JOIN occupations o ON o.code = a.occupation_code
-WHERE $3::boolean
-  AND a.id IN (SELECT x.id FROM applications x
-               WHERE $12::text IS NOT NULL
-                 AND x.id BETWEEN rpad(replace($12::text, '-', ''), 32, '0')::uuid
-                              AND rpad(replace($12::text, '-', ''), 32, 'f')::uuid
-                 AND x.id::text LIKE $12::text || '%'
-               UNION ALL
-               SELECT x.id FROM users v JOIN applications x ON x.applicant_id = v.id
-               WHERE $13::text IS NOT NULL AND v.phone = $13::text
-               UNION ALL
-               SELECT x.id FROM users v JOIN applications x ON x.applicant_id = v.id
-               WHERE $14::text IS NOT NULL AND v.name LIKE $14::text)
-  AND ($4::text IS NULL OR a.region = $4::text)
-  AND ($5::text IS NULL OR a.status = $5::text)
-  AND ($6::text IS NULL OR a.region = $6::text)
-  AND ($7::text IS NULL OR a.occupation_code = $7::text)
-  AND ($8::int IS NULL OR a.level = $8::int)
-  AND ($9::text IS NULL OR a.batch_id = $9::text)
-  AND ($10::timestamptz IS NULL
-       OR (a.created_at <= $10::timestamptz
-           AND (a.created_at < $10::timestamptz OR a.id > $11::uuid)))
-ORDER BY a.created_at DESC, a.id
- LIMIT $2::int + $1::int)
+ORDER BY pick.created_at DESC, pick.id)
 ORDER BY created_at DESC, id
 LIMIT $2 OFFSET $1
 `
@@ -506,7 +514,12 @@ type SearchApplicationsRow struct {
 // Newest first, ties by ID in the order of the indexes (created_at DESC, id); after_at/after_id (keyset paging)
 // start after that application. Without q the first half answers (the indexes give its order); with q the
 // second, whose matches come from the indexes of each kind of term (the ID range of the prefix, the phone,
-// the name) rather than from testing every application in order; the other half is planned away.
+// the name) rather than from testing every application in order; the other half is planned away. The second
+// half picks its page from index entries (users_name_pattern_id, applications_applicant_search) and reads
+// the rows of that page only. A masked name showing one character or one pair first ('张*') is looked up by
+// that prefix (users_name_pattern_id, index entries only); any other ('张*伟', '*伟') by the characters it
+// shows (users_name_grams). The planner cannot choose between the two itself: it takes the LIKE and the
+// grams for independent and expects next to no match when both are there.
 func (q *Queries) SearchApplications(ctx context.Context, arg SearchApplicationsParams) ([]SearchApplicationsRow, error) {
 	rows, err := q.db.Query(ctx, searchApplications,
 		arg.Off,

@@ -257,35 +257,75 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) error {
 }
 
 const listInboxTasks = `-- name: ListInboxTasks :many
-SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
+WITH bound AS MATERIALIZED (
+    SELECT coalesce($1::int, name_search_bound()) AS n
+), named AS MATERIALIZED (
+    SELECT u.id FROM users u
+    WHERE name_grams(u.name) @> name_query_grams($2::text)
+      AND u.name LIKE '%' || like_literal($2::text) || '%'
+    LIMIT (SELECT n FROM bound)
+), q AS MATERIALIZED (
+    SELECT $2::text !~ '^[0-9a-f-]*$'
+           AND NOT EXISTS (SELECT 1 FROM occupations WHERE code = $2::text)
+           AND (SELECT count(*) FROM named) < (SELECT n FROM bound) AS by_name
+    WHERE $2::text IS NOT NULL
+), inbox AS NOT MATERIALIZED (
+    SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at
+    FROM tasks t
+    WHERE ($3::text[] IS NULL OR t.role = ANY ($3::text[]))
+      AND ($4::text IS NULL OR t.region = $4::text)
+      AND ($5::text IS NULL OR t.type = $5::text)
+      AND (CASE WHEN $6::text IS NULL THEN t.status IN ('open','claimed')
+                ELSE t.status = $6::text END)
+      AND ($7::text IS NULL OR t.region = $7::text)
+      AND ($8::uuid IS NULL OR t.application_id = $8::uuid)
+      AND ($9::timestamptz IS NULL
+           OR (t.created_at, t.id) > ($9::timestamptz, $10::uuid))
+)
+(SELECT page.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, page.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
-FROM tasks t
+FROM (SELECT p.id, p.created_at FROM inbox p
+      WHERE $2::text IS NULL
+      ORDER BY p.created_at, p.id
+      LIMIT $12 OFFSET $11) page
+JOIN tasks t ON t.id = page.id
 JOIN applications a ON a.id = t.application_id
-WHERE ($1::text[] IS NULL OR t.role = ANY ($1::text[]))
-  AND ($2::text IS NULL OR t.region = $2::text)
-  AND ($3::text IS NULL OR t.type = $3::text)
-  AND (CASE WHEN $4::text IS NULL THEN t.status IN ('open','claimed')
-            ELSE t.status = $4::text END)
-  AND ($5::text IS NULL OR t.region = $5::text)
-  AND ($6::uuid IS NULL OR t.application_id = $6::uuid)
-  AND ($7::text IS NULL
-       OR a.id::text LIKE $7::text || '%'
-       OR a.occupation_code = $7::text
-       OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id AND u.name LIKE '%' || $7::text || '%'))
-  AND ($8::timestamptz IS NULL
-       OR (t.created_at, t.id) > ($8::timestamptz, $9::uuid))
+ORDER BY page.created_at, page.id)
+UNION ALL
+(SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
+       a.occupation_code, a.level, a.status AS application_status
+FROM inbox t
+JOIN applications a ON a.id = t.application_id
+WHERE $2::text IS NOT NULL AND (SELECT by_name FROM q)
+  AND a.applicant_id IN (SELECT id FROM named)
+  AND ($4::text IS NULL OR a.region = $4::text)
+  AND ($7::text IS NULL OR a.region = $7::text)
 ORDER BY t.created_at, t.id
-LIMIT $11 OFFSET $10
+LIMIT $12 OFFSET $11)
+UNION ALL
+(SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
+       a.occupation_code, a.level, a.status AS application_status
+FROM inbox t
+JOIN applications a ON a.id = t.application_id
+WHERE $2::text IS NOT NULL AND NOT (SELECT by_name FROM q)
+  AND (a.id::text LIKE like_literal($2::text) || '%'
+       OR a.occupation_code = $2::text
+       OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id
+                                         AND u.name LIKE '%' || like_literal($2::text) || '%'))
+ORDER BY t.created_at, t.id
+LIMIT $12 OFFSET $11)
+ORDER BY created_at, id
 `
 
 type ListInboxTasksParams struct {
+	NameBound     *int32     `json:"name_bound"`
+	Q             *string    `json:"q"`
 	Roles         []string   `json:"roles"`
 	ScopeRegion   *string    `json:"scope_region"`
 	Type          *string    `json:"type"`
 	Status        *string    `json:"status"`
 	Region        *string    `json:"region"`
 	ApplicationID *string    `json:"application_id"`
-	Q             *string    `json:"q"`
 	AfterAt       *time.Time `json:"after_at"`
 	AfterID       *string    `json:"after_id"`
 	Off           int32      `json:"off"`
@@ -308,16 +348,30 @@ type ListInboxTasksRow struct {
 }
 
 // The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
-// first; after_at/after_id (keyset paging) start after that task.
+// first; after_at/after_id (keyset paging) start after that task. q matches an application ID prefix, an
+// occupation code, or a part of the applicant's name, all literally (LIKE's wildcards are escaped).
+// Exactly one of three halves answers, each with its own page (inbox is inlined into each):
+//   - no q: the page's task IDs come from the inbox index alone (an OFFSET over index entries is cheap, one
+//     over joined rows is not), and only those tasks are joined with their applications;
+//   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that
+//     fewer than name_bound names contain (NULL: name_search_bound(), sqrt(150 × accounts); 0 forces the walk
+//     below): from those accounts (named, read once: counted, then used) to their applications' tasks. Reading M accounts'
+//     tasks costs about M index lookups; walking the inbox to 51 tasks of M accounts in U reads 51 × U / M
+//     tasks with their applications and accounts, each about three times dearer: the two meet near
+//     M = sqrt(150 U). A task's region is its application's (workflows/steps.go tasks), so the applications
+//     outside the region asked for are dropped before their tasks are looked up;
+//   - any other q (many matching names, an ID prefix, an occupation code): the inbox in order, testing each
+//     task, which finds a page of common matches soon.
 func (q *Queries) ListInboxTasks(ctx context.Context, arg ListInboxTasksParams) ([]ListInboxTasksRow, error) {
 	rows, err := q.db.Query(ctx, listInboxTasks,
+		arg.NameBound,
+		arg.Q,
 		arg.Roles,
 		arg.ScopeRegion,
 		arg.Type,
 		arg.Status,
 		arg.Region,
 		arg.ApplicationID,
-		arg.Q,
 		arg.AfterAt,
 		arg.AfterID,
 		arg.Off,

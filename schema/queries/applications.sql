@@ -88,7 +88,12 @@ SELECT id, region, status, level, view FROM applications WHERE id = ANY (@ids::u
 -- Newest first, ties by ID in the order of the indexes (created_at DESC, id); after_at/after_id (keyset paging)
 -- start after that application. Without q the first half answers (the indexes give its order); with q the
 -- second, whose matches come from the indexes of each kind of term (the ID range of the prefix, the phone,
--- the name) rather than from testing every application in order; the other half is planned away.
+-- the name) rather than from testing every application in order; the other half is planned away. The second
+-- half picks its page from index entries (users_name_pattern_id, applications_applicant_search) and reads
+-- the rows of that page only. A masked name showing one character or one pair first ('张*') is looked up by
+-- that prefix (users_name_pattern_id, index entries only); any other ('张*伟', '*伟') by the characters it
+-- shows (users_name_grams). The planner cannot choose between the two itself: it takes the LIKE and the
+-- grams for independent and expects next to no match when both are there.
 (SELECT a.id, a.status, a.batch_id, a.region, a.employer, a.occupation_code, o.name AS occupation_name, a.level,
        a.pathway, a.certificate_number, a.exam_session_id, a.seat, a.created_at, a.updated_at, u.name AS applicant_name
 FROM applications a
@@ -108,33 +113,41 @@ ORDER BY a.created_at DESC, a.id
  LIMIT sqlc.arg(lim)::int + sqlc.arg(off)::int)
 UNION ALL
 (SELECT a.id, a.status, a.batch_id, a.region, a.employer, a.occupation_code, o.name AS occupation_name, a.level,
-       a.pathway, a.certificate_number, a.exam_session_id, a.seat, a.created_at, a.updated_at, u.name AS applicant_name
-FROM applications a
+       a.pathway, a.certificate_number, a.exam_session_id, a.seat, pick.created_at, a.updated_at, u.name AS applicant_name
+FROM (SELECT m.id, m.created_at
+      FROM (SELECT x.id, x.created_at, x.region, x.status, x.level, x.occupation_code, x.batch_id
+            FROM applications x
+            WHERE sqlc.narg(id_prefix)::text IS NOT NULL
+              AND x.id BETWEEN rpad(replace(sqlc.narg(id_prefix)::text, '-', ''), 32, '0')::uuid
+                           AND rpad(replace(sqlc.narg(id_prefix)::text, '-', ''), 32, 'f')::uuid
+              AND x.id::text LIKE sqlc.narg(id_prefix)::text || '%'
+            UNION
+            SELECT x.id, x.created_at, x.region, x.status, x.level, x.occupation_code, x.batch_id
+            FROM users v JOIN applications x ON x.applicant_id = v.id
+            WHERE sqlc.narg(phone)::text IS NOT NULL AND v.phone = sqlc.narg(phone)::text
+            UNION
+            SELECT x.id, x.created_at, x.region, x.status, x.level, x.occupation_code, x.batch_id
+            FROM users v JOIN applications x ON x.applicant_id = v.id
+            WHERE sqlc.narg(name_pattern)::text IS NOT NULL AND v.name LIKE sqlc.narg(name_pattern)::text
+              AND ((sqlc.narg(name_pattern)::text ~ '^[^_]'
+                    AND cardinality(name_pattern_grams(sqlc.narg(name_pattern)::text)) < 2)
+                   OR name_grams(v.name) @> name_pattern_grams(sqlc.narg(name_pattern)::text))) m
+      WHERE sqlc.arg(has_q)::boolean
+        AND (sqlc.narg(scope_region)::text IS NULL OR m.region = sqlc.narg(scope_region)::text)
+        AND (sqlc.narg(status)::text IS NULL OR m.status = sqlc.narg(status)::text)
+        AND (sqlc.narg(region)::text IS NULL OR m.region = sqlc.narg(region)::text)
+        AND (sqlc.narg(occupation_code)::text IS NULL OR m.occupation_code = sqlc.narg(occupation_code)::text)
+        AND (sqlc.narg(level)::int IS NULL OR m.level = sqlc.narg(level)::int)
+        AND (sqlc.narg(batch_id)::text IS NULL OR m.batch_id = sqlc.narg(batch_id)::text)
+        AND (sqlc.narg(after_at)::timestamptz IS NULL
+             OR (m.created_at <= sqlc.narg(after_at)::timestamptz
+                 AND (m.created_at < sqlc.narg(after_at)::timestamptz OR m.id > sqlc.narg(after_id)::uuid)))
+      ORDER BY m.created_at DESC, m.id
+      LIMIT sqlc.arg(lim)::int + sqlc.arg(off)::int) pick
+JOIN applications a ON a.id = pick.id
 JOIN users u ON u.id = a.applicant_id
 JOIN occupations o ON o.code = a.occupation_code
-WHERE sqlc.arg(has_q)::boolean
-  AND a.id IN (SELECT x.id FROM applications x
-               WHERE sqlc.narg(id_prefix)::text IS NOT NULL
-                 AND x.id BETWEEN rpad(replace(sqlc.narg(id_prefix)::text, '-', ''), 32, '0')::uuid
-                              AND rpad(replace(sqlc.narg(id_prefix)::text, '-', ''), 32, 'f')::uuid
-                 AND x.id::text LIKE sqlc.narg(id_prefix)::text || '%'
-               UNION ALL
-               SELECT x.id FROM users v JOIN applications x ON x.applicant_id = v.id
-               WHERE sqlc.narg(phone)::text IS NOT NULL AND v.phone = sqlc.narg(phone)::text
-               UNION ALL
-               SELECT x.id FROM users v JOIN applications x ON x.applicant_id = v.id
-               WHERE sqlc.narg(name_pattern)::text IS NOT NULL AND v.name LIKE sqlc.narg(name_pattern)::text)
-  AND (sqlc.narg(scope_region)::text IS NULL OR a.region = sqlc.narg(scope_region)::text)
-  AND (sqlc.narg(status)::text IS NULL OR a.status = sqlc.narg(status)::text)
-  AND (sqlc.narg(region)::text IS NULL OR a.region = sqlc.narg(region)::text)
-  AND (sqlc.narg(occupation_code)::text IS NULL OR a.occupation_code = sqlc.narg(occupation_code)::text)
-  AND (sqlc.narg(level)::int IS NULL OR a.level = sqlc.narg(level)::int)
-  AND (sqlc.narg(batch_id)::text IS NULL OR a.batch_id = sqlc.narg(batch_id)::text)
-  AND (sqlc.narg(after_at)::timestamptz IS NULL
-       OR (a.created_at <= sqlc.narg(after_at)::timestamptz
-           AND (a.created_at < sqlc.narg(after_at)::timestamptz OR a.id > sqlc.narg(after_id)::uuid)))
-ORDER BY a.created_at DESC, a.id
- LIMIT sqlc.arg(lim)::int + sqlc.arg(off)::int)
+ORDER BY pick.created_at DESC, pick.id)
 ORDER BY created_at DESC, id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

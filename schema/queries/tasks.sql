@@ -24,26 +24,78 @@ SELECT EXISTS (SELECT 1 FROM tasks WHERE application_id = @application_id AND ty
 
 -- name: ListInboxTasks :many
 -- The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
--- first; after_at/after_id (keyset paging) start after that task.
-SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
+-- first; after_at/after_id (keyset paging) start after that task. q matches an application ID prefix, an
+-- occupation code, or a part of the applicant's name, all literally (LIKE's wildcards are escaped).
+-- Exactly one of three halves answers, each with its own page (inbox is inlined into each):
+--   - no q: the page's task IDs come from the inbox index alone (an OFFSET over index entries is cheap, one
+--     over joined rows is not), and only those tasks are joined with their applications;
+--   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that
+--     fewer than name_bound names contain (NULL: name_search_bound(), sqrt(150 × accounts); 0 forces the walk
+--     below): from those accounts (named, read once: counted, then used) to their applications' tasks. Reading M accounts'
+--     tasks costs about M index lookups; walking the inbox to 51 tasks of M accounts in U reads 51 × U / M
+--     tasks with their applications and accounts, each about three times dearer: the two meet near
+--     M = sqrt(150 U). A task's region is its application's (workflows/steps.go tasks), so the applications
+--     outside the region asked for are dropped before their tasks are looked up;
+--   - any other q (many matching names, an ID prefix, an occupation code): the inbox in order, testing each
+--     task, which finds a page of common matches soon.
+WITH bound AS MATERIALIZED (
+    SELECT coalesce(sqlc.narg(name_bound)::int, name_search_bound()) AS n
+), named AS MATERIALIZED (
+    SELECT u.id FROM users u
+    WHERE name_grams(u.name) @> name_query_grams(sqlc.narg(q)::text)
+      AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%'
+    LIMIT (SELECT n FROM bound)
+), q AS MATERIALIZED (
+    SELECT sqlc.narg(q)::text !~ '^[0-9a-f-]*$'
+           AND NOT EXISTS (SELECT 1 FROM occupations WHERE code = sqlc.narg(q)::text)
+           AND (SELECT count(*) FROM named) < (SELECT n FROM bound) AS by_name
+    WHERE sqlc.narg(q)::text IS NOT NULL
+), inbox AS NOT MATERIALIZED (
+    SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at
+    FROM tasks t
+    WHERE (sqlc.narg(roles)::text[] IS NULL OR t.role = ANY (sqlc.narg(roles)::text[]))
+      AND (sqlc.narg(scope_region)::text IS NULL OR t.region = sqlc.narg(scope_region)::text)
+      AND (sqlc.narg(type)::text IS NULL OR t.type = sqlc.narg(type)::text)
+      AND (CASE WHEN sqlc.narg(status)::text IS NULL THEN t.status IN ('open','claimed')
+                ELSE t.status = sqlc.narg(status)::text END)
+      AND (sqlc.narg(region)::text IS NULL OR t.region = sqlc.narg(region)::text)
+      AND (sqlc.narg(application_id)::uuid IS NULL OR t.application_id = sqlc.narg(application_id)::uuid)
+      AND (sqlc.narg(after_at)::timestamptz IS NULL
+           OR (t.created_at, t.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
+)
+(SELECT page.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, page.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
-FROM tasks t
+FROM (SELECT p.id, p.created_at FROM inbox p
+      WHERE sqlc.narg(q)::text IS NULL
+      ORDER BY p.created_at, p.id
+      LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off)) page
+JOIN tasks t ON t.id = page.id
 JOIN applications a ON a.id = t.application_id
-WHERE (sqlc.narg(roles)::text[] IS NULL OR t.role = ANY (sqlc.narg(roles)::text[]))
-  AND (sqlc.narg(scope_region)::text IS NULL OR t.region = sqlc.narg(scope_region)::text)
-  AND (sqlc.narg(type)::text IS NULL OR t.type = sqlc.narg(type)::text)
-  AND (CASE WHEN sqlc.narg(status)::text IS NULL THEN t.status IN ('open','claimed')
-            ELSE t.status = sqlc.narg(status)::text END)
-  AND (sqlc.narg(region)::text IS NULL OR t.region = sqlc.narg(region)::text)
-  AND (sqlc.narg(application_id)::uuid IS NULL OR t.application_id = sqlc.narg(application_id)::uuid)
-  AND (sqlc.narg(q)::text IS NULL
-       OR a.id::text LIKE sqlc.narg(q)::text || '%'
-       OR a.occupation_code = sqlc.narg(q)::text
-       OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id AND u.name LIKE '%' || sqlc.narg(q)::text || '%'))
-  AND (sqlc.narg(after_at)::timestamptz IS NULL
-       OR (t.created_at, t.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
+ORDER BY page.created_at, page.id)
+UNION ALL
+(SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
+       a.occupation_code, a.level, a.status AS application_status
+FROM inbox t
+JOIN applications a ON a.id = t.application_id
+WHERE sqlc.narg(q)::text IS NOT NULL AND (SELECT by_name FROM q)
+  AND a.applicant_id IN (SELECT id FROM named)
+  AND (sqlc.narg(scope_region)::text IS NULL OR a.region = sqlc.narg(scope_region)::text)
+  AND (sqlc.narg(region)::text IS NULL OR a.region = sqlc.narg(region)::text)
 ORDER BY t.created_at, t.id
-LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off))
+UNION ALL
+(SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
+       a.occupation_code, a.level, a.status AS application_status
+FROM inbox t
+JOIN applications a ON a.id = t.application_id
+WHERE sqlc.narg(q)::text IS NOT NULL AND NOT (SELECT by_name FROM q)
+  AND (a.id::text LIKE like_literal(sqlc.narg(q)::text) || '%'
+       OR a.occupation_code = sqlc.narg(q)::text
+       OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id
+                                         AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%'))
+ORDER BY t.created_at, t.id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off))
+ORDER BY created_at, id;
 
 -- name: GetTaskDetail :one
 SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
