@@ -116,15 +116,29 @@ func TestInboxSearch(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer pool.Close()
-		region, walk := s.region, int32(0)
-		for _, q := range []string{"翎", "翠翎", "鲜于翠翎", "于翠翎", "鲜翎", "翠_", "龘"} {
+		// The ways, forced by the bounds: from the accounts, walking against the set of accounts, walking
+		// with each task's account.
+		zero, big := int32(0), int32(1_000_000)
+		ways := []struct {
+			name          string
+			bound, setMax *int32
+		}{{"accounts", &big, &big}, {"set", &zero, &big}, {"walk", &zero, &zero}}
+		region := s.region
+		for _, q := range []string{"翎", "翠", "翠翎", "鲜于翠翎", "于翠翎", "鲜翎", "翠_", "龘"} {
 			for _, off := range []int32{0, 1} {
-				p := db.ListInboxTasksParams{Roles: []string{roleCityReviewer}, ScopeRegion: &region, Q: &q, Lim: 2, Off: off}
-				byName := must(db.New(pool).ListInboxTasks(ctx, p))(t)
-				p.NameBound = &walk
-				walked := must(db.New(pool).ListInboxTasks(ctx, p))(t)
-				if !slices.Equal(byName, walked) {
-					t.Errorf("q=%q offset %d: from the names %v, walking %v", q, off, byName, walked)
+				var first []db.ListInboxTasksRow
+				for i, w := range ways {
+					p := db.ListInboxTasksParams{Roles: []string{roleCityReviewer}, ScopeRegion: &region, Q: &q, Lim: 2, Off: off,
+						NameBound: w.bound, NameSetBound: w.setMax}
+					got := must(db.New(pool).ListInboxTasks(ctx, p))(t)
+					if i == 0 {
+						first = got
+					} else if !slices.Equal(got, first) {
+						t.Errorf("q=%q offset %d: %s %v, %s %v", q, off, ways[0].name, first, w.name, got)
+					}
+				}
+				if q == "翎" && len(first) != 2 { // four tasks hold it: no way may find none
+					t.Errorf("q=%q offset %d: %d rows, want 2", q, off, len(first))
 				}
 			}
 		}

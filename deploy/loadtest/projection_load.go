@@ -225,6 +225,7 @@ func copyUsers(ctx context.Context, pool *pgxpool.Pool, rng *rand.Rand, ids []uu
 func copyTasks(ctx context.Context, pool *pgxpool.Pool, rng *rand.Rand, cat projCatalog, rows []appRow, target int) (int, error) {
 	type taskRow struct {
 		id, app   uuid.UUID
+		applicant uuid.UUID
 		spec      taskSpec
 		region    string
 		createdAt time.Time
@@ -239,16 +240,16 @@ func copyTasks(ctx context.Context, pool *pgxpool.Pool, rng *rand.Rand, cat proj
 		for _, s := range openTasks(r.status) {
 			// Take this one with probability (still needed) / (still to see): exactly target in the end.
 			if rng.IntN(candidates-seen) < target-len(tasks) {
-				tasks = append(tasks, taskRow{id: uuidFrom(rng), app: r.id, spec: s, region: cat.regionOf(r), createdAt: r.updated})
+				tasks = append(tasks, taskRow{id: uuidFrom(rng), app: r.id, applicant: r.applicant, spec: s, region: cat.regionOf(r), createdAt: r.updated})
 			}
 			seen++
 		}
 	}
 	n, err := pool.CopyFrom(ctx, pgx.Identifier{"tasks"}, []string{"id", "application_id", "type", "status", "role",
-		"region", "seq", "created_at"},
+		"region", "seq", "created_at", "applicant_id"},
 		pgx.CopyFromSlice(len(tasks), func(i int) ([]any, error) {
 			t := tasks[i]
-			return []any{t.id, t.app, t.spec.typ, "open", t.spec.role, t.region, int64(3), t.createdAt}, nil
+			return []any{t.id, t.app, t.spec.typ, "open", t.spec.role, t.region, int64(3), t.createdAt, t.applicant}, nil
 		}))
 	if err != nil {
 		return 0, fmt.Errorf("copy tasks: %w", err)

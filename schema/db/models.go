@@ -275,6 +275,7 @@ type Task struct {
 	DueAt         *time.Time           `json:"due_at"`
 	CompletedAt   *time.Time           `json:"completed_at"`
 	CompletedBy   *string              `json:"completed_by"`
+	ApplicantID   *string              `json:"applicant_id"`
 }
 
 type TokenVersion struct {

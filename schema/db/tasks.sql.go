@@ -197,8 +197,9 @@ func (q *Queries) HasOpenTaskOfType(ctx context.Context, arg HasOpenTaskOfTypePa
 }
 
 const insertIncidentTask = `-- name: InsertIncidentTask :exec
-INSERT INTO tasks (id, application_id, type, status, role, region, seq, created_at)
-VALUES ($1, $2, 'incident', 'open', 'admin', $3, $4, $5)
+INSERT INTO tasks (id, application_id, type, status, role, region, seq, created_at, applicant_id)
+VALUES ($1, $2, 'incident', 'open', 'admin', $3, $4, $5,
+        (SELECT applicant_id FROM applications WHERE id = $2))
 ON CONFLICT (id) DO NOTHING
 `
 
@@ -210,7 +211,7 @@ type InsertIncidentTaskParams struct {
 	At            time.Time `json:"at"`
 }
 
-// The admin task of an incident; a retry of the activity changes nothing.
+// The admin task of an incident; a retry of the activity changes nothing. applicant_id is the application's.
 func (q *Queries) InsertIncidentTask(ctx context.Context, arg InsertIncidentTaskParams) error {
 	_, err := q.db.Exec(ctx, insertIncidentTask,
 		arg.ID,
@@ -223,9 +224,10 @@ func (q *Queries) InsertIncidentTask(ctx context.Context, arg InsertIncidentTask
 }
 
 const insertTask = `-- name: InsertTask :exec
-INSERT INTO tasks (id, application_id, type, status, role, region, assignee_id, seq, created_at, due_at)
+INSERT INTO tasks (id, application_id, type, status, role, region, assignee_id, seq, created_at, due_at, applicant_id)
 VALUES ($1, $2, $3, CASE WHEN $4::uuid IS NULL THEN 'open' ELSE 'claimed' END,
-        $5, $6, $4, $7, $8, $9)
+        $5, $6, $4, $7, $8, $9,
+        (SELECT applicant_id FROM applications WHERE id = $2))
 ON CONFLICT (id) DO NOTHING
 `
 
@@ -241,6 +243,7 @@ type InsertTaskParams struct {
 	DueAt         *time.Time `json:"due_at"`
 }
 
+// applicant_id is the application's (read in the same statement).
 func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) error {
 	_, err := q.db.Exec(ctx, insertTask,
 		arg.ID,
@@ -258,36 +261,41 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) error {
 
 const listInboxTasks = `-- name: ListInboxTasks :many
 WITH bound AS MATERIALIZED (
-    SELECT coalesce($1::int, name_search_bound()) AS n
+    SELECT coalesce($1::int, name_search_bound()) AS n,
+           coalesce($2::int, name_set_bound()) AS s
 ), named AS MATERIALIZED (
     SELECT u.id FROM users u
-    WHERE name_grams(u.name) @> name_query_grams($2::text)
-      AND u.name LIKE '%' || like_literal($2::text) || '%'
-    LIMIT (SELECT n FROM bound)
+    WHERE name_grams(u.name) @> name_query_grams($3::text)
+      AND u.name LIKE '%' || like_literal($3::text) || '%'
+    LIMIT (SELECT greatest(n, s) FROM bound)
 ), q AS MATERIALIZED (
-    SELECT $2::text !~ '^[0-9a-f-]*$'
-           AND NOT EXISTS (SELECT 1 FROM occupations WHERE code = $2::text)
-           AND (SELECT count(*) FROM named) < (SELECT n FROM bound) AS by_name
-    WHERE $2::text IS NOT NULL
+    SELECT CASE WHEN $3::text ~ '^[0-9a-f-]*$'
+                     OR EXISTS (SELECT 1 FROM occupations WHERE code = $3::text) THEN 'other'
+                WHEN m < n THEN 'accounts'
+                WHEN m < s THEN 'set'
+                ELSE 'walk' END AS way
+    FROM bound, (SELECT count(*) AS m FROM named) c
+    WHERE $3::text IS NOT NULL
 ), inbox AS NOT MATERIALIZED (
-    SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at
+    SELECT t.id, t.application_id, t.applicant_id, t.type, t.status, t.role, t.region, t.assignee_id,
+           t.created_at, t.due_at
     FROM tasks t
-    WHERE ($3::text[] IS NULL OR t.role = ANY ($3::text[]))
-      AND ($4::text IS NULL OR t.region = $4::text)
-      AND ($5::text IS NULL OR t.type = $5::text)
-      AND (CASE WHEN $6::text IS NULL THEN t.status IN ('open','claimed')
-                ELSE t.status = $6::text END)
-      AND ($7::text IS NULL OR t.region = $7::text)
-      AND ($8::uuid IS NULL OR t.application_id = $8::uuid)
-      AND ($9::timestamptz IS NULL
-           OR (t.created_at, t.id) > ($9::timestamptz, $10::uuid))
+    WHERE ($4::text[] IS NULL OR t.role = ANY ($4::text[]))
+      AND ($5::text IS NULL OR t.region = $5::text)
+      AND ($6::text IS NULL OR t.type = $6::text)
+      AND (CASE WHEN $7::text IS NULL THEN t.status IN ('open','claimed')
+                ELSE t.status = $7::text END)
+      AND ($8::text IS NULL OR t.region = $8::text)
+      AND ($9::uuid IS NULL OR t.application_id = $9::uuid)
+      AND ($10::timestamptz IS NULL
+           OR (t.created_at, t.id) > ($10::timestamptz, $11::uuid))
 )
 (SELECT page.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, page.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
 FROM (SELECT p.id, p.created_at FROM inbox p
-      WHERE $2::text IS NULL
+      WHERE $3::text IS NULL
       ORDER BY p.created_at, p.id
-      LIMIT $12 OFFSET $11) page
+      LIMIT $13 OFFSET $12) page
 JOIN tasks t ON t.id = page.id
 JOIN applications a ON a.id = t.application_id
 ORDER BY page.created_at, page.id)
@@ -296,29 +304,51 @@ UNION ALL
        a.occupation_code, a.level, a.status AS application_status
 FROM inbox t
 JOIN applications a ON a.id = t.application_id
-WHERE $2::text IS NOT NULL AND (SELECT by_name FROM q)
+WHERE $3::text IS NOT NULL AND (SELECT way FROM q) = 'accounts'
   AND a.applicant_id IN (SELECT id FROM named)
-  AND ($4::text IS NULL OR a.region = $4::text)
-  AND ($7::text IS NULL OR a.region = $7::text)
+  AND ($5::text IS NULL OR a.region = $5::text)
+  AND ($8::text IS NULL OR a.region = $8::text)
 ORDER BY t.created_at, t.id
-LIMIT $12 OFFSET $11)
+LIMIT $13 OFFSET $12)
+UNION ALL
+(SELECT page.id, page.application_id, page.type, page.status, page.role, page.region, page.assignee_id,
+       page.created_at, page.due_at, a.occupation_code, a.level, a.status AS application_status
+FROM (SELECT t.id, t.application_id, t.applicant_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at FROM inbox t
+      WHERE $3::text IS NOT NULL AND (SELECT way FROM q) = 'set'
+        AND (t.applicant_id IN (SELECT id FROM named)) IS TRUE
+      ORDER BY t.created_at, t.id
+      LIMIT $13 OFFSET $12) page
+JOIN applications a ON a.id = page.application_id
+ORDER BY page.created_at, page.id)
+UNION ALL
+(SELECT page.id, page.application_id, page.type, page.status, page.role, page.region, page.assignee_id,
+       page.created_at, page.due_at, a.occupation_code, a.level, a.status AS application_status
+FROM (SELECT t.id, t.application_id, t.applicant_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at FROM inbox t
+      WHERE $3::text IS NOT NULL AND (SELECT way FROM q) = 'walk'
+        AND EXISTS (SELECT 1 FROM users u WHERE u.id = t.applicant_id
+                                          AND u.name LIKE '%' || like_literal($3::text) || '%')
+      ORDER BY t.created_at, t.id
+      LIMIT $13 OFFSET $12) page
+JOIN applications a ON a.id = page.application_id
+ORDER BY page.created_at, page.id)
 UNION ALL
 (SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
 FROM inbox t
 JOIN applications a ON a.id = t.application_id
-WHERE $2::text IS NOT NULL AND NOT (SELECT by_name FROM q)
-  AND (a.id::text LIKE like_literal($2::text) || '%'
-       OR a.occupation_code = $2::text
+WHERE $3::text IS NOT NULL AND (SELECT way FROM q) = 'other'
+  AND (a.id::text LIKE like_literal($3::text) || '%'
+       OR a.occupation_code = $3::text
        OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id
-                                         AND u.name LIKE '%' || like_literal($2::text) || '%'))
+                                         AND u.name LIKE '%' || like_literal($3::text) || '%'))
 ORDER BY t.created_at, t.id
-LIMIT $12 OFFSET $11)
+LIMIT $13 OFFSET $12)
 ORDER BY created_at, id
 `
 
 type ListInboxTasksParams struct {
 	NameBound     *int32     `json:"name_bound"`
+	NameSetBound  *int32     `json:"name_set_bound"`
 	Q             *string    `json:"q"`
 	Roles         []string   `json:"roles"`
 	ScopeRegion   *string    `json:"scope_region"`
@@ -350,21 +380,27 @@ type ListInboxTasksRow struct {
 // The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
 // first; after_at/after_id (keyset paging) start after that task. q matches an application ID prefix, an
 // occupation code, or a part of the applicant's name, all literally (LIKE's wildcards are escaped).
-// Exactly one of three halves answers, each with its own page (inbox is inlined into each):
+// Exactly one of four parts answers, each with its own page (inbox is inlined into each):
 //   - no q: the page's task IDs come from the inbox index alone (an OFFSET over index entries is cheap, one
 //     over joined rows is not), and only those tasks are joined with their applications;
 //   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that
-//     fewer than name_bound names contain (NULL: name_search_bound(), sqrt(150 × accounts); 0 forces the walk
+//     fewer than name_bound names contain (NULL: name_search_bound(), sqrt(150 × accounts); 0 forces a walk
 //     below): from those accounts (named, read once: counted, then used) to their applications' tasks. Reading M accounts'
 //     tasks costs about M index lookups; walking the inbox to 51 tasks of M accounts in U reads 51 × U / M
-//     tasks with their applications and accounts, each about three times dearer: the two meet near
-//     M = sqrt(150 U). A task's region is its application's (workflows/steps.go tasks), so the applications
-//     outside the region asked for are dropped before their tasks are looked up;
-//   - any other q (many matching names, an ID prefix, an occupation code): the inbox in order, testing each
-//     task, which finds a page of common matches soon.
+//     tasks, each dearer: the two meet near M = sqrt(150 U). A task's region is its application's
+//     (workflows/steps.go tasks), so the applications outside the region asked for are dropped before their
+//     tasks are looked up;
+//   - such a q that fewer than name_set_bound names contain (NULL: name_set_bound()): the inbox in order,
+//     each task's applicant (tasks.applicant_id) tested against the hashed set of those accounts (IS TRUE
+//     keeps the IN a hashed subplan rather than a join that would lose the order); only the page's tasks
+//     read their applications;
+//   - such a q that more names contain: the inbox in order, each task's account read by tasks.applicant_id;
+//   - any other q (an ID prefix, an occupation code): the inbox in order, testing each task with its
+//     application, which finds a page of common matches soon.
 func (q *Queries) ListInboxTasks(ctx context.Context, arg ListInboxTasksParams) ([]ListInboxTasksRow, error) {
 	rows, err := q.db.Query(ctx, listInboxTasks,
 		arg.NameBound,
+		arg.NameSetBound,
 		arg.Q,
 		arg.Roles,
 		arg.ScopeRegion,

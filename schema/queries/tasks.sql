@@ -9,9 +9,11 @@ UPDATE tasks SET status = 'cancelled', completed_at = @at
 WHERE application_id = @application_id AND status IN ('open','claimed') AND NOT (id = ANY(@keep::uuid[]));
 
 -- name: InsertTask :exec
-INSERT INTO tasks (id, application_id, type, status, role, region, assignee_id, seq, created_at, due_at)
+-- applicant_id is the application's (read in the same statement).
+INSERT INTO tasks (id, application_id, type, status, role, region, assignee_id, seq, created_at, due_at, applicant_id)
 VALUES (@id, @application_id, @type, CASE WHEN sqlc.narg('assignee_id')::uuid IS NULL THEN 'open' ELSE 'claimed' END,
-        @role, @region, sqlc.narg('assignee_id'), @seq, @at, @due_at)
+        @role, @region, sqlc.narg('assignee_id'), @seq, @at, @due_at,
+        (SELECT applicant_id FROM applications WHERE id = @application_id))
 ON CONFLICT (id) DO NOTHING;
 
 -- name: HasOpenTaskOfType :one
@@ -26,32 +28,42 @@ SELECT EXISTS (SELECT 1 FROM tasks WHERE application_id = @application_id AND ty
 -- The inbox: tasks of the admitted roles (NULL = all) within the scope region (NULL = all), filtered, oldest
 -- first; after_at/after_id (keyset paging) start after that task. q matches an application ID prefix, an
 -- occupation code, or a part of the applicant's name, all literally (LIKE's wildcards are escaped).
--- Exactly one of three halves answers, each with its own page (inbox is inlined into each):
+-- Exactly one of four parts answers, each with its own page (inbox is inlined into each):
 --   - no q: the page's task IDs come from the inbox index alone (an OFFSET over index entries is cheap, one
 --     over joined rows is not), and only those tasks are joined with their applications;
 --   - q that can only be part of a name (it is not a run of ID characters nor an occupation code) and that
---     fewer than name_bound names contain (NULL: name_search_bound(), sqrt(150 × accounts); 0 forces the walk
+--     fewer than name_bound names contain (NULL: name_search_bound(), sqrt(150 × accounts); 0 forces a walk
 --     below): from those accounts (named, read once: counted, then used) to their applications' tasks. Reading M accounts'
 --     tasks costs about M index lookups; walking the inbox to 51 tasks of M accounts in U reads 51 × U / M
---     tasks with their applications and accounts, each about three times dearer: the two meet near
---     M = sqrt(150 U). A task's region is its application's (workflows/steps.go tasks), so the applications
---     outside the region asked for are dropped before their tasks are looked up;
---   - any other q (many matching names, an ID prefix, an occupation code): the inbox in order, testing each
---     task, which finds a page of common matches soon.
+--     tasks, each dearer: the two meet near M = sqrt(150 U). A task's region is its application's
+--     (workflows/steps.go tasks), so the applications outside the region asked for are dropped before their
+--     tasks are looked up;
+--   - such a q that fewer than name_set_bound names contain (NULL: name_set_bound()): the inbox in order,
+--     each task's applicant (tasks.applicant_id) tested against the hashed set of those accounts (IS TRUE
+--     keeps the IN a hashed subplan rather than a join that would lose the order); only the page's tasks
+--     read their applications;
+--   - such a q that more names contain: the inbox in order, each task's account read by tasks.applicant_id;
+--   - any other q (an ID prefix, an occupation code): the inbox in order, testing each task with its
+--     application, which finds a page of common matches soon.
 WITH bound AS MATERIALIZED (
-    SELECT coalesce(sqlc.narg(name_bound)::int, name_search_bound()) AS n
+    SELECT coalesce(sqlc.narg(name_bound)::int, name_search_bound()) AS n,
+           coalesce(sqlc.narg(name_set_bound)::int, name_set_bound()) AS s
 ), named AS MATERIALIZED (
     SELECT u.id FROM users u
     WHERE name_grams(u.name) @> name_query_grams(sqlc.narg(q)::text)
       AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%'
-    LIMIT (SELECT n FROM bound)
+    LIMIT (SELECT greatest(n, s) FROM bound)
 ), q AS MATERIALIZED (
-    SELECT sqlc.narg(q)::text !~ '^[0-9a-f-]*$'
-           AND NOT EXISTS (SELECT 1 FROM occupations WHERE code = sqlc.narg(q)::text)
-           AND (SELECT count(*) FROM named) < (SELECT n FROM bound) AS by_name
+    SELECT CASE WHEN sqlc.narg(q)::text ~ '^[0-9a-f-]*$'
+                     OR EXISTS (SELECT 1 FROM occupations WHERE code = sqlc.narg(q)::text) THEN 'other'
+                WHEN m < n THEN 'accounts'
+                WHEN m < s THEN 'set'
+                ELSE 'walk' END AS way
+    FROM bound, (SELECT count(*) AS m FROM named) c
     WHERE sqlc.narg(q)::text IS NOT NULL
 ), inbox AS NOT MATERIALIZED (
-    SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at
+    SELECT t.id, t.application_id, t.applicant_id, t.type, t.status, t.role, t.region, t.assignee_id,
+           t.created_at, t.due_at
     FROM tasks t
     WHERE (sqlc.narg(roles)::text[] IS NULL OR t.role = ANY (sqlc.narg(roles)::text[]))
       AND (sqlc.narg(scope_region)::text IS NULL OR t.region = sqlc.narg(scope_region)::text)
@@ -77,18 +89,39 @@ UNION ALL
        a.occupation_code, a.level, a.status AS application_status
 FROM inbox t
 JOIN applications a ON a.id = t.application_id
-WHERE sqlc.narg(q)::text IS NOT NULL AND (SELECT by_name FROM q)
+WHERE sqlc.narg(q)::text IS NOT NULL AND (SELECT way FROM q) = 'accounts'
   AND a.applicant_id IN (SELECT id FROM named)
   AND (sqlc.narg(scope_region)::text IS NULL OR a.region = sqlc.narg(scope_region)::text)
   AND (sqlc.narg(region)::text IS NULL OR a.region = sqlc.narg(region)::text)
 ORDER BY t.created_at, t.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off))
 UNION ALL
+(SELECT page.id, page.application_id, page.type, page.status, page.role, page.region, page.assignee_id,
+       page.created_at, page.due_at, a.occupation_code, a.level, a.status AS application_status
+FROM (SELECT t.* FROM inbox t
+      WHERE sqlc.narg(q)::text IS NOT NULL AND (SELECT way FROM q) = 'set'
+        AND (t.applicant_id IN (SELECT id FROM named)) IS TRUE
+      ORDER BY t.created_at, t.id
+      LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off)) page
+JOIN applications a ON a.id = page.application_id
+ORDER BY page.created_at, page.id)
+UNION ALL
+(SELECT page.id, page.application_id, page.type, page.status, page.role, page.region, page.assignee_id,
+       page.created_at, page.due_at, a.occupation_code, a.level, a.status AS application_status
+FROM (SELECT t.* FROM inbox t
+      WHERE sqlc.narg(q)::text IS NOT NULL AND (SELECT way FROM q) = 'walk'
+        AND EXISTS (SELECT 1 FROM users u WHERE u.id = t.applicant_id
+                                          AND u.name LIKE '%' || like_literal(sqlc.narg(q)::text) || '%')
+      ORDER BY t.created_at, t.id
+      LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off)) page
+JOIN applications a ON a.id = page.application_id
+ORDER BY page.created_at, page.id)
+UNION ALL
 (SELECT t.id, t.application_id, t.type, t.status, t.role, t.region, t.assignee_id, t.created_at, t.due_at,
        a.occupation_code, a.level, a.status AS application_status
 FROM inbox t
 JOIN applications a ON a.id = t.application_id
-WHERE sqlc.narg(q)::text IS NOT NULL AND NOT (SELECT by_name FROM q)
+WHERE sqlc.narg(q)::text IS NOT NULL AND (SELECT way FROM q) = 'other'
   AND (a.id::text LIKE like_literal(sqlc.narg(q)::text) || '%'
        OR a.occupation_code = sqlc.narg(q)::text
        OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.applicant_id
@@ -122,9 +155,10 @@ WHERE id = @id
   AND (status = 'open' OR (status = 'claimed' AND (assignee_id = @caller_id OR @override::boolean)));
 
 -- name: InsertIncidentTask :exec
--- The admin task of an incident; a retry of the activity changes nothing.
-INSERT INTO tasks (id, application_id, type, status, role, region, seq, created_at)
-VALUES (@id, @application_id, 'incident', 'open', 'admin', @region, @seq, @at)
+-- The admin task of an incident; a retry of the activity changes nothing. applicant_id is the application's.
+INSERT INTO tasks (id, application_id, type, status, role, region, seq, created_at, applicant_id)
+VALUES (@id, @application_id, 'incident', 'open', 'admin', @region, @seq, @at,
+        (SELECT applicant_id FROM applications WHERE id = @application_id))
 ON CONFLICT (id) DO NOTHING;
 
 -- name: ApplicationsWithOpenIncident :many
