@@ -58,7 +58,7 @@ func TestCaptureKeepsTheGatewaysStatement(t *testing.T) {
 	if err != capture.ErrCaptured {
 		t.Fatalf("err = %v, want ErrCaptured", err)
 	}
-	if len(c.Args) != 12 || c.SQL == "" {
+	if len(c.Args) != 13 || c.SQL == "" { // 13: with name_bound and name_set_bound
 		t.Fatalf("captured %d args, sql %q", len(c.Args), c.SQL)
 	}
 	if got := c.Args[len(c.Args)-2]; got != int32(4950) {
