@@ -12,7 +12,8 @@ import (
 )
 
 // TestTasksApplicantMigrationBackfills: migration 00054 gives the tasks written before it their application's
-// applicant, and the inbox index it puts in place of tasks_city_inbox carries it.
+// applicant, the inbox index it puts in place of tasks_city_inbox carries it, and after 00057 a task inserted
+// without it gets it from its application.
 func TestTasksApplicantMigrationBackfills(t *testing.T) {
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, devstack.ForTest(t).TestDatabase(t))
@@ -58,6 +59,20 @@ func TestTasksApplicantMigrationBackfills(t *testing.T) {
 	}
 	if applicant == nil || *applicant != account {
 		t.Errorf("the task's applicant after the migration: %v, want %s", applicant, account)
+	}
+	// 00057: a task inserted without the column (an older binary during a rolling deployment) gets it too.
+	if _, err := provider.UpTo(ctx, 57); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO tasks (id, application_id, type, status, role, region, seq, created_at)
+		 VALUES ('44444444-4444-4444-8444-444444444444', '`+app+`', 're_review', 'open', 'provincial_reviewer', '包头市', 2, now())`); err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.QueryRow(ctx, `SELECT applicant_id::text FROM tasks WHERE id = '44444444-4444-4444-8444-444444444444'`).Scan(&applicant); err != nil {
+		t.Fatal(err)
+	}
+	if applicant == nil || *applicant != account {
+		t.Errorf("a task inserted without its applicant after 00057: %v, want %s", applicant, account)
 	}
 	var def string
 	if err := pool.QueryRow(ctx, `SELECT pg_get_indexdef('tasks_city_inbox_applicant'::regclass)`).Scan(&def); err != nil {
