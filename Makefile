@@ -80,7 +80,7 @@ vuln: ## govulncheck against the Go vulnerability database; says so and passes w
 build: ## build bin/worker, bin/gateway and bin/skillcert-admin
 	$(GO) build -o bin/ ./cmd/worker ./cmd/gateway ./cmd/skillcert-admin
 
-bench: ## full benchmark on a private stack: lifecycles, baselines, idle phase, 1M-row projection (~25 min; deploy/loadtest/results/); PROFILE=production: on deploy/prodstack
+bench: ## full benchmark on a private stack: lifecycles, baselines, idle phase, 1M-row projection (~11 min idle; deploy/loadtest/results/); PROFILE=production: on deploy/prodstack
 	$(GO) run ./deploy/loadtest -profile $(PROFILE) $(BENCH_FLAGS)
 
 bench-quick: ## the same with small numbers (under 5 minutes); latest.* only when the load average was ≤ 0.5 at the start
